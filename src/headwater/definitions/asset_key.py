@@ -1,0 +1,137 @@
+"""Asset keys: the identity of an asset, a path of string parts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Union
+
+from headwater.errors import InvalidDefinitionError
+
+
+class AssetKey:
+    """The key of an asset: a non-empty path of string parts, e.g. ``AssetKey(["raw", "orders"])``.
+
+    ``AssetKey("orders")`` is the one-part key. Keys are hashable, ordered by their parts and
+    written ``raw/orders`` in URLs, the CLI and selection strings.
+    """
+
+    __slots__ = ("_path", "_hash")
+
+    def __init__(self, path: str | Sequence[str]) -> None:
+        parts: tuple[str, ...] = (path,) if isinstance(path, str) else tuple(path)
+        if not parts:
+            raise InvalidDefinitionError("An AssetKey needs at least one path part.")
+        for part in parts:
+            if not isinstance(part, str) or not part:
+                raise InvalidDefinitionError(
+                    f"AssetKey parts must be non-empty strings; got {part!r} in {list(parts)!r}."
+                )
+        self._path = parts
+        self._hash = hash(parts)
+
+    @property
+    def path(self) -> list[str]:
+        """The parts of the key, as a list."""
+        return list(self._path)
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """The parts of the key, as a tuple."""
+        return self._path
+
+    @classmethod
+    def from_user_string(cls, value: str) -> AssetKey:
+        """Parse ``"raw/orders"`` into ``AssetKey(["raw", "orders"])``."""
+        return cls([part for part in value.strip().split("/")])
+
+    @classmethod
+    def from_coercible(cls, value: CoercibleToAssetKey) -> AssetKey:
+        """Accept an ``AssetKey``, a string (``/`` separates parts) or a sequence of parts."""
+        if isinstance(value, AssetKey):
+            return value
+        if isinstance(value, str):
+            return cls.from_user_string(value)
+        if isinstance(value, (list, tuple)):
+            return cls(value)
+        key = getattr(value, "key", None)
+        if isinstance(key, AssetKey):
+            return key
+        raise InvalidDefinitionError(
+            f"Cannot use {value!r} as an asset key: pass an AssetKey, a string such as "
+            "'raw/orders', or a list of strings."
+        )
+
+    def to_user_string(self) -> str:
+        """The ``/``-joined form used in URLs, the CLI and selection strings."""
+        return "/".join(self._path)
+
+    def to_python_identifier(self, suffix: str | None = None) -> str:
+        """A name usable as an op name: parts joined by ``__`` with unsafe characters replaced."""
+        name = "__".join(_identifier_safe(part) for part in self._path)
+        return f"{name}_{suffix}" if suffix else name
+
+    def with_prefix(self, prefix: str | Sequence[str]) -> AssetKey:
+        """This key with ``prefix`` parts placed in front."""
+        head = [prefix] if isinstance(prefix, str) else list(prefix)
+        return AssetKey([*head, *self._path])
+
+    def has_prefix(self, prefix: Sequence[str]) -> bool:
+        """Whether the key starts with the given parts."""
+        return self._path[: len(prefix)] == tuple(prefix)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, AssetKey) and self._path == other._path
+
+    def __lt__(self, other: AssetKey) -> bool:
+        return self._path < other._path
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __repr__(self) -> str:
+        return f"AssetKey({list(self._path)!r})"
+
+    def __str__(self) -> str:
+        return self.to_user_string()
+
+
+CoercibleToAssetKey = Union[AssetKey, str, Sequence[str]]
+
+
+def coerce_keys(values: Iterable[CoercibleToAssetKey]) -> list[AssetKey]:
+    """Coerce each value with :meth:`AssetKey.from_coercible`."""
+    return [AssetKey.from_coercible(value) for value in values]
+
+
+def _identifier_safe(part: str) -> str:
+    return "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in part)
+
+
+class AssetCheckKey:
+    """The key of an asset check: the asset it checks and the check's name."""
+
+    __slots__ = ("asset_key", "name")
+
+    def __init__(self, asset_key: AssetKey, name: str) -> None:
+        self.asset_key = asset_key
+        self.name = name
+
+    def to_user_string(self) -> str:
+        """``asset/path:check_name``."""
+        return f"{self.asset_key.to_user_string()}:{self.name}"
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, AssetCheckKey)
+            and self.asset_key == other.asset_key
+            and self.name == other.name
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.asset_key, self.name))
+
+    def __lt__(self, other: AssetCheckKey) -> bool:
+        return (self.asset_key.parts, self.name) < (other.asset_key.parts, other.name)
+
+    def __repr__(self) -> str:
+        return f"AssetCheckKey({self.asset_key!r}, {self.name!r})"

@@ -1,0 +1,159 @@
+"""Every error headwater raises on purpose derives from :class:`HeadwaterError`.
+
+The tree::
+
+    HeadwaterError
+    ├── DefinitionError              a definition is malformed or inconsistent
+    │   ├── DuplicateDefinitionError     two definitions share a name or asset key
+    │   ├── CycleError                   the dependency graph has a cycle
+    │   ├── UnknownDependencyError       a dependency names an asset that is not defined
+    │   ├── UnknownResourceError         a required resource key is not provided
+    │   └── InvalidDefinitionError       a bad argument to a decorator or constructor
+    ├── ConfigError                  run or resource config does not match its schema
+    │   └── EnvVarError                  an EnvVar is unset when its value is needed
+    ├── InvalidOutputError           user code returned something its definition does not allow
+    ├── UserCodeError                user code raised; wraps the original exception
+    │   └── StepFailure                  a step failed (wraps a UserCodeError or a Failure)
+    ├── RunFailedError               raised by in-process execution with raise_on_error=True
+    ├── LoadError                    a code location could not be loaded
+    ├── NotFoundError                a lookup by name found nothing
+    ├── Failure                      raised by user code to fail its step on purpose
+    └── RetryRequested               raised by user code to ask for a retry of its step
+
+``UserCodeError`` is produced by :func:`user_code_boundary`, the one place where calls into
+user code are wrapped: it keeps the original exception (as ``__cause__`` and
+``original``) and says which definition raised.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+class HeadwaterError(Exception):
+    """Root of every error headwater raises on purpose."""
+
+
+class DefinitionError(HeadwaterError):
+    """A definition is malformed or inconsistent with the others in its location."""
+
+
+class DuplicateDefinitionError(DefinitionError):
+    """Two definitions of the same kind share a name (or two assets share a key)."""
+
+
+class CycleError(DefinitionError):
+    """The dependency graph of assets or ops contains a cycle."""
+
+
+class UnknownDependencyError(DefinitionError):
+    """A dependency refers to an asset or op that is not defined."""
+
+
+class UnknownResourceError(DefinitionError):
+    """A definition requires a resource key that nothing provides."""
+
+
+class InvalidDefinitionError(DefinitionError):
+    """A decorator or constructor received arguments it cannot accept."""
+
+
+class ConfigError(HeadwaterError):
+    """Config does not match its schema; the message names the path and the value."""
+
+
+class EnvVarError(ConfigError):
+    """An environment variable named by ``EnvVar`` is unset when its value is needed."""
+
+
+class InvalidOutputError(HeadwaterError):
+    """User code returned or yielded something its definition does not allow."""
+
+
+class UserCodeError(HeadwaterError):
+    """User code raised an exception; ``original`` holds it and ``__cause__`` is set."""
+
+    def __init__(self, message: str, original: BaseException) -> None:
+        super().__init__(message)
+        self.original = original
+
+    @property
+    def user_traceback(self) -> str:
+        """The formatted traceback of the original exception."""
+        return "".join(
+            traceback.format_exception(
+                type(self.original), self.original, self.original.__traceback__
+            )
+        )
+
+
+class StepFailure(HeadwaterError):
+    """A step of a run failed; raised inside execution, recorded as a step failure event."""
+
+
+class RunFailedError(HeadwaterError):
+    """In-process execution failed and the caller asked for an exception."""
+
+
+class LoadError(HeadwaterError):
+    """A code location could not be loaded."""
+
+
+class NotFoundError(HeadwaterError, KeyError):
+    """A lookup by name or key found nothing."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+@contextmanager
+def user_code_boundary(what: str) -> Iterator[None]:
+    """Wrap every exception raised by user code inside the block in a ``UserCodeError``.
+
+    ``what`` names the definition being called, e.g. ``"asset 'orders'"``. Errors that are
+    already headwater errors pass through untouched, as do ``KeyboardInterrupt`` and
+    ``SystemExit``: they are not failures of the user's code.
+    """
+    try:
+        yield
+    except HeadwaterError:
+        raise
+    except Exception as exc:
+        raise UserCodeError(
+            f"Error in {what}: {type(exc).__name__}: {exc}", original=exc
+        ) from exc
+
+
+class Failure(HeadwaterError):
+    """Raise from an asset or op to fail its step on purpose, with a description and metadata.
+
+    Unlike other exceptions, a ``Failure`` is reported without the user's traceback noise:
+    the description is the message the run shows.
+    """
+
+    def __init__(
+        self,
+        description: str | None = None,
+        metadata: dict[str, object] | None = None,
+        allow_retries: bool = True,
+    ) -> None:
+        super().__init__(description or "Step failed")
+        self.description = description
+        self.metadata = dict(metadata or {})
+        self.allow_retries = allow_retries
+
+
+class RetryRequested(HeadwaterError):
+    """Raise from an asset or op to ask for the step to be retried.
+
+    Args:
+        max_retries: how many retries this step may have in total.
+        seconds_to_wait: delay before the next attempt.
+    """
+
+    def __init__(self, max_retries: int = 1, seconds_to_wait: float = 0) -> None:
+        super().__init__(f"Retry requested (max_retries={max_retries})")
+        self.max_retries = max_retries
+        self.seconds_to_wait = seconds_to_wait

@@ -32,6 +32,8 @@ class AssetNode:
     check_keys: AbstractSet[AssetCheckKey] = frozenset()
     #: Name of the definition (op) that computes this asset, if executable.
     node_name: str | None = None
+    #: Whether the op computing this asset can compute a subset of its assets.
+    can_subset: bool = True
 
 
 class AssetGraph:

@@ -1,0 +1,649 @@
+"""Metadata values: typed values attached to assets, outputs, materializations and checks.
+
+User code passes plain Python values (``{"rows": 10, "preview": MetadataValue.md(...)}``);
+:func:`normalize_metadata` turns each into a :class:`MetadataValue`, whose ``kind`` tells the UI
+how to show it. This module is pure Python; the serialisable form lives in
+``headwater.snapshot.metadata``.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+import os
+import pathlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from headwater.definitions.asset_key import AssetKey, CoercibleToAssetKey
+from headwater.definitions.metadata_json import json_copy
+from headwater.definitions.metadata_table import (
+    TableColumn,
+    TableColumnLineage,
+    TableRecord,
+    TableSchema,
+    same_value,
+)
+from headwater.errors import InvalidDefinitionError
+
+
+class MetadataValue:
+    """Base class of every metadata value, and the home of their constructors.
+
+    Each value has a ``kind`` (``"text"``, ``"int"``, ``"table"``, ...) and a ``value`` giving
+    the wrapped Python object. Build values with the static constructors, e.g.
+    ``MetadataValue.url("https://example.com")``.
+    """
+
+    __slots__ = ()
+    kind: ClassVar[str]
+
+    if TYPE_CHECKING:
+
+        @property
+        def value(self) -> Any:
+            """The wrapped Python value."""
+
+    @staticmethod
+    def text(text: str) -> TextMetadataValue:
+        """Plain text."""
+        return TextMetadataValue(_need_str(text, "text"))
+
+    @staticmethod
+    def int(value: builtins.int) -> IntMetadataValue:
+        """An integer (not a bool: use :meth:`bool`)."""
+        if isinstance(value, builtins.bool) or not isinstance(value, builtins.int):
+            raise InvalidDefinitionError(
+                f"MetadataValue.int takes an int; got {type(value).__name__} {value!r}."
+            )
+        return IntMetadataValue(builtins.int(value))
+
+    @staticmethod
+    def float(value: builtins.float) -> FloatMetadataValue:
+        """A float; NaN and infinities are kept as they are."""
+        if isinstance(value, builtins.bool) or not isinstance(
+            value, (builtins.float, builtins.int)
+        ):
+            raise InvalidDefinitionError(
+                f"MetadataValue.float takes a float; got {type(value).__name__} {value!r}."
+            )
+        return FloatMetadataValue(builtins.float(value))
+
+    @staticmethod
+    def bool(value: builtins.bool) -> BoolMetadataValue:
+        """True or False."""
+        if not isinstance(value, builtins.bool):
+            raise InvalidDefinitionError(
+                f"MetadataValue.bool takes a bool; got {type(value).__name__} {value!r}."
+            )
+        return BoolMetadataValue(value)
+
+    @staticmethod
+    def json(data: Mapping[str, Any] | Sequence[Any]) -> JsonMetadataValue:
+        """A JSON document: a dict or list of str, int, float, bool, None, dicts and lists.
+
+        The data is copied; tuples become lists and integer dict keys become strings, as in
+        JSON.
+        """
+        if isinstance(data, (str, bytes)) or not isinstance(data, (Mapping, Sequence)):
+            raise InvalidDefinitionError(
+                f"MetadataValue.json takes a dict or a list; got {type(data).__name__}."
+            )
+        return JsonMetadataValue(json_copy(data))
+
+    @staticmethod
+    def md(md_str: str) -> MarkdownMetadataValue:
+        """Markdown text, rendered by the UI."""
+        return MarkdownMetadataValue(_need_str(md_str, "md"))
+
+    @staticmethod
+    def url(url: str) -> UrlMetadataValue:
+        """A link."""
+        return UrlMetadataValue(_need_str(url, "url"))
+
+    @staticmethod
+    def path(path: str | os.PathLike[str]) -> PathMetadataValue:
+        """A file system path."""
+        return PathMetadataValue(_fs_path(path, "path"))
+
+    @staticmethod
+    def notebook(path: str | os.PathLike[str]) -> NotebookMetadataValue:
+        """The path of a notebook."""
+        return NotebookMetadataValue(_fs_path(path, "notebook"))
+
+    @staticmethod
+    def python_artifact(python_artifact: Callable[..., Any] | type) -> PythonArtifactMetadataValue:
+        """A Python class or function, recorded as its module and name."""
+        module = getattr(python_artifact, "__module__", None)
+        name = getattr(python_artifact, "__name__", None)
+        if not isinstance(module, str) or not isinstance(name, str):
+            raise InvalidDefinitionError(
+                "MetadataValue.python_artifact takes a class or function with __module__ and "
+                f"__name__; got {python_artifact!r}."
+            )
+        return PythonArtifactMetadataValue(module, name)
+
+    @staticmethod
+    def timestamp(value: builtins.float | datetime) -> TimestampMetadataValue:
+        """A point in time: seconds since the Unix epoch, or a datetime with a time zone."""
+        if isinstance(value, datetime):
+            if value.tzinfo is None or value.utcoffset() is None:
+                raise InvalidDefinitionError(
+                    f"MetadataValue.timestamp needs a datetime with a time zone; "
+                    f"{value.isoformat()} has none. Use e.g. value.replace(tzinfo=timezone.utc)."
+                )
+            return TimestampMetadataValue(value.timestamp())
+        if isinstance(value, builtins.bool) or not isinstance(
+            value, (builtins.float, builtins.int)
+        ):
+            raise InvalidDefinitionError(
+                "MetadataValue.timestamp takes seconds since the epoch or a datetime; "
+                f"got {type(value).__name__} {value!r}."
+            )
+        return TimestampMetadataValue(builtins.float(value))
+
+    @staticmethod
+    def null() -> NullMetadataValue:
+        """No value."""
+        return NullMetadataValue()
+
+    @staticmethod
+    def asset(asset_key: CoercibleToAssetKey) -> AssetMetadataValue:
+        """A reference to an asset, shown as a link to it."""
+        return AssetMetadataValue(AssetKey.from_coercible(asset_key))
+
+    @staticmethod
+    def job(
+        job_name: str, location_name: str | None = None, *, repository_name: str | None = None
+    ) -> JobMetadataValue:
+        """A reference to a job, optionally in a given code location."""
+        _need_str(job_name, "job")
+        return JobMetadataValue(job_name, location_name, repository_name)
+
+    @staticmethod
+    def table(
+        records: Sequence[TableRecord], schema: TableSchema | None = None
+    ) -> TableMetadataValue:
+        """Rows of a table; without a schema, one is inferred from the first record."""
+        return TableMetadataValue(records, schema)
+
+    @staticmethod
+    def table_schema(schema: TableSchema) -> TableSchemaMetadataValue:
+        """The schema of a table."""
+        if not isinstance(schema, TableSchema):
+            raise InvalidDefinitionError(
+                f"MetadataValue.table_schema takes a TableSchema; got {type(schema).__name__}."
+            )
+        return TableSchemaMetadataValue(schema)
+
+    @staticmethod
+    def column_lineage(lineage: TableColumnLineage) -> TableColumnLineageMetadataValue:
+        """For each column of a table, the upstream columns it comes from."""
+        if not isinstance(lineage, TableColumnLineage):
+            raise InvalidDefinitionError(
+                "MetadataValue.column_lineage takes a TableColumnLineage; "
+                f"got {type(lineage).__name__}."
+            )
+        return TableColumnLineageMetadataValue(lineage)
+
+
+def _need_str(value: object, constructor: str) -> str:
+    if type(value) is str:
+        return value
+    if isinstance(value, str):
+        return str.__str__(value)
+    raise InvalidDefinitionError(
+        f"MetadataValue.{constructor} takes a str; got {type(value).__name__} {value!r}."
+    )
+
+
+def _fs_path(value: object, constructor: str) -> str:
+    if isinstance(value, (str, os.PathLike)):
+        path = os.fspath(value)
+        if isinstance(path, str):
+            return str.__str__(path)
+    raise InvalidDefinitionError(
+        f"MetadataValue.{constructor} takes a str or pathlib.Path; got {type(value).__name__}."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TextMetadataValue(MetadataValue):
+    """Plain text; ``value`` is the string."""
+
+    kind: ClassVar[str] = "text"
+    text: str = field()  # type: ignore[assignment]
+
+    @property
+    def value(self) -> str:
+        """The text."""
+        return self.text
+
+
+@dataclass(frozen=True, slots=True)
+class MarkdownMetadataValue(MetadataValue):
+    """Markdown text; ``value`` is the string."""
+
+    kind: ClassVar[str] = "md"
+    md_str: str
+
+    @property
+    def value(self) -> str:
+        """The markdown source."""
+        return self.md_str
+
+
+@dataclass(frozen=True, slots=True)
+class UrlMetadataValue(MetadataValue):
+    """A link; ``value`` is the URL."""
+
+    kind: ClassVar[str] = "url"
+    url: str = field()  # type: ignore[assignment]
+
+    @property
+    def value(self) -> str:
+        """The URL."""
+        return self.url
+
+
+@dataclass(frozen=True, slots=True)
+class PathMetadataValue(MetadataValue):
+    """A file system path; ``value`` is the path as a string."""
+
+    kind: ClassVar[str] = "path"
+    path: str = field()  # type: ignore[assignment]
+
+    @property
+    def value(self) -> str:
+        """The path."""
+        return self.path
+
+
+@dataclass(frozen=True, slots=True)
+class NotebookMetadataValue(MetadataValue):
+    """The path of a notebook; ``value`` is the path as a string."""
+
+    kind: ClassVar[str] = "notebook"
+    path: str = field()  # type: ignore[assignment]
+
+    @property
+    def value(self) -> str:
+        """The notebook's path."""
+        return self.path
+
+
+@dataclass(frozen=True, slots=True)
+class IntMetadataValue(MetadataValue):
+    """An integer."""
+
+    kind: ClassVar[str] = "int"
+    value: int
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class FloatMetadataValue(MetadataValue):
+    """A float. Unlike a bare float, a NaN value equals another NaN value."""
+
+    kind: ClassVar[str] = "float"
+    value: float
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FloatMetadataValue) and same_value(self.value, other.value)
+
+    def __hash__(self) -> int:
+        return hash(("float", "nan" if math.isnan(self.value) else self.value))
+
+
+@dataclass(frozen=True, slots=True)
+class BoolMetadataValue(MetadataValue):
+    """True or False."""
+
+    kind: ClassVar[str] = "bool"
+    value: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TimestampMetadataValue(MetadataValue):
+    """A point in time, as finite seconds since the Unix epoch."""
+
+    kind: ClassVar[str] = "timestamp"
+    value: float
+
+    def __post_init__(self) -> None:
+        if not math.isfinite(self.value):
+            raise InvalidDefinitionError(f"A timestamp must be finite; got {self.value!r}.")
+
+
+@dataclass(frozen=True, slots=True)
+class NullMetadataValue(MetadataValue):
+    """No value; ``value`` is None."""
+
+    kind: ClassVar[str] = "null"
+
+    @property
+    def value(self) -> None:
+        """Always None."""
+        return None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class JsonMetadataValue(MetadataValue):
+    """A JSON document (dict or list); ``value`` is the data. NaN equals NaN inside it."""
+
+    kind: ClassVar[str] = "json"
+    data: Any
+
+    @property
+    def value(self) -> Any:
+        """The JSON data."""
+        return self.data
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, JsonMetadataValue) and same_value(self.data, other.data)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, slots=True)
+class PythonArtifactMetadataValue(MetadataValue):
+    """A Python class or function, by module and name; ``value`` is this object."""
+
+    kind: ClassVar[str] = "python_artifact"
+    module: str
+    name: str
+
+    @property
+    def value(self) -> PythonArtifactMetadataValue:
+        """This value itself."""
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class AssetMetadataValue(MetadataValue):
+    """A reference to an asset; ``value`` is its :class:`AssetKey`."""
+
+    kind: ClassVar[str] = "asset"
+    asset_key: AssetKey
+
+    @property
+    def value(self) -> AssetKey:
+        """The asset's key."""
+        return self.asset_key
+
+
+@dataclass(frozen=True, slots=True)
+class JobMetadataValue(MetadataValue):
+    """A reference to a job; ``value`` is this object."""
+
+    kind: ClassVar[str] = "job"
+    job_name: str
+    location_name: str | None = None
+    repository_name: str | None = None
+
+    @property
+    def value(self) -> JobMetadataValue:
+        """This value itself."""
+        return self
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class TableMetadataValue(MetadataValue):
+    """Rows of a table with their schema; ``value`` is this object.
+
+    Every record must have the same fields. Without a schema, one is inferred from the first
+    record (``bool``, ``int``, ``float``, else ``string``); with no records a schema is needed.
+    """
+
+    kind: ClassVar[str] = "table"
+    records: Sequence[TableRecord]
+    schema: TableSchema | None = None
+
+    def __post_init__(self) -> None:
+        records = tuple(self.records)
+        for record in records:
+            if not isinstance(record, TableRecord):
+                raise InvalidDefinitionError(
+                    f"Table metadata records must be TableRecord objects; got {record!r}."
+                )
+        if records:
+            fields = records[0].data.keys()
+            for index, record in enumerate(records[1:], start=1):
+                if record.data.keys() != fields:
+                    raise InvalidDefinitionError(
+                        "All records of table metadata must have the same fields: record 0 has "
+                        f"{sorted(fields)}, record {index} has {sorted(record.data)}."
+                    )
+        if self.schema is None:
+            if not records:
+                raise InvalidDefinitionError("Table metadata with no records needs a schema.")
+            columns = [
+                TableColumn(name, infer_column_type(cell)) for name, cell in records[0].data.items()
+            ]
+            object.__setattr__(self, "schema", TableSchema(columns))
+        elif not isinstance(self.schema, TableSchema):
+            raise InvalidDefinitionError(
+                f"Table metadata schema must be a TableSchema; got {type(self.schema).__name__}."
+            )
+        object.__setattr__(self, "records", records)
+
+    @property
+    def value(self) -> TableMetadataValue:
+        """This value itself."""
+        return self
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, TableMetadataValue)
+            and self.schema == other.schema
+            and len(self.records) == len(other.records)
+            and all(a == b for a, b in zip(self.records, other.records, strict=True))
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, slots=True)
+class TableSchemaMetadataValue(MetadataValue):
+    """The schema of a table; ``value`` is the :class:`TableSchema`."""
+
+    kind: ClassVar[str] = "table_schema"
+    schema: TableSchema
+
+    @property
+    def value(self) -> TableSchema:
+        """The schema."""
+        return self.schema
+
+
+@dataclass(frozen=True, slots=True)
+class TableColumnLineageMetadataValue(MetadataValue):
+    """Column lineage; ``value`` is the :class:`TableColumnLineage`."""
+
+    kind: ClassVar[str] = "column_lineage"
+    column_lineage: TableColumnLineage = field()  # type: ignore[assignment]
+
+    @property
+    def value(self) -> TableColumnLineage:
+        """The lineage."""
+        return self.column_lineage
+
+
+def infer_column_type(value: object) -> str:
+    """The column type a table schema is given for a record value."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    return "string"
+
+
+METADATA_VALUE_TYPES: tuple[type[MetadataValue], ...] = (
+    TextMetadataValue,
+    MarkdownMetadataValue,
+    UrlMetadataValue,
+    PathMetadataValue,
+    NotebookMetadataValue,
+    IntMetadataValue,
+    FloatMetadataValue,
+    BoolMetadataValue,
+    TimestampMetadataValue,
+    NullMetadataValue,
+    JsonMetadataValue,
+    PythonArtifactMetadataValue,
+    AssetMetadataValue,
+    JobMetadataValue,
+    TableMetadataValue,
+    TableSchemaMetadataValue,
+    TableColumnLineageMetadataValue,
+)
+"""Every concrete metadata value class."""
+
+
+def metadata_value_to_python(value: object) -> Any:
+    """Unwrap a :class:`MetadataValue` to its ``value``; anything else is returned as it is."""
+    return value.value if isinstance(value, MetadataValue) else value
+
+
+# --- normalisation ------------------------------------------------------------------------------
+
+_Infer = Callable[[Any], MetadataValue]
+
+
+def _identity(value: MetadataValue) -> MetadataValue:
+    return value
+
+
+_NULL = NullMetadataValue()
+
+# Exact-type dispatch: the common path costs one dict lookup and one call per value.
+_INFER_BY_TYPE: dict[type, _Infer] = {
+    str: TextMetadataValue,
+    bool: BoolMetadataValue,
+    int: IntMetadataValue,
+    float: FloatMetadataValue,
+    dict: MetadataValue.json,
+    list: MetadataValue.json,
+    type(None): lambda _: _NULL,
+    datetime: MetadataValue.timestamp,
+    AssetKey: AssetMetadataValue,
+    TableSchema: TableSchemaMetadataValue,
+    TableColumnLineage: TableColumnLineageMetadataValue,
+    type(pathlib.Path()): lambda path: PathMetadataValue(os.fspath(path)),
+    **{cls: _identity for cls in METADATA_VALUE_TYPES},
+}
+
+# Subclasses (str enums, numpy floats, pandas timestamps, ...), tried in order. bool comes
+# before int because bool is a subclass of int.
+_INFER_BY_BASE: tuple[tuple[type | tuple[type, ...], _Infer], ...] = (
+    (MetadataValue, _identity),
+    (bool, lambda value: BoolMetadataValue(bool(value))),
+    (str, lambda value: TextMetadataValue(str.__str__(value))),
+    (int, lambda value: IntMetadataValue(int(value))),
+    (float, lambda value: FloatMetadataValue(float(value))),
+    ((dict, list), MetadataValue.json),
+    (datetime, MetadataValue.timestamp),
+    (os.PathLike, MetadataValue.path),
+    (AssetKey, AssetMetadataValue),
+    (TableSchema, TableSchemaMetadataValue),
+    (TableColumnLineage, TableColumnLineageMetadataValue),
+)
+
+
+class _BadEntry(Exception):
+    def __init__(self, key: object, value: object, reason: str | None) -> None:
+        super().__init__(key)
+        self.key = key
+        self.value = value
+        self.reason = reason
+
+
+def normalize_metadata(
+    raw: Mapping[str, Any] | None, *, allow_invalid: bool = False
+) -> dict[str, MetadataValue]:
+    """Turn user-supplied metadata into ``{key: MetadataValue}``.
+
+    Plain values are wrapped by type: ``str`` → text, ``bool`` → bool, ``int`` → int,
+    ``float`` (NaN and infinities included) → float, ``dict``/``list`` → json,
+    ``datetime`` (with a time zone) → timestamp, ``None`` → null, ``pathlib.Path`` → path,
+    ``AssetKey`` → asset, ``TableSchema`` → table schema; ``MetadataValue`` objects are kept.
+
+    Args:
+        raw: the metadata, or None for none.
+        allow_invalid: store a value of any other type as text of its ``repr`` instead of
+            raising.
+
+    Raises:
+        InvalidDefinitionError: a key is not a string, or a value cannot be stored; the message
+            names the key and the value's type.
+    """
+    if not raw:
+        return {}
+    try:
+        return _normalize_strict(raw)
+    except _BadEntry as bad:
+        if allow_invalid and isinstance(bad.key, str):
+            return _normalize_lenient(raw)
+        raise InvalidDefinitionError(_bad_entry_message(bad)) from None
+
+
+def _normalize_strict(raw: Mapping[str, Any]) -> dict[str, MetadataValue]:
+    result: dict[str, MetadataValue] = {}
+    infer_by_type = _INFER_BY_TYPE
+    key: object = None
+    value: object = None
+    try:  # one handler for the whole loop: nothing is set up per value
+        for key, value in raw.items():
+            if type(key) is not str:
+                raise _BadEntry(key, value, "key")
+            infer = infer_by_type.get(type(value)) or _infer_by_base(value)
+            if infer is None:
+                raise _BadEntry(key, value, None)
+            result[key] = infer(value)
+    except InvalidDefinitionError as error:
+        raise _BadEntry(key, value, str(error)) from None
+    return result
+
+
+def _normalize_lenient(raw: Mapping[str, Any]) -> dict[str, MetadataValue]:
+    result: dict[str, MetadataValue] = {}
+    for key, value in raw.items():
+        try:
+            result.update(_normalize_strict({key: value}))
+        except _BadEntry as bad:
+            if bad.reason == "key":
+                raise InvalidDefinitionError(_bad_entry_message(bad)) from None
+            result[key] = TextMetadataValue(repr(value))
+    return result
+
+
+def _infer_by_base(value: object) -> _Infer | None:
+    for base, infer in _INFER_BY_BASE:
+        if isinstance(value, base):
+            return infer
+    return None
+
+
+def _bad_entry_message(bad: _BadEntry) -> str:
+    kind = type(bad.value)
+    type_name = (
+        kind.__qualname__
+        if kind.__module__ == "builtins"
+        else (f"{kind.__module__}.{kind.__qualname__}")
+    )
+    if bad.reason == "key":
+        return (
+            f"Metadata keys must be strings; got {type(bad.key).__name__} {bad.key!r}. "
+            "Use a string key, e.g. str(key)."
+        )
+    if bad.reason is not None:
+        return f"Metadata value for key {bad.key!r} (a {type_name}) is not valid: {bad.reason}"
+    return (
+        f"Metadata value for key {bad.key!r} has type {type_name}, which cannot be stored as "
+        "metadata. Wrap it in a MetadataValue, e.g. MetadataValue.text(str(value)), or pass a "
+        "str, int, float, bool, dict, list, None, datetime, pathlib.Path, AssetKey or "
+        "TableSchema."
+    )

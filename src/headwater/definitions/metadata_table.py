@@ -1,0 +1,242 @@
+"""Table-shaped metadata: schemas, columns, constraints, records and column lineage.
+
+These are plain frozen value objects. They are used on their own (``TableSchema`` is a valid
+raw metadata value) and inside :class:`~headwater.definitions.metadata.MetadataValue`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Union
+
+from headwater.definitions.asset_key import AssetKey, CoercibleToAssetKey
+from headwater.errors import InvalidDefinitionError
+
+TableCell = Union[str, int, float, bool, None]
+"""A value a table record may hold."""
+
+
+def same_value(left: object, right: object) -> bool:
+    """Deep equality where a NaN float equals another NaN (plain ``==`` says they differ)."""
+    if type(left) is float and type(right) is float:
+        return left == right or (left != left and right != right)
+    if isinstance(left, dict) and isinstance(right, dict):
+        return left.keys() == right.keys() and all(
+            same_value(value, right[key]) for key, value in left.items()
+        )
+    if isinstance(left, (list, tuple)) and isinstance(right, (list, tuple)):
+        return (
+            type(left) is type(right)
+            and len(left) == len(right)
+            and all(same_value(a, b) for a, b in zip(left, right, strict=True))
+        )
+    return type(left) is type(right) and left == right
+
+
+def _strings(values: Sequence[str] | None, what: str) -> tuple[str, ...]:
+    if values is None:
+        return ()
+    if isinstance(values, str):
+        raise InvalidDefinitionError(
+            f"{what} must be a list of strings, not the string {values!r}."
+        )
+    result = tuple(values)
+    for item in result:
+        if not isinstance(item, str):
+            raise InvalidDefinitionError(f"{what} must hold strings; got {item!r}.")
+    return result
+
+
+@dataclass(frozen=True)
+class TableColumnConstraints:
+    """Constraints on one column of a table.
+
+    Args:
+        nullable: whether the column may hold nulls.
+        unique: whether every value in the column is distinct.
+        other: further constraints, each described in words (e.g. ``"> 0"``).
+    """
+
+    nullable: bool = True
+    unique: bool = False
+    other: Sequence[str] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "other", _strings(self.other, "TableColumnConstraints.other"))
+
+
+@dataclass(frozen=True)
+class TableConstraints:
+    """Table-wide constraints, each described in words (e.g. ``"one row per customer"``)."""
+
+    other: Sequence[str] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "other", _strings(self.other, "TableConstraints.other"))
+
+
+_DEFAULT_COLUMN_CONSTRAINTS = TableColumnConstraints()
+_DEFAULT_TABLE_CONSTRAINTS = TableConstraints()
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    """One column of a :class:`TableSchema`.
+
+    Args:
+        name: the column's name.
+        type: the column's type, as free text (``"string"``, ``"int"``, ``"decimal(10,2)"``).
+        description: what the column holds.
+        constraints: nullability, uniqueness and other constraints; defaults to none.
+        tags: string labels for the column.
+    """
+
+    name: str
+    type: str = "string"
+    description: str | None = None
+    constraints: TableColumnConstraints | None = None
+    tags: Mapping[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str):
+            raise InvalidDefinitionError(f"TableColumn name must be a string; got {self.name!r}.")
+        if not isinstance(self.type, str):
+            raise InvalidDefinitionError(
+                f"TableColumn {self.name!r}: type must be a string such as 'int'; "
+                f"got {self.type!r}."
+            )
+        if self.constraints is None:
+            object.__setattr__(self, "constraints", _DEFAULT_COLUMN_CONSTRAINTS)
+        elif not isinstance(self.constraints, TableColumnConstraints):
+            raise InvalidDefinitionError(
+                f"TableColumn {self.name!r}: constraints must be a TableColumnConstraints; "
+                f"got {type(self.constraints).__name__}."
+            )
+        tags = dict(self.tags or {})
+        for key, value in tags.items():
+            if not isinstance(key, str) or not isinstance(value, str):
+                raise InvalidDefinitionError(
+                    f"TableColumn {self.name!r}: tags must map strings to strings; "
+                    f"got {key!r}: {value!r}."
+                )
+        object.__setattr__(self, "tags", tags)
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """The columns of a table and its table-wide constraints.
+
+    Args:
+        columns: the columns, in order.
+        constraints: table-wide constraints; defaults to none.
+    """
+
+    columns: Sequence[TableColumn]
+    constraints: TableConstraints | None = None
+
+    def __post_init__(self) -> None:
+        columns = tuple(self.columns)
+        for column in columns:
+            if not isinstance(column, TableColumn):
+                raise InvalidDefinitionError(
+                    f"TableSchema columns must be TableColumn objects; got {column!r}."
+                )
+        object.__setattr__(self, "columns", columns)
+        if self.constraints is None:
+            object.__setattr__(self, "constraints", _DEFAULT_TABLE_CONSTRAINTS)
+        elif not isinstance(self.constraints, TableConstraints):
+            raise InvalidDefinitionError(
+                "TableSchema constraints must be a TableConstraints; "
+                f"got {type(self.constraints).__name__}."
+            )
+
+    @classmethod
+    def from_name_type_dict(cls, name_type_dict: Mapping[str, str]) -> TableSchema:
+        """Build a schema from ``{column name: column type}``."""
+        return cls(
+            columns=[TableColumn(name=name, type=kind) for name, kind in name_type_dict.items()]
+        )
+
+
+def _cell(name: str, value: object) -> TableCell:
+    kind = type(value)
+    if value is None or kind is str or kind is int or kind is float or kind is bool:
+        return value  # type: ignore[return-value]
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    raise InvalidDefinitionError(
+        f"TableRecord field {name!r} holds a {kind.__name__}; record fields must be str, int, "
+        "float, bool or None. Convert it first, e.g. str(value)."
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class TableRecord:
+    """One row of a table: a mapping of column name to a str, int, float, bool or None."""
+
+    data: Mapping[str, TableCell]
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.data, Mapping):
+            raise InvalidDefinitionError(
+                f"TableRecord takes a dict of column name to value; got {type(self.data).__name__}."
+            )
+        data: dict[str, TableCell] = {}
+        for name, value in self.data.items():
+            if not isinstance(name, str):
+                raise InvalidDefinitionError(
+                    f"TableRecord field names must be strings; got {name!r}."
+                )
+            data[name] = _cell(name, value)
+        object.__setattr__(self, "data", data)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TableRecord) and same_value(self.data, other.data)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class TableColumnDep:
+    """A column of another asset that a column depends on."""
+
+    asset_key: AssetKey
+    column_name: str
+
+    def __init__(self, asset_key: CoercibleToAssetKey, column_name: str) -> None:
+        if not isinstance(column_name, str):
+            raise InvalidDefinitionError(
+                f"TableColumnDep column_name must be a string; got {column_name!r}."
+            )
+        object.__setattr__(self, "asset_key", AssetKey.from_coercible(asset_key))
+        object.__setattr__(self, "column_name", column_name)
+
+
+@dataclass(frozen=True, eq=False)
+class TableColumnLineage:
+    """For each column of a table, the upstream columns it is computed from."""
+
+    deps_by_column: Mapping[str, Sequence[TableColumnDep]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        deps: dict[str, tuple[TableColumnDep, ...]] = {}
+        for column, column_deps in self.deps_by_column.items():
+            items = tuple(column_deps)
+            for dep in items:
+                if not isinstance(dep, TableColumnDep):
+                    raise InvalidDefinitionError(
+                        f"TableColumnLineage: dependencies of column {column!r} must be "
+                        f"TableColumnDep objects; got {dep!r}."
+                    )
+            deps[column] = items
+        object.__setattr__(self, "deps_by_column", deps)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TableColumnLineage) and self.deps_by_column == other.deps_by_column
+
+    __hash__ = None  # type: ignore[assignment]

@@ -1,0 +1,55 @@
+"""Partitions: how an asset or job is split into keyed slices (dates, regions, ...)."""
+
+from __future__ import annotations
+
+from headwater.definitions.partitions.base import (
+    DynamicPartitionsStore,
+    PartitionKeyRange,
+    PartitionsDefinition,
+    TimeWindow,
+)
+from headwater.definitions.partitions.dynamic import (
+    AddDynamicPartitionsRequest,
+    DeleteDynamicPartitionsRequest,
+    DynamicPartitionsDefinition,
+)
+from headwater.definitions.partitions.multi import (
+    MultiPartitionKey,
+    MultiPartitionsDefinition,
+    PartitionDimensionDefinition,
+)
+from headwater.definitions.partitions.serialization import partitions_def_from_dict
+from headwater.definitions.partitions.static import StaticPartitionsDefinition
+from headwater.definitions.partitions.time_window import (
+    DEFAULT_DATE_FORMAT,
+    DEFAULT_HOURLY_FORMAT,
+    TimeWindowPartitionsDefinition,
+)
+from headwater.definitions.partitions.time_window_presets import (
+    DailyPartitionsDefinition,
+    HourlyPartitionsDefinition,
+    MonthlyPartitionsDefinition,
+    WeeklyPartitionsDefinition,
+)
+
+__all__ = [
+    "DEFAULT_DATE_FORMAT",
+    "DEFAULT_HOURLY_FORMAT",
+    "AddDynamicPartitionsRequest",
+    "DailyPartitionsDefinition",
+    "DeleteDynamicPartitionsRequest",
+    "DynamicPartitionsDefinition",
+    "DynamicPartitionsStore",
+    "HourlyPartitionsDefinition",
+    "MonthlyPartitionsDefinition",
+    "MultiPartitionKey",
+    "MultiPartitionsDefinition",
+    "PartitionDimensionDefinition",
+    "PartitionKeyRange",
+    "PartitionsDefinition",
+    "StaticPartitionsDefinition",
+    "TimeWindow",
+    "TimeWindowPartitionsDefinition",
+    "WeeklyPartitionsDefinition",
+    "partitions_def_from_dict",
+]

@@ -1,0 +1,480 @@
+"""Partitions that are consecutive windows of time cut by a cron schedule."""
+
+from __future__ import annotations
+
+import threading
+import time
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
+from datetime import timezone as dt_timezone
+from itertools import islice, pairwise
+from operator import attrgetter
+from typing import Any, Union
+
+from headwater.definitions.cron import (
+    cron_tick_timestamps,
+    cron_ticks,
+    get_timezone,
+    validate_cron_schedule,
+)
+from headwater.definitions.partitions.base import (
+    DynamicPartitionsStore,
+    PartitionKeyRange,
+    PartitionsDefinition,
+    TimeWindow,
+)
+from headwater.errors import InvalidDefinitionError, NotFoundError
+
+__all__ = ["DEFAULT_DATE_FORMAT", "DEFAULT_HOURLY_FORMAT", "TimeWindowPartitionsDefinition"]
+
+DEFAULT_DATE_FORMAT = "%Y-%m-%d"
+DEFAULT_HOURLY_FORMAT = "%Y-%m-%d-%H:%M"
+
+DateLike = Union[str, datetime, date]
+
+_EPSILON = timedelta(microseconds=1)
+_UTC = dt_timezone.utc
+
+# strftime directives with a fixed-width numeric rendering: formats made only of these are
+# rendered with %-formatting, a few times faster than strftime on aware datetimes.
+_FAST_DIRECTIVES = {
+    "Y": ("%04d", "year"),
+    "m": ("%02d", "month"),
+    "d": ("%02d", "day"),
+    "H": ("%02d", "hour"),
+    "M": ("%02d", "minute"),
+    "S": ("%02d", "second"),
+}
+
+
+def _key_formatter(fmt: str) -> Callable[[datetime], str]:
+    """Return a function rendering a datetime as ``dt.strftime(fmt)`` does."""
+    template: list[str] = []
+    fields: list[str] = []
+    index = 0
+    while index < len(fmt):
+        char = fmt[index]
+        directive = fmt[index + 1 : index + 2] if char == "%" else ""
+        if char != "%" or directive == "%":
+            template.append("%%" if char == "%" else char)
+            index += 2 if directive == "%" else 1
+        elif directive in _FAST_DIRECTIVES:
+            spec, field = _FAST_DIRECTIVES[directive]
+            template.append(spec)
+            fields.append(field)
+            index += 2
+        else:
+            return lambda value: value.strftime(fmt)
+    text = "".join(template)
+    if not fields:
+        return lambda value: value.strftime(fmt)
+    getter = attrgetter(*fields)
+    if len(fields) == 1:
+        return lambda value: text % (getter(value),)
+    return lambda value: text % getter(value)
+
+
+def _to_datetime(value: DateLike, fmt: str, zone_name: str, owner: str, what: str) -> datetime:
+    """Read a start or end: a string in ``fmt`` or ISO form, a date or a datetime."""
+    zone = get_timezone(zone_name)
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        parsed = datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.strptime(value, fmt)
+        except ValueError:
+            try:
+                parsed = datetime.fromisoformat(value)
+            except ValueError:
+                raise InvalidDefinitionError(
+                    f"{owner}: {what}={value!r} matches neither the format {fmt!r} nor an ISO "
+                    "date such as '2024-01-31' or '2024-01-31T06:00'."
+                ) from None
+    else:
+        raise InvalidDefinitionError(
+            f"{owner}: {what} must be a string or a datetime; got {value!r}."
+        )
+    aware = parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=zone)
+    # Through UTC, so that a wall time skipped by a DST gap becomes a real instant.
+    return aware.astimezone(_UTC).astimezone(zone)
+
+
+class TimeWindowPartitionsDefinition(PartitionsDefinition):
+    """Partitions that are the windows between consecutive ticks of a cron schedule.
+
+    Each partition is the window ``[tick, next tick)``; its key is the window start
+    formatted with ``fmt`` in ``timezone``. The first window starts at the first tick at or
+    after ``start``. As of a given time only complete windows exist, shifted by
+    ``end_offset`` (``1`` adds the window in progress, ``-1`` drops the last complete one);
+    with ``end``, windows starting at or after ``end`` never exist. Where a fall-back
+    transition makes two ticks format to the same key (hourly keys without an offset), the
+    two windows form one partition.
+
+    Args:
+        cron_schedule: a single cron string; it also drives schedules built for the
+            partitioned job.
+        start: first instant covered; a string in ``fmt`` or ISO form, or a datetime. Naive
+            values are read in ``timezone``.
+        fmt: ``strftime`` format of the keys.
+        timezone: IANA name of the zone windows are cut in; UTC when omitted.
+        end: first instant no longer covered (exclusive), same forms as ``start``.
+        end_offset: number of windows to add after the last complete one (may be negative).
+
+    Raises:
+        InvalidDefinitionError: bad schedule, zone, format, start or end, or end not after
+            start.
+    """
+
+    kind = "time_window"
+
+    def __init__(
+        self,
+        cron_schedule: str,
+        start: DateLike,
+        fmt: str,
+        timezone: str | None = None,
+        end: DateLike | None = None,
+        end_offset: int = 0,
+    ) -> None:
+        owner = type(self).__name__
+        if not isinstance(cron_schedule, str):
+            raise InvalidDefinitionError(
+                f"{owner}: cron_schedule must be a single cron string; got {cron_schedule!r}."
+            )
+        validate_cron_schedule(cron_schedule)
+        zone_name = "UTC" if timezone is None else timezone
+        try:
+            get_timezone(zone_name)
+        except InvalidDefinitionError as exc:
+            raise InvalidDefinitionError(f"{owner}: {exc}") from None
+        if not isinstance(fmt, str) or "%" not in fmt:
+            raise InvalidDefinitionError(
+                f"{owner}: fmt must be a strftime format such as '%Y-%m-%d'; got {fmt!r}."
+            )
+        if isinstance(end_offset, bool) or not isinstance(end_offset, int):
+            raise InvalidDefinitionError(f"{owner}: end_offset must be an int; got {end_offset!r}.")
+        self.cron_schedule = cron_schedule
+        self.timezone = zone_name
+        self.fmt = fmt
+        self.end_offset = end_offset
+        self.start = _to_datetime(start, fmt, zone_name, owner, "start")
+        self.end = None if end is None else _to_datetime(end, fmt, zone_name, owner, "end")
+        if self.end is not None and self.end <= self.start:
+            raise InvalidDefinitionError(
+                f"{owner}: end ({self.end.isoformat()}) must be after start "
+                f"({self.start.isoformat()}). Move end later or start earlier."
+            )
+        self._format = _key_formatter(fmt)
+        self._check_fmt(owner)
+        self._reset_cache()
+
+    # -- construction helpers ------------------------------------------------------------
+
+    def _check_fmt(self, owner: str) -> None:
+        after = self.start - _EPSILON
+        ticks = list(islice(cron_ticks(self.cron_schedule, after, self.timezone), 3))
+        keys = [self._format(tick) for tick in ticks]
+        for (first, first_key), (second, second_key) in pairwise(zip(ticks, keys, strict=True)):
+            # Equal keys for equal wall times only happen in a repeated (fall-back) hour.
+            if first_key == second_key and first.replace(tzinfo=None) != second.replace(
+                tzinfo=None
+            ):
+                raise InvalidDefinitionError(
+                    f"{owner}: fmt {self.fmt!r} gives the windows starting at {first} and "
+                    f"{second} the same key {first_key!r}. Use a format with enough detail "
+                    "for the schedule, e.g. '%Y-%m-%d-%H:%M' for hourly windows."
+                )
+        if keys:
+            try:
+                datetime.strptime(keys[0], self.fmt)
+            except ValueError:
+                raise InvalidDefinitionError(
+                    f"{owner}: keys made with fmt {self.fmt!r} (such as {keys[0]!r}) cannot be "
+                    "read back with it. Use standard strftime directives only."
+                ) from None
+
+    def _reset_cache(self) -> None:
+        # Ticks from the first window on, with their keys and timestamps, grown on demand.
+        self._lock = threading.Lock()
+        self._ticks: list[datetime] = []
+        self._stamps: list[int] = []
+        self._keys: list[str] = []
+        self._exhausted = False
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        for name in ("_lock", "_ticks", "_stamps", "_keys", "_exhausted", "_format"):
+            state.pop(name, None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._format = _key_formatter(self.fmt)
+        self._reset_cache()
+
+    # -- tick cache ---------------------------------------------------------------------
+
+    def _extend(self, *, until: float | None = None, count: int = 0) -> None:
+        """Grow the cache past ``until`` and to at least ``count`` ticks. Hold the lock."""
+        ticks, stamps, keys = self._ticks, self._stamps, self._keys
+        if until is None:
+            until = float("-inf")
+        if self._exhausted or (len(ticks) >= count and stamps and stamps[-1] > until):
+            return
+        after = ticks[-1] if ticks else self.start - _EPSILON
+        previous_key = keys[-1] if keys else None
+        zone = get_timezone(self.timezone)
+        render = self._format
+        for stamp in cron_tick_timestamps(self.cron_schedule, after, self.timezone):
+            tick = datetime.fromtimestamp(stamp, zone)
+            key = render(tick)
+            if key != previous_key:
+                ticks.append(tick)
+                stamps.append(stamp)
+                keys.append(key)
+                previous_key = key
+                if len(ticks) >= count and stamp > until:
+                    return
+        self._exhausted = True
+
+    def _timestamp(self, value: datetime | None) -> float:
+        if value is None:
+            return time.time()
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=get_timezone(self.timezone))
+        return value.timestamp()
+
+    def _count(self, current_time: datetime | None) -> int:
+        """Number of partitions as of ``current_time``. Hold the lock."""
+        now = self._timestamp(current_time)
+        end = self.end.timestamp() if self.end is not None else None
+        self._extend(until=now if end is None else min(now, end))
+        complete = bisect_right(self._stamps, now) - 1
+        count = max(0, complete + self.end_offset)
+        self._extend(count=count + 1)
+        count = min(count, max(0, len(self._ticks) - 1))
+        if end is not None:
+            self._extend(until=end)
+            count = min(count, bisect_left(self._stamps, end))
+        return count
+
+    def _distinct_ticks(self, after: datetime) -> Iterator[tuple[datetime, str]]:
+        previous = None
+        for tick in cron_ticks(self.cron_schedule, after, self.timezone):
+            key = self._format(tick)
+            if key != previous:
+                previous = key
+                yield tick, key
+
+    def _aware(self, value: datetime) -> datetime:
+        zone = get_timezone(self.timezone)
+        return value.astimezone(zone) if value.tzinfo is not None else value.replace(tzinfo=zone)
+
+    # -- PartitionsDefinition -----------------------------------------------------------
+
+    def get_partition_keys(
+        self,
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> list[str]:
+        """Return the keys of the partitions that exist as of ``current_time`` (default now).
+
+        A naive ``current_time`` is read in the definition's time zone.
+        """
+        with self._lock:
+            return self._keys[: self._count(current_time)]
+
+    def get_num_partitions(
+        self,
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> int:
+        """Return how many partitions exist as of ``current_time``."""
+        with self._lock:
+            return self._count(current_time)
+
+    def get_first_partition_key(
+        self,
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> str | None:
+        """Return the first key, or None when no window is complete yet."""
+        with self._lock:
+            return self._keys[0] if self._count(current_time) else None
+
+    def get_last_partition_key(
+        self,
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> str | None:
+        """Return the key of the last partition as of ``current_time``, or None."""
+        with self._lock:
+            count = self._count(current_time)
+            return self._keys[count - 1] if count else None
+
+    def get_last_partition_window(self, current_time: datetime | None = None) -> TimeWindow | None:
+        """Return the window of the last partition as of ``current_time``, or None."""
+        with self._lock:
+            count = self._count(current_time)
+            return TimeWindow(self._ticks[count - 1], self._ticks[count]) if count else None
+
+    def has_partition_key(
+        self,
+        partition_key: str,
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> bool:
+        """Return whether ``partition_key`` names a partition that exists as of ``current_time``."""
+        try:
+            window = self.time_window_for_partition_key(partition_key)
+        except NotFoundError:
+            return False
+        with self._lock:
+            count = self._count(current_time)
+            return count > 0 and window.start <= self._ticks[count - 1]
+
+    def get_partition_keys_in_range(
+        self,
+        partition_key_range: PartitionKeyRange,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+        *,
+        current_time: datetime | None = None,
+    ) -> list[str]:
+        """Return the keys from the range's start to its end, both included.
+
+        Both ends must be keys of this definition; the current time does not limit the range.
+
+        Raises:
+            NotFoundError: either end is not a key of this definition.
+            InvalidDefinitionError: the range's start comes after its end.
+        """
+        first = self.time_window_for_partition_key(partition_key_range.start)
+        last = self.time_window_for_partition_key(partition_key_range.end)
+        if first.start > last.start:
+            raise InvalidDefinitionError(
+                f"Partition key range {partition_key_range.start!r}..{partition_key_range.end!r} "
+                f"of {self!r} starts after it ends; swap start and end."
+            )
+        keys = []
+        for tick, key in self._distinct_ticks(first.start - _EPSILON):
+            if tick > last.start:
+                break
+            keys.append(key)
+        return keys
+
+    # -- time windows -------------------------------------------------------------------
+
+    def time_window_for_partition_key(self, partition_key: str) -> TimeWindow:
+        """Return the window ``[start, end)`` of the partition ``partition_key``.
+
+        The key must belong to the definition's start/end bounds; the current time is not
+        considered.
+
+        Raises:
+            NotFoundError: ``partition_key`` is not a key of this definition.
+        """
+        example = self._format(self.start)
+        try:
+            parsed = datetime.strptime(partition_key, self.fmt)
+        except (TypeError, ValueError):
+            raise NotFoundError(
+                f"{partition_key!r} is not a partition key of {self!r}: keys use the format "
+                f"{self.fmt!r}, like {example!r}."
+            ) from None
+        after = max(self._aware(parsed), self.start) - _EPSILON
+        ticks = self._distinct_ticks(after)
+        first = next(ticks, None)
+        following = next(ticks, None)
+        if first is None or following is None or first[1] != partition_key:
+            raise NotFoundError(
+                f"{partition_key!r} is not a partition key of {self!r}: no window starts "
+                f"there. Keys are window starts on or after {self.start.isoformat()}."
+            )
+        if self.end is not None and first[0] >= self.end:
+            raise NotFoundError(
+                f"{partition_key!r} is not a partition key of {self!r}: its window starts at "
+                f"or after the end, {self.end.isoformat()}."
+            )
+        return TimeWindow(first[0], following[0])
+
+    def partition_key_for_time(self, dt: datetime) -> str:
+        """Return the key of the partition whose window contains ``dt``.
+
+        A naive ``dt`` is read in the definition's time zone. The current time is not
+        considered.
+
+        Raises:
+            NotFoundError: ``dt`` is before the first window or at or after ``end``.
+        """
+        aware = self._aware(dt)
+        previous = next(
+            cron_ticks(self.cron_schedule, aware + _EPSILON, self.timezone, ascending=False),
+            None,
+        )
+        if previous is None or previous < self.start:
+            raise NotFoundError(
+                f"{aware.isoformat()} is before the first partition of {self!r}, which starts "
+                f"at the first tick on or after {self.start.isoformat()}."
+            )
+        if self.end is not None and previous >= self.end:
+            raise NotFoundError(
+                f"{aware.isoformat()} is after the last partition of {self!r}, which ends at "
+                f"{self.end.isoformat()}."
+            )
+        return self._format(previous)
+
+    def get_partition_keys_between(self, start: datetime, end: datetime) -> list[str]:
+        """Return the keys of partitions whose windows start in ``[start, end)``.
+
+        The result stays within the definition's own start and end; the current time does
+        not limit it. Naive datetimes are read in the definition's time zone.
+        """
+        low = max(self._aware(start), self.start)
+        high = self._aware(end)
+        if self.end is not None:
+            high = min(high, self.end)
+        keys = []
+        for tick, key in self._distinct_ticks(low - _EPSILON):
+            if tick >= high:
+                break
+            keys.append(key)
+        return keys
+
+    # -- serialisation ------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the plain-JSON form; datetimes are ISO strings with their UTC offset."""
+        return {
+            "kind": self.kind,
+            "cron_schedule": self.cron_schedule,
+            "start": self.start.isoformat(),
+            "fmt": self.fmt,
+            "timezone": self.timezone,
+            "end": self.end.isoformat() if self.end is not None else None,
+            "end_offset": self.end_offset,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TimeWindowPartitionsDefinition:
+        """Rebuild a definition from :meth:`to_dict` output."""
+        end = data.get("end")
+        return TimeWindowPartitionsDefinition(
+            cron_schedule=data["cron_schedule"],
+            start=datetime.fromisoformat(data["start"]),
+            fmt=data["fmt"],
+            timezone=data["timezone"],
+            end=datetime.fromisoformat(end) if end is not None else None,
+            end_offset=data.get("end_offset", 0),
+        )
+
+    def __repr__(self) -> str:
+        end = f", end={self.end.isoformat()!r}" if self.end is not None else ""
+        offset = f", end_offset={self.end_offset}" if self.end_offset else ""
+        return (
+            f"{type(self).__name__}(cron_schedule={self.cron_schedule!r}, "
+            f"start={self.start.isoformat()!r}, fmt={self.fmt!r}, "
+            f"timezone={self.timezone!r}{end}{offset})"
+        )

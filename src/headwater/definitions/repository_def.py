@@ -1,0 +1,261 @@
+"""RepositoryDefinition: a location's definitions resolved and validated, ready to look up."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from headwater.definitions.asset_graph import AssetGraph, AssetNode
+from headwater.definitions.asset_job import (
+    IMPLICIT_ASSET_JOB_NAME,
+    UnresolvedAssetJobDefinition,
+    build_asset_job,
+)
+from headwater.definitions.asset_key import AssetCheckKey, AssetKey
+from headwater.definitions.assets import AssetsDefinition
+from headwater.definitions.executors import ExecutorDefinition
+from headwater.definitions.jobs import JobDefinition
+from headwater.errors import (
+    DuplicateDefinitionError,
+    NotFoundError,
+    UnknownDependencyError,
+    UnknownResourceError,
+)
+
+_DEFAULT_PROVIDED = frozenset({"io_manager"})
+
+
+class RepositoryDefinition:
+    """Validated definitions of one namespace: assets, jobs, schedules, sensors, resources."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        assets_defs: Sequence[AssetsDefinition],
+        jobs: Sequence[JobDefinition | UnresolvedAssetJobDefinition],
+        schedules: Sequence[Any],
+        sensors: Sequence[Any],
+        resources: Mapping[str, object],
+        executor: ExecutorDefinition | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        description: str | None = None,
+    ) -> None:
+        self.name = name
+        self.description = description
+        self.metadata = dict(metadata or {})
+        self.resources = dict(resources)
+        self.executor = executor
+        self.assets_defs = list(assets_defs)
+        self.asset_graph = build_asset_graph(self.assets_defs)
+        self.assets_defs_by_key = {key: d for d in self.assets_defs for key in d.keys}
+        self.check_keys = {check for d in self.assets_defs for check in d.check_keys}
+        self.schedules = _unique("schedule", schedules)
+        self.sensors = _unique("sensor", sensors)
+        self.jobs = self._resolve_jobs(jobs)
+        self._implicit_job: JobDefinition | None = None
+        self._check_resources()
+
+    # Lookups ------------------------------------------------------------------------------
+
+    def get_job(self, name: str) -> JobDefinition:
+        """The job named ``name`` (the implicit asset job included)."""
+        if name == IMPLICIT_ASSET_JOB_NAME and name not in self.jobs:
+            return self.implicit_asset_job()
+        return _lookup("job", self.jobs, name, self.name)
+
+    def get_schedule(self, name: str) -> Any:
+        """The schedule named ``name``."""
+        return _lookup("schedule", self.schedules, name, self.name)
+
+    def get_sensor(self, name: str) -> Any:
+        """The sensor named ``name``."""
+        return _lookup("sensor", self.sensors, name, self.name)
+
+    def get_assets_def(self, key: AssetKey) -> AssetsDefinition:
+        """The definition computing (or declaring) ``key``."""
+        try:
+            return self.assets_defs_by_key[key]
+        except KeyError:
+            raise NotFoundError(
+                f"No asset '{key.to_user_string()}' in {self.name}."
+            ) from None
+
+    def implicit_asset_job(self) -> JobDefinition:
+        """A job over every executable asset and check (built on first use)."""
+        if self._implicit_job is None:
+            self._implicit_job = self.job_for_selection(
+                self.asset_graph.executable_asset_keys, None, IMPLICIT_ASSET_JOB_NAME
+            )
+        return self._implicit_job
+
+    def job_for_selection(
+        self,
+        keys: Iterable[AssetKey],
+        checks: Iterable[AssetCheckKey] | None = None,
+        name: str = IMPLICIT_ASSET_JOB_NAME,
+        partitions_def: Any = None,
+    ) -> JobDefinition:
+        """An asset job over ``keys`` (and their checks unless ``checks`` is given)."""
+        return build_asset_job(
+            name,
+            self.asset_graph,
+            self.assets_defs,
+            keys,
+            checks,
+            resource_defs=self.resources,
+            executor_def=self.executor,
+            partitions_def=partitions_def,
+        )
+
+    # Resolution ---------------------------------------------------------------------------
+
+    def _resolve_jobs(
+        self, jobs: Sequence[JobDefinition | UnresolvedAssetJobDefinition]
+    ) -> dict[str, JobDefinition]:
+        pending: list[JobDefinition | UnresolvedAssetJobDefinition] = list(jobs)
+        for instigator in [*self.schedules.values(), *self.sensors.values()]:
+            for target in _targets_of(instigator):
+                if target.job is not None:
+                    pending.append(target.job)
+        resolved: dict[str, JobDefinition] = {}
+        originals: dict[str, object] = {}
+        for job in pending:
+            if job.name in originals:
+                if originals[job.name] is job:
+                    continue
+                raise DuplicateDefinitionError(
+                    f"Two different jobs are named '{job.name}' in {self.name}. Job names must "
+                    "be unique within a location; rename one of them."
+                )
+            originals[job.name] = job
+            if isinstance(job, UnresolvedAssetJobDefinition):
+                resolved[job.name] = job.resolve(
+                    self.asset_graph, self.assets_defs, self.resources, self.executor
+                )
+            else:
+                bound = job.with_resources(self.resources)
+                if bound.executor_def is None:
+                    bound.executor_def = self.executor
+                resolved[job.name] = bound
+        for instigator in [*self.schedules.values(), *self.sensors.values()]:
+            for target in _targets_of(instigator):
+                if target.job_name not in resolved:
+                    kind = "Schedule" if instigator.name in self.schedules else "Sensor"
+                    raise NotFoundError(
+                        f"{kind} '{instigator.name}' targets job '{target.job_name}', which is "
+                        f"not defined in {self.name}. Add the job to Definitions(jobs=[...])."
+                    )
+        return resolved
+
+    def _check_resources(self) -> None:
+        for job in self.jobs.values():
+            check_job_resources(job)
+
+
+def check_job_resources(job: JobDefinition) -> None:
+    """Raise ``UnknownResourceError`` naming the first op that needs a missing resource."""
+    provided = set(job.resource_defs) | _DEFAULT_PROVIDED
+    for what, needed in _required_keys(job):
+        missing = sorted(needed - provided)
+        if missing:
+            available = ", ".join(sorted(set(job.resource_defs))) or "none"
+            raise UnknownResourceError(
+                f"{what} requires resource '{missing[0]}', which is not provided (job "
+                f"'{job.name}'; resources available: {available}). Add it to "
+                "Definitions(resources={...})."
+            )
+
+
+def _required_keys(job: JobDefinition) -> list[tuple[str, frozenset[str]]]:
+    if job.asset_layer is not None:
+        return [(d.describe, d.required_resource_keys) for d in job.asset_layer.executed]
+    return [
+        (op_def.describe, op_def.required_resource_keys | op_def.io_manager_keys)
+        for _, op_def, _ in job.graph.iter_ops()
+    ]
+
+
+def _targets_of(instigator: Any) -> list[Any]:
+    targets = getattr(instigator, "targets", None)
+    if targets is not None:
+        return list(targets)
+    target = getattr(instigator, "target", None)
+    return [target] if target is not None else []
+
+
+def _unique(kind: str, items: Iterable[Any]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for item in items:
+        if item.name in found and found[item.name] is not item:
+            raise DuplicateDefinitionError(
+                f"Two {kind}s are named '{item.name}'. {kind.capitalize()} names must be unique "
+                "within a location; rename one of them."
+            )
+        found[item.name] = item
+    return found
+
+
+def _lookup(kind: str, table: Mapping[str, Any], name: str, where: str) -> Any:
+    try:
+        return table[name]
+    except KeyError:
+        import difflib
+
+        close = difflib.get_close_matches(name, list(table), n=3)
+        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        raise NotFoundError(f"No {kind} named '{name}' in {where}.{hint}") from None
+
+
+def build_asset_graph(assets_defs: Sequence[AssetsDefinition]) -> AssetGraph:
+    """The asset graph of ``assets_defs``, checked for duplicates, unknown deps and cycles."""
+    nodes: list[AssetNode] = []
+    owners: dict[AssetKey, AssetsDefinition] = {}
+    checks_by_asset: dict[AssetKey, set[AssetCheckKey]] = {}
+    for definition in assets_defs:
+        for check in definition.check_keys:
+            checks_by_asset.setdefault(check.asset_key, set()).add(check)
+    for definition in assets_defs:
+        for key, spec in definition.specs_by_key.items():
+            if key in owners:
+                raise DuplicateDefinitionError(
+                    f"Asset '{key.to_user_string()}' is defined twice: by "
+                    f"{owners[key].describe} ({owners[key].node_name}) and by "
+                    f"{definition.describe} ({definition.node_name}). Asset keys must be unique "
+                    "within a location; rename one or give it a key_prefix."
+                )
+            owners[key] = definition
+            nodes.append(
+                AssetNode(
+                    key=key,
+                    deps=frozenset(spec.deps),
+                    group_name=spec.group_name or "default",
+                    description=spec.description,
+                    tags=spec.tags,
+                    owners=spec.owners,
+                    kinds=spec.kinds,
+                    metadata=spec.metadata,
+                    code_version=spec.code_version,
+                    is_executable=definition.is_executable,
+                    partitions_def=definition.partitions_def or spec.partitions_def,
+                    check_keys=frozenset(checks_by_asset.get(key, ())),
+                    node_name=definition.node_name if definition.is_executable else None,
+                    can_subset=definition.can_subset or len(definition.keys) == 1,
+                )
+            )
+    graph = AssetGraph(nodes)
+    for key, dep in graph.unknown_dependencies():
+        raise UnknownDependencyError(
+            f"Asset '{key.to_user_string()}' depends on '{dep.to_user_string()}', which is not "
+            "defined in this location. Add it to Definitions(assets=...) or declare it with "
+            "AssetSpec."
+        )
+    for check_asset in checks_by_asset:
+        if not graph.has(check_asset):
+            raise UnknownDependencyError(
+                f"Asset check(s) {sorted(c.name for c in checks_by_asset[check_asset])} target "
+                f"'{check_asset.to_user_string()}', which is not defined in this location. Add "
+                "the asset to Definitions(assets=...)."
+            )
+    graph.toposort()
+    return graph

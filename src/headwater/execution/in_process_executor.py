@@ -1,0 +1,122 @@
+"""The in-process executor: every step in order, in the calling process."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from headwater.errors import Failure, HeadwaterError, RetryRequested, UserCodeError
+from headwater.execution.plan import ExecutionStep
+from headwater.execution.run_context import RunContext
+from headwater.execution.step_runner import run_step
+from headwater.snapshot.events import ErrorInfo, EventType, StepFailureData, StepRetryData
+
+
+def execute_steps_in_process(run: RunContext) -> list[str]:
+    """Run the plan's steps one by one; returns the keys of the steps that failed.
+
+    A step whose upstream failed or was skipped, or whose input's output was never
+    produced, is skipped.
+    """
+    produced: dict[str, set[str]] = {}
+    failed: list[str] = []
+    not_run: set[str] = set()
+    for step in run.plan.steps.values():
+        blocked = _blocked_by(step, produced, not_run)
+        if blocked is not None:
+            not_run.add(step.key)
+            run.emit(
+                EventType.STEP_SKIPPED,
+                f"Skipped step '{step.key}': {blocked}.",
+                step_key=step.key,
+                level=logging.WARNING,
+            )
+            continue
+        outputs = _run_with_retries(run, step, produced)
+        if outputs is None:
+            failed.append(step.key)
+            not_run.add(step.key)
+        else:
+            produced[step.key] = outputs
+    return failed
+
+
+def _blocked_by(
+    step: ExecutionStep, produced: dict[str, set[str]], not_run: set[str]
+) -> str | None:
+    for upstream in sorted(step.upstream):
+        if upstream in not_run:
+            return f"upstream step '{upstream}' did not succeed"
+    for step_input in step.inputs:
+        for source in step_input.sources:
+            step_key = getattr(source, "step_key", None)
+            output_name = getattr(source, "output_name", None)
+            if step_key is not None and step_key in produced and (
+                output_name not in produced[step_key]
+            ):
+                return f"input '{step_input.name}' needs output '{output_name}' of " \
+                       f"'{step_key}', which was not produced"
+    return None
+
+
+def _run_with_retries(
+    run: RunContext, step: ExecutionStep, produced: dict[str, set[str]]
+) -> set[str] | None:
+    attempt = 0
+    while True:
+        try:
+            return run_step(run, step, produced, retry_number=attempt).produced_outputs
+        except Exception as exc:  # noqa: BLE001 - every failure of a step is reported, not raised
+            delay = retry_delay(step, exc, attempt)
+            if delay is None:
+                report_step_failure(run, step, exc)
+                return None
+            attempt += 1
+            run.emit(
+                EventType.STEP_UP_FOR_RETRY,
+                f"Step '{step.key}' failed and will be retried (attempt {attempt + 1}"
+                f"{f' in {delay:.1f}s' if delay else ''}): {exc}",
+                step_key=step.key,
+                level=logging.WARNING,
+                data=StepRetryData(attempt=attempt, seconds_to_wait=delay,
+                                   error=ErrorInfo.from_exception(_original(exc))),
+            )
+            if delay:
+                time.sleep(delay)
+
+
+def retry_delay(step: ExecutionStep, exc: BaseException, attempt: int) -> float | None:
+    """Seconds to wait before retrying after ``exc`` on try ``attempt`` (None: don't retry)."""
+    original = _original(exc)
+    if isinstance(original, RetryRequested):
+        return original.seconds_to_wait if attempt < original.max_retries else None
+    policy = step.retry_policy
+    if policy is None or attempt >= policy.max_retries:
+        return None
+    if isinstance(original, Failure) and not original.allow_retries:
+        return None
+    return policy.seconds_before_attempt(attempt + 1)
+
+
+def _original(exc: BaseException) -> BaseException:
+    return exc.original if isinstance(exc, UserCodeError) else exc
+
+
+def report_step_failure(run: RunContext, step: ExecutionStep, exc: BaseException) -> None:
+    """Emit STEP_FAILURE for ``exc`` with the user's traceback and a clear message."""
+    original = _original(exc)
+    metadata = {}
+    if isinstance(original, Failure):
+        from headwater.execution.reporting import snap_metadata
+
+        metadata = snap_metadata(original.metadata, step.describe)
+    user_code = isinstance(exc, UserCodeError) or not isinstance(exc, HeadwaterError)
+    run.emit(
+        EventType.STEP_FAILURE,
+        f"Step '{step.key}' failed: {exc}",
+        step_key=step.key,
+        level=logging.ERROR,
+        data=StepFailureData(
+            error=ErrorInfo.from_exception(original), user_code=user_code, metadata=metadata
+        ),
+    )

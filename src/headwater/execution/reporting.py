@@ -1,0 +1,175 @@
+"""Storing outputs through IO managers and reporting outputs, materializations and checks."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from headwater.definitions.asset_key import AssetKey
+from headwater.definitions.metadata import normalize_metadata
+from headwater.definitions.results import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetMaterialization,
+    AssetObservation,
+)
+from headwater.errors import InvalidOutputError, user_code_boundary
+from headwater.snapshot.events import AssetCheckData, AssetEventData, EventType, OutputData
+from headwater.snapshot.metadata import MetadataEntrySnap, metadata_to_snap, truncate_metadata
+
+if TYPE_CHECKING:
+    from headwater.definitions.context import ExecutionInfo
+    from headwater.execution.outputs import StepResultItem
+    from headwater.execution.plan import ExecutionStep, StepOutput
+    from headwater.execution.run_context import RunContext
+
+#: Metadata of one event is cut down to this many bytes of JSON (largest entries first).
+MAX_EVENT_METADATA_BYTES = 256 * 1024
+
+
+def snap_metadata(raw: Mapping[str, Any] | None, where: str) -> dict[str, MetadataEntrySnap]:
+    """Normalised, serialisable and size-limited metadata."""
+    if not raw:
+        return {}
+    with user_code_boundary(f"metadata of {where}"):
+        snaps = metadata_to_snap(normalize_metadata(raw))
+    return truncate_metadata(snaps, MAX_EVENT_METADATA_BYTES)
+
+
+def report_output(
+    run: RunContext,
+    step: ExecutionStep,
+    info: ExecutionInfo,
+    log: Any,
+    output: StepOutput,
+    item: StepResultItem,
+) -> None:
+    """Store ``item``'s value with the output's IO manager and emit the output's events."""
+    from headwater.execution.step_runner import output_context
+
+    run.emit(
+        EventType.STEP_OUTPUT,
+        f"Yielded output '{output.name}'.",
+        step_key=step.key,
+        level=logging.DEBUG,
+        data=OutputData(output_name=output.name),
+    )
+    io_metadata: dict[str, Any] = {}
+    if output.stores_value and item.has_value:
+        context = output_context(run, step, output, log)
+        manager = run.resources[output.io_manager_key]
+        with user_code_boundary(
+            f"IO manager '{output.io_manager_key}' storing output '{output.name}' of "
+            f"{step.describe}"
+        ):
+            manager.handle_output(context, item.value)
+        io_metadata = dict(context.consume_output_metadata())
+        run.emit(
+            EventType.HANDLED_OUTPUT,
+            f"Handled output '{output.name}' using IO manager '{output.io_manager_key}'.",
+            step_key=step.key,
+            level=logging.DEBUG,
+            data=OutputData(output_name=output.name, io_manager_key=output.io_manager_key),
+        )
+    if run.captured_outputs is not None and item.has_value:
+        run.captured_outputs[(step.key, output.name)] = item.value
+    if output.asset_key is None:
+        return
+    metadata = {**io_metadata, **info.output_metadata.get(output.name, {}), **item.metadata}
+    data_version = getattr(item.data_version, "value", None)
+    run.emit(
+        EventType.ASSET_MATERIALIZATION,
+        f"Materialized value {output.asset_key.to_user_string()}.",
+        step_key=step.key,
+        data=AssetEventData(
+            asset_key=output.asset_key.path,
+            partition=run.partition_key if _partitioned(step) else None,
+            metadata=snap_metadata(metadata, step.describe),
+            tags=dict(item.tags),
+            data_version=data_version,
+        ),
+    )
+
+
+def _partitioned(step: ExecutionStep) -> bool:
+    return step.assets_def is not None and step.assets_def.partitions_def is not None
+
+
+def report_check(run: RunContext, step: ExecutionStep, item: StepResultItem) -> str | None:
+    """Emit a check evaluation; returns the check's name when it failed and blocks."""
+    check = item.check
+    assert check is not None
+    output_name, spec = _check_spec_for(step, check)
+    item.output_name = output_name
+    severity = AssetCheckSeverity(check.severity)
+    run.emit(
+        EventType.ASSET_CHECK_EVALUATION,
+        f"Check '{spec.name}' on {spec.asset_key.to_user_string()} "
+        f"{'passed' if check.passed else 'failed'}.",
+        step_key=step.key,
+        level=logging.INFO if check.passed else logging.WARNING,
+        data=AssetCheckData(
+            asset_key=spec.asset_key.path,
+            check_name=spec.name,
+            passed=check.passed,
+            severity=severity.value,
+            description=check.description,
+            metadata=snap_metadata(check.metadata, f"check '{spec.name}'"),
+            partition=run.partition_key if _partitioned(step) else None,
+        ),
+    )
+    if not check.passed and spec.blocking and severity is AssetCheckSeverity.ERROR:
+        return spec.key.to_user_string()
+    return None
+
+
+def _check_spec_for(step: ExecutionStep, check: AssetCheckResult) -> tuple[str, Any]:
+    definition = step.assets_def
+    specs = definition.check_specs_by_output_name if definition is not None else {}
+    wanted_key = AssetKey.from_coercible(check.asset_key) if check.asset_key is not None else None
+    matches = [
+        (name, spec)
+        for name, spec in specs.items()
+        if (wanted_key is None or spec.asset_key == wanted_key)
+        and (check.check_name is None or spec.name == check.check_name)
+    ]
+    if len(matches) == 1:
+        return matches[0]
+    declared = ", ".join(spec.key.to_user_string() for spec in specs.values()) or "none"
+    if not matches:
+        raise InvalidOutputError(
+            f"{step.describe} returned an AssetCheckResult (asset_key={check.asset_key!r}, "
+            f"check_name={check.check_name!r}) that matches none of its checks: {declared}."
+        )
+    raise InvalidOutputError(
+        f"{step.describe} returned an AssetCheckResult without enough detail to tell which of "
+        f"its checks it is ({declared}); pass asset_key= and check_name=."
+    )
+
+
+def report_asset_event(run: RunContext, step: ExecutionStep, event: Any) -> None:
+    """Emit an ``AssetMaterialization`` or ``AssetObservation`` logged by user code."""
+    if isinstance(event, AssetMaterialization):
+        event_type = EventType.ASSET_MATERIALIZATION
+        verb = "Materialized"
+    elif isinstance(event, AssetObservation):
+        event_type = EventType.ASSET_OBSERVATION
+        verb = "Observed"
+    else:
+        raise InvalidOutputError(
+            f"{step.describe} logged {type(event).__name__}; context.log_event takes an "
+            "AssetMaterialization or AssetObservation."
+        )
+    run.emit(
+        event_type,
+        f"{verb} {event.asset_key.to_user_string()}.",
+        step_key=step.key,
+        data=AssetEventData(
+            asset_key=event.asset_key.path,
+            partition=event.partition,
+            description=event.description,
+            metadata=snap_metadata(event.metadata, step.describe),
+            tags=dict(event.tags),
+        ),
+    )

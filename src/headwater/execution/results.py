@@ -1,0 +1,181 @@
+"""The result of an in-process run: success, events, and the values each output produced."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from headwater.definitions.asset_key import AssetKey, CoercibleToAssetKey
+from headwater.definitions.jobs import JobDefinition
+from headwater.definitions.results import AssetMaterialization, AssetObservation
+from headwater.errors import NotFoundError
+from headwater.snapshot.events import AssetCheckData, AssetEventData, EventType, RunEvent
+from headwater.snapshot.metadata import metadata_from_snap
+
+
+@dataclass(frozen=True)
+class AssetCheckEvaluation:
+    """A check's outcome as recorded in a run."""
+
+    asset_key: AssetKey
+    check_name: str
+    passed: bool
+    severity: str
+    description: str | None
+    metadata: Mapping[str, Any]
+
+
+class ExecuteInProcessResult:
+    """What an in-process run produced."""
+
+    def __init__(
+        self,
+        run_id: str,
+        job: JobDefinition,
+        events: list[RunEvent],
+        success: bool,
+        outputs: Mapping[tuple[str, str], Any],
+    ) -> None:
+        self.run_id = run_id
+        self.job_def = job
+        self.all_events = events
+        self.success = success
+        self._outputs = dict(outputs)
+
+    @property
+    def job_name(self) -> str:
+        """Name of the job that ran."""
+        return self.job_def.name
+
+    @property
+    def status(self) -> str:
+        """``SUCCESS`` or ``FAILURE``."""
+        return "SUCCESS" if self.success else "FAILURE"
+
+    # Values -------------------------------------------------------------------------------
+
+    def output_for_node(self, node_str: str, output_name: str = "result") -> Any:
+        """The value of ``output_name`` of the op (dotted path inside graphs) ``node_str``."""
+        try:
+            return self._outputs[(node_str, output_name)]
+        except KeyError:
+            produced = sorted(f"{step}:{name}" for step, name in self._outputs)
+            raise NotFoundError(
+                f"Node '{node_str}' produced no output '{output_name}' in run {self.run_id}. "
+                f"Outputs produced: {', '.join(produced) or 'none'}."
+            ) from None
+
+    def output_value(self, output_name: str = "result") -> Any:
+        """The value of ``output_name`` of a single-op job."""
+        [node] = {step for step, _ in self._outputs} or {""}
+        return self.output_for_node(node, output_name)
+
+    def asset_value(self, asset_key: CoercibleToAssetKey) -> Any:
+        """The value computed for ``asset_key`` in this run."""
+        key = AssetKey.from_coercible(asset_key)
+        layer = self.job_def.asset_layer
+        definition = layer.definition_for(key) if layer is not None else None
+        if definition is None or definition.op is None:
+            raise NotFoundError(f"Asset '{key.to_user_string()}' was not part of this run.")
+        return self.output_for_node(definition.op.name, definition.output_names_by_key[key])
+
+    # Events -------------------------------------------------------------------------------
+
+    def filter_events(self, predicate: Callable[[RunEvent], bool]) -> list[RunEvent]:
+        """Events for which ``predicate`` is true."""
+        return [event for event in self.all_events if predicate(event)]
+
+    def events_for_node(self, node_name: str) -> list[RunEvent]:
+        """Events of the step ``node_name``."""
+        return self.filter_events(lambda e: e.step_key == node_name)
+
+    @property
+    def all_node_events(self) -> list[RunEvent]:
+        """Events that belong to a step."""
+        return self.filter_events(lambda e: e.step_key is not None)
+
+    def get_step_success_events(self) -> list[RunEvent]:
+        """STEP_SUCCESS events."""
+        return self.filter_events(lambda e: e.event_type is EventType.STEP_SUCCESS)
+
+    def get_step_failure_events(self) -> list[RunEvent]:
+        """STEP_FAILURE events."""
+        return self.filter_events(lambda e: e.event_type is EventType.STEP_FAILURE)
+
+    def get_failed_step_keys(self) -> list[str]:
+        """Keys of the steps that failed."""
+        return [e.step_key for e in self.get_step_failure_events() if e.step_key]
+
+    def get_skipped_step_keys(self) -> list[str]:
+        """Keys of the steps that were skipped."""
+        return [
+            e.step_key
+            for e in self.filter_events(lambda e: e.event_type is EventType.STEP_SKIPPED)
+            if e.step_key
+        ]
+
+    def get_asset_materialization_events(self) -> list[RunEvent]:
+        """ASSET_MATERIALIZATION events."""
+        return self.filter_events(lambda e: e.event_type is EventType.ASSET_MATERIALIZATION)
+
+    def get_asset_observation_events(self) -> list[RunEvent]:
+        """ASSET_OBSERVATION events."""
+        return self.filter_events(lambda e: e.event_type is EventType.ASSET_OBSERVATION)
+
+    def asset_materializations_for_node(self, node_name: str) -> list[AssetMaterialization]:
+        """Materializations reported by ``node_name``, as user-facing objects."""
+        return [
+            _asset_event(AssetMaterialization, e)
+            for e in self.get_asset_materialization_events()
+            if e.step_key == node_name
+        ]
+
+    def asset_observations_for_node(self, node_name: str) -> list[AssetObservation]:
+        """Observations reported by ``node_name``."""
+        return [
+            _asset_event(AssetObservation, e)
+            for e in self.get_asset_observation_events()
+            if e.step_key == node_name
+        ]
+
+    @property
+    def asset_materializations(self) -> list[AssetMaterialization]:
+        """Every materialization of the run."""
+        return [_asset_event(AssetMaterialization, e)
+                for e in self.get_asset_materialization_events()]
+
+    def get_asset_check_evaluations(self) -> list[AssetCheckEvaluation]:
+        """Every check outcome of the run."""
+        found = []
+        for event in self.filter_events(
+            lambda e: e.event_type is EventType.ASSET_CHECK_EVALUATION
+        ):
+            data = event.data
+            assert isinstance(data, AssetCheckData)
+            found.append(
+                AssetCheckEvaluation(
+                    asset_key=AssetKey(data.asset_key),
+                    check_name=data.check_name,
+                    passed=data.passed,
+                    severity=data.severity,
+                    description=data.description,
+                    metadata=metadata_from_snap(data.metadata),
+                )
+            )
+        return found
+
+    def __repr__(self) -> str:
+        return f"<ExecuteInProcessResult {self.job_name} run_id={self.run_id} {self.status}>"
+
+
+def _asset_event(cls: type[Any], event: RunEvent) -> Any:
+    data = event.data
+    assert isinstance(data, AssetEventData)
+    return cls(
+        AssetKey(data.asset_key),
+        description=data.description,
+        metadata=metadata_from_snap(data.metadata),
+        partition=data.partition,
+        tags=data.tags,
+    )

@@ -1,0 +1,106 @@
+"""Run config: validating ``{"ops": ..., "resources": ...}`` against a plan's op config schemas."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from typing import Any
+
+from headwater.errors import ConfigError
+from headwater.execution.plan import ExecutionPlan, ExecutionStep
+
+_TOP_LEVEL_KEYS = ("ops", "resources", "execution", "loggers")
+
+
+def normalize_run_config(run_config: Any) -> dict[str, Any]:
+    """A plain dict from a dict, a ``RunConfig`` or None; unknown top-level keys are errors."""
+    if run_config is None:
+        return {}
+    to_dict = getattr(run_config, "to_config_dict", None)
+    config = dict(to_dict()) if callable(to_dict) else run_config
+    if not isinstance(config, Mapping):
+        raise ConfigError(
+            f"Run config must be a mapping or RunConfig; got {type(run_config).__name__}."
+        )
+    unknown = [key for key in config if key not in _TOP_LEVEL_KEYS]
+    if unknown:
+        raise ConfigError(
+            f"Run config has unknown top-level key(s) {', '.join(map(repr, unknown))}; "
+            f"allowed: {', '.join(_TOP_LEVEL_KEYS)}."
+        )
+    return dict(config)
+
+
+def merge_run_config(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """``override`` laid over ``base``, merging nested mappings."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = merge_run_config(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def resolve_step_configs(plan: ExecutionPlan, run_config: Mapping[str, Any]) -> dict[str, Any]:
+    """Validated config for each step that has a config schema.
+
+    Config given for an op that is not in the plan, or for an op without a config schema,
+    is an error naming it.
+    """
+    ops_config = run_config.get("ops") or {}
+    if not isinstance(ops_config, Mapping):
+        raise ConfigError("Run config 'ops' must be a mapping of op name to {config: ...}.")
+    _check_known_ops(plan, ops_config)
+    resolved: dict[str, Any] = {}
+    for step in plan.steps.values():
+        given = _config_at(ops_config, step.config_path)
+        value = _validate_step_config(step, given)
+        if value is not None:
+            resolved[step.key] = value
+    return resolved
+
+
+def _config_at(ops_config: Mapping[str, Any], path: tuple[str, ...]) -> Any:
+    node: Any = ops_config
+    for index, name in enumerate(path):
+        if not isinstance(node, Mapping) or name not in node:
+            return None
+        entry = node[name]
+        if index == len(path) - 1:
+            if isinstance(entry, Mapping) and set(entry) <= {"config", "inputs", "outputs"}:
+                return entry.get("config")
+            return entry
+        node = entry.get("ops") if isinstance(entry, Mapping) else None
+    return None
+
+
+def _validate_step_config(step: ExecutionStep, given: Any) -> Any:
+    schema = step.op_def.config_schema
+    where = step.describe
+    if schema is None:
+        if given not in (None, {}):
+            raise ConfigError(
+                f"Run config sets config for {where}, which takes no config. Remove "
+                f"ops.{'.'.join(step.config_path)} from the run config, or give the op a "
+                "config parameter."
+            )
+        return None
+    from headwater.definitions.config import config_model_from_schema, validate_config
+
+    model = schema if isinstance(schema, type) and hasattr(schema, "model_validate") else None
+    if model is None:
+        model = config_model_from_schema(schema, f"{step.op_def.name}_config")
+    return validate_config(model, given, where)
+
+
+def _check_known_ops(plan: ExecutionPlan, ops_config: Mapping[str, Any]) -> None:
+    top_level = {step.config_path[0] for step in plan.steps.values() if step.config_path}
+    for name in ops_config:
+        if name not in top_level:
+            close = difflib.get_close_matches(str(name), sorted(top_level), n=3)
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            raise ConfigError(
+                f"Run config has config for op '{name}', which is not part of job "
+                f"'{plan.job_name}'.{hint}"
+            )

@@ -1,0 +1,106 @@
+"""State shared by the steps of one run, and the event helpers they use."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from headwater.definitions.jobs import JobDefinition
+from headwater.execution.plan import ExecutionPlan
+from headwater.snapshot.events import EventData, EventType, RunEvent
+
+EventSink = Callable[[RunEvent], None]
+
+
+@dataclass
+class RunContext:
+    """What every step of a run shares."""
+
+    run_id: str
+    job: JobDefinition
+    plan: ExecutionPlan
+    emit_event: EventSink
+    resources: Any = None
+    step_configs: Mapping[str, Any] = field(default_factory=dict)
+    partition_key: str | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+    instance: Any = None
+    #: When set, every produced output value is kept here by (step key, output name).
+    captured_outputs: dict[tuple[str, str], Any] | None = None
+
+    def emit(
+        self,
+        event_type: EventType,
+        message: str = "",
+        *,
+        step_key: str | None = None,
+        data: EventData | None = None,
+        level: int = logging.INFO,
+    ) -> RunEvent:
+        """Build an event of this run and hand it to the sink."""
+        event = RunEvent(
+            run_id=self.run_id,
+            event_type=event_type,
+            timestamp=time.time(),
+            message=message,
+            level=level,
+            job_name=self.job.name,
+            step_key=step_key,
+            data=data,
+        )
+        self.emit_event(event)
+        return event
+
+
+class StepLogger:
+    """``context.log``: each call becomes a LOG event of the step (and a Python log record)."""
+
+    def __init__(self, run: RunContext, step_key: str) -> None:
+        self._run = run
+        self._step_key = step_key
+        self._logger = logging.getLogger("headwater.user")
+
+    def _log(self, level: int, msg: object, args: tuple[Any, ...], exc_info: Any = None) -> None:
+        text = str(msg) % args if args else str(msg)
+        if exc_info:
+            import traceback
+
+            text = f"{text}\n{traceback.format_exc()}"
+        self._run.emit(EventType.LOG, text, step_key=self._step_key, level=level)
+
+    def debug(self, msg: object, *args: Any) -> None:
+        """Log at DEBUG."""
+        self._log(logging.DEBUG, msg, args)
+
+    def info(self, msg: object, *args: Any) -> None:
+        """Log at INFO."""
+        self._log(logging.INFO, msg, args)
+
+    def warning(self, msg: object, *args: Any) -> None:
+        """Log at WARNING."""
+        self._log(logging.WARNING, msg, args)
+
+    warn = warning
+
+    def error(self, msg: object, *args: Any) -> None:
+        """Log at ERROR."""
+        self._log(logging.ERROR, msg, args)
+
+    def exception(self, msg: object, *args: Any) -> None:
+        """Log at ERROR with the current exception's traceback."""
+        self._log(logging.ERROR, msg, args, exc_info=True)
+
+    def critical(self, msg: object, *args: Any) -> None:
+        """Log at CRITICAL."""
+        self._log(logging.CRITICAL, msg, args)
+
+    def log(self, level: int, msg: object, *args: Any) -> None:
+        """Log at ``level``."""
+        self._log(level, msg, args)
+
+    def isEnabledFor(self, level: int) -> bool:  # noqa: N802 - logging.Logger's name
+        """Always true: the run's event log keeps every level."""
+        return True

@@ -1,0 +1,652 @@
+"""The serialisable form of metadata values: a tagged union of msgspec structs.
+
+Each kind of :class:`~headwater.definitions.metadata.MetadataValue` has one struct here, tagged
+by its ``kind`` (``{"kind": "int", "value": 3}``). JSON has no NaN, infinities or integers
+beyond 64 bits (msgpack has no big integers either), so such numbers are written as strings
+beside the value: a float entry keeps ``special`` (``"nan"``, ``"inf"``, ``"-inf"``), an int
+entry keeps its decimal digits, and JSON and table entries list where inside the data each
+such number sits. Every value therefore survives a JSON or msgpack round trip exactly.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Callable, Mapping
+from typing import Any, Literal, Union
+
+import msgspec
+
+from headwater.definitions.asset_key import AssetKey
+from headwater.definitions.metadata import (
+    AssetMetadataValue,
+    BoolMetadataValue,
+    FloatMetadataValue,
+    IntMetadataValue,
+    JobMetadataValue,
+    JsonMetadataValue,
+    MarkdownMetadataValue,
+    MetadataValue,
+    NotebookMetadataValue,
+    NullMetadataValue,
+    PathMetadataValue,
+    PythonArtifactMetadataValue,
+    TableColumnLineageMetadataValue,
+    TableMetadataValue,
+    TableSchemaMetadataValue,
+    TextMetadataValue,
+    TimestampMetadataValue,
+    UrlMetadataValue,
+)
+from headwater.definitions.metadata_table import (
+    TableCell,
+    TableColumn,
+    TableColumnConstraints,
+    TableColumnDep,
+    TableColumnLineage,
+    TableConstraints,
+    TableRecord,
+    TableSchema,
+)
+from headwater.errors import HeadwaterError
+
+NonFinite = Literal["nan", "inf", "-inf"]
+
+
+class SpecialNumber(msgspec.Struct, frozen=True, array_like=True):
+    """A number JSON cannot hold, found at ``path`` inside JSON or table data.
+
+    ``value`` is ``"nan"``, ``"inf"``, ``"-inf"`` or the decimal digits of an integer outside
+    the 64-bit range. The data itself holds ``null`` at that place.
+    """
+
+    path: list[Union[str, int]]
+    value: str
+
+
+class _Entry(msgspec.Struct, frozen=True, tag_field="kind", omit_defaults=True):
+    """Base of the metadata entry structs."""
+
+
+class TextMetadata(_Entry, frozen=True, tag="text"):
+    """Plain text."""
+
+    value: str
+
+
+class MarkdownMetadata(_Entry, frozen=True, tag="md"):
+    """Markdown text."""
+
+    value: str
+
+
+class UrlMetadata(_Entry, frozen=True, tag="url"):
+    """A link."""
+
+    value: str
+
+
+class PathMetadata(_Entry, frozen=True, tag="path"):
+    """A file system path."""
+
+    value: str
+
+
+class NotebookMetadata(_Entry, frozen=True, tag="notebook"):
+    """The path of a notebook."""
+
+    value: str
+
+
+class IntMetadata(_Entry, frozen=True, tag="int"):
+    """An integer; one outside the 64-bit range is kept as decimal ``digits`` instead."""
+
+    value: Union[int, None] = None
+    digits: Union[str, None] = None
+
+
+class FloatMetadata(_Entry, frozen=True, tag="float"):
+    """A float; NaN and the infinities are kept in ``special`` with ``value`` left out."""
+
+    value: Union[float, None] = None
+    special: Union[NonFinite, None] = None
+
+
+class BoolMetadata(_Entry, frozen=True, tag="bool"):
+    """True or False."""
+
+    value: bool
+
+
+class TimestampMetadata(_Entry, frozen=True, tag="timestamp"):
+    """Seconds since the Unix epoch."""
+
+    value: float
+
+
+class NullMetadata(_Entry, frozen=True, tag="null"):
+    """No value."""
+
+
+class JsonMetadata(_Entry, frozen=True, tag="json"):
+    """A JSON document; see :class:`SpecialNumber` for ``special``."""
+
+    value: Any
+    special: list[SpecialNumber] = msgspec.field(default_factory=list)
+
+
+class PythonArtifactMetadata(_Entry, frozen=True, tag="python_artifact"):
+    """A Python class or function, by module and name."""
+
+    module: str
+    name: str
+
+
+class AssetMetadata(_Entry, frozen=True, tag="asset"):
+    """A reference to an asset, by the parts of its key."""
+
+    path: list[str]
+
+
+class JobMetadata(_Entry, frozen=True, tag="job"):
+    """A reference to a job."""
+
+    job_name: str
+    location_name: Union[str, None] = None
+    repository_name: Union[str, None] = None
+
+
+class TableColumnConstraintsSnap(msgspec.Struct, frozen=True, omit_defaults=True):
+    """Constraints on one table column."""
+
+    nullable: bool = True
+    unique: bool = False
+    other: list[str] = msgspec.field(default_factory=list)
+
+
+class TableColumnSnap(msgspec.Struct, frozen=True, omit_defaults=True):
+    """One column of a table schema."""
+
+    name: str
+    type: str = "string"
+    description: Union[str, None] = None
+    constraints: TableColumnConstraintsSnap = msgspec.field(
+        default_factory=TableColumnConstraintsSnap
+    )
+    tags: dict[str, str] = msgspec.field(default_factory=dict)
+
+
+class TableSchemaSnap(msgspec.Struct, frozen=True, omit_defaults=True):
+    """A table schema: its columns and table-wide constraints."""
+
+    columns: list[TableColumnSnap]
+    constraints: list[str] = msgspec.field(default_factory=list)
+
+
+class TableSchemaMetadata(_Entry, frozen=True, tag="table_schema"):
+    """The schema of a table."""
+
+    columns: list[TableColumnSnap]
+    constraints: list[str] = msgspec.field(default_factory=list)
+
+
+class TableMetadata(_Entry, frozen=True, tag="table"):
+    """Rows of a table; see :class:`SpecialNumber` for ``special`` (paths are [row, column])."""
+
+    records: list[dict[str, TableCell]]
+    schema: Union[TableSchemaSnap, None] = None
+    special: list[SpecialNumber] = msgspec.field(default_factory=list)
+
+
+class TableColumnDepSnap(msgspec.Struct, frozen=True):
+    """An upstream column: the asset's key parts and the column's name."""
+
+    asset_key: list[str]
+    column_name: str
+
+
+class ColumnLineageMetadata(_Entry, frozen=True, tag="column_lineage"):
+    """For each column, the upstream columns it comes from."""
+
+    deps_by_column: dict[str, list[TableColumnDepSnap]]
+
+
+MetadataEntrySnap = Union[
+    TextMetadata,
+    MarkdownMetadata,
+    UrlMetadata,
+    PathMetadata,
+    NotebookMetadata,
+    IntMetadata,
+    FloatMetadata,
+    BoolMetadata,
+    TimestampMetadata,
+    NullMetadata,
+    JsonMetadata,
+    PythonArtifactMetadata,
+    AssetMetadata,
+    JobMetadata,
+    TableSchemaMetadata,
+    TableMetadata,
+    ColumnLineageMetadata,
+]
+"""Any one metadata entry, as stored and sent between processes."""
+
+
+class MetadataSnapError(HeadwaterError):
+    """A stored metadata entry is inconsistent and cannot be turned back into a value."""
+
+
+# --- numbers JSON cannot hold ----------------------------------------------------------------
+
+_INT_MIN = -(2**63)
+_INT_MAX = 2**64 - 1
+_NON_FINITE: dict[str, float] = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+
+
+def _special_text(value: object) -> str | None:
+    kind = type(value)
+    if kind is float:
+        if value != value:
+            return "nan"
+        if value == math.inf:
+            return "inf"
+        if value == -math.inf:
+            return "-inf"
+    elif kind is int and not _INT_MIN <= value <= _INT_MAX:  # type: ignore[operator]
+        return str(value)
+    return None
+
+
+def _find_specials(value: object, path: list[str | int], found: list[SpecialNumber]) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            path.append(key)
+            _find_specials(item, path, found)
+            path.pop()
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            path.append(index)
+            _find_specials(item, path, found)
+            path.pop()
+    else:
+        text = _special_text(value)
+        if text is not None:
+            found.append(SpecialNumber(list(path), text))
+
+
+def _without_specials(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _without_specials(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_without_specials(item) for item in value]
+    return None if _special_text(value) is not None else value
+
+
+def _split_specials(value: Any) -> tuple[Any, list[SpecialNumber]]:
+    found: list[SpecialNumber] = []
+    _find_specials(value, [], found)
+    return (_without_specials(value), found) if found else (value, found)
+
+
+def _number(text: str) -> float | int:
+    special = _NON_FINITE.get(text)
+    if special is not None:
+        return special
+    try:
+        return int(text)
+    except ValueError:
+        raise MetadataSnapError(f"Stored metadata holds an unreadable number {text!r}.") from None
+
+
+def _json_number(text: str) -> object:
+    """The plain-JSON view of a special number: a string for NaN/infinities, else the int."""
+    names = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
+    return names[text] if text in names else _number(text)
+
+
+def _put_specials(
+    value: Any, special: list[SpecialNumber], convert: Callable[[str], object]
+) -> Any:
+    if not special:
+        return value
+    result = copy.deepcopy(value)
+    try:
+        for number in special:
+            container = result
+            for part in number.path[:-1]:
+                container = container[part]
+            container[number.path[-1]] = convert(number.value)
+    except (KeyError, IndexError, TypeError) as error:
+        raise MetadataSnapError(
+            f"Stored metadata marks a special number at a place its data does not have: {error}"
+        ) from None
+    return result
+
+
+# --- values to snapshots ---------------------------------------------------------------------
+
+
+def _int_snap(value: IntMetadataValue) -> IntMetadata:
+    number = value.value
+    if _INT_MIN <= number <= _INT_MAX:
+        return IntMetadata(value=number)
+    return IntMetadata(digits=str(number))
+
+
+def _float_snap(value: FloatMetadataValue) -> FloatMetadata:
+    text = _special_text(float(value.value))
+    if text is None:
+        return FloatMetadata(value=float(value.value))
+    return FloatMetadata(special=text)  # type: ignore[arg-type]
+
+
+def _json_snap(value: JsonMetadataValue) -> JsonMetadata:
+    data, special = _split_specials(value.data)
+    return JsonMetadata(value=data, special=special)
+
+
+def schema_to_snap(schema: TableSchema) -> TableSchemaSnap:
+    """The serialisable form of a :class:`TableSchema`."""
+    return TableSchemaSnap(
+        columns=[_column_snap(column) for column in schema.columns],
+        constraints=list(schema.constraints.other) if schema.constraints else [],
+    )
+
+
+def _column_snap(column: TableColumn) -> TableColumnSnap:
+    constraints = column.constraints or TableColumnConstraints()
+    return TableColumnSnap(
+        name=column.name,
+        type=column.type,
+        description=column.description,
+        constraints=TableColumnConstraintsSnap(
+            nullable=constraints.nullable,
+            unique=constraints.unique,
+            other=list(constraints.other),
+        ),
+        tags=dict(column.tags or {}),
+    )
+
+
+def _table_schema_snap(value: TableSchemaMetadataValue) -> TableSchemaMetadata:
+    schema = schema_to_snap(value.schema)
+    return TableSchemaMetadata(columns=schema.columns, constraints=schema.constraints)
+
+
+def _table_snap(value: TableMetadataValue) -> TableMetadata:
+    records, special = _split_specials([dict(record.data) for record in value.records])
+    schema = schema_to_snap(value.schema) if value.schema is not None else None
+    return TableMetadata(records=records, schema=schema, special=special)
+
+
+def _lineage_snap(value: TableColumnLineageMetadataValue) -> ColumnLineageMetadata:
+    return ColumnLineageMetadata(
+        deps_by_column={
+            column: [TableColumnDepSnap(dep.asset_key.path, dep.column_name) for dep in deps]
+            for column, deps in value.column_lineage.deps_by_column.items()
+        }
+    )
+
+
+_TO_SNAP: dict[type, Callable[[Any], MetadataEntrySnap]] = {
+    TextMetadataValue: lambda v: TextMetadata(v.text),
+    MarkdownMetadataValue: lambda v: MarkdownMetadata(v.md_str),
+    UrlMetadataValue: lambda v: UrlMetadata(v.url),
+    PathMetadataValue: lambda v: PathMetadata(v.path),
+    NotebookMetadataValue: lambda v: NotebookMetadata(v.path),
+    IntMetadataValue: _int_snap,
+    FloatMetadataValue: _float_snap,
+    BoolMetadataValue: lambda v: BoolMetadata(v.value),
+    TimestampMetadataValue: lambda v: TimestampMetadata(float(v.value)),
+    NullMetadataValue: lambda v: NullMetadata(),
+    JsonMetadataValue: _json_snap,
+    PythonArtifactMetadataValue: lambda v: PythonArtifactMetadata(v.module, v.name),
+    AssetMetadataValue: lambda v: AssetMetadata(v.asset_key.path),
+    JobMetadataValue: lambda v: JobMetadata(v.job_name, v.location_name, v.repository_name),
+    TableSchemaMetadataValue: _table_schema_snap,
+    TableMetadataValue: _table_snap,
+    TableColumnLineageMetadataValue: _lineage_snap,
+}
+
+
+def to_snap(value: MetadataValue) -> MetadataEntrySnap:
+    """The serialisable form of one metadata value."""
+    convert = _TO_SNAP.get(type(value))
+    if convert is None:
+        raise HeadwaterError(
+            f"No serialisable form for metadata value {value!r} of type {type(value).__name__}."
+        )
+    return convert(value)
+
+
+def metadata_to_snap(metadata: Mapping[str, MetadataValue]) -> dict[str, MetadataEntrySnap]:
+    """The serialisable form of a ``{key: MetadataValue}`` mapping, in the same order."""
+    return {key: to_snap(value) for key, value in metadata.items()}
+
+
+# --- snapshots to values ---------------------------------------------------------------------
+
+
+def schema_from_snap(snap: TableSchemaSnap | TableSchemaMetadata) -> TableSchema:
+    """The :class:`TableSchema` a schema snapshot describes."""
+    return TableSchema(
+        columns=[
+            TableColumn(
+                name=column.name,
+                type=column.type,
+                description=column.description,
+                constraints=TableColumnConstraints(
+                    nullable=column.constraints.nullable,
+                    unique=column.constraints.unique,
+                    other=column.constraints.other,
+                ),
+                tags=column.tags,
+            )
+            for column in snap.columns
+        ],
+        constraints=TableConstraints(other=snap.constraints),
+    )
+
+
+def _int_value(snap: IntMetadata) -> IntMetadataValue:
+    if snap.value is not None:
+        return IntMetadataValue(snap.value)
+    if snap.digits is not None:
+        return IntMetadataValue(int(_number(snap.digits)))
+    raise MetadataSnapError("Stored int metadata has neither a value nor digits.")
+
+
+def _float_value(snap: FloatMetadata) -> FloatMetadataValue:
+    if snap.special is not None:
+        return FloatMetadataValue(_NON_FINITE[snap.special])
+    if snap.value is not None:
+        return FloatMetadataValue(float(snap.value))
+    raise MetadataSnapError("Stored float metadata has neither a value nor a special value.")
+
+
+def _table_value(snap: TableMetadata) -> TableMetadataValue:
+    rows = _put_specials(snap.records, snap.special, _number)
+    schema = schema_from_snap(snap.schema) if snap.schema is not None else None
+    return TableMetadataValue([TableRecord(row) for row in rows], schema)
+
+
+def _lineage_value(snap: ColumnLineageMetadata) -> TableColumnLineageMetadataValue:
+    return TableColumnLineageMetadataValue(
+        TableColumnLineage(
+            {
+                column: [TableColumnDep(AssetKey(dep.asset_key), dep.column_name) for dep in deps]
+                for column, deps in snap.deps_by_column.items()
+            }
+        )
+    )
+
+
+_FROM_SNAP: dict[type, Callable[[Any], MetadataValue]] = {
+    TextMetadata: lambda s: TextMetadataValue(s.value),
+    MarkdownMetadata: lambda s: MarkdownMetadataValue(s.value),
+    UrlMetadata: lambda s: UrlMetadataValue(s.value),
+    PathMetadata: lambda s: PathMetadataValue(s.value),
+    NotebookMetadata: lambda s: NotebookMetadataValue(s.value),
+    IntMetadata: _int_value,
+    FloatMetadata: _float_value,
+    BoolMetadata: lambda s: BoolMetadataValue(s.value),
+    TimestampMetadata: lambda s: TimestampMetadataValue(s.value),
+    NullMetadata: lambda s: NullMetadataValue(),
+    JsonMetadata: lambda s: JsonMetadataValue(_put_specials(s.value, s.special, _number)),
+    PythonArtifactMetadata: lambda s: PythonArtifactMetadataValue(s.module, s.name),
+    AssetMetadata: lambda s: AssetMetadataValue(AssetKey(s.path)),
+    JobMetadata: lambda s: JobMetadataValue(s.job_name, s.location_name, s.repository_name),
+    TableSchemaMetadata: lambda s: TableSchemaMetadataValue(schema_from_snap(s)),
+    TableMetadata: _table_value,
+    ColumnLineageMetadata: _lineage_value,
+}
+
+
+def from_snap(snap: MetadataEntrySnap) -> MetadataValue:
+    """The metadata value a stored entry describes."""
+    convert = _FROM_SNAP.get(type(snap))
+    if convert is None:
+        raise MetadataSnapError(f"Unknown metadata entry {snap!r}.")
+    return convert(snap)
+
+
+def metadata_from_snap(snaps: Mapping[str, MetadataEntrySnap]) -> dict[str, MetadataValue]:
+    """The ``{key: MetadataValue}`` mapping a stored ``{key: entry}`` mapping describes."""
+    return {key: from_snap(snap) for key, snap in snaps.items()}
+
+
+def snap_kind(snap: MetadataEntrySnap) -> str:
+    """The ``kind`` tag of an entry, e.g. ``"text"``."""
+    return str(snap.__struct_config__.tag)
+
+
+# --- size limit ------------------------------------------------------------------------------
+
+TRUNCATED_METADATA_KEY = "headwater/truncated_metadata"
+"""The key of the single note left when even truncated entries exceed the size limit."""
+
+_encoder = msgspec.json.Encoder()
+
+
+def _encoded_size(value: object) -> int | None:
+    try:
+        return len(_encoder.encode(value))
+    except (TypeError, ValueError, OverflowError, UnicodeEncodeError):
+        return None
+
+
+def truncate_metadata(
+    metadata: Mapping[str, MetadataEntrySnap], max_bytes: int
+) -> dict[str, MetadataEntrySnap]:
+    """Fit metadata into ``max_bytes`` of JSON by replacing its largest entries with notes.
+
+    Entries are replaced largest first, each by a :class:`TextMetadata` saying what was cut
+    and how large it was, until the whole mapping encodes to at most ``max_bytes``. An entry
+    that cannot be encoded at all is always replaced. If the notes and keys alone are still too
+    large, the result is one note under :data:`TRUNCATED_METADATA_KEY`. Keys keep their order.
+    The input is not changed.
+    """
+    result = dict(metadata)
+    sizes: dict[str, int] = {}
+    total = 2 + max(len(result) - 1, 0)  # braces and commas
+    for key, snap in result.items():
+        size = _encoded_size(snap)
+        if size is None:
+            snap = result[key] = TextMetadata(
+                f"[not stored] This {snap_kind(snap)} metadata entry could not be encoded."
+            )
+            size = len(_encoder.encode(snap))
+        sizes[key] = size
+        total += len(_encoder.encode(key)) + 1 + size
+    if total <= max_bytes:
+        return result
+    for key in sorted(sizes, key=sizes.__getitem__, reverse=True):
+        note = TextMetadata(
+            f"[truncated] This {snap_kind(result[key])} metadata entry was {sizes[key]} bytes "
+            f"as JSON; the metadata of one event may take at most {max_bytes} bytes."
+        )
+        saved = sizes[key] - len(_encoder.encode(note))
+        if saved > 0:
+            result[key] = note
+            total -= saved
+            if total <= max_bytes:
+                return result
+    return {
+        TRUNCATED_METADATA_KEY: TextMetadata(
+            f"[truncated] All {len(result)} metadata entries were dropped: even shortened they "
+            f"exceed the limit of {max_bytes} bytes for the metadata of one event."
+        )
+    }
+
+
+# --- plain JSON view -------------------------------------------------------------------------
+
+
+def _schema_json(snap: TableSchemaSnap | TableSchemaMetadata) -> dict[str, Any]:
+    return {
+        "columns": [
+            {
+                "name": column.name,
+                "type": column.type,
+                "description": column.description,
+                "constraints": {
+                    "nullable": column.constraints.nullable,
+                    "unique": column.constraints.unique,
+                    "other": list(column.constraints.other),
+                },
+                "tags": dict(column.tags),
+            }
+            for column in snap.columns
+        ],
+        "constraints": {"other": list(snap.constraints)},
+    }
+
+
+def _int_json(snap: IntMetadata) -> int:
+    return _int_value(snap).value
+
+
+def _float_json(snap: FloatMetadata) -> float | str | None:
+    if snap.special is not None:
+        return str(_json_number(snap.special))
+    return snap.value
+
+
+_JSON_VIEW: dict[type, Callable[[Any], Any]] = {
+    IntMetadata: _int_json,
+    FloatMetadata: _float_json,
+    NullMetadata: lambda s: None,
+    JsonMetadata: lambda s: _put_specials(s.value, s.special, _json_number),
+    PythonArtifactMetadata: lambda s: {"module": s.module, "name": s.name},
+    AssetMetadata: lambda s: list(s.path),
+    JobMetadata: lambda s: {
+        "job_name": s.job_name,
+        "location_name": s.location_name,
+        "repository_name": s.repository_name,
+    },
+    TableSchemaMetadata: _schema_json,
+    TableMetadata: lambda s: {
+        "records": _put_specials(s.records, s.special, _json_number),
+        "schema": _schema_json(s.schema) if s.schema is not None else None,
+    },
+    ColumnLineageMetadata: lambda s: {
+        "deps_by_column": {
+            column: [
+                {"asset_key": list(dep.asset_key), "column_name": dep.column_name} for dep in deps
+            ]
+            for column, deps in s.deps_by_column.items()
+        }
+    },
+}
+
+
+def to_json_friendly(snap: MetadataEntrySnap) -> dict[str, Any]:
+    """A plain-JSON view of an entry for the HTTP API: ``{"kind": ..., "value": ...}``.
+
+    NaN and the infinities appear as the strings ``"NaN"``, ``"Infinity"`` and
+    ``"-Infinity"``; asset references as their list of key parts.
+    """
+    view = _JSON_VIEW.get(type(snap))
+    value = view(snap) if view is not None else snap.value  # type: ignore[union-attr]
+    return {"kind": snap_kind(snap), "value": value}

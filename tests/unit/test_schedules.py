@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -68,9 +70,7 @@ def test_run_request_normalises_run_config_objects_and_keys() -> None:
     )
     assert request.run_config == {"ops": {"load": {"config": {"limit": 3}}}}
     assert request.asset_selection == [AssetKey(["a", "b"]), AssetKey("c")]
-    assert request == RunRequest(
-        run_key="k", run_config=_RunConfig(), asset_selection=["a/b", "c"]
-    )
+    assert request == RunRequest(run_key="k", run_config=_RunConfig(), asset_selection=["a/b", "c"])
 
 
 def test_run_request_is_immutable_and_replaceable() -> None:
@@ -80,6 +80,16 @@ def test_run_request_is_immutable_and_replaceable() -> None:
     replaced = request.with_replaced_attrs(job_name="j")
     assert (replaced.job_name, replaced.run_key, replaced.tags) == ("j", "k", {"a": "1"})
     assert request.job_name is None
+
+
+def test_run_request_survives_copy_and_pickle() -> None:
+    request = RunRequest(
+        run_key="k", run_config={"a": {"b": 1}}, tags={"t": "v"}, asset_selection=["x"]
+    )
+    clone = copy.deepcopy(request)
+    assert clone == request
+    assert clone.run_config is not request.run_config
+    assert pickle.loads(pickle.dumps(request)) == request
 
 
 @pytest.mark.parametrize(

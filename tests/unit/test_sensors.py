@@ -514,10 +514,12 @@ def test_bare_run_failure_sensor_that_only_alerts_skips() -> None:
 def test_run_status_sensor_on_success_with_resources() -> None:
     @run_status_sensor(RunStatus.SUCCESS, request_jobs=[JOB, OTHER], monitored_jobs=["ingest"])
     def downstream(context: RunStatusSensorContext, bucket: _Bucket) -> list[RunRequest]:
-        return [RunRequest(job_name="report", run_key=f"{name}-{context.dagster_run.run_id}")
-                for name in bucket.files]
+        run_id = context.dagster_run.run_id
+        return [RunRequest(job_name="report", run_key=f"{n}-{run_id}") for n in bucket.files]
 
-    context = downstream.build_context(_run(RunStatus.SUCCESS), resources={"bucket": _Bucket(["a"])})
+    context = downstream.build_context(
+        _run(RunStatus.SUCCESS), resources={"bucket": _Bucket(["a"])}
+    )
     assert type(context) is RunStatusSensorContext
     (request,) = downstream.evaluate_for_run(context).run_requests
     assert (request.job_name, request.run_key) == ("report", "a-r1")
@@ -537,9 +539,9 @@ def test_run_status_sensor_misuse_is_explained() -> None:
     with pytest.raises(InvalidDefinitionError, match="run_status='DONE'"):
         run_status_sensor("DONE")(lambda context: None)  # type: ignore[arg-type]
     with pytest.raises(InvalidDefinitionError, match="monitor_all_code_locations"):
-        run_status_sensor(
-            RunStatus.SUCCESS, monitored_jobs=[JOB], monitor_all_code_locations=True
-        )(lambda context: None)
+        run_status_sensor(RunStatus.SUCCESS, monitored_jobs=[JOB], monitor_all_code_locations=True)(
+            lambda context: None
+        )
     with pytest.raises(InvalidOutputError, match="has no target"):
         run_status_sensor(RunStatus.SUCCESS, name="no_target")(
             lambda context: RunRequest()

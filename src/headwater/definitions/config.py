@@ -317,6 +317,9 @@ def _resolve(value: Any, annotation: Any, where: str, path: str) -> Any:
         sub = _model_in(annotation)
         if sub is not None:
             return resolve_values(sub, value, where, f"{path}.")
+    if not has_deferred(value):
+        return value  # untouched, so objects held by Any fields keep their identity
+    if isinstance(value, Mapping):
         return {k: _resolve(v, None, where, f"{path}.{k}") for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_resolve(v, None, where, f"{path}[{i}]") for i, v in enumerate(value)]

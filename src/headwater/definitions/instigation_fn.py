@@ -111,9 +111,7 @@ def inspect_user_fn(
                 f"{kind} '{name}': resource parameter '{param.name}' of {fn.__name__}() is "
                 "positional-only; resources are passed by name, so remove the '/' marker."
             )
-    return FunctionShape(
-        fn, tuple(positional), tuple(resources), frozenset(optional), tuple(order)
-    )
+    return FunctionShape(fn, tuple(positional), tuple(resources), frozenset(optional), tuple(order))
 
 
 def required_resource_keys_for(
@@ -179,9 +177,7 @@ def resource_kwargs(
     return kwargs
 
 
-def check_required_resources(
-    kind: str, name: str, keys: Set[str], resources: Resources
-) -> None:
+def check_required_resources(kind: str, name: str, keys: Set[str], resources: Resources) -> None:
     """Fail with a clear message when a required resource key is missing."""
     missing = sorted(key for key in keys if lookup_resource(resources, key) is _MISSING)
     if missing:

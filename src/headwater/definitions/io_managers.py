@@ -402,7 +402,7 @@ def _safe_part(part: str) -> str:
     # Keys come from users: never let a part climb out of base_dir or split into folders.
     if part in ("", ".", ".."):
         return part.replace(".", "%2E") or "%00"
-    if "/" in part or "\\" in part or "\x00" in part or part.startswith("%"):
+    if "/" in part or "\\" in part or "\x00" in part or "%" in part:
         from urllib.parse import quote
 
         return quote(part, safe="")

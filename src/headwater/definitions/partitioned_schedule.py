@@ -59,8 +59,9 @@ def _schedule_kind(fields: list[str]) -> str | None:
 
 
 def _check_range(name: str, what: str, value: int | None, low: int, high: int) -> None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int)
-                              or not low <= value <= high):
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high
+    ):
         raise InvalidDefinitionError(
             f"Schedule '{name}' got {what}={value!r}; it must be an integer from {low} to {high}."
         )
@@ -190,8 +191,15 @@ class UnresolvedPartitionedScheduleDefinition:
     def resolve(self, partitions_def: Any) -> ScheduleDefinition:
         """Build the schedule now that the job's partitions definition is known."""
         return _build(
-            self.job, partitions_def, self.name, self.description, self.default_status,
-            self.offsets, self.tags, None, None,
+            self.job,
+            partitions_def,
+            self.name,
+            self.description,
+            self.default_status,
+            self.offsets,
+            self.tags,
+            None,
+            None,
         )
 
 
@@ -310,16 +318,27 @@ def build_schedule_from_partitioned_job(
     if job.partitions_def is None:
         if _is_asset_job(job):
             return UnresolvedPartitionedScheduleDefinition(
-                name=name, job=job, description=description, default_status=default_status,
-                offsets=offsets, tags=tags,
+                name=name,
+                job=job,
+                description=description,
+                default_status=default_status,
+                offsets=offsets,
+                tags=tags,
             )
         raise InvalidDefinitionError(
             f"Schedule '{name}': job '{job.name}' is not partitioned. Give the job a "
             "partitions_def, or use ScheduleDefinition(job=..., cron_schedule=...)."
         )
     return _build(
-        job, job.partitions_def, name, description, default_status, offsets, tags,
-        cron_schedule, execution_timezone,
+        job,
+        job.partitions_def,
+        name,
+        description,
+        default_status,
+        offsets,
+        tags,
+        cron_schedule,
+        execution_timezone,
     )
 
 

@@ -164,6 +164,10 @@ class RunRequest:
             asset_check_keys=self.asset_check_keys,
         )
 
+    def __reduce__(self) -> tuple[type[RunRequest], tuple[Any, ...]]:
+        # Rebuild through __init__ so copy, deepcopy and pickle work despite __setattr__.
+        return (RunRequest, self._fields())
+
     def _fields(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in self.__slots__)
 

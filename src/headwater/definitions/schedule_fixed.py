@@ -1,4 +1,4 @@
-"""Evaluation of a schedule defined by fixed (or per-tick computed) run config and tags."""
+"""Checks of schedule arguments, and evaluation of schedules with fixed run config and tags."""
 
 from __future__ import annotations
 
@@ -18,6 +18,21 @@ from headwater.errors import InvalidDefinitionError, InvalidOutputError, user_co
 RunConfigFn = Callable[..., CoercibleToRunConfig]
 TagsFn = Callable[[ScheduleEvaluationContext], Mapping[str, str]]
 ShouldExecuteFn = Callable[[ScheduleEvaluationContext], bool]
+
+
+def validate_cron_and_timezone(name: str, cron_schedule: object, timezone: str | None) -> None:
+    """Fail, naming the schedule, when the cron schedule or the time zone is invalid."""
+    from headwater.definitions.cron import is_valid_timezone, validate_cron_schedule
+
+    try:
+        validate_cron_schedule(cron_schedule)  # type: ignore[arg-type]
+    except InvalidDefinitionError as exc:
+        raise InvalidDefinitionError(f"Schedule '{name}': {exc}") from None
+    if timezone is not None and not is_valid_timezone(timezone):
+        raise InvalidDefinitionError(
+            f"Schedule '{name}' got execution_timezone={timezone!r}, which is not a known time "
+            "zone. Use an IANA name such as 'UTC', 'America/New_York' or 'Europe/Berlin'."
+        )
 
 
 def check_fn_combination(
@@ -91,9 +106,7 @@ class FixedScheduleEvaluation:
                 go = self._should_execute(context)
             if not go:
                 return [], f"should_execute of schedule '{self._name}' returned False."
-        request = RunRequest(
-            run_config=self._run_config_for(context), tags=self._tags_for(context)
-        )
+        request = RunRequest(run_config=self._run_config_for(context), tags=self._tags_for(context))
         return [request], None
 
     def _run_config_for(self, context: ScheduleEvaluationContext) -> Any:

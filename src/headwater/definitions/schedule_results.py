@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from headwater.definitions.automation_target import check_partition_key
@@ -20,11 +22,26 @@ if TYPE_CHECKING:
     from headwater.definitions.schedule_context import ScheduleEvaluationContext
     from headwater.definitions.schedules import ScheduleDefinition
 
+
+class DefaultScheduleStatus(str, Enum):
+    """Whether a schedule is running when its code location is first loaded."""
+
+    RUNNING = "RUNNING"
+    STOPPED = "STOPPED"
+
+
+@dataclass(frozen=True)
+class ScheduleEvaluationResult:
+    """What one tick of a schedule produced: run requests, or why it skipped."""
+
+    run_requests: list[RunRequest] = field(default_factory=list)
+    skip_message: str | None = None
+
+
 EMPTY_RESULT_MESSAGE = "Schedule function returned an empty result"
 
 _ALLOWED = (
-    "a RunRequest, a list of RunRequests (or yield them), a run-config dict, a SkipReason, "
-    "or None"
+    "a RunRequest, a list of RunRequests (or yield them), a run-config dict, a SkipReason, or None"
 )
 
 
@@ -58,9 +75,7 @@ def interpret_schedule_items(
         raise _bad_output(name, item)
     for item in items:
         if isinstance(item, SkipReason):
-            raise _bad_output(
-                name, item, " together with other results; return a SkipReason alone"
-            )
+            raise _bad_output(name, item, " together with other results; return a SkipReason alone")
         if not isinstance(item, RunRequest):
             raise _bad_output(name, item, " among several results")
     requests: list[RunRequest] = list(items)

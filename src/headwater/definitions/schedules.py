@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import copy
 import inspect
-from collections.abc import Callable, Iterator, Mapping, Sequence, Set
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Set
 from datetime import datetime
-from enum import Enum
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 from headwater.definitions.automation_target import (
     ANONYMOUS_ASSET_JOB_PREFIX,
@@ -33,8 +31,6 @@ from headwater.definitions.instigation_fn import (
 )
 from headwater.definitions.run_request import (
     CoercibleToRunConfig,
-    RunRequest,
-    SkipReason,
     normalize_run_config,
     normalize_tags,
 )
@@ -48,8 +44,14 @@ from headwater.definitions.schedule_fixed import (
     ShouldExecuteFn,
     TagsFn,
     check_fn_combination,
+    validate_cron_and_timezone,
 )
-from headwater.definitions.schedule_results import finalize_requests, interpret_schedule_items
+from headwater.definitions.schedule_results import (
+    DefaultScheduleStatus,
+    ScheduleEvaluationResult,
+    finalize_requests,
+    interpret_schedule_items,
+)
 from headwater.errors import InvalidDefinitionError
 
 if TYPE_CHECKING:
@@ -63,25 +65,6 @@ __all__ = [
     "build_schedule_context",
     "schedule",
 ]
-
-ScheduleFnReturn = Union[
-    RunRequest, SkipReason, Mapping[str, Any], Sequence[RunRequest], Iterator[Any], None
-]
-
-
-class DefaultScheduleStatus(str, Enum):
-    """Whether a schedule is running when its code location is first loaded."""
-
-    RUNNING = "RUNNING"
-    STOPPED = "STOPPED"
-
-
-@dataclass(frozen=True)
-class ScheduleEvaluationResult:
-    """What one tick of a schedule produced: run requests, or why it skipped."""
-
-    run_requests: list[RunRequest] = field(default_factory=list)
-    skip_message: str | None = None
 
 
 class ScheduleDefinition:
@@ -133,8 +116,9 @@ class ScheduleDefinition:
         required_resource_keys: Set[str] | None = None,
     ) -> None:
         resolved_name = name or default_name_for("schedule", job, job_name, target)
-        targets = resolve_targets("Schedule", resolved_name, job=job, job_name=job_name,
-                                  target=target)
+        targets = resolve_targets(
+            "Schedule", resolved_name, job=job, job_name=job_name, target=target
+        )
         if not targets:
             raise InvalidDefinitionError(
                 f"Schedule {resolved_name or cron_schedule!r} has nothing to launch: pass "
@@ -144,7 +128,7 @@ class ScheduleDefinition:
         self._name = check_valid_name("Schedule", resolved_name or self._target.job_name)
         self._cron_schedule = cron_schedule
         self._execution_timezone = execution_timezone
-        self._validate_cron_and_timezone()
+        validate_cron_and_timezone(self._name, cron_schedule, execution_timezone)
         self._description = description
         self._default_status: DefaultScheduleStatus = coerce_default_status(
             "Schedule", self._name, default_status, DefaultScheduleStatus
@@ -153,7 +137,12 @@ class ScheduleDefinition:
         self._tags = normalize_tags(tags, f"Schedule '{self._name}'")
         self._run_config = normalize_run_config(run_config, f"Schedule '{self._name}'")
         check_fn_combination(
-            self._name, execution_fn, run_config, run_config_fn, bool(self._tags), tags_fn,
+            self._name,
+            execution_fn,
+            run_config,
+            run_config_fn,
+            bool(self._tags),
+            tags_fn,
             should_execute,
         )
         self._fixed = FixedScheduleEvaluation(
@@ -167,21 +156,6 @@ class ScheduleDefinition:
         self._required_resource_keys = required_resource_keys_for(
             "Schedule", self._name, required_resource_keys, self._shape
         )
-
-    def _validate_cron_and_timezone(self) -> None:
-        from headwater.definitions.cron import is_valid_timezone, validate_cron_schedule
-
-        try:
-            validate_cron_schedule(self._cron_schedule)
-        except InvalidDefinitionError as exc:
-            raise InvalidDefinitionError(f"Schedule '{self._name}': {exc}") from None
-        tz = self._execution_timezone
-        if tz is not None and not is_valid_timezone(tz):
-            raise InvalidDefinitionError(
-                f"Schedule '{self._name}' got execution_timezone={tz!r}, which is not a known "
-                "time zone. Use an IANA name such as 'UTC', 'America/New_York' or "
-                "'Europe/Berlin'."
-            )
 
     # -- attributes -----------------------------------------------------------------------
 
@@ -289,7 +263,8 @@ class ScheduleDefinition:
         """
         from headwater.definitions.cron import cron_ticks, get_timezone
 
-        aware_end = end if end.tzinfo is not None else end.replace(tzinfo=get_timezone(self.timezone))
+        zone = get_timezone(self.timezone)
+        aware_end = end if end.tzinfo is not None else end.replace(tzinfo=zone)
         # Compare instants: datetimes sharing a tzinfo compare by wall time, which is wrong
         # in the repeated hour of a fall-back day.
         bound = aware_end.timestamp()

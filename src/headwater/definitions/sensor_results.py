@@ -19,9 +19,7 @@ from headwater.errors import InvalidOutputError
 
 EMPTY_RESULT_MESSAGE = "Sensor function returned an empty result"
 
-_ALLOWED = (
-    "RunRequests (one, a list, or yielded), a SkipReason, a SensorResult, or None"
-)
+_ALLOWED = "RunRequests (one, a list, or yielded), a SkipReason, a SensorResult, or None"
 
 
 @dataclass(frozen=True)
@@ -163,8 +161,6 @@ def finalize_sensor_requests(
     for request in requests:
         job_name = _job_for(kind, name, request, targets, has_asset_selection)
         if job_name in by_name:
-            check_partition_key(
-                f"{kind} '{name}'", by_name[job_name], request.partition_key, None
-            )
+            check_partition_key(f"{kind} '{name}'", by_name[job_name], request.partition_key, None)
         finalized.append(with_instigator_tags(request, SENSOR_NAME_TAG, name, job_name))
     return finalized

@@ -152,7 +152,9 @@ def _load_source(run: RunContext, step: ExecutionStep, step_input: StepInput, so
     context = InputContext(
         name=step_input.name,
         upstream_output=upstream.context,
-        asset_key=step_input.asset_key or upstream.context.asset_key_or_none,
+        asset_key=step_input.asset_key or (
+            upstream.context.asset_key if upstream.context.has_asset_key else None
+        ),
         partition_key=run.partition_key if upstream.partitioned else None,
         definition_metadata=step.op_def.input_def(step_input.name).metadata,
         resources=run.resources,

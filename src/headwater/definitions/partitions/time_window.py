@@ -36,6 +36,11 @@ DateLike = Union[str, datetime, date]
 _EPSILON = timedelta(microseconds=1)
 _UTC = dt_timezone.utc
 
+
+def _just_before(value: datetime) -> datetime:
+    # In UTC: arithmetic on an aware datetime of a DST zone is wall-clock arithmetic.
+    return value.astimezone(_UTC) - _EPSILON
+
 # strftime directives with a fixed-width numeric rendering: formats made only of these are
 # rendered with %-formatting, a few times faster than strftime on aware datetimes.
 _FAST_DIRECTIVES = {
@@ -162,7 +167,7 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
         self.end_offset = end_offset
         self.start = _to_datetime(start, fmt, zone_name, owner, "start")
         self.end = None if end is None else _to_datetime(end, fmt, zone_name, owner, "end")
-        if self.end is not None and self.end <= self.start:
+        if self.end is not None and self.end.timestamp() <= self.start.timestamp():
             raise InvalidDefinitionError(
                 f"{owner}: end ({self.end.isoformat()}) must be after start "
                 f"({self.start.isoformat()}). Move end later or start earlier."
@@ -174,7 +179,7 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
     # -- construction helpers ------------------------------------------------------------
 
     def _check_fmt(self, owner: str) -> None:
-        after = self.start - _EPSILON
+        after = _just_before(self.start)
         ticks = list(islice(cron_ticks(self.cron_schedule, after, self.timezone), 3))
         keys = [self._format(tick) for tick in ticks]
         for (first, first_key), (second, second_key) in pairwise(zip(ticks, keys, strict=True)):
@@ -224,7 +229,7 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
             until = float("-inf")
         if self._exhausted or (len(ticks) >= count and stamps and stamps[-1] > until):
             return
-        after = ticks[-1] if ticks else self.start - _EPSILON
+        after = ticks[-1] if ticks else _just_before(self.start)
         previous_key = keys[-1] if keys else None
         zone = get_timezone(self.timezone)
         render = self._format
@@ -261,13 +266,16 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
             count = min(count, bisect_left(self._stamps, end))
         return count
 
-    def _distinct_ticks(self, after: datetime) -> Iterator[tuple[datetime, str]]:
+    def _distinct_ticks(self, after: datetime) -> Iterator[tuple[int, datetime, str]]:
+        """Ticks strictly after ``after`` with their timestamps and keys, one per key."""
+        zone = get_timezone(self.timezone)
         previous = None
-        for tick in cron_ticks(self.cron_schedule, after, self.timezone):
+        for stamp in cron_tick_timestamps(self.cron_schedule, after, self.timezone):
+            tick = datetime.fromtimestamp(stamp, zone)
             key = self._format(tick)
             if key != previous:
                 previous = key
-                yield tick, key
+                yield stamp, tick, key
 
     def _aware(self, value: datetime) -> datetime:
         zone = get_timezone(self.timezone)
@@ -334,7 +342,7 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
             return False
         with self._lock:
             count = self._count(current_time)
-            return count > 0 and window.start <= self._ticks[count - 1]
+            return count > 0 and window.start.timestamp() <= self._stamps[count - 1]
 
     def get_partition_keys_in_range(
         self,
@@ -353,14 +361,15 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
         """
         first = self.time_window_for_partition_key(partition_key_range.start)
         last = self.time_window_for_partition_key(partition_key_range.end)
-        if first.start > last.start:
+        last_stamp = last.start.timestamp()
+        if first.start.timestamp() > last_stamp:
             raise InvalidDefinitionError(
                 f"Partition key range {partition_key_range.start!r}..{partition_key_range.end!r} "
                 f"of {self!r} starts after it ends; swap start and end."
             )
         keys = []
-        for tick, key in self._distinct_ticks(first.start - _EPSILON):
-            if tick > last.start:
+        for stamp, _, key in self._distinct_ticks(_just_before(first.start)):
+            if stamp > last_stamp:
                 break
             keys.append(key)
         return keys
@@ -384,21 +393,21 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
                 f"{partition_key!r} is not a partition key of {self!r}: keys use the format "
                 f"{self.fmt!r}, like {example!r}."
             ) from None
-        after = max(self._aware(parsed), self.start) - _EPSILON
+        after = _just_before(max(self._aware(parsed), self.start, key=datetime.timestamp))
         ticks = self._distinct_ticks(after)
         first = next(ticks, None)
         following = next(ticks, None)
-        if first is None or following is None or first[1] != partition_key:
+        if first is None or following is None or first[2] != partition_key:
             raise NotFoundError(
                 f"{partition_key!r} is not a partition key of {self!r}: no window starts "
                 f"there. Keys are window starts on or after {self.start.isoformat()}."
             )
-        if self.end is not None and first[0] >= self.end:
+        if self.end is not None and first[0] >= self.end.timestamp():
             raise NotFoundError(
                 f"{partition_key!r} is not a partition key of {self!r}: its window starts at "
                 f"or after the end, {self.end.isoformat()}."
             )
-        return TimeWindow(first[0], following[0])
+        return TimeWindow(first[1], following[1])
 
     def partition_key_for_time(self, dt: datetime) -> str:
         """Return the key of the partition whose window contains ``dt``.
@@ -410,16 +419,16 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
             NotFoundError: ``dt`` is before the first window or at or after ``end``.
         """
         aware = self._aware(dt)
+        after = aware.astimezone(_UTC) + _EPSILON
         previous = next(
-            cron_ticks(self.cron_schedule, aware + _EPSILON, self.timezone, ascending=False),
-            None,
+            cron_ticks(self.cron_schedule, after, self.timezone, ascending=False), None
         )
-        if previous is None or previous < self.start:
+        if previous is None or previous.timestamp() < self.start.timestamp():
             raise NotFoundError(
                 f"{aware.isoformat()} is before the first partition of {self!r}, which starts "
                 f"at the first tick on or after {self.start.isoformat()}."
             )
-        if self.end is not None and previous >= self.end:
+        if self.end is not None and previous.timestamp() >= self.end.timestamp():
             raise NotFoundError(
                 f"{aware.isoformat()} is after the last partition of {self!r}, which ends at "
                 f"{self.end.isoformat()}."
@@ -432,13 +441,13 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
         The result stays within the definition's own start and end; the current time does
         not limit it. Naive datetimes are read in the definition's time zone.
         """
-        low = max(self._aware(start), self.start)
-        high = self._aware(end)
+        low = max(self._aware(start), self.start, key=datetime.timestamp)
+        high = self._aware(end).timestamp()
         if self.end is not None:
-            high = min(high, self.end)
+            high = min(high, self.end.timestamp())
         keys = []
-        for tick, key in self._distinct_ticks(low - _EPSILON):
-            if tick >= high:
+        for stamp, _, key in self._distinct_ticks(_just_before(low)):
+            if stamp >= high:
                 break
             keys.append(key)
         return keys

@@ -1,0 +1,69 @@
+"""``headwater asset ...``."""
+
+from __future__ import annotations
+
+import click
+from rich.console import Console
+
+from headwater.cli.execute_common import read_config_file, report_load_error, run_job_and_report
+from headwater.cli.targets import load_target, target_from_params, target_options
+from headwater.errors import HeadwaterError
+
+
+@click.group("asset")
+def asset_group() -> None:
+    """Work with assets."""
+
+
+@asset_group.command("materialize")
+@target_options
+@click.option("--select", "selection", required=True,
+              help="Assets to materialize: '*', 'orders', '+orders', 'orders*', 'group:g', ...")
+@click.option("--partition", "partition_key", help="Partition key to materialize.")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
+              help="YAML or JSON file with run config (ops:, resources:).")
+@click.option("--tag", "tags", multiple=True, help="Run tag as key=value (repeatable).")
+@click.option("-v", "--verbose", is_flag=True, help="Also print DEBUG log lines.")
+def materialize_command(
+    python_file: str | None,
+    module_name: str | None,
+    attribute: str | None,
+    working_directory: str | None,
+    selection: str,
+    partition_key: str | None,
+    config_file: str | None,
+    tags: tuple[str, ...],
+    verbose: bool,
+) -> None:
+    """Materialize the selected assets of a code location."""
+    from headwater.definitions.asset_selection import coerce_selection
+
+    target = target_from_params(python_file, module_name, attribute, working_directory)
+    run_config = read_config_file(config_file)
+    console = Console(highlight=False, stderr=True)
+    try:
+        repository = load_target(target).repository
+    except HeadwaterError as exc:
+        report_load_error(console, exc)
+        raise SystemExit(1) from exc
+    try:
+        chosen = coerce_selection(selection)
+        keys = chosen.resolve(repository.asset_graph) & repository.asset_graph.executable_asset_keys
+        if not keys:
+            raise click.UsageError(f"--select {selection!r} matches no materializable asset.")
+        job = repository.job_for_selection(keys, chosen.resolve_checks(repository.asset_graph))
+    except HeadwaterError as exc:
+        raise click.UsageError(str(exc)) from exc
+    run_job_and_report(job, run_config=run_config, partition_key=partition_key,
+                       tags=parse_tags(tags), verbose=verbose)
+
+
+def parse_tags(tags: tuple[str, ...]) -> dict[str, str]:
+    """``key=value`` strings as a dict; a malformed one is a usage error."""
+    parsed: dict[str, str] = {}
+    for tag in tags:
+        key, sep, value = tag.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{tag!r} is not key=value", param_hint="--tag")
+        parsed[key] = value
+    return parsed

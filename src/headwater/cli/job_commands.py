@@ -1,0 +1,52 @@
+"""``headwater job ...``."""
+
+from __future__ import annotations
+
+import click
+from rich.console import Console
+
+from headwater.cli.asset_commands import parse_tags
+from headwater.cli.execute_common import read_config_file, report_load_error, run_job_and_report
+from headwater.cli.targets import load_target, target_from_params, target_options
+from headwater.errors import HeadwaterError
+
+
+@click.group("job")
+def job_group() -> None:
+    """Work with jobs."""
+
+
+@job_group.command("execute")
+@target_options
+@click.option("-j", "--job", "job_name", required=True, help="Name of the job to run.")
+@click.option("--partition", "partition_key", help="Partition key to run.")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
+              help="YAML or JSON file with run config (ops:, resources:).")
+@click.option("--tag", "tags", multiple=True, help="Run tag as key=value (repeatable).")
+@click.option("-v", "--verbose", is_flag=True, help="Also print DEBUG log lines.")
+def execute_command(
+    python_file: str | None,
+    module_name: str | None,
+    attribute: str | None,
+    working_directory: str | None,
+    job_name: str,
+    partition_key: str | None,
+    config_file: str | None,
+    tags: tuple[str, ...],
+    verbose: bool,
+) -> None:
+    """Run a job of a code location."""
+    target = target_from_params(python_file, module_name, attribute, working_directory)
+    run_config = read_config_file(config_file)
+    console = Console(highlight=False, stderr=True)
+    try:
+        repository = load_target(target).repository
+    except HeadwaterError as exc:
+        report_load_error(console, exc)
+        raise SystemExit(1) from exc
+    try:
+        job = repository.get_job(job_name)
+    except HeadwaterError as exc:
+        raise click.UsageError(str(exc)) from exc
+    run_job_and_report(job, run_config=run_config, partition_key=partition_key,
+                       tags=parse_tags(tags), verbose=verbose)

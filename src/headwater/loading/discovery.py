@@ -1,0 +1,103 @@
+"""Finding a location's definitions in an imported module."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from headwater.definitions.definitions_class import DEFAULT_REPOSITORY_NAME, Definitions
+from headwater.definitions.repository_def import RepositoryDefinition
+from headwater.errors import LoadError, user_code_boundary
+
+MULTIPLE_DEFINITIONS_ERROR = "Cannot have more than one Definitions object defined at module scope"
+
+
+@dataclass(frozen=True)
+class LoadedDefinitions:
+    """The repositories of a location: one for ``Definitions``, one per legacy ``@repository``."""
+
+    repositories: dict[str, RepositoryDefinition]
+    definitions: Definitions | None = None
+    attribute: str | None = None
+
+    @property
+    def repository(self) -> RepositoryDefinition:
+        """The only repository (locations built from ``Definitions`` have exactly one)."""
+        if len(self.repositories) != 1:
+            raise LoadError(
+                f"This location has {len(self.repositories)} repositories "
+                f"({', '.join(sorted(self.repositories))}); name the one you mean."
+            )
+        return next(iter(self.repositories.values()))
+
+
+def find_definitions(module: ModuleType, attribute: str | None = None) -> LoadedDefinitions:
+    """Apply the discovery rules to ``module`` and validate what is found.
+
+    ``attribute`` names the variable (a Definitions, a repository, or a function returning
+    Definitions). Otherwise: exactly one module-scope ``Definitions``; else legacy
+    repositories; else a function marked ``@definitions``.
+    """
+    where = f"module '{module.__name__}'"
+    if attribute is not None:
+        if not hasattr(module, attribute):
+            raise LoadError(f"{where} has no attribute '{attribute}'.")
+        return _from_value(getattr(module, attribute), f"{where}, attribute '{attribute}'",
+                           attribute)
+    found = {
+        name: value for name, value in vars(module).items() if isinstance(value, Definitions)
+    }
+    if len(found) > 1:
+        raise LoadError(f"{MULTIPLE_DEFINITIONS_ERROR}: {', '.join(sorted(found))} ({where}).")
+    if found:
+        [(name, value)] = found.items()
+        return _from_definitions(value, name)
+    repositories = {
+        value.name: value
+        for value in vars(module).values()
+        if isinstance(value, RepositoryDefinition)
+    }
+    if repositories:
+        return LoadedDefinitions(repositories=repositories)
+    factories = [
+        name for name, value in vars(module).items()
+        if callable(value) and getattr(value, "__headwater_definitions__", False)
+    ]
+    if len(factories) > 1:
+        raise LoadError(
+            f"{where} has more than one @definitions function: {', '.join(sorted(factories))}."
+        )
+    if factories:
+        return _from_value(getattr(module, factories[0]), where, factories[0])
+    raise LoadError(
+        f"No Definitions found in {where}. Assign Definitions(...) to a module-level variable "
+        "(e.g. defs = Definitions(assets=[...])), define a @definitions function, or pass "
+        "--attribute to name the variable."
+    )
+
+
+def _from_value(value: Any, where: str, attribute: str) -> LoadedDefinitions:
+    if isinstance(value, Definitions):
+        return _from_definitions(value, attribute)
+    if isinstance(value, RepositoryDefinition):
+        return LoadedDefinitions(repositories={value.name: value}, attribute=attribute)
+    if callable(value):
+        with user_code_boundary(f"@definitions function '{attribute}'"):
+            produced = value()
+        if isinstance(produced, Definitions):
+            return _from_definitions(produced, attribute)
+        raise LoadError(
+            f"{where}: calling '{attribute}' returned {type(produced).__name__}, not Definitions."
+        )
+    raise LoadError(
+        f"{where} is {type(value).__name__}, not Definitions. Point --attribute at the "
+        "variable holding Definitions(...)."
+    )
+
+
+def _from_definitions(defs: Definitions, attribute: str) -> LoadedDefinitions:
+    repository = defs.get_repository_def()
+    return LoadedDefinitions(
+        repositories={DEFAULT_REPOSITORY_NAME: repository}, definitions=defs, attribute=attribute
+    )

@@ -1,0 +1,81 @@
+"""The package's layers import only downwards (DESIGN.md section 4)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2] / "src" / "headwater"
+
+#: Subpackages each layer must never import, at module level or inside functions.
+FORBIDDEN = {
+    "definitions": {"execution", "loading", "snapshot", "storage", "codeserver", "workspace",
+                    "daemon", "webserver", "cli"},
+    "snapshot": {"execution", "loading", "storage", "codeserver", "workspace", "daemon",
+                 "webserver", "cli"},
+    "execution": {"loading", "storage", "codeserver", "workspace", "daemon", "webserver", "cli"},
+    "loading": {"execution", "storage", "codeserver", "workspace", "daemon", "webserver", "cli"},
+    "daemon": {"loading", "webserver", "cli"},
+    "webserver": {"loading", "daemon", "cli"},
+}
+
+#: Third-party packages the definitions layer must not import at module level (import time).
+HEAVY = {"sqlalchemy", "grpc", "starlette", "fastapi", "uvicorn", "click", "rich", "alembic",
+         "msgspec"}
+
+#: Function-level imports from definitions into execution that are part of the public API:
+#: ``JobDefinition.execute_in_process`` runs the job.
+ALLOWED_LAZY = {("definitions/jobs.py", "headwater.execution.in_process_api")}
+
+
+def _imports(tree: ast.AST) -> Iterator[tuple[str, bool]]:
+    """(module, is_top_level) for every import in ``tree``."""
+    top_level = {id(node) for node in getattr(tree, "body", [])}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name, id(node) in top_level
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            yield node.module, id(node) in top_level
+
+
+def _layer_files(layer: str) -> list[Path]:
+    folder = PACKAGE / layer
+    return sorted(folder.rglob("*.py")) if folder.is_dir() else []
+
+
+@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
+def test_layer_imports_only_downwards(layer: str) -> None:
+    violations = []
+    for path in _layer_files(layer):
+        relative = path.relative_to(PACKAGE).as_posix()
+        for module, _ in _imports(ast.parse(path.read_text(), str(path))):
+            parts = module.split(".")
+            if parts[0] != "headwater" or len(parts) < 2:
+                continue
+            if parts[1] in FORBIDDEN[layer] and (relative, module) not in ALLOWED_LAZY:
+                violations.append(f"{relative} imports {module}")
+    assert not violations, "\n".join(violations)
+
+
+def test_definitions_layer_has_no_heavy_top_level_imports() -> None:
+    violations = []
+    for path in _layer_files("definitions"):
+        for module, top_level in _imports(ast.parse(path.read_text(), str(path))):
+            if top_level and module.split(".")[0] in HEAVY:
+                violations.append(f"{path.relative_to(PACKAGE)} imports {module}")
+    assert not violations, "\n".join(violations)
+
+
+def test_pydantic_is_imported_only_by_config_modules() -> None:
+    allowed = {"definitions/config.py", "definitions/configurable.py"}
+    offenders = []
+    for path in _layer_files("definitions"):
+        relative = path.relative_to(PACKAGE).as_posix()
+        for module, top_level in _imports(ast.parse(path.read_text(), str(path))):
+            if top_level and module.split(".")[0] == "pydantic" and relative not in allowed:
+                offenders.append(relative)
+    assert not offenders, offenders

@@ -43,8 +43,8 @@ GRAPH = AssetGraph(
         node("e", "d", check_keys={CHECK_E}),
         node("raw/orders", kinds={"sql"}),
         node("raw/eu/customers", "raw/orders", owners=("team:data",)),
-        node("m1", node_name="multi"),
-        node("m2", "m1", node_name="multi"),
+        node("m1", node_name="multi", can_subset=False),
+        node("m2", "m1", node_name="multi", can_subset=False),
     ]
 )
 EXECUTABLE = keys("a", "b", "c", "d", "e", "raw/orders", "raw/eu/customers", "m1", "m2")

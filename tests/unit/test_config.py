@@ -127,9 +127,9 @@ def test_instance_without_env_vars_is_returned_as_is() -> None:
 def test_config_is_immutable() -> None:
     config = Orders()
     with pytest.raises(ImmutableFieldError, match="cannot set field 'limit'"):
-        config.limit = 3  # type: ignore[misc]
+        config.limit = 3
     with pytest.raises(AttributeError):
-        config.limit = 3  # type: ignore[misc]
+        config.limit = 3
     assert config.limit == 10
 
 
@@ -287,7 +287,9 @@ def test_legacy_nested_dict_with_all_defaults_is_optional() -> None:
     assert config_to_python(validate_config(model, {}, "op 'o'")) == {"retry": {"times": 3}}
 
 
-@pytest.mark.parametrize(("schema", "good", "bad"), [(int, 5, "x"), (str, "s", 1), (bool, True, [])])
+@pytest.mark.parametrize(
+    ("schema", "good", "bad"), [(int, 5, "x"), (str, "s", 1), (bool, True, [])]
+)
 def test_single_type_schema(schema: type, good: Any, bad: Any) -> None:
     model = config_model_from_schema(schema, "scalar")
     assert config_to_python(validate_config(model, good, "resource 'r'")) == good
@@ -390,3 +392,24 @@ def test_is_config_class() -> None:
     assert not is_config_class(dict)
     assert not is_config_class(Orders())
     assert not is_config_class("Orders")
+
+
+def test_bounds_and_custom_validator_errors_are_described() -> None:
+    from pydantic import field_validator
+
+    class Bounded(Config):
+        count: int = Field(default=1, gt=0)
+        name: str = "x"
+
+        @field_validator("name")
+        @classmethod
+        def _no_spaces(cls, value: str) -> str:
+            if " " in value:
+                raise ValueError("names cannot contain spaces")
+            return value
+
+    with pytest.raises(ConfigValidationError) as info:
+        validate_config(Bounded, {"count": 0, "name": "a b"}, "op 'b'")
+    message = str(info.value)
+    assert "count: got 0 (int), expected a value > 0" in message
+    assert "name: got 'a b' (str): names cannot contain spaces" in message

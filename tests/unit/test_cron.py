@@ -267,6 +267,27 @@ DST_CASES = [
         ["03-26 03:00+0200", "04-02 02:00+0200"],
         id="berlin-weekly-in-gap",
     ),
+    pytest.param(
+        "Australia/Lord_Howe",
+        "0 2 * * *",
+        datetime(2023, 9, 29, 12),
+        ["09-30 02:00+1030", "10-01 02:30+1100", "10-02 02:00+1100"],
+        id="lord-howe-half-hour-gap",
+    ),
+    pytest.param(
+        "America/Santiago",
+        "0 0 * * *",
+        datetime(2023, 9, 1, 12),
+        ["09-02 00:00-0400", "09-03 01:00-0300", "09-04 00:00-0300"],
+        id="santiago-midnight-gap",
+    ),
+    pytest.param(
+        "America/Havana",
+        "0 0 * * *",
+        datetime(2023, 11, 3, 12),
+        ["11-04 00:00-0400", "11-05 00:00-0500", "11-06 00:00-0500"],
+        id="havana-repeated-midnight",
+    ),
 ]
 
 

@@ -16,6 +16,7 @@ from unittest import mock
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import PrivateAttr
 
 from headwater.definitions.config import Config, ImmutableFieldError, RunConfig
 from headwater.definitions.configurable import (
@@ -24,7 +25,7 @@ from headwater.definitions.configurable import (
     PartialResource,
 )
 from headwater.definitions.env_var import EnvVar
-from headwater.definitions.io_managers import IOManager, InMemoryIOManager
+from headwater.definitions.io_managers import InMemoryIOManager, IOManager
 from headwater.definitions.resources import (
     InitResourceContext,
     MissingResourceError,
@@ -236,7 +237,7 @@ def test_resources_are_immutable_but_private_state_is_allowed() -> None:
 
     db = Stateful(url="x")
     with pytest.raises(ImmutableFieldError, match="Stateful is immutable: cannot set field 'url'"):
-        db.url = "y"  # type: ignore[misc]
+        db.url = "y"
     with initialize_resources({"db": db}) as resources:
         assert resources.db._connection == "connected to x"
 
@@ -336,9 +337,8 @@ def test_generator_resource_teardown_runs_even_on_failure() -> None:
 def test_resource_with_config_schema_and_dependencies() -> None:
     @resource(config_schema={"prefix": str, "times": (int, 2)}, required_resource_keys={"base"})
     def greeter(context: InitResourceContext) -> str:
-        return context.resource_config["prefix"] * context.resource_config["times"] + str(
-            context.resources.base
-        )
+        config = context.resource_config
+        return f"{config['prefix'] * config['times']}{context.resources.base}"
 
     defs: dict[str, object] = {"g": greeter, "base": ResourceDefinition.hardcoded_resource(7)}
     with initialize_resources(
@@ -394,12 +394,30 @@ def test_hardcoded_none_and_mock_resources() -> None:
 def test_generator_that_never_yields_is_an_error() -> None:
     @resource
     def empty(_: InitResourceContext) -> Iterator[int]:
-        return
-        yield 1
+        yield from ()
 
     with pytest.raises(HeadwaterError, match="returned without yielding"):
         with initialize_resources({"e": empty}):
             pass
+
+
+def test_resource_class_instead_of_instance_is_rejected() -> None:
+    with pytest.raises(InvalidDefinitionError, match="is the class Database, not an instance"):
+        with initialize_resources({"db": Database}):
+            pass
+
+
+def test_declared_private_attribute_and_unknown_attribute() -> None:
+    class WithPrivate(ConfigurableResource):
+        _client: Any = PrivateAttr(default=None)
+
+        def setup_for_execution(self, context: InitResourceContext) -> None:
+            self._client = "client"
+
+    with initialize_resources({"r": WithPrivate()}) as resources:
+        assert resources.r._client == "client"
+        with pytest.raises(AttributeError):
+            _ = resources.r.nothing_here
 
 
 def test_plain_objects_and_io_managers_are_used_as_is() -> None:

@@ -21,6 +21,7 @@ from headwater.definitions.ops import (
     OpDefinition,
     OutputDef,
     build_output_defs,
+    check_name,
 )
 from headwater.definitions.params import FunctionParams, read_params, returns_nothing
 from headwater.definitions.retries import RetryPolicy
@@ -169,6 +170,8 @@ def asset(  # noqa: C901 - one flat pass over the decorator's many options
                 f"@asset on '{func.__name__}' got key= together with name=/key_prefix=; "
                 "use one or the other."
             )
+        if name is not None:
+            check_name(name, "asset")
         asset_key = (
             AssetKey.from_coercible(key)
             if key is not None

@@ -359,6 +359,14 @@ _KIND_WORDS = {
 }
 
 
+_BOUNDS = {
+    "greater_than": ">",
+    "greater_than_equal": ">=",
+    "less_than": "<",
+    "less_than_equal": "<=",
+}
+
+
 def problems_from(exc: ValidationError, model: type[BaseModel]) -> list[ConfigProblem]:
     """Our description of each failing field in ``exc`` (grouping union alternatives)."""
     by_path: dict[str, list[tuple[Any, _Spot]]] = {}
@@ -433,11 +441,9 @@ def _message(error: Any, spot: _Spot) -> str:
         return _unknown_field_message(error["loc"][-1], owner)
     if kind in ("literal_error", "enum"):
         return f"got {_show(value)}, expected one of {ctx.get('expected')}"
-    bounds = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<"}
-    bounds["less_than_equal"] = "<="
-    if kind in bounds:
+    if kind in _BOUNDS:
         limit = next(iter(ctx.values()), "?")
-        return f"got {_show(value)}, expected a value {bounds[kind]} {limit}"
+        return f"got {_show(value)}, expected a value {_BOUNDS[kind]} {limit}"
     if kind in ("too_short", "too_long", "string_too_short", "string_too_long"):
         limit = ctx.get("min_length", ctx.get("max_length"))
         word = "at least" if "short" in kind else "at most"

@@ -124,7 +124,7 @@ class OpDefinition:
         pool: str | None = None,
         kind: str = "op",
     ) -> None:
-        _check_name(name, kind)
+        check_name(name, kind)
         self.name = name
         self.compute_fn = compute_fn
         self.params = params
@@ -216,7 +216,8 @@ class OpDefinition:
         return f"<OpDefinition {self.name}>"
 
 
-def _check_name(name: str, kind: str) -> None:
+def check_name(name: str, kind: str) -> None:
+    """Raise unless ``name`` is made of letters, digits and underscores."""
     if not name or not all(ch.isalnum() or ch == "_" for ch in name):
         raise InvalidDefinitionError(
             f"Invalid {kind} name {name!r}: use letters, digits and underscores only."

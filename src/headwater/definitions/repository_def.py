@@ -15,6 +15,7 @@ from headwater.definitions.asset_key import AssetCheckKey, AssetKey
 from headwater.definitions.assets import AssetsDefinition
 from headwater.definitions.executors import ExecutorDefinition
 from headwater.definitions.jobs import JobDefinition
+from headwater.definitions.partitioned_schedule import UnresolvedPartitionedScheduleDefinition
 from headwater.errors import (
     DuplicateDefinitionError,
     NotFoundError,
@@ -53,6 +54,7 @@ class RepositoryDefinition:
         self.schedules = _unique("schedule", schedules)
         self.sensors = _unique("sensor", sensors)
         self.jobs = self._resolve_jobs(jobs)
+        self._resolve_partitioned_schedules()
         self._implicit_job: JobDefinition | None = None
         self._check_resources()
 
@@ -115,6 +117,8 @@ class RepositoryDefinition:
     ) -> dict[str, JobDefinition]:
         pending: list[JobDefinition | UnresolvedAssetJobDefinition] = list(jobs)
         for instigator in [*self.schedules.values(), *self.sensors.values()]:
+            if isinstance(instigator, UnresolvedPartitionedScheduleDefinition):
+                pending.append(instigator.job)
             for target in _targets_of(instigator):
                 if target.job is not None:
                     pending.append(target.job)
@@ -147,6 +151,12 @@ class RepositoryDefinition:
                         f"not defined in {self.name}. Add the job to Definitions(jobs=[...])."
                     )
         return resolved
+
+    def _resolve_partitioned_schedules(self) -> None:
+        for name, schedule in list(self.schedules.items()):
+            if isinstance(schedule, UnresolvedPartitionedScheduleDefinition):
+                job = self.jobs[schedule.job_name]
+                self.schedules[name] = schedule.resolve(job.partitions_def)
 
     def _check_resources(self) -> None:
         for job in self.jobs.values():

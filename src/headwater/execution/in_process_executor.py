@@ -104,6 +104,7 @@ def _original(exc: BaseException) -> BaseException:
 
 def report_step_failure(run: RunContext, step: ExecutionStep, exc: BaseException) -> None:
     """Emit STEP_FAILURE for ``exc`` with the user's traceback and a clear message."""
+    run.step_errors.setdefault(step.key, exc)
     original = _original(exc)
     metadata = {}
     if isinstance(original, Failure):

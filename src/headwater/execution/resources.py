@@ -21,6 +21,7 @@ from headwater.errors import (
     ConfigError,
     CycleError,
     HeadwaterError,
+    InvalidDefinitionError,
     UnknownResourceError,
     user_code_boundary,
 )
@@ -210,6 +211,11 @@ def _initialize(
     where = f"resource '{node.key}'"
     entry = node.entry
     configurable = _configurable_types()
+    if isinstance(entry, type) and issubclass(entry, ResourceDefinition):
+        raise InvalidDefinitionError(
+            f"Resource '{node.key}' is the class {entry.__name__}, not an instance of it; "
+            f"provide {entry.__name__}(...) with its config."
+        )
     if not isinstance(entry, (ResourceDefinition, *configurable)):
         if run_config is not None:
             raise ConfigError(

@@ -30,6 +30,8 @@ class RunContext:
     instance: Any = None
     #: When set, every produced output value is kept here by (step key, output name).
     captured_outputs: dict[tuple[str, str], Any] | None = None
+    #: The exception each failed step ended with, by step key (kept for raise_on_error).
+    step_errors: dict[str, BaseException] = field(default_factory=dict)
 
     def emit(
         self,

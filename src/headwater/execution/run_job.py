@@ -29,6 +29,7 @@ class RunOutcome:
     run_id: str
     success: bool
     failed_steps: list[str]
+    #: Why the run failed: the first failed step's exception, or the error outside any step.
     error: BaseException | None = None
 
 
@@ -95,7 +96,7 @@ def execute_job(
             level=logging.ERROR,
             data=RunFailureData(failed_steps=failed),
         )
-        return RunOutcome(run_id, False, failed)
+        return RunOutcome(run_id, False, failed, error=context.step_errors.get(failed[0]))
     context.emit(EventType.RUN_SUCCESS, f"Finished execution of run for job '{job.name}'.")
     return RunOutcome(run_id, True, [])
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,7 +119,8 @@ def _call(step: ExecutionStep, context: OpExecutionContext, info: ExecutionInfo,
     for key in params.resources:
         kwargs[key] = run_resource(info, key)
     result = step.op_def.compute_fn(**kwargs)
-    if isinstance(result, Iterator) or hasattr(result, "__next__"):
+    if inspect.isgeneratorfunction(step.op_def.compute_fn):
+        # Only generator functions yield events; an iterator returned as a value is a value.
         return list(result)
     return result
 

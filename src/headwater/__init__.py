@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from headwater.definitions.asset_checks import (
-        AssetCheckSpec,
         AssetChecksDefinition,
+        AssetCheckSpec,
         asset_check,
         multi_asset_check,
     )
@@ -24,6 +24,12 @@ if TYPE_CHECKING:
     from headwater.definitions.asset_sensors import AssetSensorDefinition, asset_sensor
     from headwater.definitions.asset_specs import AssetDep, AssetIn, AssetOut, AssetSpec
     from headwater.definitions.assets import AssetsDefinition
+    from headwater.definitions.config import Config, RunConfig
+    from headwater.definitions.configurable import (
+        ConfigurableIOManager,
+        ConfigurableIOManagerFactory,
+        ConfigurableResource,
+    )
     from headwater.definitions.context import (
         AssetCheckExecutionContext,
         AssetExecutionContext,
@@ -132,12 +138,6 @@ if TYPE_CHECKING:
         HeadwaterError,
         RetryRequested,
         UserCodeError,
-    )
-    from headwater.definitions.config import Config, RunConfig
-    from headwater.definitions.configurable import (
-        ConfigurableIOManager,
-        ConfigurableIOManagerFactory,
-        ConfigurableResource,
     )
     from headwater.execution.in_process_api import materialize, materialize_to_memory
     from headwater.execution.results import ExecuteInProcessResult

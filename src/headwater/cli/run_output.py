@@ -12,7 +12,6 @@ from rich.table import Table
 from headwater.snapshot.events import (
     AssetCheckData,
     AssetEventData,
-    EventType,
     RunEvent,
     StepFailureData,
     StepSuccessData,

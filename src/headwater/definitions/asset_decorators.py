@@ -48,7 +48,11 @@ def asset_input_defs(
     defs: list[InputDef] = []
     keys: dict[str, AssetKey] = {}
     for param in params.inputs:
-        spec = ins.pop(param.name, None) or AssetIn()
+        spec = ins.pop(param.name, None)
+        if spec is None:
+            keys[param.name] = AssetKey((param.name,))
+            defs.append(InputDef(param.name, param.annotation, param.default))
+            continue
         keys[param.name] = spec.resolve_key(param.name)
         defs.append(
             InputDef(
@@ -175,7 +179,9 @@ def asset(  # noqa: C901 - one flat pass over the decorator's many options
         asset_key = (
             AssetKey.from_coercible(key)
             if key is not None
-            else AssetKey([name or func.__name__]).with_prefix(key_prefix or [])
+            else AssetKey([name or func.__name__]).with_prefix(key_prefix)
+            if key_prefix
+            else AssetKey((name or func.__name__,))
         )
         what = f"asset '{asset_key.to_user_string()}'"
         params = read_params(func, what)

@@ -104,6 +104,8 @@ def coerce_keys(values: Iterable[CoercibleToAssetKey]) -> list[AssetKey]:
 
 
 def _identifier_safe(part: str) -> str:
+    if part.isidentifier() and part.isascii():
+        return part
     return "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in part)
 
 

@@ -87,8 +87,11 @@ class OpExecutionContext:
     def op_config(self) -> Any:
         """This op's config as plain data (a dict for structured config)."""
         config = self._info.op_config
-        dump = getattr(config, "model_dump", None)
-        return dump() if callable(dump) else config
+        if callable(getattr(config, "model_dump", None)):
+            from headwater.definitions.config import config_to_python
+
+            return config_to_python(config)
+        return config
 
     @property
     def resources(self) -> Any:

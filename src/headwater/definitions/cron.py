@@ -415,9 +415,7 @@ def next_tick(cron_schedule: CronSchedule, after: datetime, timezone: str = "UTC
     raise InvalidDefinitionError(f"Cron schedule {cron_schedule!r} never ticks after {after}.")
 
 
-def previous_tick(
-    cron_schedule: CronSchedule, before: datetime, timezone: str = "UTC"
-) -> datetime:
+def previous_tick(cron_schedule: CronSchedule, before: datetime, timezone: str = "UTC") -> datetime:
     """Return the last tick of ``cron_schedule`` strictly before ``before``.
 
     Raises:
@@ -425,6 +423,4 @@ def previous_tick(
     """
     for tick in cron_ticks(cron_schedule, before, timezone, ascending=False):
         return tick
-    raise InvalidDefinitionError(
-        f"Cron schedule {cron_schedule!r} never ticks before {before}."
-    )
+    raise InvalidDefinitionError(f"Cron schedule {cron_schedule!r} never ticks before {before}.")

@@ -62,6 +62,30 @@ class FunctionParams:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+_PLAIN_TYPES = frozenset({int, float, str, bool, bytes, list, dict, tuple, set, type(None)})
+_ROLE_CACHE: dict[Any, str] = {}
+
+
+def _annotation_role(annotation: Any) -> str:
+    """``"context"``, ``"config"``, ``"resource"`` or ``"data"`` for a parameter annotation."""
+    if annotation is inspect.Parameter.empty or annotation in _PLAIN_TYPES:
+        return "data"
+    cacheable = isinstance(annotation, type)
+    if cacheable and annotation in _ROLE_CACHE:
+        return _ROLE_CACHE[annotation]
+    if _is_context_annotation(annotation):
+        role = "context"
+    elif is_config_class(annotation):
+        role = "config"
+    elif is_resource_annotation(annotation):
+        role = "resource"
+    else:
+        role = "data"
+    if cacheable:
+        _ROLE_CACHE[annotation] = role
+    return role
+
+
 def _is_context_annotation(annotation: Any) -> bool:
     name = getattr(annotation, "__name__", None)
     if name in _CONTEXT_CLASS_NAMES:
@@ -70,11 +94,61 @@ def _is_context_annotation(annotation: Any) -> bool:
 
 
 def resolved_hints(fn: Callable[..., Any]) -> dict[str, Any]:
-    """Type hints of ``fn`` with string annotations resolved where possible."""
+    """Type hints of ``fn``; string annotations are resolved only when there are any."""
+    annotations = dict(getattr(fn, "__annotations__", None) or {})
+    if not any(isinstance(value, str) for value in annotations.values()):
+        return annotations
     try:
         return get_type_hints(fn, include_extras=True)
-    except Exception:  # noqa: BLE001 - unresolvable forward refs fall back to raw annotations
-        return dict(getattr(fn, "__annotations__", {}))
+    except Exception:  # noqa: BLE001 - one unresolvable forward ref must not spoil the others
+        pass
+    namespace = dict(getattr(fn, "__globals__", None) or {})
+    for name, annotation in annotations.items():
+        if isinstance(annotation, str):
+            try:
+                annotations[name] = eval(annotation, namespace)  # noqa: S307 - as typing does
+            except Exception:  # noqa: BLE001 - keep the string when it cannot be resolved
+                pass
+    return annotations
+
+
+_Param = tuple  # (name, kind, default)
+
+
+def _parameters(fn: Callable[..., Any], what: str) -> list[tuple[str, Any, Any]]:
+    """The parameters of ``fn``; plain functions are read straight from their code object."""
+    code = getattr(fn, "__code__", None)
+    if code is not None and inspect.isfunction(fn):
+        count = code.co_argcount
+        kwonly = code.co_kwonlyargcount
+        names = code.co_varnames[: count + kwonly]
+        defaults = fn.__defaults__ or ()
+        kwdefaults = fn.__kwdefaults__ or {}
+        first_default = count - len(defaults)
+        params = []
+        for index, name in enumerate(names):
+            if index < count:
+                default = defaults[index - first_default] if index >= first_default else _EMPTY
+                kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+            else:
+                default = kwdefaults.get(name, _EMPTY)
+                kind = inspect.Parameter.KEYWORD_ONLY
+            params.append((name, kind, default))
+        position = count + kwonly
+        if code.co_flags & inspect.CO_VARARGS:
+            params.append((code.co_varnames[position], inspect.Parameter.VAR_POSITIONAL, _EMPTY))
+            position += 1
+        if code.co_flags & inspect.CO_VARKEYWORDS:
+            params.append((code.co_varnames[position], inspect.Parameter.VAR_KEYWORD, _EMPTY))
+        return params
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError) as exc:
+        raise InvalidDefinitionError(f"Cannot read the signature of {what}: {exc}") from exc
+    return [(p.name, p.kind, p.default) for p in signature.parameters.values()]
+
+
+_EMPTY = inspect.Parameter.empty
 
 
 def read_params(fn: Callable[..., Any], what: str) -> FunctionParams:
@@ -86,10 +160,6 @@ def read_params(fn: Callable[..., Any], what: str) -> FunctionParams:
     ``ResourceParam[...]``) receive the resource of the same name. Every other parameter is
     a data input.
     """
-    try:
-        signature = inspect.signature(fn)
-    except (TypeError, ValueError) as exc:
-        raise InvalidDefinitionError(f"Cannot read the signature of {what}: {exc}") from exc
     hints = resolved_hints(fn)
     context: str | None = None
     config: str | None = None
@@ -97,32 +167,38 @@ def read_params(fn: Callable[..., Any], what: str) -> FunctionParams:
     resources: list[str] = []
     inputs: list[DataParam] = []
     accepts_kwargs = False
-    for index, param in enumerate(signature.parameters.values()):
-        annotation = hints.get(param.name, param.annotation)
-        if param.kind is inspect.Parameter.VAR_KEYWORD:
+    for index, (name, kind, default) in enumerate(_parameters(fn, what)):
+        annotation = hints.get(name, _EMPTY)
+        if kind is inspect.Parameter.VAR_KEYWORD:
             accepts_kwargs = True
             continue
-        if param.kind is inspect.Parameter.VAR_POSITIONAL:
+        if kind is inspect.Parameter.VAR_POSITIONAL:
             raise InvalidDefinitionError(
-                f"{what} takes *{param.name}; compute functions need named parameters."
+                f"{what} takes *{name}; compute functions need named parameters."
             )
-        if index == 0 and (param.name in _CONTEXT_NAMES or _is_context_annotation(annotation)):
-            context = param.name
-        elif is_config_class(annotation) or (param.name == "config" and config is None):
-            config = param.name
-            config_class = annotation if is_config_class(annotation) else None
-        elif is_resource_annotation(annotation):
-            resources.append(param.name)
+        role = _annotation_role(annotation)
+        if index == 0 and (name in _CONTEXT_NAMES or role == "context"):
+            context = name
+        elif role == "config" or (name == "config" and config is None):
+            if isinstance(annotation, str):
+                raise InvalidDefinitionError(
+                    f"{what}: cannot resolve the annotation {annotation!r} of parameter "
+                    f"'{name}'. Define the Config class at module level (string "
+                    "annotations are resolved in the function's module) or import it there."
+                )
+            config = name
+            config_class = annotation if role == "config" else None
+        elif role == "resource":
+            resources.append(name)
         else:
-            default = NO_VALUE if param.default is inspect.Parameter.empty else param.default
-            inputs.append(DataParam(param.name, annotation, default))
+            inputs.append(DataParam(name, annotation, NO_VALUE if default is _EMPTY else default))
     return FunctionParams(
         context=context,
         config=config,
         config_class=config_class,
         resources=tuple(resources),
         inputs=tuple(inputs),
-        return_annotation=hints.get("return", signature.return_annotation),
+        return_annotation=hints.get("return", _EMPTY),
         accepts_kwargs=accepts_kwargs,
     )
 

@@ -112,9 +112,7 @@ class DynamicPartitionsDefinition(PartitionsDefinition):
         """Return a request, for a sensor to return, that adds ``partition_keys``."""
         return AddDynamicPartitionsRequest(self.name, partition_keys)
 
-    def build_delete_request(
-        self, partition_keys: Sequence[str]
-    ) -> DeleteDynamicPartitionsRequest:
+    def build_delete_request(self, partition_keys: Sequence[str]) -> DeleteDynamicPartitionsRequest:
         """Return a request, for a sensor to return, that deletes ``partition_keys``."""
         return DeleteDynamicPartitionsRequest(self.name, partition_keys)
 

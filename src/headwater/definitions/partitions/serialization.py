@@ -55,6 +55,5 @@ def partitions_def_from_dict(data: Mapping[str, Any]) -> PartitionsDefinition:
         return reader(dict(data))
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidDefinitionError(
-            f"Malformed {kind!r} partitions definition {dict(data)!r}: {type(exc).__name__}: "
-            f"{exc}."
+            f"Malformed {kind!r} partitions definition {dict(data)!r}: {type(exc).__name__}: {exc}."
         ) from None

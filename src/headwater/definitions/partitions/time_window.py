@@ -5,12 +5,10 @@ from __future__ import annotations
 import threading
 import time
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from collections.abc import Iterator
+from datetime import datetime
 from itertools import islice, pairwise
-from operator import attrgetter
-from typing import Any, Union
+from typing import Any
 
 from headwater.definitions.cron import (
     cron_tick_timestamps,
@@ -24,87 +22,23 @@ from headwater.definitions.partitions.base import (
     PartitionsDefinition,
     TimeWindow,
 )
+from headwater.definitions.partitions.time_keys import (
+    DEFAULT_DATE_FORMAT,
+    DEFAULT_HOURLY_FORMAT,
+    DateLike,
+    just_after,
+    just_before,
+    key_formatter,
+    to_datetime,
+)
 from headwater.errors import InvalidDefinitionError, NotFoundError
 
-__all__ = ["DEFAULT_DATE_FORMAT", "DEFAULT_HOURLY_FORMAT", "TimeWindowPartitionsDefinition"]
-
-DEFAULT_DATE_FORMAT = "%Y-%m-%d"
-DEFAULT_HOURLY_FORMAT = "%Y-%m-%d-%H:%M"
-
-DateLike = Union[str, datetime, date]
-
-_EPSILON = timedelta(microseconds=1)
-_UTC = dt_timezone.utc
-
-
-def _just_before(value: datetime) -> datetime:
-    # In UTC: arithmetic on an aware datetime of a DST zone is wall-clock arithmetic.
-    return value.astimezone(_UTC) - _EPSILON
-
-# strftime directives with a fixed-width numeric rendering: formats made only of these are
-# rendered with %-formatting, a few times faster than strftime on aware datetimes.
-_FAST_DIRECTIVES = {
-    "Y": ("%04d", "year"),
-    "m": ("%02d", "month"),
-    "d": ("%02d", "day"),
-    "H": ("%02d", "hour"),
-    "M": ("%02d", "minute"),
-    "S": ("%02d", "second"),
-}
-
-
-def _key_formatter(fmt: str) -> Callable[[datetime], str]:
-    """Return a function rendering a datetime as ``dt.strftime(fmt)`` does."""
-    template: list[str] = []
-    fields: list[str] = []
-    index = 0
-    while index < len(fmt):
-        char = fmt[index]
-        directive = fmt[index + 1 : index + 2] if char == "%" else ""
-        if char != "%" or directive == "%":
-            template.append("%%" if char == "%" else char)
-            index += 2 if directive == "%" else 1
-        elif directive in _FAST_DIRECTIVES:
-            spec, field = _FAST_DIRECTIVES[directive]
-            template.append(spec)
-            fields.append(field)
-            index += 2
-        else:
-            return lambda value: value.strftime(fmt)
-    text = "".join(template)
-    if not fields:
-        return lambda value: value.strftime(fmt)
-    getter = attrgetter(*fields)
-    if len(fields) == 1:
-        return lambda value: text % (getter(value),)
-    return lambda value: text % getter(value)
-
-
-def _to_datetime(value: DateLike, fmt: str, zone_name: str, owner: str, what: str) -> datetime:
-    """Read a start or end: a string in ``fmt`` or ISO form, a date or a datetime."""
-    zone = get_timezone(zone_name)
-    if isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, date):
-        parsed = datetime(value.year, value.month, value.day)
-    elif isinstance(value, str):
-        try:
-            parsed = datetime.strptime(value, fmt)
-        except ValueError:
-            try:
-                parsed = datetime.fromisoformat(value)
-            except ValueError:
-                raise InvalidDefinitionError(
-                    f"{owner}: {what}={value!r} matches neither the format {fmt!r} nor an ISO "
-                    "date such as '2024-01-31' or '2024-01-31T06:00'."
-                ) from None
-    else:
-        raise InvalidDefinitionError(
-            f"{owner}: {what} must be a string or a datetime; got {value!r}."
-        )
-    aware = parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=zone)
-    # Through UTC, so that a wall time skipped by a DST gap becomes a real instant.
-    return aware.astimezone(_UTC).astimezone(zone)
+__all__ = [
+    "DEFAULT_DATE_FORMAT",
+    "DEFAULT_HOURLY_FORMAT",
+    "DateLike",
+    "TimeWindowPartitionsDefinition",
+]
 
 
 class TimeWindowPartitionsDefinition(PartitionsDefinition):
@@ -149,9 +83,9 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
             raise InvalidDefinitionError(
                 f"{owner}: cron_schedule must be a single cron string; got {cron_schedule!r}."
             )
-        validate_cron_schedule(cron_schedule)
         zone_name = "UTC" if timezone is None else timezone
         try:
+            validate_cron_schedule(cron_schedule)
             get_timezone(zone_name)
         except InvalidDefinitionError as exc:
             raise InvalidDefinitionError(f"{owner}: {exc}") from None
@@ -165,25 +99,25 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
         self.timezone = zone_name
         self.fmt = fmt
         self.end_offset = end_offset
-        self.start = _to_datetime(start, fmt, zone_name, owner, "start")
-        self.end = None if end is None else _to_datetime(end, fmt, zone_name, owner, "end")
+        self.start = to_datetime(start, fmt, zone_name, owner, "start")
+        self.end = None if end is None else to_datetime(end, fmt, zone_name, owner, "end")
         if self.end is not None and self.end.timestamp() <= self.start.timestamp():
             raise InvalidDefinitionError(
                 f"{owner}: end ({self.end.isoformat()}) must be after start "
                 f"({self.start.isoformat()}). Move end later or start earlier."
             )
-        self._format = _key_formatter(fmt)
+        self._format = key_formatter(fmt)
         self._check_fmt(owner)
         self._reset_cache()
 
     # -- construction helpers ------------------------------------------------------------
 
     def _check_fmt(self, owner: str) -> None:
-        after = _just_before(self.start)
+        after = just_before(self.start)
         ticks = list(islice(cron_ticks(self.cron_schedule, after, self.timezone), 3))
         keys = [self._format(tick) for tick in ticks]
         for (first, first_key), (second, second_key) in pairwise(zip(ticks, keys, strict=True)):
-            # Equal keys for equal wall times only happen in a repeated (fall-back) hour.
+            # Two ticks may share a key only if they share a wall time (a repeated hour).
             if first_key == second_key and first.replace(tzinfo=None) != second.replace(
                 tzinfo=None
             ):
@@ -217,7 +151,7 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        self._format = _key_formatter(self.fmt)
+        self._format = key_formatter(self.fmt)
         self._reset_cache()
 
     # -- tick cache ---------------------------------------------------------------------
@@ -229,7 +163,7 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
             until = float("-inf")
         if self._exhausted or (len(ticks) >= count and stamps and stamps[-1] > until):
             return
-        after = ticks[-1] if ticks else _just_before(self.start)
+        after = ticks[-1] if ticks else just_before(self.start)
         previous_key = keys[-1] if keys else None
         zone = get_timezone(self.timezone)
         render = self._format
@@ -368,7 +302,7 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
                 f"of {self!r} starts after it ends; swap start and end."
             )
         keys = []
-        for stamp, _, key in self._distinct_ticks(_just_before(first.start)):
+        for stamp, _, key in self._distinct_ticks(just_before(first.start)):
             if stamp > last_stamp:
                 break
             keys.append(key)
@@ -393,7 +327,7 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
                 f"{partition_key!r} is not a partition key of {self!r}: keys use the format "
                 f"{self.fmt!r}, like {example!r}."
             ) from None
-        after = _just_before(max(self._aware(parsed), self.start, key=datetime.timestamp))
+        after = just_before(max(self._aware(parsed), self.start, key=datetime.timestamp))
         ticks = self._distinct_ticks(after)
         first = next(ticks, None)
         following = next(ticks, None)
@@ -419,10 +353,8 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
             NotFoundError: ``dt`` is before the first window or at or after ``end``.
         """
         aware = self._aware(dt)
-        after = aware.astimezone(_UTC) + _EPSILON
-        previous = next(
-            cron_ticks(self.cron_schedule, after, self.timezone, ascending=False), None
-        )
+        after = just_after(aware)
+        previous = next(cron_ticks(self.cron_schedule, after, self.timezone, ascending=False), None)
         if previous is None or previous.timestamp() < self.start.timestamp():
             raise NotFoundError(
                 f"{aware.isoformat()} is before the first partition of {self!r}, which starts "
@@ -446,7 +378,7 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
         if self.end is not None:
             high = min(high, self.end.timestamp())
         keys = []
-        for stamp, _, key in self._distinct_ticks(_just_before(low)):
+        for stamp, _, key in self._distinct_ticks(just_before(low)):
             if stamp >= high:
                 break
             keys.append(key)

@@ -165,9 +165,7 @@ class MonthlyPartitionsDefinition(TimeWindowPartitionsDefinition):
         owner = type(self).__name__
         self.minute_offset = _check_offset(owner, "minute_offset", minute_offset, 0, 59, "minute")
         self.hour_offset = _check_offset(owner, "hour_offset", hour_offset, 0, 23, "hour")
-        self.day_offset = _check_offset(
-            owner, "day_offset", day_offset, 1, 31, "day of the month"
-        )
+        self.day_offset = _check_offset(owner, "day_offset", day_offset, 1, 31, "day of the month")
         super().__init__(
             cron_schedule=f"{minute_offset} {hour_offset} {day_offset} * *",
             start=start_date,

@@ -1,0 +1,108 @@
+"""Reading window bounds and rendering partition keys for time-window partitions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from datetime import timezone as dt_timezone
+from operator import attrgetter
+from typing import Union
+
+from headwater.definitions.cron import get_timezone
+from headwater.errors import InvalidDefinitionError
+
+__all__ = [
+    "DEFAULT_DATE_FORMAT",
+    "DEFAULT_HOURLY_FORMAT",
+    "UTC",
+    "DateLike",
+    "just_after",
+    "just_before",
+    "key_formatter",
+    "to_datetime",
+]
+
+DEFAULT_DATE_FORMAT = "%Y-%m-%d"
+DEFAULT_HOURLY_FORMAT = "%Y-%m-%d-%H:%M"
+
+DateLike = Union[str, datetime, date]
+
+UTC = dt_timezone.utc
+_EPSILON = timedelta(microseconds=1)
+
+
+# Both in UTC: arithmetic on an aware datetime of a DST zone is wall-clock arithmetic.
+def just_before(value: datetime) -> datetime:
+    """The instant one microsecond before ``value``, in UTC."""
+    return value.astimezone(UTC) - _EPSILON
+
+
+def just_after(value: datetime) -> datetime:
+    """The instant one microsecond after ``value``, in UTC."""
+    return value.astimezone(UTC) + _EPSILON
+
+
+# strftime directives with a fixed-width numeric rendering: formats made only of these are
+# rendered with %-formatting, a few times faster than strftime on aware datetimes.
+_FAST_DIRECTIVES = {
+    "Y": ("%04d", "year"),
+    "m": ("%02d", "month"),
+    "d": ("%02d", "day"),
+    "H": ("%02d", "hour"),
+    "M": ("%02d", "minute"),
+    "S": ("%02d", "second"),
+}
+
+
+def key_formatter(fmt: str) -> Callable[[datetime], str]:
+    """Return a function rendering a datetime as ``dt.strftime(fmt)`` does (4-digit years)."""
+    template: list[str] = []
+    fields: list[str] = []
+    index = 0
+    while index < len(fmt):
+        char = fmt[index]
+        directive = fmt[index + 1 : index + 2] if char == "%" else ""
+        if char != "%" or directive == "%":
+            template.append("%%" if char == "%" else char)
+            index += 2 if directive == "%" else 1
+        elif directive in _FAST_DIRECTIVES:
+            spec, field = _FAST_DIRECTIVES[directive]
+            template.append(spec)
+            fields.append(field)
+            index += 2
+        else:
+            return lambda value: value.strftime(fmt)
+    text = "".join(template)
+    if not fields:
+        return lambda value: value.strftime(fmt)
+    getter = attrgetter(*fields)
+    if len(fields) == 1:
+        return lambda value: text % (getter(value),)
+    return lambda value: text % getter(value)
+
+
+def to_datetime(value: DateLike, fmt: str, zone_name: str, owner: str, what: str) -> datetime:
+    """Read a start or end: a string in ``fmt`` or ISO form, a date or a datetime."""
+    zone = get_timezone(zone_name)
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        parsed = datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.strptime(value, fmt)
+        except ValueError:
+            try:
+                parsed = datetime.fromisoformat(value)
+            except ValueError:
+                raise InvalidDefinitionError(
+                    f"{owner}: {what}={value!r} matches neither the format {fmt!r} nor an ISO "
+                    "date such as '2024-01-31' or '2024-01-31T06:00'."
+                ) from None
+    else:
+        raise InvalidDefinitionError(
+            f"{owner}: {what} must be a string or a datetime; got {value!r}."
+        )
+    aware = parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=zone)
+    # Through UTC, so that a wall time skipped by a DST gap becomes a real instant.
+    return aware.astimezone(UTC).astimezone(zone)

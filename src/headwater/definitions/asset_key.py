@@ -8,16 +8,17 @@ from typing import Union
 from headwater.errors import InvalidDefinitionError
 
 
-class AssetKey:
+class AssetKey(tuple):  # type: ignore[type-arg]
     """The key of an asset: a non-empty path of string parts, e.g. ``AssetKey(["raw", "orders"])``.
 
     ``AssetKey("orders")`` is the one-part key. Keys are hashable, ordered by their parts and
-    written ``raw/orders`` in URLs, the CLI and selection strings.
+    written ``raw/orders`` in URLs, the CLI and selection strings. A key is a tuple of its
+    parts underneath, which keeps the graph code's dict and set operations fast.
     """
 
-    __slots__ = ("_path", "_hash")
+    __slots__ = ()
 
-    def __init__(self, path: str | Sequence[str]) -> None:
+    def __new__(cls, path: str | Sequence[str]) -> AssetKey:
         parts: tuple[str, ...] = (path,) if isinstance(path, str) else tuple(path)
         if not parts:
             raise InvalidDefinitionError("An AssetKey needs at least one path part.")
@@ -26,18 +27,20 @@ class AssetKey:
                 raise InvalidDefinitionError(
                     f"AssetKey parts must be non-empty strings; got {part!r} in {list(parts)!r}."
                 )
-        self._path = parts
-        self._hash = hash(parts)
+        return super().__new__(cls, parts)
+
+    def __getnewargs__(self) -> tuple[tuple[str, ...]]:  # type: ignore[override]
+        return (tuple(self),)
 
     @property
     def path(self) -> list[str]:
         """The parts of the key, as a list."""
-        return list(self._path)
+        return list(self)
 
     @property
     def parts(self) -> tuple[str, ...]:
         """The parts of the key, as a tuple."""
-        return self._path
+        return tuple(self)
 
     @classmethod
     def from_user_string(cls, value: str) -> AssetKey:
@@ -63,33 +66,24 @@ class AssetKey:
 
     def to_user_string(self) -> str:
         """The ``/``-joined form used in URLs, the CLI and selection strings."""
-        return "/".join(self._path)
+        return "/".join(self)
 
     def to_python_identifier(self, suffix: str | None = None) -> str:
         """A name usable as an op name: parts joined by ``__`` with unsafe characters replaced."""
-        name = "__".join(_identifier_safe(part) for part in self._path)
+        name = "__".join(_identifier_safe(part) for part in self)
         return f"{name}_{suffix}" if suffix else name
 
     def with_prefix(self, prefix: str | Sequence[str]) -> AssetKey:
         """This key with ``prefix`` parts placed in front."""
         head = [prefix] if isinstance(prefix, str) else list(prefix)
-        return AssetKey([*head, *self._path])
+        return AssetKey([*head, *self])
 
     def has_prefix(self, prefix: Sequence[str]) -> bool:
         """Whether the key starts with the given parts."""
-        return self._path[: len(prefix)] == tuple(prefix)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, AssetKey) and self._path == other._path
-
-    def __lt__(self, other: AssetKey) -> bool:
-        return self._path < other._path
-
-    def __hash__(self) -> int:
-        return self._hash
+        return tuple(self[: len(prefix)]) == tuple(prefix)
 
     def __repr__(self) -> str:
-        return f"AssetKey({list(self._path)!r})"
+        return f"AssetKey({list(self)!r})"
 
     def __str__(self) -> str:
         return self.to_user_string()

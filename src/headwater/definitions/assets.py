@@ -63,7 +63,12 @@ class AssetsDefinition:
     @property
     def keys(self) -> frozenset[AssetKey]:
         """Keys of the assets this definition computes (or declares)."""
-        return frozenset(self.specs_by_key)
+        cached = self.__dict__.get("_keys_cache")
+        if cached is None or cached[0] is not self.specs_by_key:
+            cached = (self.specs_by_key, frozenset(self.specs_by_key))
+            self.__dict__["_keys_cache"] = cached
+        keys: frozenset[AssetKey] = cached[1]
+        return keys
 
     @property
     def key(self) -> AssetKey:
@@ -108,9 +113,15 @@ class AssetsDefinition:
         return list(self.check_specs_by_output_name.values())
 
     @property
-    def check_keys(self) -> set[AssetCheckKey]:
+    def check_keys(self) -> frozenset[AssetCheckKey]:
         """Keys of the checks this op executes."""
-        return {spec.key for spec in self.check_specs_by_output_name.values()}
+        specs = self.check_specs_by_output_name
+        cached = self.__dict__.get("_check_keys_cache")
+        if cached is None or cached[0] is not specs:
+            cached = (specs, frozenset(spec.key for spec in specs.values()))
+            self.__dict__["_check_keys_cache"] = cached
+        keys: frozenset[AssetCheckKey] = cached[1]
+        return keys
 
     @property
     def group_names_by_key(self) -> dict[AssetKey, str]:

@@ -11,6 +11,7 @@ from typing import Any
 from headwater.definitions.jobs import JobDefinition
 from headwater.errors import HeadwaterError, NotFoundError
 from headwater.execution.in_process_executor import execute_steps_in_process
+from headwater.execution.log_capture import install_capture
 from headwater.execution.plan import ExecutionPlan, build_plan
 from headwater.execution.resources import initialize_resources
 from headwater.execution.run_config import (
@@ -67,6 +68,7 @@ def execute_job(
         instance=instance,
         captured_outputs=captured_outputs,
     )
+    install_capture()
     context.emit(EventType.RUN_START, f"Started execution of run for job '{job.name}'.")
     try:
         if plan is None:

@@ -17,6 +17,7 @@ from headwater.definitions.context import (
 )
 from headwater.definitions.io_managers import InputContext, OutputContext
 from headwater.errors import InvalidOutputError, StepFailure, user_code_boundary
+from headwater.execution.log_capture import capturing_step_logs
 from headwater.execution.outputs import StepResultItem, normalize_step_result
 from headwater.execution.plan import (
     ExecutionStep,
@@ -77,7 +78,7 @@ def run_step(run: RunContext, step: ExecutionStep, produced: Mapping[str, set[st
     )
     context = _context_for(step, info)
     outcome = StepRun()
-    with user_code_boundary(step.describe):
+    with capturing_step_logs(run, step.key), user_code_boundary(step.describe):
         result = _call(step, context, info, kwargs)
         items = list(normalize_step_result(step, result))
     for item in items:
@@ -151,13 +152,15 @@ def _load_source(run: RunContext, step: ExecutionStep, step_input: StepInput, so
         return source.value
     upstream = _upstream_output_context(run, source, log)
     manager_key = step_input.input_manager_key or upstream.manager_key
+    partition_key, partition_keys = _input_partitions(run, step, upstream.partitions_def)
     context = InputContext(
         name=step_input.name,
         upstream_output=upstream.context,
         asset_key=step_input.asset_key or (
             upstream.context.asset_key if upstream.context.has_asset_key else None
         ),
-        partition_key=run.partition_key if upstream.partitioned else None,
+        partition_key=partition_key,
+        partition_keys=partition_keys,
         definition_metadata=step.op_def.input_def(step_input.name).metadata,
         resources=run.resources,
         log=log,  # type: ignore[arg-type]
@@ -185,11 +188,33 @@ def _load_source(run: RunContext, step: ExecutionStep, step_input: StepInput, so
     return value
 
 
+def _input_partitions(
+    run: RunContext, step: ExecutionStep, upstream_partitions_def: Any
+) -> tuple[str | None, list[str] | None]:
+    """Which partitions of a partitioned upstream asset an input loads.
+
+    A partitioned asset (or a check, or an op) in a run for one partition loads that
+    partition; an unpartitioned asset, or any step of an unpartitioned run, loads every
+    partition (the IO manager then returns a dict by partition key).
+    """
+    if upstream_partitions_def is None:
+        return None, None
+    unpartitioned_asset = (
+        step.assets_def is not None
+        and step.op_def.kind != "asset_check"
+        and step.assets_def.partitions_def is None
+    )
+    if run.partition_key is not None and not unpartitioned_asset:
+        return run.partition_key, None
+    return None, list(upstream_partitions_def.get_partition_keys())
+
+
 @dataclass
 class _Upstream:
     context: OutputContext
     manager_key: str
-    partitioned: bool
+    #: The upstream asset's partitions definition (None when it is not partitioned).
+    partitions_def: Any
 
 
 def _upstream_output_context(run: RunContext, source: Any, log: StepLogger) -> _Upstream:
@@ -201,13 +226,13 @@ def _upstream_output_context(run: RunContext, source: Any, log: StepLogger) -> _
                 f"Input comes from output '{source.output_name}' of step '{source.step_key}', "
                 "which is not part of this run."
             )
-        partitioned = upstream_step.assets_def is not None and (
-            upstream_step.assets_def.partitions_def is not None
+        partitions_def = (
+            upstream_step.assets_def.partitions_def if upstream_step.assets_def else None
         )
         return _Upstream(
-            output_context(run, upstream_step, output, log, partitioned),
+            output_context(run, upstream_step, output, log, partitions_def is not None),
             output.io_manager_key,
-            partitioned,
+            partitions_def,
         )
     assert isinstance(source, FromAsset)
     layer = run.job.asset_layer
@@ -229,7 +254,9 @@ def _upstream_output_context(run: RunContext, source: Any, log: StepLogger) -> _
         resources=run.resources,
         log=log,  # type: ignore[arg-type]
     )
-    return _Upstream(context, definition.io_manager_key_for(source.asset_key), partitioned)
+    return _Upstream(
+        context, definition.io_manager_key_for(source.asset_key), definition.partitions_def
+    )
 
 
 def output_context(run: RunContext, step: ExecutionStep, output: StepOutput, log: Any,

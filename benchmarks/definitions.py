@@ -91,8 +91,8 @@ def main() -> None:
           f"(with the names a location uses: {common * 1000:.1f} ms)  [target < 150 ms]")
     for size in (1000, 5000, 10000):
         built, validated = build_and_validate(size)
-        print(f"{size:>6} assets: decorators {built * 1000:7.1f} ms, validate {validated * 1000:7.1f}"
-              f" ms, total {(built + validated) * 1000:7.1f} ms"
+        print(f"{size:>6} assets: decorators {built * 1000:7.1f} ms, "
+              f"validate {validated * 1000:7.1f} ms, total {(built + validated) * 1000:7.1f} ms"
               + ("  [target < 500 ms]" if size == 5000 else ""))
     fs_ms, memory_ms = materialize_overhead()
     print(f"materialize 1,000 trivial assets in-process: {fs_ms:.3f} ms/asset with the "

@@ -115,6 +115,21 @@ def test_unknown_resource_names_asset_and_key() -> None:
     assert "other" in message and "Definitions(resources=" in message
 
 
+def test_unknown_resource_of_an_asset_outside_any_job() -> None:
+    @asset
+    def typed(warehouse: Any) -> None: ...
+
+    from headwater import ResourceParam
+
+    @asset
+    def needs_client(client: ResourceParam[str]) -> str:
+        return client
+
+    with pytest.raises(UnknownResourceError, match="asset 'needs_client' requires resource"):
+        Definitions.validate_loadable(Definitions(assets=[needs_client]))
+    Definitions.validate_loadable(Definitions(assets=[needs_client], resources={"client": "c"}))
+
+
 def test_unknown_resource_in_materialize_fails_clearly() -> None:
     @asset(required_resource_keys={"warehouse"})
     def loads() -> None: ...

@@ -20,6 +20,7 @@ from headwater import (
     build_op_context,
     op,
 )
+from headwater.definitions.configurable import ConfigurableResourceFactory
 from headwater.errors import HeadwaterError, InvalidDefinitionError
 
 
@@ -140,3 +141,30 @@ def test_build_context_tags_and_log() -> None:
         return context.get_tag("team")
 
     assert tagged(build_op_context(run_tags={"team": "data"})) == "data"
+
+
+def test_resource_definitions_in_built_context_are_initialised() -> None:
+    from headwater import resource
+
+    @resource
+    def client() -> Iterator[str]:
+        yield "connected"
+
+    class Factory(ConfigurableResourceFactory):
+        name: str
+
+        def create_resource(self, context: Any) -> str:
+            return f"client-{self.name}"
+
+    @op(required_resource_keys={"client", "factory", "store", "plain"})
+    def uses(context: OpExecutionContext) -> tuple[Any, ...]:
+        r = context.resources
+        return r.client, r.factory, r.store, r.plain
+
+    context = build_op_context(
+        resources={"client": client, "factory": Factory(name="x"), "store": Store(prefix="p"),
+                   "plain": 3}
+    )
+    client_value, factory_value, store_value, plain = uses(context)
+    assert (client_value, factory_value, plain) == ("connected", "client-x", 3)
+    assert isinstance(store_value, Store) and store_value.prefix == "p"

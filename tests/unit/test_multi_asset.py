@@ -24,7 +24,7 @@ from headwater import (
     materialize_to_memory,
     multi_asset,
 )
-from headwater.errors import InvalidDefinitionError, InvalidOutputError, RunFailedError
+from headwater.errors import InvalidDefinitionError, InvalidOutputError
 
 
 def test_outs_tuple_return_stores_each_asset(tmp_path: Path) -> None:
@@ -72,7 +72,7 @@ def test_wrong_tuple_length_names_the_multi_asset() -> None:
     def splitter() -> Any:
         return 1, 2, 3
 
-    with pytest.raises(RunFailedError) as info:
+    with pytest.raises(InvalidOutputError) as info:
         materialize_to_memory([splitter])
     message = str(info.value)
     assert "multi_asset 'splitter'" in message
@@ -233,4 +233,3 @@ def test_generator_yielding_plain_values_is_rejected() -> None:
     result = materialize_to_memory([bad], raise_on_error=False)
     [failure] = result.get_step_failure_events()
     assert "yielded int" in failure.message
-    assert isinstance(InvalidOutputError("x"), Exception)

@@ -466,3 +466,55 @@ def test_direct_op_call_with_inputs() -> None:
     assert add(x=1, y=1) == 2
     with pytest.raises(InvalidDefinitionError, match="without a value for input 'y'"):
         add(1)
+
+
+def test_graph_execute_in_process_with_resources() -> None:
+    @op(required_resource_keys={"base"})
+    def based(context: OpExecutionContext) -> int:
+        return int(context.resources.base)
+
+    @graph
+    def g() -> None:
+        double(based())
+
+    result = g.execute_in_process(resources={"base": 21})
+    assert result.success
+    assert result.job_name == "g"
+    assert result.output_for_node("double") == 42
+
+
+def test_op_output_io_manager_key_and_partitioned_op_job() -> None:
+    from headwater import InMemoryIOManager, StaticPartitionsDefinition
+
+    custom = InMemoryIOManager()
+    seen: list[str] = []
+
+    @op(out=Out(io_manager_key="custom"))
+    def produce(context: OpExecutionContext) -> int:
+        seen.append(context.partition_key)
+        return 5
+
+    @job(resource_defs={"custom": custom},
+         partitions_def=StaticPartitionsDefinition(["a", "b"]))
+    def pipeline() -> None:
+        double(produce())
+
+    result = pipeline.execute_in_process(partition_key="b")
+    assert result.output_for_node("double") == 10
+    assert seen == ["b"]
+    assert list(custom.values.values()) == [5]
+    [key] = custom.values
+    assert key[1:] == ("produce", "result")
+
+
+def test_unnamed_outputs_in_a_tuple_fill_outputs_in_order() -> None:
+    @op(out={"a": Out(), "b": Out()})
+    def pair() -> tuple[Output[int], Output[int]]:
+        return Output(1, metadata={"first": True}), Output(2)
+
+    @job
+    def pipeline() -> None:
+        a, b = pair()
+        add(a, b)
+
+    assert pipeline.execute_in_process().output_for_node("add") == 3

@@ -54,8 +54,10 @@ def materialize_command(
         job = repository.job_for_selection(keys, chosen.resolve_checks(repository.asset_graph))
     except HeadwaterError as exc:
         raise click.UsageError(str(exc)) from exc
+    names = ", ".join(sorted(key.to_user_string() for key in keys))
     run_job_and_report(job, run_config=run_config, partition_key=partition_key,
-                       tags=parse_tags(tags), verbose=verbose)
+                       tags=parse_tags(tags), verbose=verbose,
+                       description=f"materializing {len(keys)} asset(s): {names}")
 
 
 def parse_tags(tags: tuple[str, ...]) -> dict[str, str]:

@@ -41,7 +41,7 @@ def read_config_file(path: str | None) -> dict[str, Any]:
 
 def report_load_error(console: Console, exc: BaseException) -> None:
     """Print why a location failed to load, with the user's traceback when there is one."""
-    console.print(f"[red]Could not load the code location:[/] {escape(str(exc))}")
+    console.print(f"[red]Could not load the code location:[/] {escape(str(exc))}", soft_wrap=True)
     cause = exc.__cause__
     if isinstance(exc, UserCodeError):
         console.print(escape(exc.user_traceback), style="red", highlight=False)
@@ -59,15 +59,16 @@ def run_job_and_report(
     partition_key: str | None,
     tags: dict[str, str],
     verbose: bool,
+    description: str | None = None,
 ) -> None:
     """Run ``job`` in this process, printing progress; exit 1 when the run fails."""
     from headwater.definitions.io_managers import FilesystemIOManager
     from headwater.execution.run_job import execute_job, new_run_id
 
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     printer = RunPrinter(console, verbose=verbose)
     run_id = new_run_id()
-    console.print(f"Run [bold]{run_id}[/] of job [bold]{escape(job.name)}[/]")
+    console.print(f"Run [bold]{run_id}[/]: {escape(description or f'job {job.name}')}")
     all_tags = dict(tags)
     if partition_key is not None:
         all_tags["headwater/partition"] = partition_key

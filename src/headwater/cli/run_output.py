@@ -57,8 +57,13 @@ class RunPrinter:
         self.failed.append(step)
         self.console.print(f"[red]✗ {escape(step)} failed[/]")
         data = event.data
-        if isinstance(data, StepFailureData):
-            self.console.print(escape(data.error.to_string().rstrip()), style="red", highlight=False)
+        if not isinstance(data, StepFailureData):
+            return
+        if data.user_code or self.verbose:
+            text = escape(data.error.to_string().rstrip())
+            self.console.print(text, style="red", highlight=False)
+        else:
+            self.console.print(escape(data.error.message), style="red", highlight=False)
 
     def _on_step_skipped(self, event: RunEvent) -> None:
         self.skipped.append(event.step_key or "?")

@@ -7,8 +7,9 @@ all read it; it holds no user functions.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import AbstractSet, Any
+from typing import Any
 
 from headwater.definitions.asset_key import AssetCheckKey, AssetKey
 from headwater.errors import CycleError, DuplicateDefinitionError

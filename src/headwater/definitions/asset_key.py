@@ -8,7 +8,7 @@ from typing import Union
 from headwater.errors import InvalidDefinitionError
 
 
-class AssetKey(tuple):  # type: ignore[type-arg]
+class AssetKey(tuple[str, ...]):
     """The key of an asset: a non-empty path of string parts, e.g. ``AssetKey(["raw", "orders"])``.
 
     ``AssetKey("orders")`` is the one-part key. Keys are hashable, ordered by their parts and
@@ -29,7 +29,7 @@ class AssetKey(tuple):  # type: ignore[type-arg]
                 )
         return super().__new__(cls, parts)
 
-    def __getnewargs__(self) -> tuple[tuple[str, ...]]:  # type: ignore[override]
+    def __getnewargs__(self) -> tuple[tuple[str, ...]]:
         return (tuple(self),)
 
     @property

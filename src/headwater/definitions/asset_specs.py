@@ -39,7 +39,8 @@ def dep_key(value: CoercibleToAssetDep) -> AssetKey:
             raise InvalidDefinitionError(
                 f"deps= got a definition of {len(key_set)} assets; list their keys instead."
             )
-        return next(iter(key_set))
+        only: AssetKey = next(iter(key_set))
+        return only
     return AssetKey.from_coercible(value)
 
 

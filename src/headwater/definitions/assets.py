@@ -163,7 +163,8 @@ class AssetsDefinition:
         """The IO manager storing the asset's value."""
         name = self.output_names_by_key.get(key)
         if self.op is None or name is None:
-            return str(self.specs_by_key[key].metadata.get("headwater/io_manager_key", "io_manager"))
+            metadata = self.specs_by_key[key].metadata
+            return str(metadata.get("headwater/io_manager_key", "io_manager"))
         return self.op.output_def(name).io_manager_key
 
     def output_stores_value(self, key: AssetKey) -> bool:
@@ -204,7 +205,9 @@ class AssetsDefinition:
             )
             for spec in self.specs_by_key.values()
         ]
-        clone = self._copy(specs=specs, resource_defs={**self.resource_defs, **(resource_defs or {})})
+        clone = self._copy(
+            specs=specs, resource_defs={**self.resource_defs, **(resource_defs or {})}
+        )
         clone.keys_by_output_name = {n: remap(k) for n, k in self.keys_by_output_name.items()}
         clone.keys_by_input_name = {n: remap(k) for n, k in self.keys_by_input_name.items()}
         clone.output_names_by_key = {k: n for n, k in clone.keys_by_output_name.items()}

@@ -164,7 +164,7 @@ def invoke_node(
             f"{where} was called with {len(args)} positional inputs but takes "
             f"{len(input_names)}: {', '.join(input_names) or 'none'}."
         )
-    bound: dict[str, Any] = dict(zip(input_names, args))
+    bound: dict[str, Any] = dict(zip(input_names, args, strict=False))
     for key, value in kwargs.items():
         if key in bound:
             raise InvalidDefinitionError(f"{where} got input '{key}' twice.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -9,7 +10,7 @@ from typing import Any
 
 from headwater.definitions.asset_key import AssetKey
 from headwater.definitions.results import AssetMaterialization, AssetObservation
-from headwater.errors import HeadwaterError, NotFoundError
+from headwater.errors import HeadwaterError, NotFoundError, user_code_boundary
 
 EPHEMERAL_RUN_ID = "EPHEMERAL"
 
@@ -188,7 +189,8 @@ class OpExecutionContext:
         if self._info.assets_def is None:
             return frozenset()
         by_output = self._info.assets_def.keys_by_output_name
-        return frozenset(by_output[name] for name in self.selected_output_names if name in by_output)
+        names = self.selected_output_names
+        return frozenset(by_output[name] for name in names if name in by_output)
 
     @property
     def asset_key(self) -> AssetKey:
@@ -199,7 +201,8 @@ class OpExecutionContext:
                 f"'{self._info.op_name}' computes {len(keys)} assets; use "
                 "context.asset_key_for_output(name) instead of context.asset_key."
             )
-        return next(iter(keys))
+        key: AssetKey = next(iter(keys))
+        return key
 
     def asset_key_for_output(self, output_name: str = "result") -> AssetKey:
         """The key of the asset produced on ``output_name``."""
@@ -322,9 +325,32 @@ def _test_info(
 
     return ExecutionInfo(
         op_config=config,
-        resources=Resources(dict(resources or {})),
+        resources=Resources({k: _test_resource_value(k, v) for k, v in (resources or {}).items()}),
         instance=instance,
         tags=dict(run_tags or {}),
         partition_key=partition_key,
         partitions_def=partitions_def,
     )
+
+
+def _test_resource_value(key: str, value: Any) -> Any:
+    """The value a run would provide for ``value``: resource definitions are initialised.
+
+    Plain objects are used as they are. There is no teardown: the context lives as long as
+    the test needs it.
+    """
+    from headwater.definitions.resources import InitResourceContext, ResourceDefinition
+
+    if not isinstance(value, ResourceDefinition):
+        return value
+    where = f"resource '{key}'"
+    with user_code_boundary(where):
+        if callable(getattr(value, "yield_for_execution", None)):
+            configured = value.resolved_for_run(where)  # type: ignore[attr-defined]
+            context = InitResourceContext(resource_def=value)
+            configured.attach_context(context)
+            return configured.yield_for_execution(context).__enter__()
+        result = value(InitResourceContext(resource_def=value))
+        if inspect.isgenerator(result):
+            return next(result)
+        return result

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def invoke_compute_fn(op_def: OpDefinition, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
-    """Bind ``args``/``kwargs`` to the function's context, config, resources and inputs, and call it.
+    """Bind ``args``/``kwargs`` to the function's context, config, resources and inputs; call it.
 
     A context may be passed first; when the function wants one and none is given, an empty
     one is built. Config and resources may be passed by parameter name, or come from the
@@ -39,33 +39,49 @@ def invoke_compute_fn(op_def: OpDefinition, args: Sequence[Any], kwargs: Mapping
         call[params.context] = context
     if params.config:
         call[params.config] = _config_value(op_def, extra.pop(params.config, NO_VALUE), context)
-    for key in params.resources:
-        if key in extra:
-            call[key] = extra.pop(key)
-        elif context is not None and context.resources is not None and key in context.resources:
-            call[key] = context.resources[key]
-        else:
-            raise InvalidDefinitionError(
-                f"{op_def.describe} needs resource '{key}'. Pass it as {key}=... or in "
-                "build_asset_context(resources={...})."
-            )
-    for param in params.inputs:
-        if param.name in extra:
-            call[param.name] = extra.pop(param.name)
-        elif remaining:
-            call[param.name] = remaining.pop(0)
-        elif param.default is not NO_VALUE:
-            call[param.name] = param.default
-        else:
-            raise InvalidDefinitionError(
-                f"{op_def.describe} was called without a value for input '{param.name}'."
-            )
+    call.update(_resources(op_def, extra, context))
+    call.update(_inputs(op_def, remaining, extra))
     if remaining or extra:
         unexpected = [repr(v) for v in remaining] + list(extra)
         raise InvalidDefinitionError(
             f"{op_def.describe} was called with unexpected arguments: {', '.join(unexpected)}."
         )
     return op_def.compute_fn(**call)
+
+
+def _resources(
+    op_def: OpDefinition, extra: dict[str, Any], context: OpExecutionContext | None
+) -> dict[str, Any]:
+    """Resource parameters: passed by name (taken out of ``extra``) or from the context."""
+    found: dict[str, Any] = {}
+    for key in op_def.params.resources:
+        if key in extra:
+            found[key] = extra.pop(key)
+        elif context is not None and context.resources is not None and key in context.resources:
+            found[key] = context.resources[key]
+        else:
+            raise InvalidDefinitionError(
+                f"{op_def.describe} needs resource '{key}'. Pass it as {key}=... or in "
+                "build_asset_context(resources={...})."
+            )
+    return found
+
+
+def _inputs(op_def: OpDefinition, remaining: list[Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """Input values: by name, then positionally, then defaults (consuming the arguments)."""
+    found: dict[str, Any] = {}
+    for param in op_def.params.inputs:
+        if param.name in extra:
+            found[param.name] = extra.pop(param.name)
+        elif remaining:
+            found[param.name] = remaining.pop(0)
+        elif param.default is not NO_VALUE:
+            found[param.name] = param.default
+        else:
+            raise InvalidDefinitionError(
+                f"{op_def.describe} was called without a value for input '{param.name}'."
+            )
+    return found
 
 
 def _config_value(op_def: OpDefinition, given: Any, context: OpExecutionContext | None) -> Any:

@@ -123,6 +123,26 @@ class GraphDefinition:
             hooks=hooks,
         )
 
+    def execute_in_process(
+        self,
+        run_config: Any = None,
+        instance: Any = None,
+        resources: Mapping[str, object] | None = None,
+        raise_on_error: bool = True,
+        op_selection: Any = None,
+        run_id: str | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> Any:
+        """Run this graph as a one-off job in this process (outputs kept in memory)."""
+        return self.to_job(resource_defs=resources).execute_in_process(
+            run_config=run_config,
+            instance=instance,
+            raise_on_error=raise_on_error,
+            op_selection=op_selection,
+            run_id=run_id,
+            tags=tags,
+        )
+
     def _check_acyclic(self) -> None:
         state: dict[str, int] = {}
 
@@ -174,7 +194,9 @@ def _output_mappings(
             raise InvalidDefinitionError(
                 f"{where} returns {len(returned)} outputs; name them with out={{...}}."
             )
-        return {name: _handle(value, where) for name, value in zip(names, returned)}
+        return {
+            name: _handle(value, where) for name, value in zip(names, returned, strict=True)
+        }
     raise InvalidDefinitionError(
         f"{where} returned {returned!r}; a graph body must return op outputs (or a dict of them)."
     )

@@ -114,7 +114,10 @@ def repository(
             buckets[_kind_of(item, repo_name)].append(item)
         assets: list[AssetsDefinition] = []
         for item in buckets["assets"]:
-            assets.extend(external_assets_from_specs([item]) if isinstance(item, AssetSpec) else [item])
+            if isinstance(item, AssetSpec):
+                assets.extend(external_assets_from_specs([item]))
+            else:
+                assets.append(item)
         return RepositoryDefinition(
             repo_name,
             assets_defs=assets,

@@ -235,7 +235,9 @@ def build_input_defs(
         default = param.default
         if spec is not None and spec.default_value is not NO_VALUE:
             default = spec.default_value
-        annotation = spec.dagster_type if spec is not None and spec.dagster_type else param.annotation
+        annotation = param.annotation
+        if spec is not None and spec.dagster_type:
+            annotation = spec.dagster_type
         defs.append(
             InputDef(
                 name=param.name,

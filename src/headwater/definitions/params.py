@@ -1,4 +1,4 @@
-"""Reading a compute function's signature: which parameters are context, config, resources or inputs."""
+"""Reading a compute function's signature: context, config, resource and input parameters."""
 
 from __future__ import annotations
 
@@ -112,9 +112,6 @@ def resolved_hints(fn: Callable[..., Any]) -> dict[str, Any]:
     return annotations
 
 
-_Param = tuple  # (name, kind, default)
-
-
 def _parameters(fn: Callable[..., Any], what: str) -> list[tuple[str, Any, Any]]:
     """The parameters of ``fn``; plain functions are read straight from their code object."""
     code = getattr(fn, "__code__", None)
@@ -125,11 +122,11 @@ def _parameters(fn: Callable[..., Any], what: str) -> list[tuple[str, Any, Any]]
         defaults = fn.__defaults__ or ()
         kwdefaults = fn.__kwdefaults__ or {}
         first_default = count - len(defaults)
-        params = []
+        params: list[tuple[str, Any, Any]] = []
         for index, name in enumerate(names):
             if index < count:
                 default = defaults[index - first_default] if index >= first_default else _EMPTY
-                kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+                kind: Any = inspect.Parameter.POSITIONAL_OR_KEYWORD
             else:
                 default = kwdefaults.get(name, _EMPTY)
                 kind = inspect.Parameter.KEYWORD_ONLY

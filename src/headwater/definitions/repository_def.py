@@ -64,7 +64,8 @@ class RepositoryDefinition:
         """The job named ``name`` (the implicit asset job included)."""
         if name == IMPLICIT_ASSET_JOB_NAME and name not in self.jobs:
             return self.implicit_asset_job()
-        return _lookup("job", self.jobs, name, self.name)
+        found: JobDefinition = _lookup("job", self.jobs, name, self.name)
+        return found
 
     def get_schedule(self, name: str) -> Any:
         """The schedule named ``name``."""
@@ -142,15 +143,18 @@ class RepositoryDefinition:
                 if bound.executor_def is None:
                     bound.executor_def = self.executor
                 resolved[job.name] = bound
+        self._check_targets(resolved)
+        return resolved
+
+    def _check_targets(self, jobs: Mapping[str, JobDefinition]) -> None:
         for instigator in [*self.schedules.values(), *self.sensors.values()]:
             for target in _targets_of(instigator):
-                if target.job_name not in resolved:
+                if target.job_name not in jobs:
                     kind = "Schedule" if instigator.name in self.schedules else "Sensor"
                     raise NotFoundError(
                         f"{kind} '{instigator.name}' targets job '{target.job_name}', which is "
                         f"not defined in {self.name}. Add the job to Definitions(jobs=[...])."
                     )
-        return resolved
 
     def _resolve_partitioned_schedules(self) -> None:
         for name, schedule in list(self.schedules.items()):
@@ -161,6 +165,16 @@ class RepositoryDefinition:
     def _check_resources(self) -> None:
         for job in self.jobs.values():
             check_job_resources(job)
+        for definition in self.assets_defs:
+            provided = set(self.resources) | set(definition.resource_defs) | _DEFAULT_PROVIDED
+            missing = sorted(definition.required_resource_keys - provided)
+            if missing:
+                available = ", ".join(sorted(self.resources)) or "none"
+                raise UnknownResourceError(
+                    f"{definition.describe} requires resource '{missing[0]}', which is not "
+                    f"provided (resources available: {available}). Add it to "
+                    "Definitions(resources={...})."
+                )
 
 
 def check_job_resources(job: JobDefinition) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Callable, Mapping, Sequence, Set
-from typing import Any, ClassVar
+from typing import Any, ClassVar, overload
 
 from headwater.definitions.automation_target import is_job_like
 from headwater.definitions.instigation_fn import (
@@ -268,6 +268,27 @@ def run_status_sensor(
         )
 
     return decorate
+
+
+@overload
+def run_failure_sensor(name: Callable[..., Any]) -> RunStatusSensorDefinition: ...
+
+
+@overload
+def run_failure_sensor(
+    name: str | None = None,
+    *,
+    monitored_jobs: Sequence[object] | None = None,
+    monitor_all_code_locations: bool = False,
+    request_job: object = None,
+    request_jobs: Sequence[object] | None = None,
+    minimum_interval_seconds: int | None = None,
+    description: str | None = None,
+    default_status: DefaultSensorStatus = DefaultSensorStatus.STOPPED,
+    required_resource_keys: Set[str] | None = None,
+    tags: Mapping[str, str] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+) -> Callable[[Callable[..., Any]], RunStatusSensorDefinition]: ...
 
 
 def run_failure_sensor(

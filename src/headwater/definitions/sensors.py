@@ -10,7 +10,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Mapping, Sequence, Set
 from enum import Enum
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from headwater.definitions.automation_target import (
     AutomationTarget,
@@ -319,6 +319,28 @@ def _split_first_arg(job: object) -> dict[str, object]:
     if is_job_like(job):
         return {"job": job}
     return {"target": job}
+
+
+@overload
+def sensor(job: Callable[..., Any]) -> SensorDefinition: ...
+
+
+@overload
+def sensor(
+    job: object = None,
+    *,
+    name: str | None = None,
+    minimum_interval_seconds: int | None = None,
+    description: str | None = None,
+    job_name: str | None = None,
+    jobs: Sequence[object] | None = None,
+    target: object = None,
+    default_status: DefaultSensorStatus = DefaultSensorStatus.STOPPED,
+    asset_selection: object = None,
+    required_resource_keys: Set[str] | None = None,
+    tags: Mapping[str, str] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+) -> Callable[[Callable[..., Any]], SensorDefinition]: ...
 
 
 def sensor(

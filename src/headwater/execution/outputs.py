@@ -58,8 +58,12 @@ def normalize_step_result(step: ExecutionStep, result: Any) -> Iterator[StepResu
                 f"{len(value_outputs)} outputs ({', '.join(value_outputs)}). Return one value "
                 "per output, in that order, or yield Output(value, output_name=...)."
             )
-        for name, element in zip(value_outputs, result):
-            if isinstance(element, (Output, MaterializeResult)):
+        for name, element in zip(value_outputs, result, strict=True):
+            if isinstance(element, Output) and element.output_name == "result":
+                # An unnamed Output in a tuple is the output at its position.
+                yield StepResultItem("output", name, element.value, element.metadata,
+                                     element.data_version, element.tags)
+            elif isinstance(element, (Output, MaterializeResult)):
                 yield from _from_result_object(step, element, value_outputs, yielded=False)
             else:
                 yield StepResultItem("output", name, element)

@@ -190,7 +190,9 @@ def _graph_steps(
                 outputs=outputs,
                 upstream=upstream,
                 tags={**definition.tags, **invocation.tags},
-                retry_policy=invocation.retry_policy or definition.retry_policy or job.op_retry_policy,
+                retry_policy=(
+                    invocation.retry_policy or definition.retry_policy or job.op_retry_policy
+                ),
                 config_path=path,
             )
         )

@@ -56,7 +56,8 @@ def report_output(
         data=OutputData(output_name=output.name),
     )
     io_metadata: dict[str, Any] = {}
-    if output.stores_value and item.has_value:
+    stored = output.stores_value and item.has_value
+    if stored:
         context = output_context(run, step, output, log)
         manager = run.resources[output.io_manager_key]
         with user_code_boundary(
@@ -65,6 +66,11 @@ def report_output(
         ):
             manager.handle_output(context, item.value)
         io_metadata = dict(context.consume_output_metadata())
+    if run.captured_outputs is not None and item.has_value:
+        run.captured_outputs[(step.key, output.name)] = item.value
+    if output.asset_key is not None:
+        _report_materialization(run, step, info, output, item, io_metadata)
+    if stored:
         run.emit(
             EventType.HANDLED_OUTPUT,
             f"Handled output '{output.name}' using IO manager '{output.io_manager_key}'.",
@@ -72,10 +78,18 @@ def report_output(
             level=logging.DEBUG,
             data=OutputData(output_name=output.name, io_manager_key=output.io_manager_key),
         )
-    if run.captured_outputs is not None and item.has_value:
-        run.captured_outputs[(step.key, output.name)] = item.value
-    if output.asset_key is None:
-        return
+
+
+def _report_materialization(
+    run: RunContext,
+    step: ExecutionStep,
+    info: ExecutionInfo,
+    output: StepOutput,
+    item: StepResultItem,
+    io_metadata: Mapping[str, Any],
+) -> None:
+    """Emit ASSET_MATERIALIZATION for an asset output (before HANDLED_OUTPUT, as users expect)."""
+    assert output.asset_key is not None
     metadata = {**io_metadata, **info.output_metadata.get(output.name, {}), **item.metadata}
     data_version = getattr(item.data_version, "value", None)
     run.emit(
@@ -120,7 +134,8 @@ def report_check(run: RunContext, step: ExecutionStep, item: StepResultItem) -> 
         ),
     )
     if not check.passed and spec.blocking and severity is AssetCheckSeverity.ERROR:
-        return spec.key.to_user_string()
+        failed: str = spec.key.to_user_string()
+        return failed
     return None
 
 

@@ -58,7 +58,11 @@ class RunContext:
 
 
 class StepLogger:
-    """``context.log``: each call becomes a LOG event of the step (and a Python log record)."""
+    """``context.log``: each call becomes a LOG event of the step.
+
+    It does not go through the ``headwater.user`` Python logger, whose records are captured
+    into the same events (see ``log_capture``) and would otherwise be recorded twice.
+    """
 
     def __init__(self, run: RunContext, step_key: str) -> None:
         self._run = run

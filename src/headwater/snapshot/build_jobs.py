@@ -1,0 +1,347 @@
+"""Snapshots of jobs: their steps, how steps connect, and the JSON Schema of their run config.
+
+Also the small converters shared with :mod:`headwater.snapshot.build` (partitions, metadata),
+which cache per object so that thousands of assets sharing one partitions definition pay for
+its conversion once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import msgspec
+
+from headwater.definitions.asset_key import AssetCheckKey, AssetKey
+from headwater.definitions.asset_layer import AssetLayer
+from headwater.definitions.assets import AssetsDefinition
+from headwater.definitions.composition import GraphInputRef, InputSource, OutputHandle
+from headwater.definitions.graphs import GraphDefinition
+from headwater.definitions.jobs import JobDefinition
+from headwater.definitions.metadata import normalize_metadata
+from headwater.definitions.ops import OpDefinition
+from headwater.definitions.resources import ResourceDefinition
+from headwater.snapshot.config_schemas import SchemaCache, run_config_schema
+from headwater.snapshot.location import (
+    AssetCheckRef,
+    InputSnap,
+    JobSnap,
+    OpSnap,
+    OutputRef,
+    OutputSnap,
+    PartitionsSnap,
+)
+from headwater.snapshot.metadata import MetadataEntrySnap, metadata_to_snap
+
+
+class BuildCache(SchemaCache):
+    """Per-build caches: config schemas, partitions and resource run schemas."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._partitions: dict[int, tuple[object, PartitionsSnap]] = {}
+        self._resource_run: dict[int, tuple[object, dict[str, Any] | None]] = {}
+
+    def partitions(self, partitions_def: Any) -> PartitionsSnap | None:
+        """The snapshot of a partitions definition (None for None)."""
+        if partitions_def is None:
+            return None
+        cached = self._partitions.get(id(partitions_def))
+        if cached is not None:
+            return cached[1]
+        data = msgspec.to_builtins(partitions_def.to_dict(), str_keys=True)
+        snap = PartitionsSnap(kind=str(data.get("kind", type(partitions_def).__name__)), data=data)
+        self._partitions[id(partitions_def)] = (partitions_def, snap)
+        return snap
+
+    def resource_run_schema(self, key: str, value: object) -> dict[str, Any] | None:
+        """What run config may give resource ``key`` (see ``SchemaCache.resource_schema``)."""
+        cached = self._resource_run.get(id(value))
+        if cached is None:
+            found = self.resource_schema(key, value)
+            cached = (value, found[1] if found is not None else None)
+            self._resource_run[id(value)] = cached
+        return cached[1]
+
+
+def metadata_snap(raw: Mapping[str, Any] | None) -> dict[str, MetadataEntrySnap]:
+    """Definition metadata as snapshot entries; unstorable values become text of their repr."""
+    if not raw:
+        return {}
+    return metadata_to_snap(normalize_metadata(raw, allow_invalid=True))
+
+
+def key_list(key: AssetKey) -> list[str]:
+    """The parts of an asset key, as the snapshot writes them."""
+    return list(key)
+
+
+def _plain(value: Any) -> dict[str, Any]:
+    """``value`` as JSON-able builtins; objects JSON cannot hold become their repr."""
+    converted = msgspec.to_builtins(value, str_keys=True, enc_hook=repr)
+    return converted if isinstance(converted, dict) else {}
+
+
+def resource_dependencies(value: object, resources: Mapping[str, object]) -> set[str]:
+    """Keys of the resources ``value`` needs: its required keys and nested resources."""
+    if not isinstance(value, ResourceDefinition):
+        return set()
+    keys = set(value.required_resource_keys)
+    nested = getattr(value, "nested_resources", None)
+    if callable(nested):
+        by_id = {id(v): k for k, v in resources.items()}
+        keys |= {by_id[id(r)] for r in nested().values() if id(r) in by_id}
+    return keys
+
+
+def used_resources(keys: set[str], resources: Mapping[str, object]) -> set[str]:
+    """``keys`` plus every resource they depend on, directly or not."""
+    found: set[str] = set()
+    pending = list(keys)
+    while pending:
+        key = pending.pop()
+        if key in found:
+            continue
+        found.add(key)
+        if key in resources:
+            pending.extend(resource_dependencies(resources[key], resources) - found)
+    return found
+
+
+# Jobs ----------------------------------------------------------------------------------------
+
+
+def job_snap(job: JobDefinition, cache: BuildCache, *, is_implicit: bool = False) -> JobSnap:
+    """The snapshot of one resolved job (op job or asset job)."""
+    layer = job.asset_layer
+    ops = _asset_ops(layer, cache) if layer is not None else _graph_ops(job.graph, cache)
+    op_schemas = [
+        (tuple(op.name.split(".")), op.config_schema)
+        for op in ops
+        if op.config_schema is not None
+    ]
+    used = used_resources({k for op in ops for k in op.required_resource_keys}, job.resource_defs)
+    resource_schemas: dict[str, tuple[dict[str, Any], bool]] = {}
+    for key, value in job.resource_defs.items():
+        schema = cache.resource_run_schema(key, value)
+        if schema is not None:
+            resource_schemas[key] = (schema, key in used)
+    return JobSnap(
+        name=job.name,
+        description=job.description,
+        tags=dict(job.tags),
+        metadata=metadata_snap(job.metadata),
+        is_asset_job=layer is not None,
+        is_implicit=is_implicit,
+        asset_selection=(
+            [key_list(k) for k in sorted(layer.selected_asset_keys)] if layer is not None else []
+        ),
+        asset_check_selection=(
+            [
+                AssetCheckRef(asset_key=key_list(c.asset_key), name=c.name)
+                for c in sorted(layer.selected_check_keys, key=lambda c: (c.asset_key, c.name))
+            ]
+            if layer is not None
+            else []
+        ),
+        ops=ops,
+        run_config_schema=run_config_schema(op_schemas, resource_schemas),
+        default_run_config=_plain(job.default_run_config),
+        partitions=cache.partitions(job.partitions_def),
+        executor=job.executor_def.name if job.executor_def is not None else None,
+    )
+
+
+# Asset jobs ----------------------------------------------------------------------------------
+
+
+def _asset_ops(layer: AssetLayer, cache: BuildCache) -> list[OpSnap]:
+    producer: dict[AssetKey, OutputRef] = {}
+    check_step: dict[AssetCheckKey, str] = {}
+    for definition in layer.executed:
+        assert definition.op is not None  # executed definitions are executable
+        step = definition.op.name
+        for output_name, key in definition.keys_by_output_name.items():
+            if key in definition.selected_keys:
+                producer[key] = OutputRef(step=step, output=output_name)
+        for check in definition.check_keys & layer.selected_check_keys:
+            check_step[check] = step
+    blocking: dict[AssetKey, set[str]] = {}
+    for definition in layer.executed:
+        for spec in definition.check_specs:
+            if spec.blocking and spec.key in check_step:
+                blocking.setdefault(spec.asset_key, set()).add(check_step[spec.key])
+    return [
+        _asset_op(definition, producer, blocking, layer.selected_check_keys, cache)
+        for definition in layer.executed
+    ]
+
+
+def _asset_op(
+    definition: AssetsDefinition,
+    producer: Mapping[AssetKey, OutputRef],
+    blocking: Mapping[AssetKey, set[str]],
+    selected_checks: frozenset[AssetCheckKey],
+    cache: BuildCache,
+) -> OpSnap:
+    op = definition.op
+    assert op is not None
+    step = op.name
+    inputs = []
+    for input_def in op.input_defs:
+        key = definition.keys_by_input_name.get(input_def.name)
+        ref = producer.get(key) if key is not None else None
+        inputs.append(
+            InputSnap(
+                name=input_def.name,
+                upstream=[ref] if ref is not None and ref.step != step else [],
+                asset_key=key_list(key) if key is not None else None,
+                is_nothing=input_def.is_nothing,
+                has_default=input_def.has_default,
+            )
+        )
+    upstream_keys = {dep for key in definition.selected_keys for dep in definition.asset_deps[key]}
+    for spec in definition.check_specs:
+        if spec.key in selected_checks:
+            upstream_keys |= {spec.asset_key, *spec.additional_deps}
+    upstream_keys |= set(definition.keys_by_input_name.values())
+    depends_on = {producer[key].step for key in upstream_keys if key in producer}
+    for key in upstream_keys:
+        depends_on |= blocking.get(key, set())
+    depends_on.discard(step)
+    outputs = []
+    for output_def in op.output_defs:
+        asset_key = definition.keys_by_output_name.get(output_def.name)
+        check = definition.check_specs_by_output_name.get(output_def.name)
+        if asset_key is not None and asset_key not in definition.selected_keys:
+            continue
+        if check is not None and check.key not in selected_checks:
+            continue
+        outputs.append(
+            OutputSnap(
+                name=output_def.name,
+                io_manager_key=output_def.io_manager_key,
+                is_required=output_def.is_required and check is None,
+                is_dynamic=output_def.is_dynamic,
+                stores_value=not output_def.is_nothing,
+                asset_key=key_list(asset_key) if asset_key is not None else None,
+                check_name=check.name if check is not None else None,
+            )
+        )
+    return _op_snap(step, op, inputs, outputs, depends_on, op.tags, cache,
+                    definition.required_resource_keys)
+
+
+def _op_snap(
+    name: str,
+    op: OpDefinition,
+    inputs: list[InputSnap],
+    outputs: list[OutputSnap],
+    depends_on: set[str],
+    tags: Mapping[str, str],
+    cache: BuildCache,
+    required: frozenset[str],
+) -> OpSnap:
+    return OpSnap(
+        name=name,
+        op_name=op.name,
+        kind=op.kind,
+        description=op.description,
+        inputs=inputs,
+        outputs=outputs,
+        depends_on=sorted(depends_on),
+        required_resource_keys=sorted(required),
+        tags=dict(tags),
+        config_schema=cache.op_schema(op.config_schema, op.name),
+        pool=op.pool,
+    )
+
+
+# Op jobs -------------------------------------------------------------------------------------
+
+_Refs = list[OutputRef]
+
+
+def _graph_ops(graph: GraphDefinition, cache: BuildCache) -> list[OpSnap]:
+    found: list[OpSnap] = []
+    _collect(graph, "", {}, cache, found)
+    return found
+
+
+def _sources(source: InputSource) -> tuple[OutputHandle | GraphInputRef, ...]:
+    return source if isinstance(source, tuple) else (source,)
+
+
+def _collect(
+    graph: GraphDefinition,
+    prefix: str,
+    graph_inputs: Mapping[str, _Refs],
+    cache: BuildCache,
+    found: list[OpSnap],
+) -> None:
+    for name, invocation in graph.invocations.items():
+        resolved = {
+            input_name: [
+                ref
+                for item in _sources(source)
+                for ref in _resolve(graph, prefix, item, graph_inputs)
+            ]
+            for input_name, source in invocation.inputs.items()
+        }
+        definition = invocation.definition
+        if isinstance(definition, GraphDefinition):
+            _collect(definition, f"{prefix}{name}.", resolved, cache, found)
+            continue
+        fan_in = {n for n, source in invocation.inputs.items() if isinstance(source, tuple)}
+        inputs = [
+            InputSnap(
+                name=d.name,
+                upstream=resolved.get(d.name, []),
+                is_nothing=d.is_nothing,
+                has_default=d.has_default,
+                is_fan_in=d.name in fan_in,
+            )
+            for d in definition.input_defs
+        ]
+        outputs = [
+            OutputSnap(
+                name=d.name,
+                io_manager_key=d.io_manager_key,
+                is_required=d.is_required,
+                is_dynamic=d.is_dynamic,
+                stores_value=not d.is_nothing,
+            )
+            for d in definition.output_defs
+        ]
+        depends_on = {ref.step for refs in resolved.values() for ref in refs}
+        tags = {**definition.tags, **invocation.tags}
+        required = definition.required_resource_keys | definition.io_manager_keys
+        found.append(
+            _op_snap(f"{prefix}{name}", definition, inputs, outputs, depends_on, tags, cache,
+                     required)
+        )
+
+
+def _resolve(
+    graph: GraphDefinition,
+    prefix: str,
+    source: OutputHandle | GraphInputRef,
+    graph_inputs: Mapping[str, _Refs],
+) -> _Refs:
+    """The op outputs behind ``source``, looking through graph inputs and nested graphs."""
+    if isinstance(source, GraphInputRef):
+        return list(graph_inputs.get(source.name, []))
+    invocation = graph.invocations[source.node_name]
+    definition = invocation.definition
+    if isinstance(definition, GraphDefinition):
+        inner = definition.output_mappings.get(source.output_name)
+        if inner is None:
+            return []
+        nested_inputs = {
+            name: [
+                ref for item in _sources(s) for ref in _resolve(graph, prefix, item, graph_inputs)
+            ]
+            for name, s in invocation.inputs.items()
+        }
+        return _resolve(definition, f"{prefix}{source.node_name}.", inner, nested_inputs)
+    return [OutputRef(step=f"{prefix}{source.node_name}", output=source.output_name)]

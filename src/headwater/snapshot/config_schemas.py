@@ -1,0 +1,198 @@
+"""JSON Schemas of op and resource config, and of a job's whole run config.
+
+pydantic (through ``headwater.definitions.config``) is imported only when a definition
+actually has a config schema, so snapshotting a location without config stays cheap.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from headwater.definitions.resources import ResourceDefinition
+
+_DEFS = "$defs"
+_REF_PREFIX = "#/$defs/"
+
+
+class SchemaCache:
+    """Config JSON Schemas computed once per schema object within one snapshot build."""
+
+    def __init__(self) -> None:
+        # id -> (the schema object, kept alive so its id is not reused; the JSON Schema)
+        self._by_id: dict[int, tuple[object, dict[str, Any]]] = {}
+
+    def op_schema(self, config_schema: Any, name: str) -> dict[str, Any] | None:
+        """The JSON Schema of an op's ``config_schema`` (a Config class or legacy schema)."""
+        if config_schema is None:
+            return None
+        cached = self._by_id.get(id(config_schema))
+        if cached is not None:
+            return cached[1]
+        from headwater.definitions.config import config_json_schema, config_model_from_schema
+
+        schema = config_json_schema(config_model_from_schema(config_schema, f"{name}_config"))
+        self._by_id[id(config_schema)] = (config_schema, schema)
+        return schema
+
+    def resource_schema(
+        self, key: str, value: object
+    ) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """``(schema, run schema)`` of a resource's config; None when it takes no config.
+
+        The run schema is what run config may still give: a configured
+        ``ConfigurableResource`` already has its values, so none of its fields is required
+        there; ``configure_at_launch`` leaves required only the fields it was not given.
+        """
+        configurable = sys.modules.get("headwater.definitions.configurable")
+        if configurable is not None:
+            if isinstance(value, configurable.ConfigurableResourceFactory):
+                schema = self._model_schema(type(value).config_model())
+                return schema, _optional(schema, schema.get("properties", {}))
+            if isinstance(value, configurable.PartialResource):
+                schema = self._model_schema(value.resource_cls.config_model())
+                return schema, _optional(schema, value.values)
+        if isinstance(value, ResourceDefinition):
+            plain = self.op_schema(value.config_schema, f"{key}_resource")
+            return (plain, plain) if plain is not None else None
+        return None
+
+    def _model_schema(self, model: Any) -> dict[str, Any]:
+        cached = self._by_id.get(id(model))
+        if cached is not None:
+            return cached[1]
+        from headwater.definitions.config import config_json_schema
+
+        schema = config_json_schema(model)
+        self._by_id[id(model)] = (model, schema)
+        return schema
+
+
+def is_required(schema: Mapping[str, Any]) -> bool:
+    """Whether a value must be given: an object with required fields, a scalar without default."""
+    if schema.get("type") == "object" or "properties" in schema:
+        return bool(schema.get("required"))
+    return "default" not in schema
+
+
+def _optional(schema: dict[str, Any], given: Iterable[str]) -> dict[str, Any]:
+    """``schema`` with the fields in ``given`` no longer required."""
+    given_names = set(given)
+    required = [name for name in schema.get("required", ()) if name not in given_names]
+    if required == list(schema.get("required", ())):
+        return schema
+    copy = {k: v for k, v in schema.items() if k != "required"}
+    if required:
+        copy["required"] = required
+    return copy
+
+
+def _escape(name: str) -> str:
+    return name.replace("~", "~0").replace("/", "~1")
+
+
+def _rewrite_refs(value: Any, renames: Mapping[str, str]) -> Any:
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if key == "$ref" and isinstance(item, str) and item.startswith(_REF_PREFIX):
+                out[key] = _REF_PREFIX + _escape(renames.get(item[len(_REF_PREFIX):], item))
+            else:
+                out[key] = _rewrite_refs(item, renames)
+        return out
+    if isinstance(value, list):
+        return [_rewrite_refs(item, renames) for item in value]
+    return value
+
+
+def _hoist(schema: dict[str, Any], owner: str, defs: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` without its ``$defs``, which move into ``defs`` under names led by ``owner``.
+
+    ``$ref``s point at the root of the document they sit in, so definitions of schemas
+    embedded in a bigger one must live at that one's root.
+    """
+    inner = schema.get(_DEFS)
+    if not inner:
+        return schema
+    renames = {name: f"{owner}__{name}" for name in inner}
+    for name, definition in inner.items():
+        defs[renames[name]] = _rewrite_refs(definition, renames)
+    rewritten = _rewrite_refs({k: v for k, v in schema.items() if k != _DEFS}, renames)
+    assert isinstance(rewritten, dict)
+    return rewritten
+
+
+def _object(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    node: dict[str, Any] = {"type": "object", "additionalProperties": False}
+    node["properties"] = properties
+    if required:
+        node["required"] = sorted(required)
+    return node
+
+
+def _ops_tree(
+    op_schemas: Iterable[tuple[tuple[str, ...], dict[str, Any]]], defs: dict[str, Any]
+) -> tuple[dict[str, Any], bool]:
+    """The ``ops`` section: ``{op: {config: ...}}``, nested graphs as ``{graph: {ops: {...}}}``."""
+    tree: dict[str, Any] = {}
+    for path, schema in op_schemas:
+        node = tree
+        for part in path[:-1]:
+            node = node.setdefault(part, {}).setdefault("ops", {})
+        node[path[-1]] = {"config": _hoist(schema, "op_" + "__".join(path), defs)}
+    return _ops_node(tree)
+
+
+def _ops_node(tree: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for name, entry in tree.items():
+        if "config" in entry:
+            needed = is_required(entry["config"])
+            node = _object({"config": entry["config"]}, ["config"] if needed else [])
+        else:
+            inner, needed = _ops_node(entry["ops"])
+            node = _object({"ops": inner}, ["ops"] if needed else [])
+        properties[name] = node
+        if needed:
+            required.append(name)
+    return _object(properties, required), bool(required)
+
+
+def run_config_schema(
+    op_schemas: Iterable[tuple[tuple[str, ...], dict[str, Any]]],
+    resource_schemas: Mapping[str, tuple[dict[str, Any], bool]],
+) -> dict[str, Any]:
+    """The JSON Schema of a job's run config.
+
+    Args:
+        op_schemas: ``(config path, JSON Schema)`` of each op taking config; the path is the
+            op's handle split on dots.
+        resource_schemas: per resource key, the JSON Schema of the config run config may
+            give it (see :meth:`SchemaCache.resource_schema`) and whether the job uses the
+            resource (config of unused resources is never required).
+    """
+    defs: dict[str, Any] = {}
+    ops, ops_needed = _ops_tree(op_schemas, defs)
+    resource_props: dict[str, Any] = {}
+    resources_required: list[str] = []
+    for key, (schema, used) in resource_schemas.items():
+        needed = used and is_required(schema)
+        config = _hoist(schema, f"resource_{key}", defs)
+        resource_props[key] = _object({"config": config}, ["config"] if needed else [])
+        if needed:
+            resources_required.append(key)
+    top_required = (["ops"] if ops_needed else []) + (["resources"] if resources_required else [])
+    root = _object(
+        {
+            "ops": ops,
+            "resources": _object(resource_props, resources_required),
+            "execution": {"type": "object"},
+            "loggers": {"type": "object"},
+        },
+        top_required,
+    )
+    if defs:
+        root[_DEFS] = defs
+    return root

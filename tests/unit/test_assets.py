@@ -396,3 +396,53 @@ def test_output_for_undeclared_name_is_invalid() -> None:
     assert "other" in failure.message
     with pytest.raises(InvalidOutputError, match="does not declare"):
         materialize_to_memory([a])
+
+
+def test_async_assets_are_awaited() -> None:
+    from collections.abc import AsyncIterator
+
+    @asset
+    async def fetched() -> int:
+        return 41
+
+    @asset
+    async def streamed(fetched: int) -> AsyncIterator[Output[int]]:
+        yield Output(fetched + 1, metadata={"async": True})
+
+    result = materialize_to_memory([fetched, streamed])
+    assert result.asset_value("fetched") == 41
+    assert result.asset_value("streamed") == 42
+    [mat] = result.asset_materializations_for_node("streamed")
+    assert mat.metadata["async"].value is True
+
+
+def test_input_manager_key_loads_with_another_manager() -> None:
+    class Loader(IOManager):
+        def handle_output(self, context: OutputContext, obj: Any) -> None:
+            raise AssertionError("only loads")
+
+        def load_input(self, context: InputContext) -> Any:
+            return f"loaded {context.asset_key.to_user_string()}"
+
+    class Broken(IOManager):
+        def handle_output(self, context: OutputContext, obj: Any) -> None:
+            raise AssertionError("only loads")
+
+        def load_input(self, context: InputContext) -> Any:
+            raise RuntimeError("disk gone")
+
+    @asset
+    def raw() -> int:
+        return 1
+
+    @asset(ins={"raw": AssetIn(input_manager_key="loader")})
+    def cooked(raw: str) -> str:
+        return raw
+
+    result = materialize_to_memory([raw, cooked], resources={"loader": Loader()})
+    assert result.asset_value("cooked") == "loaded raw"
+    failed = materialize_to_memory([raw, cooked], resources={"loader": Broken()},
+                                   raise_on_error=False)
+    [failure] = failed.get_step_failure_events()
+    assert "IO manager 'loader' loading input 'raw' of asset 'cooked'" in failure.message
+    assert "disk gone" in failure.message

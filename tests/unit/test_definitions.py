@@ -15,6 +15,7 @@ from headwater import (
     FilesystemIOManager,
     InMemoryIOManager,
     RepositoryDefinition,
+    ResourceParam,
     ScheduleDefinition,
     asset,
     define_asset_job,
@@ -116,11 +117,6 @@ def test_unknown_resource_names_asset_and_key() -> None:
 
 
 def test_unknown_resource_of_an_asset_outside_any_job() -> None:
-    @asset
-    def typed(warehouse: Any) -> None: ...
-
-    from headwater import ResourceParam
-
     @asset
     def needs_client(client: ResourceParam[str]) -> str:
         return client
@@ -289,6 +285,7 @@ def test_selection_strings_resolve_to_the_right_steps() -> None:
     assert _materialized(defs, "b_and_children") == ["b", "c"]
     assert _materialized(defs, "other_group") == ["d"]
     assert _materialized(defs, "group_string") == ["d"]
+    assert _materialized(defs, "by_list") == ["a", "c"]
     assert sorted(_materialized(defs, "default_all")) == ["a", "b", "c", "d"]
 
 
@@ -472,3 +469,40 @@ def test_external_asset_cannot_be_called() -> None:
     external = Definitions(assets=[AssetSpec("ext")]).get_assets_def("ext")
     with pytest.raises(InvalidDefinitionError, match="external"):
         external()
+
+
+def test_loading_one_module_twice_with_prefixes_is_a_clear_error() -> None:
+    module = _module("twice", a=a, b=b)
+    first = load_assets_from_modules([module], key_prefix="one")
+    second = load_assets_from_modules([module], key_prefix="two")
+    with pytest.raises(DuplicateDefinitionError, match="both computed by an op named 'a'"):
+        Definitions(assets=[*first, *second]).get_repository_def()
+
+
+def test_key_prefix_moves_check_specs_with_their_asset() -> None:
+    from headwater import AssetCheckKey, AssetCheckResult, AssetCheckSpec, MaterializeResult
+
+    @asset(check_specs=[AssetCheckSpec("fresh", asset="checked")])
+    def checked() -> MaterializeResult:
+        return MaterializeResult(check_results=[AssetCheckResult(passed=True)])
+
+    [loaded] = load_assets_from_modules([_module("checks", checked=checked)], key_prefix="p")
+    assert loaded.check_keys == {AssetCheckKey(AssetKey(["p", "checked"]), "fresh")}
+    result = Definitions(assets=[loaded]).get_implicit_global_asset_job_def().execute_in_process()
+    [evaluation] = result.get_asset_check_evaluations()
+    assert evaluation.asset_key == AssetKey(["p", "checked"])
+
+
+def test_external_asset_loaded_by_its_own_io_manager() -> None:
+    lake = InMemoryIOManager()
+    lake.values[("landed",)] = {"rows": 4}
+    spec = AssetSpec("landed").with_io_manager_key("lake")
+
+    @asset
+    def rows(landed: dict[str, int]) -> int:
+        return landed["rows"]
+
+    result = materialize([spec, rows], resources={"lake": lake})
+    assert result.asset_value("rows") == 4
+    loaded = [e for e in result.all_events if e.event_type.value == "LOADED_INPUT"]
+    assert loaded[0].data.manager_key == "lake"  # type: ignore[union-attr]

@@ -17,7 +17,7 @@ from headwater import (
     materialize_to_memory,
     op,
 )
-from headwater.errors import HeadwaterError, UserCodeError
+from headwater.errors import HeadwaterError, StepFailure, UserCodeError
 from headwater.snapshot.events import (
     EventType,
     RunFailureData,
@@ -119,6 +119,8 @@ def test_failure_with_metadata_and_description() -> None:
     data = failure.data
     assert isinstance(data, StepFailureData)
     assert data.metadata["bad_rows"].value == 3  # type: ignore[attr-defined]
+    assert data.user_code is True
+    assert data.error.class_name == "Failure"
     with pytest.raises(Failure, match="bad rows found"):
         pipeline.execute_in_process()
 
@@ -208,6 +210,10 @@ def test_retry_requested_beyond_max_retries_fails() -> None:
     assert not result.success
     ups = [e for e in result.all_events if e.event_type is EventType.STEP_UP_FOR_RETRY]
     assert len(ups) == 1
+    [failure] = result.get_step_failure_events()
+    assert "asset 'asks_forever' requested a retry after 2 attempt(s)" in failure.message
+    with pytest.raises(StepFailure, match="max_retries=1"):
+        materialize_to_memory([asks_forever])
 
 
 def test_job_level_op_retry_policy() -> None:

@@ -21,6 +21,7 @@ from headwater import (
     job,
     op,
 )
+from headwater.definitions.graphs import GraphOut
 from headwater.errors import (
     ConfigError,
     CycleError,
@@ -518,3 +519,55 @@ def test_unnamed_outputs_in_a_tuple_fill_outputs_in_order() -> None:
         add(a, b)
 
     assert pipeline.execute_in_process().output_for_node("add") == 3
+
+
+def test_config_for_unknown_op_inside_a_graph() -> None:
+    @op
+    def configured(config: NConfig) -> int:
+        return config.n
+
+    @graph
+    def inner() -> Any:
+        return configured()
+
+    @job
+    def pipeline() -> None:
+        inner()
+
+    bad = {"ops": {"inner": {"ops": {"configurd": {"config": {"n": 1}}}}}}
+    with pytest.raises(ConfigError, match="op 'inner.configurd'.*Did you mean: configured"):
+        pipeline.execute_in_process(run_config=bad)
+
+
+def test_graph_outputs_by_node_and_job_output_value() -> None:
+    @graph
+    def inner(x: int) -> Any:
+        return double(x)
+
+    @graph(out={"total": GraphOut(), "base": GraphOut(description="the input")})
+    def outer() -> Any:
+        base = one()
+        return {"total": add(inner(base), two()), "base": base}
+
+    @job
+    def pipeline() -> Any:
+        total, base = outer()
+        return double(total)
+
+    result = pipeline.execute_in_process()
+    assert result.output_for_node("outer.inner") == 2
+    assert result.output_for_node("outer", "total") == 4
+    assert result.output_for_node("outer", "base") == 1
+    assert result.output_value() == 8
+    with pytest.raises(NotFoundError, match="no output 'missing'"):
+        result.output_value("missing")
+    with pytest.raises(NotFoundError):
+        result.output_for_node("outer", "nope")
+
+
+def test_output_value_of_a_single_op_job() -> None:
+    @job
+    def single() -> None:
+        two()
+
+    assert single.execute_in_process().output_value() == 2

@@ -153,9 +153,11 @@ def test_partition_tag_and_has_partition_key(tmp_path: Path) -> None:
         seen["tag"] = context.get_tag("headwater/partition")
         seen["has"] = context.has_partition_key
         seen["keys"] = list(context.partition_keys)
+        key_range = context.partition_key_range
+        seen["range"] = (key_range.start, key_range.end)
 
     materialize([tagged], partition_key="eu", resources=io(tmp_path))
-    assert seen == {"tag": "eu", "has": True, "keys": ["eu"]}
+    assert seen == {"tag": "eu", "has": True, "keys": ["eu"], "range": ("eu", "eu")}
 
 
 def test_time_window_on_static_partitions_is_an_error(tmp_path: Path) -> None:

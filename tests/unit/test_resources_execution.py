@@ -264,7 +264,7 @@ def test_resource_init_error_fails_the_run() -> None:
         materialize_to_memory([a], resources={"broken": broken})
 
 
-def test_resources_from_definitions_reach_asset_jobs(tmp_path: Any) -> None:
+def test_resources_reach_materialize_with_the_filesystem_io_manager() -> None:
     @asset
     def stored(warehouse: Warehouse) -> str:
         return warehouse.url

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -43,6 +44,12 @@ class AssetCheckSpec:
     def key(self) -> AssetCheckKey:
         """``AssetCheckKey(asset_key, name)``."""
         return AssetCheckKey(self.asset_key, self.name)
+
+    def with_asset_key(self, asset_key: AssetKey) -> AssetCheckSpec:
+        """A copy checking ``asset_key`` (used when assets are given a key prefix)."""
+        clone = copy.copy(self)
+        clone.asset_key = asset_key
+        return clone
 
     def __repr__(self) -> str:
         return f"AssetCheckSpec({self.name!r}, asset={self.asset_key.to_user_string()!r})"

@@ -10,6 +10,8 @@ from headwater.definitions.asset_key import AssetKey, CoercibleToAssetKey
 from headwater.errors import InvalidDefinitionError
 
 DEFAULT_GROUP = "default"
+#: Metadata key naming the IO manager that loads an external asset's stored value.
+IO_MANAGER_KEY_METADATA = "headwater/io_manager_key"
 
 
 @dataclass(frozen=True)
@@ -200,6 +202,10 @@ class AssetSpec:
             kinds=self.kinds | frozenset(kinds or ()),
             deps=tuple(dict.fromkeys([*self.deps, *dep_keys(deps)])),
         )
+
+    def with_io_manager_key(self, io_manager_key: str) -> AssetSpec:
+        """A copy whose stored value (as an external asset) is loaded by ``io_manager_key``."""
+        return replace(self, metadata={**self.metadata, IO_MANAGER_KEY_METADATA: io_manager_key})
 
     def with_group(self, group_name: str | None) -> AssetSpec:
         """A copy in the given group (None keeps the current one)."""

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from headwater.definitions.asset_key import AssetCheckKey, AssetKey
-from headwater.definitions.asset_specs import DEFAULT_GROUP, AssetSpec
+from headwater.definitions.asset_specs import DEFAULT_GROUP, IO_MANAGER_KEY_METADATA, AssetSpec
 from headwater.errors import InvalidDefinitionError
 
 if TYPE_CHECKING:
@@ -164,7 +164,7 @@ class AssetsDefinition:
         name = self.output_names_by_key.get(key)
         if self.op is None or name is None:
             metadata = self.specs_by_key[key].metadata
-            return str(metadata.get("headwater/io_manager_key", "io_manager"))
+            return str(metadata.get(IO_MANAGER_KEY_METADATA, "io_manager"))
         return self.op.output_def(name).io_manager_key
 
     def output_stores_value(self, key: AssetKey) -> bool:
@@ -212,6 +212,10 @@ class AssetsDefinition:
         clone.keys_by_input_name = {n: remap(k) for n, k in self.keys_by_input_name.items()}
         clone.output_names_by_key = {k: n for n, k in clone.keys_by_output_name.items()}
         clone.selected_keys = frozenset(remap(key) for key in self.selected_keys)
+        clone.check_specs_by_output_name = {
+            name: spec.with_asset_key(remap(spec.asset_key)) if spec.asset_key in mapping else spec
+            for name, spec in self.check_specs_by_output_name.items()
+        }
         return clone
 
     def subset(self, keys: Iterable[AssetKey]) -> AssetsDefinition:

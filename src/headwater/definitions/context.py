@@ -145,6 +145,14 @@ class OpExecutionContext:
         return [self.partition_key]
 
     @property
+    def partition_key_range(self) -> Any:
+        """``PartitionKeyRange(start, end)`` of the run (one key: start and end are equal)."""
+        from headwater.definitions.partitions.base import PartitionKeyRange
+
+        key = self.partition_key
+        return PartitionKeyRange(key, key)
+
+    @property
     def partition_time_window(self) -> Any:
         """``TimeWindow(start, end)`` of a time-partitioned run."""
         definition = self._info.partitions_def

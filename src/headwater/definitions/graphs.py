@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, Union, overload
 
 from headwater.definitions.composition import (
     GraphInputRef,
@@ -17,6 +17,17 @@ from headwater.errors import CycleError, InvalidDefinitionError
 
 if TYPE_CHECKING:
     from headwater.definitions.jobs import JobDefinition
+
+
+class GraphOut:
+    """Describes an output of a graph (``@graph(out={"a": GraphOut(), ...})``)."""
+
+    def __init__(self, description: str | None = None) -> None:
+        self.description = description
+
+
+#: ``out=`` of ``@graph``: one ``GraphOut``, or outputs by name (``Out`` is accepted too).
+GraphOuts = Union[GraphOut, Out, Mapping[str, Union[GraphOut, Out]], None]
 
 
 class GraphDefinition:
@@ -169,18 +180,21 @@ class GraphDefinition:
 def compose_graph(
     fn: Callable[..., Any],
     name: str,
-    out: Mapping[str, Out] | None = None,
+    out: GraphOuts = None,
     what: str = "graph",
 ) -> tuple[dict[str, NodeInvocation], list[str], dict[str, OutputHandle]]:
     """Run a composition function, returning its invocations, inputs and output mappings."""
     input_names = list(inspect.signature(fn).parameters)
+    outs: Mapping[str, Any] | None = (
+        {DEFAULT_OUTPUT: out} if isinstance(out, (GraphOut, Out)) else out
+    )
     with composing(name) as builder:
         returned = fn(*(GraphInputRef(param) for param in input_names))
-    return builder.invocations, input_names, _output_mappings(returned, out, f"{what} '{name}'")
+    return builder.invocations, input_names, _output_mappings(returned, outs, f"{what} '{name}'")
 
 
 def _output_mappings(
-    returned: Any, out: Mapping[str, Out] | None, where: str
+    returned: Any, out: Mapping[str, Any] | None, where: str
 ) -> dict[str, OutputHandle]:
     if returned is None:
         return {}
@@ -218,7 +232,7 @@ def graph(
     *,
     name: str | None = None,
     description: str | None = None,
-    out: Mapping[str, Out] | None = None,
+    out: GraphOuts = None,
     tags: Mapping[str, str] | None = None,
     config: Any = None,
 ) -> Callable[[Callable[..., Any]], GraphDefinition]: ...
@@ -229,7 +243,7 @@ def graph(
     *,
     name: str | None = None,
     description: str | None = None,
-    out: Mapping[str, Out] | None = None,
+    out: GraphOuts = None,
     tags: Mapping[str, str] | None = None,
     config: Any = None,
 ) -> GraphDefinition | Callable[[Callable[..., Any]], GraphDefinition]:

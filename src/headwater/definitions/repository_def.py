@@ -267,6 +267,7 @@ def build_asset_graph(assets_defs: Sequence[AssetsDefinition]) -> AssetGraph:
                     can_subset=definition.can_subset or len(definition.keys) == 1,
                 )
             )
+    _check_unique_op_names(assets_defs)
     graph = AssetGraph(nodes)
     for key, dep in graph.unknown_dependencies():
         raise UnknownDependencyError(
@@ -283,3 +284,19 @@ def build_asset_graph(assets_defs: Sequence[AssetsDefinition]) -> AssetGraph:
             )
     graph.toposort()
     return graph
+
+
+def _check_unique_op_names(assets_defs: Sequence[AssetsDefinition]) -> None:
+    """Two executable definitions with one op name would collide as steps of a run."""
+    seen: dict[str, AssetsDefinition] = {}
+    for definition in assets_defs:
+        if definition.op is None:
+            continue
+        other = seen.setdefault(definition.op.name, definition)
+        if other is not definition:
+            raise DuplicateDefinitionError(
+                f"{other.describe} and {definition.describe} are both computed by an op named "
+                f"'{definition.op.name}'. Op names must be unique within a location: give one "
+                "of them another name= (e.g. when loading the same module twice with "
+                "different key prefixes)."
+            )

@@ -5,7 +5,13 @@ from __future__ import annotations
 import logging
 import time
 
-from headwater.errors import Failure, HeadwaterError, RetryRequested, UserCodeError
+from headwater.errors import (
+    Failure,
+    HeadwaterError,
+    RetryRequested,
+    StepFailure,
+    UserCodeError,
+)
 from headwater.execution.plan import ExecutionStep
 from headwater.execution.run_context import RunContext
 from headwater.execution.step_runner import run_step
@@ -69,7 +75,7 @@ def _run_with_retries(
         except Exception as exc:  # noqa: BLE001 - every failure of a step is reported, not raised
             delay = retry_delay(step, exc, attempt)
             if delay is None:
-                report_step_failure(run, step, exc)
+                report_step_failure(run, step, _retries_exhausted(step, exc, attempt))
                 return None
             attempt += 1
             run.emit(
@@ -98,6 +104,18 @@ def retry_delay(step: ExecutionStep, exc: BaseException, attempt: int) -> float 
     return policy.seconds_before_attempt(attempt + 1)
 
 
+def _retries_exhausted(step: ExecutionStep, exc: Exception, attempt: int) -> Exception:
+    """A ``RetryRequested`` past its limit becomes a failure that names the step."""
+    if not isinstance(exc, RetryRequested):
+        return exc
+    error = StepFailure(
+        f"{step.describe} requested a retry after {attempt + 1} attempt(s), but allows at most "
+        f"{exc.max_retries} retries (RetryRequested(max_retries={exc.max_retries}))."
+    )
+    error.__cause__ = exc
+    return error
+
+
 def _original(exc: BaseException) -> BaseException:
     return exc.original if isinstance(exc, UserCodeError) else exc
 
@@ -111,7 +129,7 @@ def report_step_failure(run: RunContext, step: ExecutionStep, exc: BaseException
         from headwater.execution.reporting import snap_metadata
 
         metadata = snap_metadata(original.metadata, step.describe)
-    user_code = isinstance(exc, UserCodeError) or not isinstance(exc, HeadwaterError)
+    user_code = isinstance(exc, (UserCodeError, Failure)) or not isinstance(exc, HeadwaterError)
     run.emit(
         EventType.STEP_FAILURE,
         f"Step '{step.key}' failed: {exc}",

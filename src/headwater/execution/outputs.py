@@ -74,7 +74,8 @@ def normalize_step_result(step: ExecutionStep, result: Any) -> Iterator[StepResu
 def _was_generator(step: ExecutionStep, result: list[Any]) -> bool:
     import inspect
 
-    return inspect.isgeneratorfunction(step.op_def.compute_fn)
+    fn = step.op_def.compute_fn
+    return inspect.isgeneratorfunction(fn) or inspect.isasyncgenfunction(fn)
 
 
 def _from_result_object(

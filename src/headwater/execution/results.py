@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from headwater.definitions.asset_key import AssetKey, CoercibleToAssetKey
+from headwater.definitions.graphs import GraphDefinition
 from headwater.definitions.jobs import JobDefinition
 from headwater.definitions.results import AssetMaterialization, AssetObservation
 from headwater.errors import NotFoundError
@@ -56,9 +57,14 @@ class ExecuteInProcessResult:
     # Values -------------------------------------------------------------------------------
 
     def output_for_node(self, node_str: str, output_name: str = "result") -> Any:
-        """The value of ``output_name`` of the op (dotted path inside graphs) ``node_str``."""
+        """The value of ``output_name`` of the node ``node_str``.
+
+        ``node_str`` is an op's dotted path (``outer.inner.op``) or a graph's, whose output
+        is the op output it maps to.
+        """
+        key = _resolve_output(self.job_def.graph, node_str.split("."), output_name, "")
         try:
-            return self._outputs[(node_str, output_name)]
+            return self._outputs[key or (node_str, output_name)]
         except KeyError:
             produced = sorted(f"{step}:{name}" for step, name in self._outputs)
             raise NotFoundError(
@@ -67,9 +73,20 @@ class ExecuteInProcessResult:
             ) from None
 
     def output_value(self, output_name: str = "result") -> Any:
-        """The value of ``output_name`` of a single-op job."""
-        [node] = {step for step, _ in self._outputs} or {""}
-        return self.output_for_node(node, output_name)
+        """The value of the job's output ``output_name`` (what its graph body returned).
+
+        For a job whose body returns nothing, the output of its only op.
+        """
+        handle = self.job_def.graph.output_mappings.get(output_name)
+        if handle is not None:
+            return self.output_for_node(handle.node_name, handle.output_name)
+        nodes = {step for step, _ in self._outputs}
+        if len(nodes) != 1:
+            raise NotFoundError(
+                f"Job '{self.job_name}' has no output '{output_name}'. Return op outputs from "
+                "its body to give it outputs, or use output_for_node(node, output_name)."
+            )
+        return self.output_for_node(nodes.pop(), output_name)
 
     def asset_value(self, asset_key: CoercibleToAssetKey) -> Any:
         """The value computed for ``asset_key`` in this run."""
@@ -167,6 +184,25 @@ class ExecuteInProcessResult:
 
     def __repr__(self) -> str:
         return f"<ExecuteInProcessResult {self.job_name} run_id={self.run_id} {self.status}>"
+
+
+def _resolve_output(
+    graph: GraphDefinition, path: list[str], output_name: str, prefix: str
+) -> tuple[str, str] | None:
+    """The (step key, output name) that ``path``'s output is, following graph output mappings."""
+    invocation = graph.invocations.get(path[0])
+    if invocation is None:
+        return None
+    definition = invocation.definition
+    handle = f"{prefix}{path[0]}"
+    if not isinstance(definition, GraphDefinition):
+        return (handle, output_name) if len(path) == 1 else None
+    if len(path) > 1:
+        return _resolve_output(definition, path[1:], output_name, f"{handle}.")
+    mapped = definition.output_mappings.get(output_name)
+    if mapped is None:
+        return None
+    return _resolve_output(definition, [mapped.node_name], mapped.output_name, f"{handle}.")
 
 
 def _asset_event(cls: type[Any], event: RunEvent) -> Any:

@@ -95,12 +95,27 @@ def _validate_step_config(step: ExecutionStep, given: Any) -> Any:
 
 
 def _check_known_ops(plan: ExecutionPlan, ops_config: Mapping[str, Any]) -> None:
-    top_level = {step.config_path[0] for step in plan.steps.values() if step.config_path}
-    for name in ops_config:
-        if name not in top_level:
-            close = difflib.get_close_matches(str(name), sorted(top_level), n=3)
+    paths = [step.config_path for step in plan.steps.values() if step.config_path]
+    _check_level(plan.job_name, ops_config, paths, ())
+
+
+def _check_level(
+    job_name: str,
+    level: Mapping[str, Any],
+    paths: list[tuple[str, ...]],
+    prefix: tuple[str, ...],
+) -> None:
+    """Every name at this level of ``ops`` (nested graphs included) must be a node of the job."""
+    depth = len(prefix)
+    known = {path[depth] for path in paths if len(path) > depth and path[:depth] == prefix}
+    for name, entry in level.items():
+        if name not in known:
+            close = difflib.get_close_matches(str(name), sorted(known), n=3)
             hint = f" Did you mean: {', '.join(close)}?" if close else ""
             raise ConfigError(
-                f"Run config has config for op '{name}', which is not part of job "
-                f"'{plan.job_name}'.{hint}"
+                f"Run config has config for op '{'.'.join((*prefix, str(name)))}', which is not "
+                f"part of job '{job_name}'.{hint}"
             )
+        nested = entry.get("ops") if isinstance(entry, Mapping) else None
+        if isinstance(nested, Mapping):
+            _check_level(job_name, nested, paths, (*prefix, name))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,11 +120,20 @@ def _call(step: ExecutionStep, context: OpExecutionContext, info: ExecutionInfo,
         kwargs[params.config] = info.op_config
     for key in params.resources:
         kwargs[key] = run_resource(info, key)
-    result = step.op_def.compute_fn(**kwargs)
-    if inspect.isgeneratorfunction(step.op_def.compute_fn):
+    fn = step.op_def.compute_fn
+    result = fn(**kwargs)
+    if inspect.isgeneratorfunction(fn):
         # Only generator functions yield events; an iterator returned as a value is a value.
         return list(result)
+    if inspect.isasyncgenfunction(fn):
+        return asyncio.run(_collect(result))
+    if inspect.iscoroutinefunction(fn):
+        return asyncio.run(result)
     return result
+
+
+async def _collect(items: AsyncIterator[Any]) -> list[Any]:
+    return [item async for item in items]
 
 
 def run_resource(info: ExecutionInfo, key: str) -> Any:

@@ -13,20 +13,18 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import yaml
 
 from headwater.loading.entry_reader import (
     EntryReader,
     PositionedDict,
+    PositionedList,
     TargetFile,
     TargetFileError,
     describe_value,
-    import_root,
-    is_env_reference,
     line_of,
-    location_name_problem,
 )
 from headwater.loading.origins import (
     GrpcServerOrigin,
@@ -36,6 +34,7 @@ from headwater.loading.origins import (
     PythonPackageOrigin,
     SourcedOrigin,
 )
+from headwater.loading.target_values import import_root, is_env_reference, location_name_problem
 
 
 class WorkspaceFileError(TargetFileError):
@@ -56,6 +55,9 @@ _DEPLOYMENT_KEYS = ("location_name", "code_source", "working_directory", "execut
                     "attribute")
 #: Deployment-file keys about building and shipping images: accepted, not used locally.
 _DEPLOYMENT_ONLY_KEYS = ("image", "build", "container_context", "git", "agent_queue")
+
+#: An entry's label and line, for messages about duplicates.
+_Where = tuple[str, Optional[int]]
 
 _EXAMPLE = "  load_from:\n    - python_file: definitions.py"
 
@@ -104,22 +106,22 @@ def origins_from_workspace_data(data: object, file: TargetFile) -> list[SourcedO
     return [origin for origin, _ in sourced]
 
 
-def _check_unique_names(file: TargetFile, sourced: list[tuple[SourcedOrigin, int | None]]) -> None:
+def _check_unique_names(file: TargetFile, sourced: list[tuple[SourcedOrigin, _Where]]) -> None:
     first: dict[str, str] = {}
-    for item, line in sourced:
+    for item, (label, line) in sourced:
         name = item.origin.location_name
         if name in first:
             file.fail(
-                f"{first[name]} and {item.source} both name a location '{name}'. Location names "
+                f"{first[name]} and {label} both name a location '{name}'. Location names "
                 "must be unique: set a different location_name on one of them.",
                 line=line,
             )
-        first[name] = item.source
+        first[name] = label
 
 
 # load_from -----------------------------------------------------------------------------------
 
-def _load_from_entries(top: EntryReader) -> Iterator[tuple[SourcedOrigin, int | None]]:
+def _load_from_entries(top: EntryReader) -> Iterator[tuple[SourcedOrigin, _Where]]:
     file = top.file
     entries = top.raw.get("load_from")
     if entries is None or entries == []:
@@ -128,12 +130,12 @@ def _load_from_entries(top: EntryReader) -> Iterator[tuple[SourcedOrigin, int | 
     if not isinstance(entries, list):
         top.fail(f"must be a list of locations (lines starting with '- '), got "
                  f"{describe_value(entries)}. For example:\n{_EXAMPLE}", "load_from")
-    list_line = line_of(top.raw, "load_from")
     for index, raw in enumerate(entries):
         label = f"load_from[{index}]"
-        entry = file.reader(raw, label, "each load_from entry", list_line)
+        entry = file.reader(raw, label, "each load_from entry", line_of(entries, index))
         origin = _load_from_entry(entry, label)
-        yield SourcedOrigin(origin, f"{label} of {file.path}"), entry.line
+        where = entry.entry or label
+        yield SourcedOrigin(origin, f"{where} in {file.path}"), (where, entry.line)
 
 
 def _load_from_entry(entry: EntryReader, label: str) -> LocationOrigin:
@@ -154,14 +156,14 @@ def _load_from_entry(entry: EntryReader, label: str) -> LocationOrigin:
         if value is None or isinstance(value, str):
             entry.fail("needs a mapping with location_name and either host and port, or "
                        "socket, e.g. {host: localhost, port: 4266, location_name: remote}.", kind)
-        return _grpc_server(entry.file.reader(value, f"{label}.{kind}", kind, entry.line))
+        return _grpc_server(entry.file.reader(value, entry.entry, kind, entry.line))
     if value is None or isinstance(value, str) or is_env_reference(value):
         return _short_form(entry, kind)
     if not isinstance(value, Mapping):
         what = "a file path" if kind == "python_file" else "a module name"
         entry.fail(f"must be {what} or a mapping with {_LONG_FORM_KEYS[kind][0]} and the "
                    f"other keys, got {describe_value(value)}.", kind)
-    return _long_form(entry.file.reader(value, f"{label}.{kind}", kind, entry.line), kind)
+    return _long_form(entry.file.reader(value, entry.entry, kind, entry.line), kind)
 
 
 def _fail_unknown_kind(entry: EntryReader, key: str, kinds: list[str]) -> None:
@@ -178,12 +180,13 @@ def _fail_unknown_kind(entry: EntryReader, key: str, kinds: list[str]) -> None:
 
 
 def _name_hint(kind: str, value: object) -> str | None:
+    """What the entry names, as written: the file, module or package (a server's name)."""
     if isinstance(value, str):
-        return Path(value).stem if kind == "python_file" else value
+        return value
     if isinstance(value, Mapping):
-        for key in ("location_name", "relative_path", "module_name", "package_name"):
-            if isinstance(value.get(key), str):
-                return str(value[key])
+        key = "location_name" if kind == "grpc_server" else _LONG_FORM_KEYS[kind][0]
+        if isinstance(value.get(key), str):
+            return str(value[key])
     return None
 
 
@@ -243,7 +246,7 @@ def _grpc_server(entry: EntryReader) -> GrpcServerOrigin:
 
 # Deployment format ---------------------------------------------------------------------------
 
-def _deployment_locations(top: EntryReader) -> Iterator[tuple[SourcedOrigin, int | None]]:
+def _deployment_locations(top: EntryReader) -> Iterator[tuple[SourcedOrigin, _Where]]:
     file = top.file
     locations = top.raw.get("locations")
     list_line = line_of(top.raw, "locations")
@@ -253,7 +256,8 @@ def _deployment_locations(top: EntryReader) -> Iterator[tuple[SourcedOrigin, int
                  "        module_name: my_project.definitions", "locations")
     if isinstance(locations, list):
         items: list[tuple[str, object, str | None, int | None]] = [
-            (f"locations[{index}]", raw, None, list_line) for index, raw in enumerate(locations)
+            (f"locations[{index}]", raw, None, line_of(locations, index) or list_line)
+            for index, raw in enumerate(locations)
         ]
     elif isinstance(locations, dict):
         items = [(f"locations.{key}", raw, str(key), line_of(locations, key) or list_line)
@@ -265,7 +269,8 @@ def _deployment_locations(top: EntryReader) -> Iterator[tuple[SourcedOrigin, int
         if keyed_name is None and isinstance(entry.raw.get("location_name"), str):
             entry.entry = f"{label} ({entry.raw['location_name']!r})"
         origin = _deployment_location(entry, keyed_name)
-        yield SourcedOrigin(origin, f"{entry.entry} of {file.path}"), entry.line
+        where = entry.entry or label
+        yield SourcedOrigin(origin, f"{where} in {file.path}"), (where, entry.line)
 
 
 def _deployment_location(entry: EntryReader, keyed_name: str | None) -> LocationOrigin:
@@ -339,7 +344,16 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Iterator[Posi
         data.key_lines[key] = line
 
 
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> Iterator[PositionedList]:
+    data = PositionedList(node.start_mark.line + 1)
+    yield data
+    for item_node in node.value:
+        data.append(loader.construct_object(item_node, deep=False))
+        data.item_lines.append(item_node.start_mark.line + 1)
+
+
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 
 
 def _parse_yaml(file: TargetFile) -> object:
@@ -368,5 +382,6 @@ def _parse_yaml(file: TargetFile) -> object:
         file.fail(f"invalid YAML: {exc}.")
     except RecursionError:
         file.fail("invalid workspace file: it is nested too deeply.")
-    except (ValueError, OverflowError) as exc:
-        file.fail(f"invalid YAML value: {exc}.")
+    except Exception as exc:  # PyYAML's constructors may raise anything on odd tagged values
+        file.fail(f"invalid YAML value ({type(exc).__name__}: {exc}). Check the values that use "
+                  "a '!!' tag or look like dates.")

@@ -40,7 +40,7 @@ from headwater.snapshot.location import (
     SensorSnap,
     SensorType,
 )
-from headwater.snapshot.versioning import SNAPSHOT_FORMAT_VERSION
+from headwater.snapshot.versioning import SNAPSHOT_FORMAT_VERSION, gc_paused
 
 __all__ = ["build_location_snapshot", "build_repository_snapshot"]
 
@@ -56,13 +56,14 @@ def build_location_snapshot(
     """
     from headwater import __version__
 
-    return LocationSnapshot(
-        format_version=SNAPSHOT_FORMAT_VERSION,
-        location_name=location_name,
-        headwater_version=__version__,
-        python_version=platform.python_version(),
-        repositories=[build_repository_snapshot(name, repo) for name, repo in repositories.items()],
-    )
+    with gc_paused():
+        return LocationSnapshot(
+            format_version=SNAPSHOT_FORMAT_VERSION,
+            location_name=location_name,
+            headwater_version=__version__,
+            python_version=platform.python_version(),
+            repositories=[build_repository_snapshot(n, r) for n, r in repositories.items()],
+        )
 
 
 def build_repository_snapshot(name: str, repo: RepositoryDefinition) -> RepositorySnapshot:
@@ -131,7 +132,7 @@ def _asset_snaps(
     for definition in repo.assets_defs:
         if not definition.specs_by_key:
             continue
-        required = sorted(definition.required_resource_keys)
+        required = cache.required_keys(definition)
         op_tags = dict(definition.op.tags) if definition.op is not None else {}
         for key, spec in definition.specs_by_key.items():
             node = graph.node(key)

@@ -41,6 +41,15 @@ class BuildCache(SchemaCache):
         super().__init__()
         self._partitions: dict[int, tuple[object, PartitionsSnap]] = {}
         self._resource_run: dict[int, tuple[object, dict[str, Any] | None]] = {}
+        self._required: dict[int, tuple[object, list[str]]] = {}
+
+    def required_keys(self, definition: AssetsDefinition) -> list[str]:
+        """Sorted resource keys an assets definition needs (IO managers included)."""
+        cached = self._required.get(id(definition))
+        if cached is None:
+            cached = (definition, sorted(definition.required_resource_keys))
+            self._required[id(definition)] = cached
+        return cached[1]
 
     def partitions(self, partitions_def: Any) -> PartitionsSnap | None:
         """The snapshot of a partitions definition (None for None)."""
@@ -164,11 +173,12 @@ def _asset_ops(layer: AssetLayer, cache: BuildCache) -> list[OpSnap]:
         for output_name, key in definition.keys_by_output_name.items():
             if key in definition.selected_keys:
                 producer[key] = OutputRef(step=step, output=output_name)
-        for check in definition.check_keys & layer.selected_check_keys:
-            check_step[check] = step
+        for spec in definition.check_specs_by_output_name.values():
+            if spec.key in layer.selected_check_keys:
+                check_step[spec.key] = step
     blocking: dict[AssetKey, set[str]] = {}
     for definition in layer.executed:
-        for spec in definition.check_specs:
+        for spec in definition.check_specs_by_output_name.values():
             if spec.blocking and spec.key in check_step:
                 blocking.setdefault(spec.asset_key, set()).add(check_step[spec.key])
     return [
@@ -200,8 +210,10 @@ def _asset_op(
                 has_default=input_def.has_default,
             )
         )
-    upstream_keys = {dep for key in definition.selected_keys for dep in definition.asset_deps[key]}
-    for spec in definition.check_specs:
+    specs = definition.specs_by_key
+    upstream_keys = {dep for key in definition.selected_keys for dep in specs[key].deps}
+    checks = definition.check_specs_by_output_name
+    for spec in checks.values():
         if spec.key in selected_checks:
             upstream_keys |= {spec.asset_key, *spec.additional_deps}
     upstream_keys |= set(definition.keys_by_input_name.values())
@@ -212,7 +224,7 @@ def _asset_op(
     outputs = []
     for output_def in op.output_defs:
         asset_key = definition.keys_by_output_name.get(output_def.name)
-        check = definition.check_specs_by_output_name.get(output_def.name)
+        check = checks.get(output_def.name) if checks else None
         if asset_key is not None and asset_key not in definition.selected_keys:
             continue
         if check is not None and check.key not in selected_checks:
@@ -229,7 +241,7 @@ def _asset_op(
             )
         )
     return _op_snap(step, op, inputs, outputs, depends_on, op.tags, cache,
-                    definition.required_resource_keys)
+                    cache.required_keys(definition))
 
 
 def _op_snap(
@@ -240,7 +252,7 @@ def _op_snap(
     depends_on: set[str],
     tags: Mapping[str, str],
     cache: BuildCache,
-    required: frozenset[str],
+    required: list[str],
 ) -> OpSnap:
     return OpSnap(
         name=name,
@@ -250,7 +262,7 @@ def _op_snap(
         inputs=inputs,
         outputs=outputs,
         depends_on=sorted(depends_on),
-        required_resource_keys=sorted(required),
+        required_resource_keys=required,
         tags=dict(tags),
         config_schema=cache.op_schema(op.config_schema, op.name),
         pool=op.pool,
@@ -315,7 +327,7 @@ def _collect(
         ]
         depends_on = {ref.step for refs in resolved.values() for ref in refs}
         tags = {**definition.tags, **invocation.tags}
-        required = definition.required_resource_keys | definition.io_manager_keys
+        required = sorted(definition.required_resource_keys | definition.io_manager_keys)
         found.append(
             _op_snap(f"{prefix}{name}", definition, inputs, outputs, depends_on, tags, cache,
                      required)

@@ -62,8 +62,12 @@ class SensorType(str, Enum):
     RUN_STATUS = "run_status"
 
 
-class _Snap(msgspec.Struct, frozen=True, omit_defaults=True, kw_only=True):
-    """Base of the snapshot structs."""
+class _Snap(msgspec.Struct, frozen=True, omit_defaults=True, kw_only=True, gc=False):
+    """Base of the snapshot structs.
+
+    ``gc=False``: snapshots are trees of plain data that never form reference cycles, so the
+    garbage collector need not track (and repeatedly scan) their many thousands of structs.
+    """
 
 
 class PartitionsSnap(_Snap, frozen=True):
@@ -82,14 +86,14 @@ class PartitionsSnap(_Snap, frozen=True):
 # Jobs --------------------------------------------------------------------------------------
 
 
-class OutputRef(msgspec.Struct, frozen=True, array_like=True):
+class OutputRef(msgspec.Struct, frozen=True, array_like=True, gc=False):
     """An output of an earlier step, written ``[step, output]``."""
 
     step: str
     output: str
 
 
-class AssetCheckRef(msgspec.Struct, frozen=True, array_like=True):
+class AssetCheckRef(msgspec.Struct, frozen=True, array_like=True, gc=False):
     """An asset check, written ``[asset_key, check_name]``."""
 
     asset_key: list[str]

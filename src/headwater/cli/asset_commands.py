@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from rich.console import Console
 
 from headwater.cli.execute_common import read_config_file, report_load_error, run_job_and_report
-from headwater.cli.targets import load_target, target_from_params, target_options
+from headwater.cli.targets import load_in_process, pop_target, single_origin, target_options
 from headwater.errors import HeadwaterError
 
 
@@ -17,6 +19,7 @@ def asset_group() -> None:
 
 @asset_group.command("materialize")
 @target_options
+@click.option("--location", help="Which location, when several are defined.")
 @click.option("--select", "selection", required=True,
               help="Assets to materialize: '*', 'orders', '+orders', 'orders*', 'group:g', ...")
 @click.option("--partition", "partition_key", help="Partition key to materialize.")
@@ -25,24 +28,22 @@ def asset_group() -> None:
 @click.option("--tag", "tags", multiple=True, help="Run tag as key=value (repeatable).")
 @click.option("-v", "--verbose", is_flag=True, help="Also print DEBUG log lines.")
 def materialize_command(
-    python_file: str | None,
-    module_name: str | None,
-    attribute: str | None,
-    working_directory: str | None,
+    location: str | None,
     selection: str,
     partition_key: str | None,
     config_file: str | None,
     tags: tuple[str, ...],
     verbose: bool,
+    **target_flags: Any,
 ) -> None:
     """Materialize the selected assets of a code location."""
     from headwater.definitions.asset_selection import coerce_selection
 
-    target = target_from_params(python_file, module_name, attribute, working_directory)
+    origin = single_origin(pop_target(target_flags), location)
     run_config = read_config_file(config_file)
     console = Console(highlight=False, stderr=True)
     try:
-        repository = load_target(target).repository
+        repository = load_in_process(origin).repository
     except HeadwaterError as exc:
         report_load_error(console, exc)
         raise SystemExit(1) from exc

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from rich.console import Console
 
 from headwater.cli.asset_commands import parse_tags
 from headwater.cli.execute_common import read_config_file, report_load_error, run_job_and_report
-from headwater.cli.targets import load_target, target_from_params, target_options
+from headwater.cli.targets import load_in_process, pop_target, single_origin, target_options
 from headwater.errors import HeadwaterError
 
 
@@ -18,6 +20,7 @@ def job_group() -> None:
 
 @job_group.command("execute")
 @target_options
+@click.option("--location", help="Which location, when several are defined.")
 @click.option("-j", "--job", "job_name", required=True, help="Name of the job to run.")
 @click.option("--partition", "partition_key", help="Partition key to run.")
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
@@ -25,22 +28,20 @@ def job_group() -> None:
 @click.option("--tag", "tags", multiple=True, help="Run tag as key=value (repeatable).")
 @click.option("-v", "--verbose", is_flag=True, help="Also print DEBUG log lines.")
 def execute_command(
-    python_file: str | None,
-    module_name: str | None,
-    attribute: str | None,
-    working_directory: str | None,
+    location: str | None,
     job_name: str,
     partition_key: str | None,
     config_file: str | None,
     tags: tuple[str, ...],
     verbose: bool,
+    **target_flags: Any,
 ) -> None:
     """Run a job of a code location."""
-    target = target_from_params(python_file, module_name, attribute, working_directory)
+    origin = single_origin(pop_target(target_flags), location)
     run_config = read_config_file(config_file)
     console = Console(highlight=False, stderr=True)
     try:
-        repository = load_target(target).repository
+        repository = load_in_process(origin).repository
     except HeadwaterError as exc:
         report_load_error(console, exc)
         raise SystemExit(1) from exc

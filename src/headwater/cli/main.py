@@ -6,6 +6,7 @@ import click
 
 from headwater import __version__
 from headwater.cli.asset_commands import asset_group
+from headwater.cli.definitions_commands import definitions_group
 from headwater.cli.job_commands import job_group
 
 
@@ -17,6 +18,7 @@ def cli() -> None:
 
 cli.add_command(asset_group)
 cli.add_command(job_group)
+cli.add_command(definitions_group)
 
 
 def main() -> None:

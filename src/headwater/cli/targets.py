@@ -1,4 +1,4 @@
-"""The options that say which code location to load (``-f``, ``-m``, ``-a``, ``-d``)."""
+"""The options that say which code locations to load: -f, -m, --package-name, -w, -d, -a."""
 
 from __future__ import annotations
 
@@ -15,62 +15,92 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 @dataclass(frozen=True)
 class TargetOptions:
-    """One location given on the command line."""
+    """The target flags as given on the command line."""
 
-    python_file: str | None = None
-    module_name: str | None = None
-    attribute: str | None = None
+    python_files: tuple[str, ...] = ()
+    module_names: tuple[str, ...] = ()
+    package_names: tuple[str, ...] = ()
+    workspace_files: tuple[str, ...] = ()
     working_directory: str | None = None
-
-    def describe(self) -> str:
-        """``-f path`` or ``-m module``, for messages."""
-        return f"-f {self.python_file}" if self.python_file else f"-m {self.module_name}"
+    attribute: str | None = None
 
 
 def target_options(fn: F) -> F:
-    """Add ``-f/--python-file``, ``-m/--module-name``, ``-a/--attribute`` and ``-d``."""
+    """Add the target flags; the command receives them as one ``target`` argument."""
     options = [
-        click.option("-f", "--python-file", "python_file", type=click.Path(dir_okay=False),
-                     help="Python file defining the location's Definitions."),
-        click.option("-m", "--module-name", "module_name",
-                     help="Importable module defining the location's Definitions."),
+        click.option("-f", "--python-file", "python_files", multiple=True,
+                     help="Python file defining a location's Definitions (repeatable)."),
+        click.option("-m", "--module-name", "module_names", multiple=True,
+                     help="Importable module defining a location's Definitions (repeatable)."),
+        click.option("--package-name", "package_names", multiple=True,
+                     help="Importable package defining a location's Definitions (repeatable)."),
+        click.option("-w", "--workspace", "workspace_files", multiple=True,
+                     help="workspace.yaml listing locations (repeatable)."),
+        click.option("-d", "--working-directory", "working_directory",
+                     help="Directory the -f/-m locations run from (first on sys.path)."),
         click.option("-a", "--attribute", "attribute",
                      help="Variable (or @definitions function) holding the Definitions."),
-        click.option("-d", "--working-directory", "working_directory",
-                     type=click.Path(file_okay=False),
-                     help="Directory to run from; also put first on sys.path."),
     ]
     for option in reversed(options):
         fn = option(fn)
     return fn
 
 
-def target_from_params(
-    python_file: str | None, module_name: str | None, attribute: str | None,
-    working_directory: str | None,
-) -> TargetOptions:
-    """Check that exactly one of ``-f``/``-m`` was given."""
-    if bool(python_file) == bool(module_name):
-        raise click.UsageError(
-            "Say which code location to load with exactly one of -f/--python-file FILE or "
-            "-m/--module-name MODULE."
-        )
-    return TargetOptions(python_file, module_name, attribute, working_directory)
+def pop_target(kwargs: dict[str, Any]) -> TargetOptions:
+    """Take the target flags out of a command's keyword arguments."""
+    return TargetOptions(
+        python_files=tuple(kwargs.pop("python_files")),
+        module_names=tuple(kwargs.pop("module_names")),
+        package_names=tuple(kwargs.pop("package_names")),
+        workspace_files=tuple(kwargs.pop("workspace_files")),
+        working_directory=kwargs.pop("working_directory"),
+        attribute=kwargs.pop("attribute"),
+    )
 
 
-def load_target(target: TargetOptions) -> Any:
-    """Import the target in this process and find its definitions."""
-    from headwater.loading.discovery import find_definitions
-    from headwater.loading.python_import import load_python_file, load_python_module
+def resolve_origins(target: TargetOptions) -> list[Any]:
+    """The origins the flags name (or the pyproject/workspace defaults); usage error if none."""
+    from headwater.loading.targets import resolve_targets
 
     try:
-        if target.python_file:
-            module = load_python_file(target.python_file, target.working_directory)
-        else:
-            assert target.module_name is not None
-            module = load_python_module(target.module_name, target.working_directory)
+        return resolve_targets(
+            python_files=target.python_files,
+            module_names=target.module_names,
+            package_names=target.package_names,
+            workspace_files=target.workspace_files,
+            working_directory=target.working_directory,
+            attribute=target.attribute,
+        )
+    except LoadError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+def single_origin(target: TargetOptions, location: str | None) -> Any:
+    """The one location a run command acts on (``--location`` picks among several)."""
+    origins = resolve_origins(target)
+    if location is not None:
+        chosen = [o for o in origins if o.location_name == location]
+        if not chosen:
+            names = ", ".join(o.location_name for o in origins)
+            raise click.UsageError(f"No location named '{location}'; locations: {names}.")
+        return chosen[0]
+    if len(origins) != 1:
+        names = ", ".join(o.location_name for o in origins)
+        raise click.UsageError(f"Several locations are defined ({names}); pick one with --location.")
+    return origins[0]
+
+
+def load_in_process(origin: Any) -> Any:
+    """Import the origin's code in this process and find its definitions."""
+    from headwater.errors import UserCodeError
+    from headwater.loading.load_origin import load_origin
+
+    try:
+        return load_origin(origin)
     except LoadError:
         raise
     except Exception as exc:
-        raise LoadError(f"Error loading {target.describe()}: {type(exc).__name__}: {exc}") from exc
-    return find_definitions(module, target.attribute)
+        raise UserCodeError(
+            f"Error loading location '{origin.location_name}' ({origin.describe()}): "
+            f"{type(exc).__name__}: {exc}", original=exc
+        ) from exc

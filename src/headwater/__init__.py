@@ -45,7 +45,7 @@ if TYPE_CHECKING:
         in_process_executor,
         multiprocess_executor,
     )
-    from headwater.definitions.graphs import GraphDefinition, graph
+    from headwater.definitions.graphs import GraphDefinition, GraphOut, graph
     from headwater.definitions.io_managers import (
         FilesystemIOManager,
         InMemoryIOManager,
@@ -134,22 +134,19 @@ if TYPE_CHECKING:
     from headwater.errors import (
         ConfigError,
         DefinitionError,
+        EnvVarError,
         Failure,
         HeadwaterError,
-        RetryRequested,
-        UserCodeError,
-    )
-    from headwater.execution.in_process_api import materialize, materialize_to_memory
-    from headwater.definitions.graphs import GraphOut
-    from headwater.errors import (
-        EnvVarError,
         InvalidDefinitionError,
         InvalidOutputError,
         LoadError,
         NotFoundError,
+        RetryRequested,
         RunFailedError,
         StepFailure,
+        UserCodeError,
     )
+    from headwater.execution.in_process_api import materialize, materialize_to_memory
     from headwater.execution.results import AssetCheckEvaluation, ExecuteInProcessResult
     from headwater.execution.validation import validate_run_config
 

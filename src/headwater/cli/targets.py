@@ -86,7 +86,9 @@ def single_origin(target: TargetOptions, location: str | None) -> Any:
         return chosen[0]
     if len(origins) != 1:
         names = ", ".join(o.location_name for o in origins)
-        raise click.UsageError(f"Several locations are defined ({names}); pick one with --location.")
+        raise click.UsageError(
+            f"Several locations are defined ({names}); pick one with --location."
+        )
     return origins[0]
 
 

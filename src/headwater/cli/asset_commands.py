@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import click
-from rich.console import Console
 
-from headwater.cli.execute_common import read_config_file, report_load_error, run_job_and_report
 from headwater.cli.targets import load_in_process, pop_target, single_origin, target_options
 from headwater.errors import HeadwaterError
 
@@ -37,6 +35,13 @@ def materialize_command(
     **target_flags: Any,
 ) -> None:
     """Materialize the selected assets of a code location."""
+    from rich.console import Console
+
+    from headwater.cli.execute_common import (
+        read_config_file,
+        report_load_error,
+        run_job_and_report,
+    )
     from headwater.definitions.asset_selection import coerce_selection
 
     origin = single_origin(pop_target(target_flags), location)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from headwater.cli.targets import pop_target, resolve_origins, target_options
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 @click.group("definitions")
@@ -36,23 +36,22 @@ def _load(target_flags: dict[str, Any], timeout: float) -> list[Any]:
 @_timeout_option
 def validate_command(timeout: float, **target_flags: Any) -> None:
     """Load every location in its own process; exit 1 if any fails, showing why."""
-    console = Console(highlight=False, soft_wrap=True)
     results = _load(target_flags, timeout)
     for result in results:
-        name = escape(result.origin.location_name)
-        where = escape(result.origin.describe())
+        name = result.origin.location_name
+        where = click.style(f"({result.origin.describe()})", dim=True)
         if result.ok:
-            counts = _counts(result.snapshot)
-            console.print(f"[green]✓[/] {name} [dim]({where})[/] loaded in "
-                          f"{result.seconds:.2f} s: {counts}")
+            click.echo(f"{click.style('✓', fg='green')} {name} {where} loaded in "
+                       f"{result.seconds:.2f} s: {_counts(result.snapshot)}")
         else:
-            console.print(f"[red]✗ {name}[/] [dim]({where})[/]: failed to load")
-            console.print(escape(result.error.to_string().rstrip()), style="red")
+            click.echo(f"{click.style(f'✗ {name}', fg='red')} {where}: failed to load")
+            click.echo(click.style(result.error.to_string().rstrip(), fg="red"))
     failed = [r for r in results if not r.ok]
     if failed:
-        console.print(f"[red]{len(failed)} of {len(results)} location(s) failed to load.[/]")
+        click.echo(click.style(f"{len(failed)} of {len(results)} location(s) failed to load.",
+                               fg="red"))
         raise SystemExit(1)
-    console.print(f"All {len(results)} location(s) loaded.")
+    click.echo(f"All {len(results)} location(s) loaded.")
 
 
 def _counts(snapshot: Any) -> str:
@@ -87,6 +86,8 @@ def list_command(timeout: float, as_json: bool, **target_flags: Any) -> None:
         ]
         click.echo(json.dumps({"locations": payload}, indent=2))
     else:
+        from rich.console import Console
+
         console = Console(highlight=False, soft_wrap=True)
         for result in results:
             _print_location(console, result)
@@ -95,6 +96,8 @@ def list_command(timeout: float, as_json: bool, **target_flags: Any) -> None:
 
 
 def _print_location(console: Console, result: Any) -> None:
+    from rich.markup import escape
+
     name = escape(result.origin.location_name)
     if not result.ok:
         console.print(f"[bold]{name}[/] [red]error[/]: {escape(result.error.message)}")
@@ -121,6 +124,9 @@ def _print_location(console: Console, result: Any) -> None:
 
 
 def _table(console: Console, title: str, columns: list[str], rows: list[list[str]]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
     if not rows:
         return
     table = Table(title=title, title_justify="left", show_header=True, header_style="bold")

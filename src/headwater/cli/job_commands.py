@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import click
-from rich.console import Console
 
 from headwater.cli.asset_commands import parse_tags
-from headwater.cli.execute_common import read_config_file, report_load_error, run_job_and_report
 from headwater.cli.targets import load_in_process, pop_target, single_origin, target_options
 from headwater.errors import HeadwaterError
 
@@ -37,6 +35,14 @@ def execute_command(
     **target_flags: Any,
 ) -> None:
     """Run a job of a code location."""
+    from rich.console import Console
+
+    from headwater.cli.execute_common import (
+        read_config_file,
+        report_load_error,
+        run_job_and_report,
+    )
+
     origin = single_origin(pop_target(target_flags), location)
     run_config = read_config_file(config_file)
     console = Console(highlight=False, stderr=True)

@@ -1,24 +1,45 @@
-"""The ``headwater`` command."""
+"""The ``headwater`` command.
+
+Subcommands are imported only when invoked, so ``headwater --help`` and the light commands
+start fast.
+"""
 
 from __future__ import annotations
+
+import importlib
+from typing import Any
 
 import click
 
 from headwater import __version__
-from headwater.cli.asset_commands import asset_group
-from headwater.cli.definitions_commands import definitions_group
-from headwater.cli.job_commands import job_group
+
+#: Subcommand name -> "module:attribute" of its click command or group.
+SUBCOMMANDS = {
+    "asset": "headwater.cli.asset_commands:asset_group",
+    "definitions": "headwater.cli.definitions_commands:definitions_group",
+    "job": "headwater.cli.job_commands:job_group",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *SUBCOMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = SUBCOMMANDS.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        module_name, attribute = target.split(":")
+        command: Any = getattr(importlib.import_module(module_name), attribute)
+        return command if isinstance(command, click.Command) else None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="headwater")
 def cli() -> None:
     """headwater: an asset-oriented data orchestrator."""
-
-
-cli.add_command(asset_group)
-cli.add_command(job_group)
-cli.add_command(definitions_group)
 
 
 def main() -> None:

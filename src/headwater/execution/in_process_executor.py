@@ -15,7 +15,8 @@ from headwater.errors import (
 from headwater.execution.plan import ExecutionStep
 from headwater.execution.run_context import RunContext
 from headwater.execution.step_runner import run_step
-from headwater.snapshot.events import ErrorInfo, EventType, StepFailureData, StepRetryData
+from headwater.snapshot.errors import ErrorInfo
+from headwater.snapshot.events import EventType, StepFailureData, StepRetryData
 
 
 def execute_steps_in_process(run: RunContext) -> list[str]:

@@ -20,7 +20,8 @@ from headwater.execution.run_config import (
     resolve_step_configs,
 )
 from headwater.execution.run_context import EventSink, RunContext
-from headwater.snapshot.events import ErrorInfo, EventType, RunFailureData
+from headwater.snapshot.errors import ErrorInfo
+from headwater.snapshot.events import EventType, RunFailureData
 
 
 @dataclass

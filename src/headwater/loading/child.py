@@ -15,7 +15,7 @@ import msgspec
 
 from headwater.loading.origins import origin_from_dict
 from headwater.loading.user_errors import user_error_info
-from headwater.snapshot.events import ErrorInfo
+from headwater.snapshot.errors import ErrorInfo
 from headwater.snapshot.location import LocationSnapshot
 
 

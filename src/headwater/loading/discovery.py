@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
-from types import ModuleType
+from types import FunctionType, ModuleType
 from typing import Any
 
 from headwater.definitions.definitions_class import DEFAULT_REPOSITORY_NAME, Definitions
@@ -39,25 +40,25 @@ def find_definitions(module: ModuleType, attribute: str | None = None) -> Loaded
     Definitions). Otherwise: exactly one module-scope ``Definitions``; else legacy
     repositories; else a function marked ``@definitions``.
     """
-    where = f"module '{module.__name__}'"
+    where = describe_module(module)
     if attribute is not None:
         if not hasattr(module, attribute):
-            raise LoadError(f"{where} has no attribute '{attribute}'.")
+            found = _module_scope_definitions(module)
+            hint = (f" Its module-scope Definitions: {', '.join(sorted(found))}." if found
+                    else " It has no module-scope Definitions.")
+            raise LoadError(f"{where} has no attribute '{attribute}'.{hint}")
         return _from_value(getattr(module, attribute), f"{where}, attribute '{attribute}'",
                            attribute)
-    found = {
-        name: value for name, value in vars(module).items() if isinstance(value, Definitions)
-    }
+    found = _module_scope_definitions(module)
     if len(found) > 1:
-        raise LoadError(f"{MULTIPLE_DEFINITIONS_ERROR}: {', '.join(sorted(found))} ({where}).")
+        raise LoadError(
+            f"{MULTIPLE_DEFINITIONS_ERROR}: {', '.join(sorted(found))} ({where}). Keep one, "
+            "merge them with Definitions.merge(...), or pick one with --attribute."
+        )
     if found:
         [(name, value)] = found.items()
         return _from_definitions(value, name)
-    repositories = {
-        value.name: value
-        for value in vars(module).values()
-        if isinstance(value, RepositoryDefinition)
-    }
+    repositories = _module_scope_repositories(module, where)
     if repositories:
         return LoadedDefinitions(repositories=repositories)
     factories = [
@@ -71,10 +72,43 @@ def find_definitions(module: ModuleType, attribute: str | None = None) -> Loaded
     if factories:
         return _from_value(getattr(module, factories[0]), where, factories[0])
     raise LoadError(
-        f"No Definitions found in {where}. Assign Definitions(...) to a module-level variable "
+        f"No Definitions found in {where}: no module-scope Definitions, @repository or "
+        "@definitions function. Assign Definitions(...) to a module-level variable "
         "(e.g. defs = Definitions(assets=[...])), define a @definitions function, or pass "
         "--attribute to name the variable."
     )
+
+
+def describe_module(module: ModuleType) -> str:
+    """``module 'pkg.defs' (/path/to/pkg/defs.py)``, for messages."""
+    path = getattr(module, "__file__", None)
+    return f"module '{module.__name__}'" + (f" ({path})" if path else "")
+
+
+def _module_scope_definitions(module: ModuleType) -> dict[str, Definitions]:
+    """The module's ``Definitions`` variables; one object bound to several names counts once."""
+    found: dict[str, Definitions] = {}
+    for name, value in vars(module).items():
+        if isinstance(value, Definitions) and all(value is not v for v in found.values()):
+            found[name] = value
+    return found
+
+
+def _module_scope_repositories(module: ModuleType, where: str) -> dict[str, RepositoryDefinition]:
+    repositories: dict[str, RepositoryDefinition] = {}
+    variables: dict[str, str] = {}
+    for variable, value in vars(module).items():
+        if not isinstance(value, RepositoryDefinition):
+            continue
+        if value.name in repositories and repositories[value.name] is not value:
+            raise LoadError(
+                f"Two repositories are named '{value.name}' in {where}: variables "
+                f"'{variables[value.name]}' and '{variable}'. Repository names must be unique "
+                "within a location; give one another name with @repository(name=...)."
+            )
+        repositories[value.name] = value
+        variables.setdefault(value.name, variable)
+    return repositories
 
 
 def _from_value(value: Any, where: str, attribute: str) -> LoadedDefinitions:
@@ -82,7 +116,7 @@ def _from_value(value: Any, where: str, attribute: str) -> LoadedDefinitions:
         return _from_definitions(value, attribute)
     if isinstance(value, RepositoryDefinition):
         return LoadedDefinitions(repositories={value.name: value}, attribute=attribute)
-    if callable(value):
+    if _is_definitions_factory(value):
         with user_code_boundary(f"@definitions function '{attribute}'"):
             produced = value()
         if isinstance(produced, Definitions):
@@ -92,8 +126,26 @@ def _from_value(value: Any, where: str, attribute: str) -> LoadedDefinitions:
         )
     raise LoadError(
         f"{where} is {type(value).__name__}, not Definitions. Point --attribute at the "
-        "variable holding Definitions(...)."
+        "variable holding Definitions(...), a @repository, or a function returning "
+        "Definitions that takes no arguments."
     )
+
+
+def _is_definitions_factory(value: object) -> bool:
+    """A ``@definitions`` function, or a plain function callable without arguments.
+
+    Other callables (an asset, a job, a class) are never called: that would run user code
+    the attribute was not meant to run.
+    """
+    if getattr(value, "__headwater_definitions__", False):
+        return True
+    if not isinstance(value, FunctionType):
+        return False
+    try:
+        inspect.signature(value).bind()
+    except TypeError:
+        return False
+    return True
 
 
 def _from_definitions(defs: Definitions, attribute: str) -> LoadedDefinitions:

@@ -15,7 +15,7 @@ import msgspec
 
 from headwater.loading.child import LoadReport
 from headwater.loading.origins import GrpcServerOrigin, LocationOrigin
-from headwater.snapshot.events import ErrorInfo
+from headwater.snapshot.errors import ErrorInfo
 from headwater.snapshot.location import LocationSnapshot
 
 DEFAULT_LOAD_TIMEOUT = 180.0

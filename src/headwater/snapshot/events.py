@@ -7,13 +7,13 @@ payload in ``data``. Records are msgspec structs, encodable to JSON or msgpack.
 from __future__ import annotations
 
 import logging
-import traceback
 from enum import Enum
 from typing import Union
 
 import msgspec
 
-from headwater.snapshot.metadata import MetadataEntrySnap
+from headwater.snapshot.errors import ErrorInfo
+from headwater.snapshot.metadata_types import MetadataEntrySnap
 
 EVENT_FORMAT_VERSION = 1
 
@@ -41,41 +41,6 @@ class EventType(str, Enum):
     RESOURCE_INIT_FAILURE = "RESOURCE_INIT_FAILURE"
     ENGINE_EVENT = "ENGINE_EVENT"
     LOG = "LOG"
-
-
-class ErrorInfo(msgspec.Struct, frozen=True, omit_defaults=True):
-    """An exception as plain data: its class, message, formatted stack and cause."""
-
-    message: str
-    class_name: str
-    stack: list[str] = []
-    cause: ErrorInfo | None = None
-
-    @classmethod
-    def from_exception(cls, exc: BaseException, *, depth: int = 0) -> ErrorInfo:
-        """Capture ``exc`` with its traceback and (up to 3 levels of) cause."""
-        cause = exc.__cause__ or exc.__context__
-        return cls(
-            message=f"{type(exc).__name__}: {exc}",
-            class_name=type(exc).__name__,
-            stack=traceback.format_tb(exc.__traceback__),
-            cause=(
-                cls.from_exception(cause, depth=depth + 1)
-                if cause is not None and depth < 3 and cause is not exc
-                else None
-            ),
-        )
-
-    def to_string(self) -> str:
-        """The stack and message, like a printed traceback, with causes first."""
-        parts: list[str] = []
-        if self.cause is not None:
-            parts.append(self.cause.to_string())
-            parts.append("\nThe above exception was the direct cause of:\n\n")
-        parts.append("Traceback (most recent call last):\n" if self.stack else "")
-        parts.extend(self.stack)
-        parts.append(self.message + "\n")
-        return "".join(parts)
 
 
 class _Data(msgspec.Struct, frozen=True, tag_field="kind", omit_defaults=True):

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from headwater.snapshot.metadata import MetadataEntrySnap
+from headwater.snapshot.metadata_types import MetadataEntrySnap
 
 if TYPE_CHECKING:
     from headwater.definitions.partitions import PartitionsDefinition

@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Callable, Mapping
-from typing import Any, Literal, Union
+from typing import Any
 
 import msgspec
 
@@ -39,7 +39,6 @@ from headwater.definitions.metadata import (
     UrlMetadataValue,
 )
 from headwater.definitions.metadata_table import (
-    TableCell,
     TableColumn,
     TableColumnConstraints,
     TableColumnDep,
@@ -49,188 +48,81 @@ from headwater.definitions.metadata_table import (
     TableSchema,
 )
 from headwater.errors import HeadwaterError
-
-NonFinite = Literal["nan", "inf", "-inf"]
-
-
-class SpecialNumber(msgspec.Struct, frozen=True, array_like=True):
-    """A number JSON cannot hold, found at ``path`` inside JSON or table data.
-
-    ``value`` is ``"nan"``, ``"inf"``, ``"-inf"`` or the decimal digits of an integer outside
-    the 64-bit range. The data itself holds ``null`` at that place.
-    """
-
-    path: list[Union[str, int]]
-    value: str
-
-
-class _Entry(msgspec.Struct, frozen=True, tag_field="kind", omit_defaults=True):
-    """Base of the metadata entry structs."""
-
-
-class TextMetadata(_Entry, frozen=True, tag="text"):
-    """Plain text."""
-
-    value: str
-
-
-class MarkdownMetadata(_Entry, frozen=True, tag="md"):
-    """Markdown text."""
-
-    value: str
-
-
-class UrlMetadata(_Entry, frozen=True, tag="url"):
-    """A link."""
-
-    value: str
-
-
-class PathMetadata(_Entry, frozen=True, tag="path"):
-    """A file system path."""
-
-    value: str
-
-
-class NotebookMetadata(_Entry, frozen=True, tag="notebook"):
-    """The path of a notebook."""
-
-    value: str
-
-
-class IntMetadata(_Entry, frozen=True, tag="int"):
-    """An integer; one outside the 64-bit range is kept as decimal ``digits`` instead."""
-
-    value: Union[int, None] = None
-    digits: Union[str, None] = None
-
-
-class FloatMetadata(_Entry, frozen=True, tag="float"):
-    """A float; NaN and the infinities are kept in ``special`` with ``value`` left out."""
-
-    value: Union[float, None] = None
-    special: Union[NonFinite, None] = None
-
-
-class BoolMetadata(_Entry, frozen=True, tag="bool"):
-    """True or False."""
-
-    value: bool
-
-
-class TimestampMetadata(_Entry, frozen=True, tag="timestamp"):
-    """Seconds since the Unix epoch."""
-
-    value: float
-
-
-class NullMetadata(_Entry, frozen=True, tag="null"):
-    """No value."""
-
-
-class JsonMetadata(_Entry, frozen=True, tag="json"):
-    """A JSON document; see :class:`SpecialNumber` for ``special``."""
-
-    value: Any
-    special: list[SpecialNumber] = msgspec.field(default_factory=list)
-
-
-class PythonArtifactMetadata(_Entry, frozen=True, tag="python_artifact"):
-    """A Python class or function, by module and name."""
-
-    module: str
-    name: str
-
-
-class AssetMetadata(_Entry, frozen=True, tag="asset"):
-    """A reference to an asset, by the parts of its key."""
-
-    path: list[str]
-
-
-class JobMetadata(_Entry, frozen=True, tag="job"):
-    """A reference to a job."""
-
-    job_name: str
-    location_name: Union[str, None] = None
-    repository_name: Union[str, None] = None
-
-
-class TableColumnConstraintsSnap(msgspec.Struct, frozen=True, omit_defaults=True):
-    """Constraints on one table column."""
-
-    nullable: bool = True
-    unique: bool = False
-    other: list[str] = msgspec.field(default_factory=list)
-
-
-class TableColumnSnap(msgspec.Struct, frozen=True, omit_defaults=True):
-    """One column of a table schema."""
-
-    name: str
-    type: str = "string"
-    description: Union[str, None] = None
-    constraints: TableColumnConstraintsSnap = msgspec.field(
-        default_factory=TableColumnConstraintsSnap
-    )
-    tags: dict[str, str] = msgspec.field(default_factory=dict)
-
-
-class TableSchemaSnap(msgspec.Struct, frozen=True, omit_defaults=True):
-    """A table schema: its columns and table-wide constraints."""
-
-    columns: list[TableColumnSnap]
-    constraints: list[str] = msgspec.field(default_factory=list)
-
-
-class TableSchemaMetadata(_Entry, frozen=True, tag="table_schema"):
-    """The schema of a table."""
-
-    columns: list[TableColumnSnap]
-    constraints: list[str] = msgspec.field(default_factory=list)
-
-
-class TableMetadata(_Entry, frozen=True, tag="table"):
-    """Rows of a table; see :class:`SpecialNumber` for ``special`` (paths are [row, column])."""
-
-    records: list[dict[str, TableCell]]
-    schema: Union[TableSchemaSnap, None] = None
-    special: list[SpecialNumber] = msgspec.field(default_factory=list)
-
-
-class TableColumnDepSnap(msgspec.Struct, frozen=True):
-    """An upstream column: the asset's key parts and the column's name."""
-
-    asset_key: list[str]
-    column_name: str
-
-
-class ColumnLineageMetadata(_Entry, frozen=True, tag="column_lineage"):
-    """For each column, the upstream columns it comes from."""
-
-    deps_by_column: dict[str, list[TableColumnDepSnap]]
-
-
-MetadataEntrySnap = Union[
-    TextMetadata,
-    MarkdownMetadata,
-    UrlMetadata,
-    PathMetadata,
-    NotebookMetadata,
-    IntMetadata,
-    FloatMetadata,
-    BoolMetadata,
-    TimestampMetadata,
-    NullMetadata,
-    JsonMetadata,
-    PythonArtifactMetadata,
-    AssetMetadata,
-    JobMetadata,
-    TableSchemaMetadata,
-    TableMetadata,
-    ColumnLineageMetadata,
-]
-"""Any one metadata entry, as stored and sent between processes."""
+from headwater.snapshot.metadata_types import (
+    AssetMetadata as AssetMetadata,
+)
+from headwater.snapshot.metadata_types import (
+    BoolMetadata as BoolMetadata,
+)
+from headwater.snapshot.metadata_types import (
+    ColumnLineageMetadata as ColumnLineageMetadata,
+)
+from headwater.snapshot.metadata_types import (
+    FloatMetadata as FloatMetadata,
+)
+from headwater.snapshot.metadata_types import (
+    IntMetadata as IntMetadata,
+)
+from headwater.snapshot.metadata_types import (
+    JobMetadata as JobMetadata,
+)
+from headwater.snapshot.metadata_types import (
+    JsonMetadata as JsonMetadata,
+)
+from headwater.snapshot.metadata_types import (
+    MarkdownMetadata as MarkdownMetadata,
+)
+from headwater.snapshot.metadata_types import (
+    MetadataEntrySnap as MetadataEntrySnap,
+)
+from headwater.snapshot.metadata_types import (
+    NonFinite as NonFinite,
+)
+from headwater.snapshot.metadata_types import (
+    NotebookMetadata as NotebookMetadata,
+)
+from headwater.snapshot.metadata_types import (
+    NullMetadata as NullMetadata,
+)
+from headwater.snapshot.metadata_types import (
+    PathMetadata as PathMetadata,
+)
+from headwater.snapshot.metadata_types import (
+    PythonArtifactMetadata as PythonArtifactMetadata,
+)
+from headwater.snapshot.metadata_types import (
+    SpecialNumber as SpecialNumber,
+)
+from headwater.snapshot.metadata_types import (
+    TableColumnConstraintsSnap as TableColumnConstraintsSnap,
+)
+from headwater.snapshot.metadata_types import (
+    TableColumnDepSnap as TableColumnDepSnap,
+)
+from headwater.snapshot.metadata_types import (
+    TableColumnSnap as TableColumnSnap,
+)
+from headwater.snapshot.metadata_types import (
+    TableMetadata as TableMetadata,
+)
+from headwater.snapshot.metadata_types import (
+    TableSchemaMetadata as TableSchemaMetadata,
+)
+from headwater.snapshot.metadata_types import (
+    TableSchemaSnap as TableSchemaSnap,
+)
+from headwater.snapshot.metadata_types import (
+    TextMetadata as TextMetadata,
+)
+from headwater.snapshot.metadata_types import (
+    TimestampMetadata as TimestampMetadata,
+)
+from headwater.snapshot.metadata_types import (
+    UrlMetadata as UrlMetadata,
+)
+from headwater.snapshot.metadata_types import (
+    _Entry as _Entry,
+)
 
 
 class MetadataSnapError(HeadwaterError):

@@ -162,19 +162,21 @@ class AssetSpec:
         automation_condition: Any = None,
         partitions_def: Any = None,
     ) -> None:
-        set_ = object.__setattr__
-        set_(self, "key", AssetKey.from_coercible(key))
-        set_(self, "deps", tuple(dep_keys(deps)))
-        set_(self, "description", description)
-        set_(self, "metadata", dict(metadata or {}))
-        set_(self, "group_name", group_name)
-        set_(self, "skippable", skippable)
-        set_(self, "code_version", code_version)
-        set_(self, "owners", tuple(owners or ()))
-        set_(self, "tags", dict(tags or {}))
-        set_(self, "kinds", frozenset(kinds or ()))
-        set_(self, "automation_condition", automation_condition)
-        set_(self, "partitions_def", partitions_def)
+        # One dict update instead of a frozen __setattr__ per field: specs are built per asset.
+        self.__dict__.update(
+            key=AssetKey.from_coercible(key),
+            deps=tuple(dep_keys(deps)),
+            description=description,
+            metadata=dict(metadata or {}),
+            group_name=group_name,
+            skippable=skippable,
+            code_version=code_version,
+            owners=tuple(owners or ()),
+            tags=dict(tags or {}),
+            kinds=frozenset(kinds or ()),
+            automation_condition=automation_condition,
+            partitions_def=partitions_def,
+        )
 
     def replace_attributes(self, **changes: Any) -> AssetSpec:
         """A copy with the given attributes replaced."""

@@ -13,7 +13,6 @@ import math
 import os
 import pathlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -24,9 +23,12 @@ from headwater.definitions.metadata_table import (
     TableColumnLineage,
     TableRecord,
     TableSchema,
+    _Frozen,
     same_value,
 )
 from headwater.errors import InvalidDefinitionError
+
+_set = object.__setattr__
 
 
 class MetadataValue:
@@ -209,12 +211,15 @@ def _fs_path(value: object, constructor: str) -> str:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class TextMetadataValue(MetadataValue):
+class TextMetadataValue(MetadataValue, _Frozen):
     """Plain text; ``value`` is the string."""
 
+    __slots__ = ("text",)
     kind: ClassVar[str] = "text"
-    text: str = field()  # type: ignore[assignment]
+    text: str  # type: ignore[assignment]
+
+    def __init__(self, text: str) -> None:
+        _set(self, "text", text)
 
     @property
     def value(self) -> str:
@@ -222,12 +227,15 @@ class TextMetadataValue(MetadataValue):
         return self.text
 
 
-@dataclass(frozen=True, slots=True)
-class MarkdownMetadataValue(MetadataValue):
+class MarkdownMetadataValue(MetadataValue, _Frozen):
     """Markdown text; ``value`` is the string."""
 
+    __slots__ = ("md_str",)
     kind: ClassVar[str] = "md"
     md_str: str
+
+    def __init__(self, md_str: str) -> None:
+        _set(self, "md_str", md_str)
 
     @property
     def value(self) -> str:
@@ -235,12 +243,15 @@ class MarkdownMetadataValue(MetadataValue):
         return self.md_str
 
 
-@dataclass(frozen=True, slots=True)
-class UrlMetadataValue(MetadataValue):
+class UrlMetadataValue(MetadataValue, _Frozen):
     """A link; ``value`` is the URL."""
 
+    __slots__ = ("url",)
     kind: ClassVar[str] = "url"
-    url: str = field()  # type: ignore[assignment]
+    url: str  # type: ignore[assignment]
+
+    def __init__(self, url: str) -> None:
+        _set(self, "url", url)
 
     @property
     def value(self) -> str:
@@ -248,12 +259,15 @@ class UrlMetadataValue(MetadataValue):
         return self.url
 
 
-@dataclass(frozen=True, slots=True)
-class PathMetadataValue(MetadataValue):
+class PathMetadataValue(MetadataValue, _Frozen):
     """A file system path; ``value`` is the path as a string."""
 
+    __slots__ = ("path",)
     kind: ClassVar[str] = "path"
-    path: str = field()  # type: ignore[assignment]
+    path: str  # type: ignore[assignment]
+
+    def __init__(self, path: str) -> None:
+        _set(self, "path", path)
 
     @property
     def value(self) -> str:
@@ -261,12 +275,15 @@ class PathMetadataValue(MetadataValue):
         return self.path
 
 
-@dataclass(frozen=True, slots=True)
-class NotebookMetadataValue(MetadataValue):
+class NotebookMetadataValue(MetadataValue, _Frozen):
     """The path of a notebook; ``value`` is the path as a string."""
 
+    __slots__ = ("path",)
     kind: ClassVar[str] = "notebook"
-    path: str = field()  # type: ignore[assignment]
+    path: str  # type: ignore[assignment]
+
+    def __init__(self, path: str) -> None:
+        _set(self, "path", path)
 
     @property
     def value(self) -> str:
@@ -274,20 +291,26 @@ class NotebookMetadataValue(MetadataValue):
         return self.path
 
 
-@dataclass(frozen=True, slots=True)
-class IntMetadataValue(MetadataValue):
+class IntMetadataValue(MetadataValue, _Frozen):
     """An integer."""
 
+    __slots__ = ("value",)
     kind: ClassVar[str] = "int"
     value: int
 
+    def __init__(self, value: int) -> None:
+        _set(self, "value", value)
 
-@dataclass(frozen=True, slots=True, eq=False)
-class FloatMetadataValue(MetadataValue):
+
+class FloatMetadataValue(MetadataValue, _Frozen):
     """A float. Unlike a bare float, a NaN value equals another NaN value."""
 
+    __slots__ = ("value",)
     kind: ClassVar[str] = "float"
     value: float
+
+    def __init__(self, value: float) -> None:
+        _set(self, "value", value)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, FloatMetadataValue) and same_value(self.value, other.value)
@@ -296,30 +319,34 @@ class FloatMetadataValue(MetadataValue):
         return hash(("float", "nan" if math.isnan(self.value) else self.value))
 
 
-@dataclass(frozen=True, slots=True)
-class BoolMetadataValue(MetadataValue):
+class BoolMetadataValue(MetadataValue, _Frozen):
     """True or False."""
 
+    __slots__ = ("value",)
     kind: ClassVar[str] = "bool"
     value: bool
 
+    def __init__(self, value: bool) -> None:
+        _set(self, "value", value)
 
-@dataclass(frozen=True, slots=True)
-class TimestampMetadataValue(MetadataValue):
+
+class TimestampMetadataValue(MetadataValue, _Frozen):
     """A point in time, as finite seconds since the Unix epoch."""
 
+    __slots__ = ("value",)
     kind: ClassVar[str] = "timestamp"
     value: float
 
-    def __post_init__(self) -> None:
-        if not math.isfinite(self.value):
-            raise InvalidDefinitionError(f"A timestamp must be finite; got {self.value!r}.")
+    def __init__(self, value: float) -> None:
+        _set(self, "value", value)
+        if not math.isfinite(value):
+            raise InvalidDefinitionError(f"A timestamp must be finite; got {value!r}.")
 
 
-@dataclass(frozen=True, slots=True)
-class NullMetadataValue(MetadataValue):
+class NullMetadataValue(MetadataValue, _Frozen):
     """No value; ``value`` is None."""
 
+    __slots__ = ()
     kind: ClassVar[str] = "null"
 
     @property
@@ -328,12 +355,15 @@ class NullMetadataValue(MetadataValue):
         return None
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class JsonMetadataValue(MetadataValue):
+class JsonMetadataValue(MetadataValue, _Frozen):
     """A JSON document (dict or list); ``value`` is the data. NaN equals NaN inside it."""
 
+    __slots__ = ("data",)
     kind: ClassVar[str] = "json"
     data: Any
+
+    def __init__(self, data: Any) -> None:
+        _set(self, "data", data)
 
     @property
     def value(self) -> Any:
@@ -346,13 +376,17 @@ class JsonMetadataValue(MetadataValue):
     __hash__ = None  # type: ignore[assignment]
 
 
-@dataclass(frozen=True, slots=True)
-class PythonArtifactMetadataValue(MetadataValue):
+class PythonArtifactMetadataValue(MetadataValue, _Frozen):
     """A Python class or function, by module and name; ``value`` is this object."""
 
+    __slots__ = ("module", "name")
     kind: ClassVar[str] = "python_artifact"
     module: str
     name: str
+
+    def __init__(self, module: str, name: str) -> None:
+        _set(self, "module", module)
+        _set(self, "name", name)
 
     @property
     def value(self) -> PythonArtifactMetadataValue:
@@ -360,12 +394,15 @@ class PythonArtifactMetadataValue(MetadataValue):
         return self
 
 
-@dataclass(frozen=True, slots=True)
-class AssetMetadataValue(MetadataValue):
+class AssetMetadataValue(MetadataValue, _Frozen):
     """A reference to an asset; ``value`` is its :class:`AssetKey`."""
 
+    __slots__ = ("asset_key",)
     kind: ClassVar[str] = "asset"
     asset_key: AssetKey
+
+    def __init__(self, asset_key: AssetKey) -> None:
+        _set(self, "asset_key", asset_key)
 
     @property
     def value(self) -> AssetKey:
@@ -373,14 +410,21 @@ class AssetMetadataValue(MetadataValue):
         return self.asset_key
 
 
-@dataclass(frozen=True, slots=True)
-class JobMetadataValue(MetadataValue):
+class JobMetadataValue(MetadataValue, _Frozen):
     """A reference to a job; ``value`` is this object."""
 
+    __slots__ = ("job_name", "location_name", "repository_name")
     kind: ClassVar[str] = "job"
     job_name: str
-    location_name: str | None = None
-    repository_name: str | None = None
+    location_name: str | None
+    repository_name: str | None
+
+    def __init__(
+        self, job_name: str, location_name: str | None = None, repository_name: str | None = None
+    ) -> None:
+        _set(self, "job_name", job_name)
+        _set(self, "location_name", location_name)
+        _set(self, "repository_name", repository_name)
 
     @property
     def value(self) -> JobMetadataValue:
@@ -388,45 +432,45 @@ class JobMetadataValue(MetadataValue):
         return self
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class TableMetadataValue(MetadataValue):
+class TableMetadataValue(MetadataValue, _Frozen):
     """Rows of a table with their schema; ``value`` is this object.
 
     Every record must have the same fields. Without a schema, one is inferred from the first
     record (``bool``, ``int``, ``float``, else ``string``); with no records a schema is needed.
     """
 
+    __slots__ = ("records", "schema")
     kind: ClassVar[str] = "table"
     records: Sequence[TableRecord]
-    schema: TableSchema | None = None
+    schema: TableSchema | None
 
-    def __post_init__(self) -> None:
-        records = tuple(self.records)
-        for record in records:
+    def __init__(self, records: Sequence[TableRecord], schema: TableSchema | None = None) -> None:
+        rows = tuple(records)
+        for record in rows:
             if not isinstance(record, TableRecord):
                 raise InvalidDefinitionError(
                     f"Table metadata records must be TableRecord objects; got {record!r}."
                 )
-        if records:
-            fields = records[0].data.keys()
-            for index, record in enumerate(records[1:], start=1):
+        if rows:
+            fields = rows[0].data.keys()
+            for index, record in enumerate(rows[1:], start=1):
                 if record.data.keys() != fields:
                     raise InvalidDefinitionError(
                         "All records of table metadata must have the same fields: record 0 has "
                         f"{sorted(fields)}, record {index} has {sorted(record.data)}."
                     )
-        if self.schema is None:
-            if not records:
+        if schema is None:
+            if not rows:
                 raise InvalidDefinitionError("Table metadata with no records needs a schema.")
-            columns = [
-                TableColumn(name, infer_column_type(cell)) for name, cell in records[0].data.items()
-            ]
-            object.__setattr__(self, "schema", TableSchema(columns))
-        elif not isinstance(self.schema, TableSchema):
-            raise InvalidDefinitionError(
-                f"Table metadata schema must be a TableSchema; got {type(self.schema).__name__}."
+            schema = TableSchema(
+                [TableColumn(name, infer_column_type(cell)) for name, cell in rows[0].data.items()]
             )
-        object.__setattr__(self, "records", records)
+        elif not isinstance(schema, TableSchema):
+            raise InvalidDefinitionError(
+                f"Table metadata schema must be a TableSchema; got {type(schema).__name__}."
+            )
+        _set(self, "records", rows)
+        _set(self, "schema", schema)
 
     @property
     def value(self) -> TableMetadataValue:
@@ -444,12 +488,15 @@ class TableMetadataValue(MetadataValue):
     __hash__ = None  # type: ignore[assignment]
 
 
-@dataclass(frozen=True, slots=True)
-class TableSchemaMetadataValue(MetadataValue):
+class TableSchemaMetadataValue(MetadataValue, _Frozen):
     """The schema of a table; ``value`` is the :class:`TableSchema`."""
 
+    __slots__ = ("schema",)
     kind: ClassVar[str] = "table_schema"
     schema: TableSchema
+
+    def __init__(self, schema: TableSchema) -> None:
+        _set(self, "schema", schema)
 
     @property
     def value(self) -> TableSchema:
@@ -457,12 +504,15 @@ class TableSchemaMetadataValue(MetadataValue):
         return self.schema
 
 
-@dataclass(frozen=True, slots=True)
-class TableColumnLineageMetadataValue(MetadataValue):
+class TableColumnLineageMetadataValue(MetadataValue, _Frozen):
     """Column lineage; ``value`` is the :class:`TableColumnLineage`."""
 
+    __slots__ = ("column_lineage",)
     kind: ClassVar[str] = "column_lineage"
-    column_lineage: TableColumnLineage = field()  # type: ignore[assignment]
+    column_lineage: TableColumnLineage  # type: ignore[assignment]
+
+    def __init__(self, column_lineage: TableColumnLineage) -> None:
+        _set(self, "column_lineage", column_lineage)
 
     @property
     def value(self) -> TableColumnLineage:

@@ -7,14 +7,72 @@ raw metadata value) and inside :class:`~headwater.definitions.metadata.MetadataV
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Union
+from dataclasses import FrozenInstanceError
+from types import MappingProxyType
+from typing import Any, ClassVar, Union
 
 from headwater.definitions.asset_key import AssetKey, CoercibleToAssetKey
 from headwater.errors import InvalidDefinitionError
 
 TableCell = Union[str, int, float, bool, None]
 """A value a table record may hold."""
+
+_set = object.__setattr__
+
+
+def _field_values(value: Any) -> tuple[Any, ...]:
+    return tuple([getattr(value, name) for name in value._fields])
+
+
+class _Frozen:
+    """Base of the immutable value classes here and in :mod:`headwater.definitions.metadata`.
+
+    A subclass lists its fields, in constructor order, in ``__slots__``; its ``__init__`` sets
+    them with ``object.__setattr__``. This base then gives what ``@dataclass(frozen=True)``
+    would, without generating code at import time: ``__eq__`` (same class, equal field
+    values) and ``__hash__`` over the field values, a ``Name(field=value, ...)`` repr,
+    ``dataclasses.FrozenInstanceError`` on assignment or deletion, ``__match_args__``, and
+    pickling and copying.
+    """
+
+    __slots__ = ()
+    _fields: ClassVar[tuple[str, ...]] = ()
+    __match_args__: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("__slots__", ())
+        cls._fields = cls.__match_args__ = (
+            *cls._fields,
+            *((own,) if isinstance(own, str) else own),
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return _field_values(self) == _field_values(other)
+
+    def __hash__(self) -> int:
+        return hash(_field_values(self))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
+        return f"{self.__class__.__qualname__}({shown})"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return _field_values(self)
+
+    def __setstate__(self, state: Any) -> None:
+        # A dict is the state pickled by the earlier (dataclass) versions of these classes.
+        pairs = state.items() if isinstance(state, dict) else zip(self._fields, state, strict=True)
+        for name, value in pairs:
+            _set(self, name, value)
 
 
 def same_value(left: object, right: object) -> bool:
@@ -48,8 +106,7 @@ def _strings(values: Sequence[str] | None, what: str) -> tuple[str, ...]:
     return result
 
 
-@dataclass(frozen=True)
-class TableColumnConstraints:
+class TableColumnConstraints(_Frozen):
     """Constraints on one column of a table.
 
     Args:
@@ -58,30 +115,34 @@ class TableColumnConstraints:
         other: further constraints, each described in words (e.g. ``"> 0"``).
     """
 
-    nullable: bool = True
-    unique: bool = False
-    other: Sequence[str] = ()
+    __slots__ = ("nullable", "unique", "other")
+    nullable: bool
+    unique: bool
+    other: Sequence[str]
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "other", _strings(self.other, "TableColumnConstraints.other"))
+    def __init__(
+        self, nullable: bool = True, unique: bool = False, other: Sequence[str] = ()
+    ) -> None:
+        _set(self, "nullable", nullable)
+        _set(self, "unique", unique)
+        _set(self, "other", _strings(other, "TableColumnConstraints.other"))
 
 
-@dataclass(frozen=True)
-class TableConstraints:
+class TableConstraints(_Frozen):
     """Table-wide constraints, each described in words (e.g. ``"one row per customer"``)."""
 
-    other: Sequence[str] = ()
+    __slots__ = ("other",)
+    other: Sequence[str]
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "other", _strings(self.other, "TableConstraints.other"))
+    def __init__(self, other: Sequence[str] = ()) -> None:
+        _set(self, "other", _strings(other, "TableConstraints.other"))
 
 
 _DEFAULT_COLUMN_CONSTRAINTS = TableColumnConstraints()
 _DEFAULT_TABLE_CONSTRAINTS = TableConstraints()
 
 
-@dataclass(frozen=True)
-class TableColumn:
+class TableColumn(_Frozen):
     """One column of a :class:`TableSchema`.
 
     Args:
@@ -92,39 +153,49 @@ class TableColumn:
         tags: string labels for the column.
     """
 
+    __slots__ = ("name", "type", "description", "constraints", "tags")
     name: str
-    type: str = "string"
-    description: str | None = None
-    constraints: TableColumnConstraints | None = None
-    tags: Mapping[str, str] | None = None
+    type: str
+    description: str | None
+    constraints: TableColumnConstraints | None
+    tags: Mapping[str, str] | None
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.name, str):
-            raise InvalidDefinitionError(f"TableColumn name must be a string; got {self.name!r}.")
-        if not isinstance(self.type, str):
+    def __init__(
+        self,
+        name: str,
+        type: str = "string",
+        description: str | None = None,
+        constraints: TableColumnConstraints | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> None:
+        if not isinstance(name, str):
+            raise InvalidDefinitionError(f"TableColumn name must be a string; got {name!r}.")
+        if not isinstance(type, str):
             raise InvalidDefinitionError(
-                f"TableColumn {self.name!r}: type must be a string such as 'int'; "
-                f"got {self.type!r}."
+                f"TableColumn {name!r}: type must be a string such as 'int'; got {type!r}."
             )
-        if self.constraints is None:
-            object.__setattr__(self, "constraints", _DEFAULT_COLUMN_CONSTRAINTS)
-        elif not isinstance(self.constraints, TableColumnConstraints):
+        if constraints is None:
+            constraints = _DEFAULT_COLUMN_CONSTRAINTS
+        elif not isinstance(constraints, TableColumnConstraints):
             raise InvalidDefinitionError(
-                f"TableColumn {self.name!r}: constraints must be a TableColumnConstraints; "
-                f"got {type(self.constraints).__name__}."
+                f"TableColumn {name!r}: constraints must be a TableColumnConstraints; "
+                f"got {constraints.__class__.__name__}."
             )
-        tags = dict(self.tags or {})
-        for key, value in tags.items():
+        checked = dict(tags or {})
+        for key, value in checked.items():
             if not isinstance(key, str) or not isinstance(value, str):
                 raise InvalidDefinitionError(
-                    f"TableColumn {self.name!r}: tags must map strings to strings; "
+                    f"TableColumn {name!r}: tags must map strings to strings; "
                     f"got {key!r}: {value!r}."
                 )
-        object.__setattr__(self, "tags", tags)
+        _set(self, "name", name)
+        _set(self, "type", type)
+        _set(self, "description", description)
+        _set(self, "constraints", constraints)
+        _set(self, "tags", checked)
 
 
-@dataclass(frozen=True)
-class TableSchema:
+class TableSchema(_Frozen):
     """The columns of a table and its table-wide constraints.
 
     Args:
@@ -132,24 +203,28 @@ class TableSchema:
         constraints: table-wide constraints; defaults to none.
     """
 
+    __slots__ = ("columns", "constraints")
     columns: Sequence[TableColumn]
-    constraints: TableConstraints | None = None
+    constraints: TableConstraints | None
 
-    def __post_init__(self) -> None:
-        columns = tuple(self.columns)
-        for column in columns:
+    def __init__(
+        self, columns: Sequence[TableColumn], constraints: TableConstraints | None = None
+    ) -> None:
+        checked = tuple(columns)
+        for column in checked:
             if not isinstance(column, TableColumn):
                 raise InvalidDefinitionError(
                     f"TableSchema columns must be TableColumn objects; got {column!r}."
                 )
-        object.__setattr__(self, "columns", columns)
-        if self.constraints is None:
-            object.__setattr__(self, "constraints", _DEFAULT_TABLE_CONSTRAINTS)
-        elif not isinstance(self.constraints, TableConstraints):
+        if constraints is None:
+            constraints = _DEFAULT_TABLE_CONSTRAINTS
+        elif not isinstance(constraints, TableConstraints):
             raise InvalidDefinitionError(
                 "TableSchema constraints must be a TableConstraints; "
-                f"got {type(self.constraints).__name__}."
+                f"got {type(constraints).__name__}."
             )
+        _set(self, "columns", checked)
+        _set(self, "constraints", constraints)
 
     @classmethod
     def from_name_type_dict(cls, name_type_dict: Mapping[str, str]) -> TableSchema:
@@ -175,25 +250,25 @@ def _cell(name: str, value: object) -> TableCell:
     )
 
 
-@dataclass(frozen=True, eq=False)
-class TableRecord:
+class TableRecord(_Frozen):
     """One row of a table: a mapping of column name to a str, int, float, bool or None."""
 
+    __slots__ = ("data",)
     data: Mapping[str, TableCell]
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.data, Mapping):
+    def __init__(self, data: Mapping[str, TableCell]) -> None:
+        if not isinstance(data, Mapping):
             raise InvalidDefinitionError(
-                f"TableRecord takes a dict of column name to value; got {type(self.data).__name__}."
+                f"TableRecord takes a dict of column name to value; got {type(data).__name__}."
             )
-        data: dict[str, TableCell] = {}
-        for name, value in self.data.items():
+        checked: dict[str, TableCell] = {}
+        for name, value in data.items():
             if not isinstance(name, str):
                 raise InvalidDefinitionError(
                     f"TableRecord field names must be strings; got {name!r}."
                 )
-            data[name] = _cell(name, value)
-        object.__setattr__(self, "data", data)
+            checked[name] = _cell(name, value)
+        _set(self, "data", checked)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, TableRecord) and same_value(self.data, other.data)
@@ -201,10 +276,10 @@ class TableRecord:
     __hash__ = None  # type: ignore[assignment]
 
 
-@dataclass(frozen=True)
-class TableColumnDep:
+class TableColumnDep(_Frozen):
     """A column of another asset that a column depends on."""
 
+    __slots__ = ("asset_key", "column_name")
     asset_key: AssetKey
     column_name: str
 
@@ -213,19 +288,22 @@ class TableColumnDep:
             raise InvalidDefinitionError(
                 f"TableColumnDep column_name must be a string; got {column_name!r}."
             )
-        object.__setattr__(self, "asset_key", AssetKey.from_coercible(asset_key))
-        object.__setattr__(self, "column_name", column_name)
+        _set(self, "asset_key", AssetKey.from_coercible(asset_key))
+        _set(self, "column_name", column_name)
 
 
-@dataclass(frozen=True, eq=False)
-class TableColumnLineage:
+_NO_DEPS: Mapping[str, Sequence[TableColumnDep]] = MappingProxyType({})
+
+
+class TableColumnLineage(_Frozen):
     """For each column of a table, the upstream columns it is computed from."""
 
-    deps_by_column: Mapping[str, Sequence[TableColumnDep]] = field(default_factory=dict)
+    __slots__ = ("deps_by_column",)
+    deps_by_column: Mapping[str, Sequence[TableColumnDep]]
 
-    def __post_init__(self) -> None:
+    def __init__(self, deps_by_column: Mapping[str, Sequence[TableColumnDep]] = _NO_DEPS) -> None:
         deps: dict[str, tuple[TableColumnDep, ...]] = {}
-        for column, column_deps in self.deps_by_column.items():
+        for column, column_deps in deps_by_column.items():
             items = tuple(column_deps)
             for dep in items:
                 if not isinstance(dep, TableColumnDep):
@@ -234,7 +312,7 @@ class TableColumnLineage:
                         f"TableColumnDep objects; got {dep!r}."
                     )
             deps[column] = items
-        object.__setattr__(self, "deps_by_column", deps)
+        _set(self, "deps_by_column", deps)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, TableColumnLineage) and self.deps_by_column == other.deps_by_column

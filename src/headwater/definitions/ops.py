@@ -67,7 +67,7 @@ class DynamicOut(Out):
     is_dynamic = True
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class InputDef:
     """A resolved input of an op."""
 
@@ -88,7 +88,7 @@ class InputDef:
         return self.default_value is not NO_VALUE
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class OutputDef:
     """A resolved output of an op."""
 

@@ -39,7 +39,7 @@ _CONTEXT_CLASS_NAMES = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class DataParam:
     """A parameter that receives an input value."""
 
@@ -48,7 +48,7 @@ class DataParam:
     default: Any = NO_VALUE
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class FunctionParams:
     """The roles of a compute function's parameters, in order."""
 

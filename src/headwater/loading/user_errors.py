@@ -7,7 +7,7 @@ import traceback
 from pathlib import Path
 
 from headwater.errors import HeadwaterError, UserCodeError
-from headwater.snapshot.events import ErrorInfo
+from headwater.snapshot.errors import ErrorInfo
 
 _PACKAGE_DIR = str(Path(__file__).resolve().parents[1]) + os.sep
 _IMPORT_MACHINERY = ("<frozen importlib", f"importlib{os.sep}__init__.py", "<frozen runpy")
@@ -29,7 +29,7 @@ def user_error_info(exc: BaseException, depth: int = 0) -> ErrorInfo:
     exception keeps its full stack, since it points at a fault in headwater itself.
     """
     original = exc.original if isinstance(exc, UserCodeError) else exc
-    frames = traceback.extract_tb(original.__traceback__)
+    frames = list(traceback.extract_tb(original.__traceback__))
     user_frames = [frame for frame in frames if is_user_frame(frame.filename)]
     if user_frames or isinstance(original, (HeadwaterError, SyntaxError)):
         frames = user_frames

@@ -12,6 +12,9 @@ from headwater.cli.targets import pop_target, resolve_origins, target_options
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from headwater.loading.subprocess_load import LocationLoadResult
+    from headwater.snapshot.location import LocationSnapshot
+
 
 @click.group("definitions")
 def definitions_group() -> None:
@@ -25,7 +28,7 @@ def _timeout_option(fn: Any) -> Any:
     )(fn)
 
 
-def _load(target_flags: dict[str, Any], timeout: float) -> list[Any]:
+def _load(target_flags: dict[str, Any], timeout: float) -> list[LocationLoadResult]:
     from headwater.loading.subprocess_load import load_all_in_subprocesses
 
     return load_all_in_subprocesses(resolve_origins(pop_target(target_flags)), timeout)
@@ -40,12 +43,13 @@ def validate_command(timeout: float, **target_flags: Any) -> None:
     for result in results:
         name = result.origin.location_name
         where = click.style(f"({result.origin.describe()})", dim=True)
-        if result.ok:
+        if result.snapshot is not None:
             click.echo(f"{click.style('✓', fg='green')} {name} {where} loaded in "
                        f"{result.seconds:.2f} s: {_counts(result.snapshot)}")
         else:
             click.echo(f"{click.style(f'✗ {name}', fg='red')} {where}: failed to load")
-            click.echo(click.style(result.error.to_string().rstrip(), fg="red"))
+            if result.error is not None:
+                click.echo(click.style(result.error.to_string().rstrip(), fg="red"))
     failed = [r for r in results if not r.ok]
     if failed:
         click.echo(click.style(f"{len(failed)} of {len(results)} location(s) failed to load.",
@@ -54,7 +58,7 @@ def validate_command(timeout: float, **target_flags: Any) -> None:
     click.echo(f"All {len(results)} location(s) loaded.")
 
 
-def _counts(snapshot: Any) -> str:
+def _counts(snapshot: LocationSnapshot) -> str:
     assets = sum(len(r.assets) for r in snapshot.repositories)
     jobs = sum(len([j for j in r.jobs if not j.is_implicit]) for r in snapshot.repositories)
     schedules = sum(len(r.schedules) for r in snapshot.repositories)
@@ -76,6 +80,7 @@ def list_command(timeout: float, as_json: bool, **target_flags: Any) -> None:
     if as_json:
         payload = [
             {
+                "name": r.origin.location_name,
                 "location": r.origin.location_name,
                 "origin": r.origin.to_dict(),
                 "status": "loaded" if r.ok else "error",
@@ -95,14 +100,17 @@ def list_command(timeout: float, as_json: bool, **target_flags: Any) -> None:
         raise SystemExit(1)
 
 
-def _print_location(console: Console, result: Any) -> None:
+def _print_location(console: Console, result: LocationLoadResult) -> None:
     from rich.markup import escape
 
     name = escape(result.origin.location_name)
-    if not result.ok:
-        console.print(f"[bold]{name}[/] [red]error[/]: {escape(result.error.message)}")
+    where = escape(result.origin.describe())
+    if result.snapshot is None:
+        console.print(f"[bold]{name}[/] [dim]({where})[/] [red]failed to load[/]")
+        if result.error is not None:
+            console.print(escape(result.error.to_string().rstrip()), style="red")
         return
-    console.print(f"[bold]{name}[/] [dim]({escape(result.origin.describe())})[/]")
+    console.print(f"[bold]{name}[/] [dim]({where})[/]")
     for repository in result.snapshot.repositories:
         if len(result.snapshot.repositories) > 1:
             console.print(f" repository [bold]{escape(repository.name)}[/]")

@@ -7,7 +7,6 @@ raw metadata value) and inside :class:`~headwater.definitions.metadata.MetadataV
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import FrozenInstanceError
 from types import MappingProxyType
 from typing import Any, ClassVar, Union
 
@@ -18,6 +17,13 @@ TableCell = Union[str, int, float, bool, None]
 """A value a table record may hold."""
 
 _set = object.__setattr__
+
+
+def _frozen_error(message: str) -> Exception:
+    # Imported on use: importing dataclasses (inspect, ast, dis, ...) costs ~15 ms.
+    from dataclasses import FrozenInstanceError
+
+    return FrozenInstanceError(message)
 
 
 def _field_values(value: Any) -> tuple[Any, ...]:
@@ -42,10 +48,8 @@ class _Frozen:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         own = cls.__dict__.get("__slots__", ())
-        cls._fields = cls.__match_args__ = (
-            *cls._fields,
-            *((own,) if isinstance(own, str) else own),
-        )
+        cls._fields = (*cls._fields, *((own,) if isinstance(own, str) else own))
+        cls.__match_args__ = cls._fields  # type: ignore[misc]
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
@@ -60,10 +64,10 @@ class _Frozen:
         return f"{self.__class__.__qualname__}({shown})"
 
     def __setattr__(self, name: str, value: Any) -> None:
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        raise _frozen_error(f"cannot assign to field {name!r}")
 
     def __delattr__(self, name: str) -> None:
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
+        raise _frozen_error(f"cannot delete field {name!r}")
 
     def __getstate__(self) -> tuple[Any, ...]:
         return _field_values(self)

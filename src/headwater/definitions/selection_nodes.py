@@ -1,7 +1,7 @@
 """The node types of an :class:`~headwater.definitions.asset_selection.AssetSelection` tree.
 
-Users build these through ``AssetSelection``'s constructors and operators; each node is a
-frozen dataclass, so equality and hashing are structural.
+Users build these through ``AssetSelection``'s constructors and operators; each node is
+immutable, and equality and hashing are structural (see :class:`_Node`).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from headwater.definitions.asset_graph import AssetGraph
 from headwater.definitions.asset_key import AssetCheckKey, AssetKey
@@ -69,14 +69,75 @@ def union_of(parts: Sequence[AssetSelection]) -> AssetSelection:
     return parts[0] if len(parts) == 1 else OrSelection(flatten(OrSelection, parts))
 
 
+_set = object.__setattr__
+
+
+def _frozen_error(message: str) -> Exception:
+    # Imported on use: importing dataclasses (inspect, ast, dis, ...) costs ~15 ms.
+    from dataclasses import FrozenInstanceError
+
+    return FrozenInstanceError(message)
+
+
+def _field_values(node: Any) -> tuple[Any, ...]:
+    return tuple([getattr(node, name) for name in node._fields])
+
+
+class _Node(AssetSelection):
+    """Base of the node classes: what ``@dataclass(frozen=True)`` gave them, without codegen.
+
+    A node lists its fields, in constructor order, in ``__slots__`` (subclasses adding none
+    declare ``__slots__ = ()``), and its ``__init__`` sets them with ``object.__setattr__``.
+    This base supplies ``__eq__`` (same class, equal fields), ``__hash__`` over the fields,
+    ``dataclasses.FrozenInstanceError`` on assignment or deletion, ``__match_args__``, and
+    pickling and copying. ``repr`` stays :class:`AssetSelection`'s Python form.
+    """
+
+    __slots__ = ()
+    _fields: ClassVar[tuple[str, ...]] = ()
+    __match_args__: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("__slots__", ())
+        cls._fields = (*cls._fields, *((own,) if isinstance(own, str) else own))
+        cls.__match_args__ = cls._fields  # type: ignore[misc]
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return _field_values(self) == _field_values(other)
+
+    def __hash__(self) -> int:
+        return hash(_field_values(self))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise _frozen_error(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise _frozen_error(f"cannot delete field {name!r}")
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return _field_values(self)
+
+    def __setstate__(self, state: Any) -> None:
+        # A dict is the state pickled by the earlier (dataclass) versions of these classes.
+        pairs = state.items() if isinstance(state, dict) else zip(self._fields, state, strict=True)
+        for name, value in pairs:
+            _set(self, name, value)
+
+
 # ---- leaves ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, repr=False)
-class AllSelection(AssetSelection):
+class AllSelection(_Node):
     """Every executable asset (every asset with ``include_sources``)."""
 
-    include_sources: bool = False
+    __slots__ = ("include_sources",)
+    include_sources: bool
+
+    def __init__(self, include_sources: bool = False) -> None:
+        _set(self, "include_sources", include_sources)
 
     def _resolve_keys(self, graph: AssetGraph) -> AbstractSet[AssetKey]:
         return _base(graph, self.include_sources)
@@ -92,11 +153,14 @@ class AllSelection(AssetSelection):
         return _call("all", _sources_arg(self.include_sources))
 
 
-@dataclass(frozen=True, repr=False)
-class KeysSelection(AssetSelection):
+class KeysSelection(_Node):
     """Explicit keys; resolving fails when one is not in the graph."""
 
+    __slots__ = ("selected_keys",)
     selected_keys: tuple[AssetKey, ...]
+
+    def __init__(self, selected_keys: tuple[AssetKey, ...]) -> None:
+        _set(self, "selected_keys", selected_keys)
 
     def _resolve_keys(self, graph: AssetGraph) -> AbstractSet[AssetKey]:
         missing = [key for key in self.selected_keys if not graph.has(key)]
@@ -117,11 +181,14 @@ class KeysSelection(AssetSelection):
         return _call("assets", *(_key_arg(key) for key in self.selected_keys))
 
 
-@dataclass(frozen=True, repr=False)
-class KeyGlobSelection(AssetSelection):
+class KeyGlobSelection(_Node):
     """Keys whose ``/``-joined form matches a pattern where ``*`` stands for any text."""
 
+    __slots__ = ("pattern",)
     pattern: str
+
+    def __init__(self, pattern: str) -> None:
+        _set(self, "pattern", pattern)
 
     def _resolve_keys(self, graph: AssetGraph) -> AbstractSet[AssetKey]:
         regex = re.compile(".*".join(re.escape(piece) for piece in self.pattern.split("*")))
@@ -134,12 +201,18 @@ class KeyGlobSelection(AssetSelection):
         return f"AssetSelection.from_string({self._selection_str()!r})"
 
 
-@dataclass(frozen=True, repr=False)
-class KeyPrefixesSelection(AssetSelection):
+class KeyPrefixesSelection(_Node):
     """Keys starting with any of the prefixes."""
 
+    __slots__ = ("prefixes", "include_sources")
     prefixes: tuple[tuple[str, ...], ...]
-    include_sources: bool = False
+    include_sources: bool
+
+    def __init__(
+        self, prefixes: tuple[tuple[str, ...], ...], include_sources: bool = False
+    ) -> None:
+        _set(self, "prefixes", prefixes)
+        _set(self, "include_sources", include_sources)
 
     def _resolve_keys(self, graph: AssetGraph) -> AbstractSet[AssetKey]:
         base = _base(graph, self.include_sources)
@@ -159,12 +232,16 @@ class KeyPrefixesSelection(AssetSelection):
         return _call("key_prefixes", *args, _sources_arg(self.include_sources))
 
 
-@dataclass(frozen=True, repr=False)
-class GroupsSelection(AssetSelection):
+class GroupsSelection(_Node):
     """Assets in any of the groups."""
 
+    __slots__ = ("selected_groups", "include_sources")
     selected_groups: tuple[str, ...]
-    include_sources: bool = False
+    include_sources: bool
+
+    def __init__(self, selected_groups: tuple[str, ...], include_sources: bool = False) -> None:
+        _set(self, "selected_groups", selected_groups)
+        _set(self, "include_sources", include_sources)
 
     def _resolve_keys(self, graph: AssetGraph) -> AbstractSet[AssetKey]:
         base = _base(graph, self.include_sources)
@@ -184,13 +261,18 @@ class GroupsSelection(AssetSelection):
         return _call("groups", *args, _sources_arg(self.include_sources))
 
 
-@dataclass(frozen=True, repr=False)
-class TagSelection(AssetSelection):
+class TagSelection(_Node):
     """Assets carrying a tag key, optionally with a given value."""
 
+    __slots__ = ("key", "value", "include_sources")
     key: str
-    value: str | None = None
-    include_sources: bool = False
+    value: str | None
+    include_sources: bool
+
+    def __init__(self, key: str, value: str | None = None, include_sources: bool = False) -> None:
+        _set(self, "key", key)
+        _set(self, "value", value)
+        _set(self, "include_sources", include_sources)
 
     def _resolve_keys(self, graph: AssetGraph) -> AbstractSet[AssetKey]:
         base = _base(graph, self.include_sources)
@@ -210,11 +292,14 @@ class TagSelection(AssetSelection):
         return _call("tag", repr(self.key), value, _sources_arg(self.include_sources))
 
 
-@dataclass(frozen=True, repr=False)
-class OwnerSelection(AssetSelection):
+class OwnerSelection(_Node):
     """Assets (external ones included) listing an owner."""
 
+    __slots__ = ("selected_owner",)
     selected_owner: str
+
+    def __init__(self, selected_owner: str) -> None:
+        _set(self, "selected_owner", selected_owner)
 
     def _resolve_keys(self, graph: AssetGraph) -> AbstractSet[AssetKey]:
         return {node.key for node in graph.nodes if self.selected_owner in node.owners}
@@ -226,12 +311,16 @@ class OwnerSelection(AssetSelection):
         return _call("owner", repr(self.selected_owner))
 
 
-@dataclass(frozen=True, repr=False)
-class KindSelection(AssetSelection):
+class KindSelection(_Node):
     """Assets of a kind (``None``: assets without any kind)."""
 
+    __slots__ = ("selected_kind", "include_sources")
     selected_kind: str | None
-    include_sources: bool = False
+    include_sources: bool
+
+    def __init__(self, selected_kind: str | None, include_sources: bool = False) -> None:
+        _set(self, "selected_kind", selected_kind)
+        _set(self, "include_sources", include_sources)
 
     def _resolve_keys(self, graph: AssetGraph) -> AbstractSet[AssetKey]:
         base = _base(graph, self.include_sources)
@@ -249,9 +338,10 @@ class KindSelection(AssetSelection):
 # ---- checks ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, repr=False)
-class AllChecksSelection(AssetSelection):
+class AllChecksSelection(_Node):
     """Every asset check, no assets."""
+
+    __slots__ = ()
 
     def _resolve_keys(self, graph: AssetGraph) -> AbstractSet[AssetKey]:
         return set()
@@ -266,11 +356,14 @@ class AllChecksSelection(AssetSelection):
         return _call("all_asset_checks")
 
 
-@dataclass(frozen=True, repr=False)
-class ChecksForAssetsSelection(AssetSelection):
+class ChecksForAssetsSelection(_Node):
     """The checks targeting some assets, no assets."""
 
+    __slots__ = ("selected_keys",)
     selected_keys: tuple[AssetKey, ...]
+
+    def __init__(self, selected_keys: tuple[AssetKey, ...]) -> None:
+        _set(self, "selected_keys", selected_keys)
 
     def _resolve_keys(self, graph: AssetGraph) -> AbstractSet[AssetKey]:
         return set()
@@ -285,11 +378,14 @@ class ChecksForAssetsSelection(AssetSelection):
         return _call("checks_for_assets", *(_key_arg(key) for key in self.selected_keys))
 
 
-@dataclass(frozen=True, repr=False)
-class CheckKeysSelection(AssetSelection):
+class CheckKeysSelection(_Node):
     """Explicit asset checks, no assets."""
 
+    __slots__ = ("check_keys",)
     check_keys: tuple[AssetCheckKey, ...]
+
+    def __init__(self, check_keys: tuple[AssetCheckKey, ...]) -> None:
+        _set(self, "check_keys", check_keys)
 
     def _resolve_keys(self, graph: AssetGraph) -> AbstractSet[AssetKey]:
         return set()
@@ -315,11 +411,14 @@ class CheckKeysSelection(AssetSelection):
 # ---- boolean operators ----------------------------------------------------------------
 
 
-@dataclass(frozen=True, repr=False)
-class OrSelection(AssetSelection):
+class OrSelection(_Node):
     """The union of the operands."""
 
+    __slots__ = ("operands",)
     operands: tuple[AssetSelection, ...]
+
+    def __init__(self, operands: tuple[AssetSelection, ...]) -> None:
+        _set(self, "operands", operands)
 
     def _resolve_keys(self, graph: AssetGraph) -> AbstractSet[AssetKey]:
         return set().union(*(op._resolve_keys(graph) for op in self.operands))
@@ -338,11 +437,14 @@ class OrSelection(AssetSelection):
         return "(" + " | ".join(repr(op) for op in self.operands) + ")"
 
 
-@dataclass(frozen=True, repr=False)
-class AndSelection(AssetSelection):
+class AndSelection(_Node):
     """The intersection of the operands."""
 
+    __slots__ = ("operands",)
     operands: tuple[AssetSelection, ...]
+
+    def __init__(self, operands: tuple[AssetSelection, ...]) -> None:
+        _set(self, "operands", operands)
 
     def _resolve_keys(self, graph: AssetGraph) -> AbstractSet[AssetKey]:
         first, *rest = (op._resolve_keys(graph) for op in self.operands)
@@ -363,12 +465,16 @@ class AndSelection(AssetSelection):
         return "(" + " & ".join(repr(op) for op in self.operands) + ")"
 
 
-@dataclass(frozen=True, repr=False)
-class SubtractSelection(AssetSelection):
+class SubtractSelection(_Node):
     """``left`` without ``right`` (assets and checks alike)."""
 
+    __slots__ = ("left", "right")
     left: AssetSelection
     right: AssetSelection
+
+    def __init__(self, left: AssetSelection, right: AssetSelection) -> None:
+        _set(self, "left", left)
+        _set(self, "right", right)
 
     def _resolve_keys(self, graph: AssetGraph) -> AbstractSet[AssetKey]:
         return set(self.left._resolve_keys(graph)) - set(self.right._resolve_keys(graph))
@@ -397,13 +503,20 @@ class SubtractSelection(AssetSelection):
 # ---- graph walks ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, repr=False)
-class UpstreamSelection(AssetSelection):
+class UpstreamSelection(_Node):
     """The child plus its executable ancestors, up to ``depth`` layers."""
 
+    __slots__ = ("child", "depth", "include_self")
     child: AssetSelection
-    depth: int | None = None
-    include_self: bool = True
+    depth: int | None
+    include_self: bool
+
+    def __init__(
+        self, child: AssetSelection, depth: int | None = None, include_self: bool = True
+    ) -> None:
+        _set(self, "child", child)
+        _set(self, "depth", depth)
+        _set(self, "include_self", include_self)
 
     def _resolve_keys(self, graph: AssetGraph) -> AbstractSet[AssetKey]:
         selected = set(self.child._resolve_keys(graph))
@@ -419,7 +532,7 @@ class UpstreamSelection(AssetSelection):
     def _selection_str(self) -> str:
         child = self.child._operand_str(_ATOM)
         marker = "+" if self.depth is None else f"{self.depth}+"
-        text = child if self.depth == 0 else marker + child
+        text = marker + child
         return text if self.include_self else f"{text} and not {child}"
 
     def _python_repr(self) -> str:
@@ -428,13 +541,20 @@ class UpstreamSelection(AssetSelection):
         return f"{self.child!r}.upstream({', '.join(args)})"
 
 
-@dataclass(frozen=True, repr=False)
-class DownstreamSelection(AssetSelection):
+class DownstreamSelection(_Node):
     """The child plus its descendants, down to ``depth`` layers."""
 
+    __slots__ = ("child", "depth", "include_self")
     child: AssetSelection
-    depth: int | None = None
-    include_self: bool = True
+    depth: int | None
+    include_self: bool
+
+    def __init__(
+        self, child: AssetSelection, depth: int | None = None, include_self: bool = True
+    ) -> None:
+        _set(self, "child", child)
+        _set(self, "depth", depth)
+        _set(self, "include_self", include_self)
 
     def _resolve_keys(self, graph: AssetGraph) -> AbstractSet[AssetKey]:
         selected = set(self.child._resolve_keys(graph))
@@ -457,9 +577,12 @@ class DownstreamSelection(AssetSelection):
         return f"{self.child!r}.downstream({', '.join(args)})"
 
 
-@dataclass(frozen=True, repr=False)
-class _ChildSelection(AssetSelection):
+class _ChildSelection(_Node):
+    __slots__ = ("child",)
     child: AssetSelection
+
+    def __init__(self, child: AssetSelection) -> None:
+        _set(self, "child", child)
 
     #: name used by both the selection syntax and the Python method.
     _name = ""
@@ -471,10 +594,10 @@ class _ChildSelection(AssetSelection):
         return f"{self.child!r}.{self._name}()"
 
 
-@dataclass(frozen=True, repr=False)
 class RootsSelection(_ChildSelection):
     """Selected keys with no ancestor inside the selection."""
 
+    __slots__ = ()
     _name = "roots"
 
     def _resolve_keys(self, graph: AssetGraph) -> AbstractSet[AssetKey]:
@@ -483,10 +606,10 @@ class RootsSelection(_ChildSelection):
         return selected - below
 
 
-@dataclass(frozen=True, repr=False)
 class SinksSelection(_ChildSelection):
     """Selected keys with no descendant inside the selection."""
 
+    __slots__ = ()
     _name = "sinks"
 
     def _resolve_keys(self, graph: AssetGraph) -> AbstractSet[AssetKey]:
@@ -495,10 +618,10 @@ class SinksSelection(_ChildSelection):
         return selected - above
 
 
-@dataclass(frozen=True, repr=False)
 class RequiredNeighborsSelection(_ChildSelection):
     """The child plus the other keys of each selected key's node, when it cannot subset."""
 
+    __slots__ = ()
     _name = "required_multi_asset_neighbors"
 
     def _resolve_keys(self, graph: AssetGraph) -> AbstractSet[AssetKey]:
@@ -516,20 +639,20 @@ class RequiredNeighborsSelection(_ChildSelection):
         return result
 
 
-@dataclass(frozen=True, repr=False)
 class MaterializableSelection(_ChildSelection):
     """The child's executable keys."""
 
+    __slots__ = ()
     _name = "materializable"
 
     def _resolve_keys(self, graph: AssetGraph) -> AbstractSet[AssetKey]:
         return set(self.child._resolve_keys(graph)) & graph.executable_asset_keys
 
 
-@dataclass(frozen=True, repr=False)
 class UpstreamSourcesSelection(_ChildSelection):
     """The external (non-executable) keys upstream of the child."""
 
+    __slots__ = ()
     _name = "upstream_source_assets"
 
     def _resolve_keys(self, graph: AssetGraph) -> AbstractSet[AssetKey]:

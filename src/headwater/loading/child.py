@@ -1,13 +1,15 @@
 """Entry point run in a fresh interpreter to load one location and report its snapshot or error.
 
 ``python -m headwater.loading.child --origin JSON --output PATH`` writes a JSON
-``LoadReport`` to PATH (never to stdout, which user code may print to).
+``LoadReport`` to PATH (never to stdout, which user code may print to), then exits at once:
+a thread the user's module started does not keep the process alive.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 
@@ -58,5 +60,15 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if report.error is None else 1
 
 
+def _exit_now(code: int) -> None:
+    """End the process without waiting for threads or atexit hooks the user's code left."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    _exit_now(main())

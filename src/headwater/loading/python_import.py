@@ -83,4 +83,18 @@ def load_python_module(
     prepare_working_directory(working_directory)
     if working_directory is None:
         _put_first_on_path(os.getcwd())
-    return importlib.import_module(module_name)
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        # Only the target itself (or its parent package) missing is ours to explain; a
+        # missing import inside the user's code propagates with its traceback.
+        if exc.name is None or not (
+            module_name == exc.name or module_name.startswith(exc.name + ".")
+        ):
+            raise
+        raise LoadError(
+            f"Module '{module_name}' cannot be found: there is no module '{exc.name}' in "
+            f"{sys.path[0]} nor installed for {sys.executable}. Correct the module name, "
+            "set the working directory (-d, working_directory) to the folder it lives in, "
+            "or install the project into that environment."
+        ) from None

@@ -143,7 +143,7 @@ def load_in_subprocess(
                           "--timeout." + _output_note(tail), seconds)
         if report_path.is_file() and report_path.stat().st_size:
             try:
-                report = msgspec.json.decode(report_path.read_bytes(), type=LoadReport)
+                report = _decode_report(report_path.read_bytes())
             except msgspec.DecodeError as exc:
                 return _error(origin, "LoadError",
                               f"The report of {label} cannot be read ({exc}). Is the headwater "
@@ -172,6 +172,23 @@ def load_all_in_subprocesses(
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+_decoder_lock = threading.Lock()
+_decoders: list[msgspec.json.Decoder[LoadReport]] = []
+
+
+def _decode_report(data: bytes) -> LoadReport:
+    """Decode a child's report; the decoder is built once, under a lock.
+
+    msgspec builds a struct type's decoding information on first use, and doing that in
+    several threads at once (for the recursive ``ErrorInfo``) can crash the interpreter.
+    """
+    with _decoder_lock:
+        if not _decoders:
+            _decoders.append(msgspec.json.Decoder(LoadReport))
+        decoder = _decoders[0]
+    return decoder.decode(data)
 
 
 def _environment_problem(origin: LocationOrigin, executable: str) -> str | None:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_env import prepare  # noqa: E402
 from generated_location import write_location  # noqa: E402
 
 SIZES = (10, 1000, 5000, 10000)
@@ -33,14 +34,14 @@ print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)
 """
 
 
-def validate_cli(path: Path, repeats: int) -> tuple[float, float]:
+def validate_cli(path: Path, repeats: int, env: dict[str, str]) -> tuple[float, float]:
     """Median wall seconds and max peak RSS (MB) of ``definitions validate -f path``."""
     command = [sys.executable, "-m", "headwater.cli.main", "definitions", "validate", "-f",
                str(path)]
     times, peaks = [], []
     for _ in range(repeats):
         out = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True,
-                             text=True, check=True).stdout.split()
+                             text=True, check=True, env=env).stdout.split()
         if out[2] != "0":
             raise SystemExit(f"validate failed for {path}")
         times.append(float(out[0]))
@@ -71,11 +72,12 @@ def snapshot_figures(path: Path) -> tuple[int, int, float, float]:
 
 
 def main() -> None:
+    env = prepare()
     with tempfile.TemporaryDirectory() as folder:
         rows = []
         for size in SIZES:
             path = write_location(Path(folder), size)
-            seconds, peak = validate_cli(path, repeats=5 if size <= 1000 else 3)
+            seconds, peak = validate_cli(path, 5 if size <= 1000 else 3, env)
             packed, as_json, enc_ms, dec_ms = snapshot_figures(path)
             rows.append({"assets": size, "validate_s": round(seconds, 3), "peak_rss_mb":
                          round(peak, 1), "snapshot_msgpack_bytes": packed,

@@ -16,11 +16,13 @@ import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 import headwater
-from headwater.loading.discovery import MULTIPLE_DEFINITIONS_ERROR
+from headwater import Definitions, LoadError, repository
+from headwater.loading.discovery import MULTIPLE_DEFINITIONS_ERROR, find_definitions
 from headwater.loading.origins import LocationOrigin, PythonFileOrigin, PythonModuleOrigin
 from headwater.loading.subprocess_load import LocationLoadResult, load_all_in_subprocesses
 from headwater.snapshot.errors import ErrorInfo
@@ -85,6 +87,13 @@ def error_of(results: dict[str, LocationLoadResult], name: str) -> ErrorInfo:
     return result.error
 
 
+def tmp_dir(results: dict[str, LocationLoadResult]) -> Path:
+    """The temporary folder the ``results`` fixture made (the syntax error file's folder)."""
+    origin = results["syntax_error"].origin
+    assert isinstance(origin, PythonFileOrigin)
+    return Path(origin.python_file).parent
+
+
 def assert_only_user_frames(error: ErrorInfo, user_file: Path, *lines: int) -> None:
     """The stack shows the user's file at ``lines`` and none of headwater's own frames."""
     text = error.to_string()
@@ -94,12 +103,11 @@ def assert_only_user_frames(error: ErrorInfo, user_file: Path, *lines: int) -> N
         assert f'File "{user_file}", line {line}' in text, text
 
 
-def test_syntax_error_names_the_file_and_line(
-    results: dict[str, LocationLoadResult], tmp_path_factory: pytest.TempPathFactory
-) -> None:
+def test_syntax_error_names_the_file_and_line(results: dict[str, LocationLoadResult]) -> None:
     error = error_of(results, "syntax_error")
     assert error.class_name == "SyntaxError"
-    assert error.message.startswith('  File "') and "syntax_error.py\", line 7" in error.message
+    path = tmp_dir(results) / "syntax_error.py"
+    assert error.message.startswith(f'  File "{path}", line 7\n')
     assert "def orders() -> int" in error.message
     assert "expected ':'" in error.message
     assert error.stack == []  # only import machinery and headwater were on the stack
@@ -184,15 +192,15 @@ def test_thread_left_running_at_import_does_not_block_the_load(
 
 def test_working_directory_that_does_not_exist(results: dict[str, LocationLoadResult]) -> None:
     error = error_of(results, "gone_directory")
-    assert "working_directory" in error.message and "removed does not exist" in error.message
-    assert "location 'gone_directory'" in error.message
+    assert error.message.startswith("Location 'gone_directory' (python_file ")
+    assert f"working_directory {tmp_dir(results) / 'removed'} does not exist" in error.message
 
 
 def test_executable_path_that_does_not_exist(results: dict[str, LocationLoadResult]) -> None:
     error = error_of(results, "gone_python")
-    assert "executable_path" in error.message
-    assert "venv/bin/python does not exist" in error.message
-    assert "location 'gone_python'" in error.message
+    assert error.message.startswith("Location 'gone_python' (python_file good_location.py)")
+    python = tmp_dir(results) / "venv" / "bin" / "python"
+    assert f"executable_path {python} does not exist" in error.message
 
 
 def test_executable_without_headwater_says_to_install_it(
@@ -305,8 +313,9 @@ def test_hang_at_import_times_out_and_is_killed(pid_file: Path) -> None:
     assert completed.returncode == 1, completed.stdout + completed.stderr
     output = " ".join(completed.stdout.split())
     assert "✓ good_location" in output
-    assert ("✗ hangs_at_import (python_file hangs_at_import.py): failed to load Loading location "
-            "'hangs_at_import' (python_file hangs_at_import.py) did not finish within 2 s") in output
+    where = "(python_file hangs_at_import.py)"
+    assert (f"✗ hangs_at_import {where}: failed to load Loading location 'hangs_at_import' "
+            f"{where} did not finish within 2 s") in output
     assert "--timeout" in output
     pids = read_pids(pid_file)
     assert len(pids) == 2, "the hanging module did not start within the 2 s timeout"
@@ -314,3 +323,35 @@ def test_hang_at_import_times_out_and_is_killed(pid_file: Path) -> None:
     assert f"pid {loader}" in output
     assert_exited(loader)
     assert_exited(helper)  # started by the user's module; its process group was killed too
+
+
+# -- discovery rules, in process ---------------------------------------------------------------
+
+
+def module_with(name: str, **variables: object) -> ModuleType:
+    module = ModuleType(name)
+    module.__file__ = f"/project/{name}.py"
+    vars(module).update(variables)
+    return module
+
+
+def test_one_definitions_under_two_names_is_not_ambiguous() -> None:
+    defs = Definitions()
+    loaded = find_definitions(module_with("aliased", defs=defs, alias=defs))
+    assert loaded.definitions is defs
+
+
+def test_two_repositories_with_one_name_are_an_error() -> None:
+    @repository(name="shop")
+    def first() -> list[object]:
+        return []
+
+    @repository(name="shop")
+    def second() -> list[object]:
+        return []
+
+    with pytest.raises(LoadError) as caught:
+        find_definitions(module_with("legacy", first=first, second=second))
+    message = str(caught.value)
+    assert "Two repositories are named 'shop' in module 'legacy' (/project/legacy.py)" in message
+    assert "variables 'first' and 'second'" in message

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from headwater.errors import LoadError
 from headwater.loading.discovery import LoadedDefinitions, find_definitions
+from headwater.loading.gc_pause import collector_paused
 from headwater.loading.origins import (
     GrpcServerOrigin,
     LocationOrigin,
@@ -18,8 +19,14 @@ def load_origin(origin: LocationOrigin) -> LoadedDefinitions:
     """Import the origin's code here and find its definitions.
 
     Exceptions raised by the user's module propagate unchanged (the caller reports them
-    with the user's traceback); discovery problems raise ``LoadError``.
+    with the user's traceback); discovery problems raise ``LoadError``. The garbage
+    collector is paused meanwhile (see :mod:`headwater.loading.gc_pause`).
     """
+    with collector_paused():
+        return _load(origin)
+
+
+def _load(origin: LocationOrigin) -> LoadedDefinitions:
     if isinstance(origin, PythonFileOrigin):
         module = load_python_file(origin.python_file, origin.working_directory)
     elif isinstance(origin, (PythonModuleOrigin, PythonPackageOrigin)):

@@ -192,17 +192,17 @@ def _decode_report(data: bytes) -> LoadReport:
 
 
 def _environment_problem(origin: LocationOrigin, executable: str) -> str | None:
-    label = f"location '{origin.location_name}' ({origin.describe()})"
+    label = f"Location '{origin.location_name}' ({origin.describe()})"
     working_directory = getattr(origin, "working_directory", None)
     if working_directory is not None and not os.path.isdir(working_directory):
-        return (f"The working_directory {working_directory} of {label} does not exist. "
-                "Create it or correct the path.")
+        return (f"{label}: working_directory {working_directory} does not exist. Create it "
+                "or correct the path.")
     if getattr(origin, "executable_path", None) is not None:
         if not os.path.isfile(executable):
-            return (f"The executable_path {executable} of {label} does not exist. Give the "
-                    "path of the Python of the location's environment, e.g. .venv/bin/python.")
+            return (f"{label}: executable_path {executable} does not exist. Give the path of "
+                    "the Python of the location's environment, e.g. .venv/bin/python.")
         if not os.access(executable, os.X_OK):
-            return f"The executable_path {executable} of {label} is not executable."
+            return f"{label}: executable_path {executable} is not executable."
     return None
 
 

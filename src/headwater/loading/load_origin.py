@@ -22,7 +22,7 @@ def load_origin(origin: LocationOrigin) -> LoadedDefinitions:
     with the user's traceback); discovery problems raise ``LoadError``. The garbage
     collector is paused meanwhile (see :mod:`headwater.loading.gc_pause`).
     """
-    with collector_paused():
+    with collector_paused(freeze_survivors=False):
         return _load(origin)
 
 

@@ -244,9 +244,8 @@ def build_asset_graph(assets_defs: Sequence[AssetsDefinition]) -> AssetGraph:
             if key in owners:
                 raise DuplicateDefinitionError(
                     f"Asset '{key.to_user_string()}' is defined twice: by "
-                    f"{owners[key].describe} ({owners[key].node_name}) and by "
-                    f"{definition.describe} ({definition.node_name}). Asset keys must be unique "
-                    "within a location; rename one or give it a key_prefix."
+                    f"{_where_defined(owners[key])} and by {_where_defined(definition)}. Asset "
+                    "keys must be unique within a location; rename one or give it a key_prefix."
                 )
             owners[key] = definition
             nodes.append(
@@ -300,3 +299,14 @@ def _check_unique_op_names(assets_defs: Sequence[AssetsDefinition]) -> None:
                 "of them another name= (e.g. when loading the same module twice with "
                 "different key prefixes)."
             )
+
+
+def _where_defined(definition: AssetsDefinition) -> str:
+    """``function 'orders' (defs.py:12)`` for computed assets; ``an AssetSpec`` otherwise."""
+    if definition.op is None:
+        return "an AssetSpec"
+    code = getattr(definition.op.compute_fn, "__code__", None)
+    name = getattr(definition.op.compute_fn, "__qualname__", definition.op.name)
+    if code is None:
+        return f"function '{name}'"
+    return f"function '{name}' ({code.co_filename}:{code.co_firstlineno})"

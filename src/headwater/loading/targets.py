@@ -32,7 +32,6 @@ from headwater.loading.target_values import (
     location_name_problem,
     module_name_problem,
 )
-from headwater.loading.workspace_file import read_workspace_file
 
 PYPROJECT_FILE = "pyproject.toml"
 WORKSPACE_FILE = "workspace.yaml"
@@ -121,7 +120,7 @@ def resolve_sourced_targets(
             sourced.append(SourcedOrigin(origin_type(name, module, attribute, wd),
                                          f"{flag} {module}"))
     for workspace in workspace_files:
-        sourced.extend(read_workspace_file(absolute(os.fspath(workspace), base), env))
+        sourced.extend(_read_workspace(absolute(os.fspath(workspace), base), env))
     if not direct and not workspace_files:
         sourced = _default_targets(base, env)
     _check_unique_names(sourced)
@@ -194,7 +193,7 @@ def _default_targets(base: Path, env: Mapping[str, str] | None) -> list[SourcedO
             pyproject_note = f" ({pyproject} has no [tool.headwater] table)"
     workspace = base / WORKSPACE_FILE
     if workspace.exists():
-        return read_workspace_file(workspace, env)
+        return _read_workspace(workspace, env)
     raise TargetError(
         f"No code location to load: no target was given and {base} has neither "
         f"[tool.headwater] in {PYPROJECT_FILE}{pyproject_note} nor a {WORKSPACE_FILE}. "
@@ -221,3 +220,10 @@ def _check_unique_names(sourced: list[SourcedOrigin]) -> None:
                 "pyproject.toml)."
             )
         first[name] = item
+
+
+def _read_workspace(path: Path, env: Mapping[str, str] | None) -> list[SourcedOrigin]:
+    # Imported here: YAML parsing is only needed when a workspace file is actually read.
+    from headwater.loading.workspace_file import read_workspace_file
+
+    return read_workspace_file(path, env)

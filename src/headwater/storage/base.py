@@ -1,0 +1,206 @@
+"""The instance storage interface: everything headwater keeps between processes.
+
+One SQL implementation (``storage.sql_storage``) serves SQLite and PostgreSQL. The execution
+core never sees this interface: run workers hand their events to ``store_event`` through an
+event sink.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+
+from headwater.definitions.run_status import RunStatus
+from headwater.snapshot.events import EventType, RunEvent
+from headwater.snapshot.runs import (
+    AssetCheckRecord,
+    AssetEventRecord,
+    EventLogRecord,
+    InstigatorState,
+    InstigatorType,
+    RunRecord,
+    RunsFilter,
+    TickRecord,
+)
+
+
+class Storage(ABC):
+    """Runs, the event log, the asset index, schedule/sensor state, ticks and a key-value table."""
+
+    # Runs ---------------------------------------------------------------------------------
+
+    @abstractmethod
+    def add_run(self, run: RunRecord) -> RunRecord:
+        """Store a new run (its ``created_at``/``updated_at`` are set now); error if it exists."""
+
+    @abstractmethod
+    def get_run(self, run_id: str) -> RunRecord | None:
+        """The run, or None."""
+
+    @abstractmethod
+    def get_runs(
+        self, filters: RunsFilter | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[RunRecord]:
+        """Runs matching ``filters``, newest first."""
+
+    @abstractmethod
+    def count_runs(self, filters: RunsFilter | None = None) -> int:
+        """How many runs match ``filters``."""
+
+    @abstractmethod
+    def update_run_status(
+        self,
+        run_id: str,
+        status: RunStatus,
+        *,
+        expected: Iterable[RunStatus] | None = None,
+        failure_message: str | None = None,
+    ) -> bool:
+        """Set the status (compare-and-set when ``expected`` is given); True if it changed."""
+
+    @abstractmethod
+    def set_run_worker(self, run_id: str, pid: int | None) -> None:
+        """Record the pid of the process executing the run."""
+
+    @abstractmethod
+    def heartbeat_run(self, run_id: str, timestamp: float) -> None:
+        """Record that the run's worker is alive."""
+
+    @abstractmethod
+    def delete_run(self, run_id: str) -> None:
+        """Remove a run and its events."""
+
+    # Event log ----------------------------------------------------------------------------
+
+    @abstractmethod
+    def store_event(self, event: RunEvent) -> int:
+        """Append an event; returns its storage id.
+
+        Run-lifecycle events move the run's status (RUN_START -> STARTED, RUN_SUCCESS ->
+        SUCCESS, ...) and asset events update the asset index, in the same transaction.
+        """
+
+    @abstractmethod
+    def store_events(self, events: Sequence[RunEvent]) -> list[int]:
+        """Append several events in one transaction."""
+
+    @abstractmethod
+    def get_events(
+        self,
+        run_id: str,
+        *,
+        after_storage_id: int = 0,
+        limit: int | None = None,
+        event_types: Iterable[EventType] | None = None,
+    ) -> list[EventLogRecord]:
+        """A run's events in order, optionally after a storage id (for following a live run)."""
+
+    # Asset index --------------------------------------------------------------------------
+
+    @abstractmethod
+    def get_latest_materializations(
+        self, asset_keys: Iterable[Sequence[str]] | None = None
+    ) -> dict[tuple[str, ...], AssetEventRecord]:
+        """The newest materialization of each asset (all assets when None)."""
+
+    @abstractmethod
+    def get_materializations(
+        self,
+        asset_key: Sequence[str],
+        *,
+        partition: str | None = None,
+        limit: int | None = None,
+        before_storage_id: int | None = None,
+    ) -> list[AssetEventRecord]:
+        """Materialization history of one asset, newest first."""
+
+    @abstractmethod
+    def get_materialized_partitions(self, asset_key: Sequence[str]) -> set[str]:
+        """Partitions of the asset that have been materialized at least once."""
+
+    @abstractmethod
+    def get_materializations_after(
+        self, asset_key: Sequence[str], after_storage_id: int, limit: int | None = None
+    ) -> list[AssetEventRecord]:
+        """Materializations of the asset with a storage id above ``after_storage_id``, oldest
+        first (asset sensors read these)."""
+
+    @abstractmethod
+    def get_latest_check_results(
+        self, asset_key: Sequence[str]
+    ) -> dict[str, AssetCheckRecord]:
+        """The newest evaluation of each check of the asset, by check name."""
+
+    @abstractmethod
+    def get_check_history(
+        self, asset_key: Sequence[str], check_name: str, limit: int | None = None
+    ) -> list[AssetCheckRecord]:
+        """Evaluations of one check, newest first."""
+
+    # Schedules and sensors ----------------------------------------------------------------
+
+    @abstractmethod
+    def get_instigator_state(
+        self, location_name: str, name: str, instigator_type: InstigatorType
+    ) -> InstigatorState | None:
+        """The stored state of a schedule or sensor, or None."""
+
+    @abstractmethod
+    def set_instigator_state(self, state: InstigatorState) -> None:
+        """Insert or replace the state of a schedule or sensor."""
+
+    @abstractmethod
+    def get_instigator_states(
+        self, location_name: str | None = None, instigator_type: InstigatorType | None = None
+    ) -> list[InstigatorState]:
+        """Every stored state, optionally of one location and/or type."""
+
+    @abstractmethod
+    def add_tick(self, tick: TickRecord) -> TickRecord:
+        """Store a tick; returns it with its ``tick_id``."""
+
+    @abstractmethod
+    def update_tick(self, tick: TickRecord) -> None:
+        """Replace a stored tick (by ``tick_id``)."""
+
+    @abstractmethod
+    def get_ticks(
+        self,
+        location_name: str,
+        name: str,
+        instigator_type: InstigatorType,
+        limit: int | None = None,
+    ) -> list[TickRecord]:
+        """Ticks of one schedule or sensor, newest first."""
+
+    # Dynamic partitions and key-value -----------------------------------------------------
+
+    @abstractmethod
+    def get_dynamic_partitions(self, partitions_def_name: str) -> list[str]:
+        """Keys of a dynamic partitions definition, in the order they were added."""
+
+    @abstractmethod
+    def has_dynamic_partition(self, partitions_def_name: str, partition_key: str) -> bool:
+        """Whether the key was added (and not deleted)."""
+
+    @abstractmethod
+    def add_dynamic_partitions(self, partitions_def_name: str, keys: Sequence[str]) -> None:
+        """Add keys (existing ones are kept once)."""
+
+    @abstractmethod
+    def delete_dynamic_partition(self, partitions_def_name: str, partition_key: str) -> None:
+        """Remove one key."""
+
+    @abstractmethod
+    def get_kv(self, key: str) -> str | None:
+        """A value of the key-value table."""
+
+    @abstractmethod
+    def set_kv(self, key: str, value: str) -> None:
+        """Insert or replace a value of the key-value table."""
+
+    # Lifecycle ----------------------------------------------------------------------------
+
+    @abstractmethod
+    def dispose(self) -> None:
+        """Close connections."""

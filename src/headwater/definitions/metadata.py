@@ -17,13 +17,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from headwater.definitions.asset_key import AssetKey, CoercibleToAssetKey
+from headwater.definitions.frozen import FrozenRecord
 from headwater.definitions.metadata_json import json_copy
 from headwater.definitions.metadata_table import (
     TableColumn,
     TableColumnLineage,
     TableRecord,
     TableSchema,
-    _Frozen,
     same_value,
 )
 from headwater.errors import InvalidDefinitionError
@@ -211,7 +211,7 @@ def _fs_path(value: object, constructor: str) -> str:
     )
 
 
-class TextMetadataValue(MetadataValue, _Frozen):
+class TextMetadataValue(MetadataValue, FrozenRecord):
     """Plain text; ``value`` is the string."""
 
     __slots__ = ("text",)
@@ -227,7 +227,7 @@ class TextMetadataValue(MetadataValue, _Frozen):
         return self.text
 
 
-class MarkdownMetadataValue(MetadataValue, _Frozen):
+class MarkdownMetadataValue(MetadataValue, FrozenRecord):
     """Markdown text; ``value`` is the string."""
 
     __slots__ = ("md_str",)
@@ -243,7 +243,7 @@ class MarkdownMetadataValue(MetadataValue, _Frozen):
         return self.md_str
 
 
-class UrlMetadataValue(MetadataValue, _Frozen):
+class UrlMetadataValue(MetadataValue, FrozenRecord):
     """A link; ``value`` is the URL."""
 
     __slots__ = ("url",)
@@ -259,7 +259,7 @@ class UrlMetadataValue(MetadataValue, _Frozen):
         return self.url
 
 
-class PathMetadataValue(MetadataValue, _Frozen):
+class PathMetadataValue(MetadataValue, FrozenRecord):
     """A file system path; ``value`` is the path as a string."""
 
     __slots__ = ("path",)
@@ -275,7 +275,7 @@ class PathMetadataValue(MetadataValue, _Frozen):
         return self.path
 
 
-class NotebookMetadataValue(MetadataValue, _Frozen):
+class NotebookMetadataValue(MetadataValue, FrozenRecord):
     """The path of a notebook; ``value`` is the path as a string."""
 
     __slots__ = ("path",)
@@ -291,7 +291,7 @@ class NotebookMetadataValue(MetadataValue, _Frozen):
         return self.path
 
 
-class IntMetadataValue(MetadataValue, _Frozen):
+class IntMetadataValue(MetadataValue, FrozenRecord):
     """An integer."""
 
     __slots__ = ("value",)
@@ -302,7 +302,7 @@ class IntMetadataValue(MetadataValue, _Frozen):
         _set(self, "value", value)
 
 
-class FloatMetadataValue(MetadataValue, _Frozen):
+class FloatMetadataValue(MetadataValue, FrozenRecord):
     """A float. Unlike a bare float, a NaN value equals another NaN value."""
 
     __slots__ = ("value",)
@@ -319,7 +319,7 @@ class FloatMetadataValue(MetadataValue, _Frozen):
         return hash(("float", "nan" if math.isnan(self.value) else self.value))
 
 
-class BoolMetadataValue(MetadataValue, _Frozen):
+class BoolMetadataValue(MetadataValue, FrozenRecord):
     """True or False."""
 
     __slots__ = ("value",)
@@ -330,7 +330,7 @@ class BoolMetadataValue(MetadataValue, _Frozen):
         _set(self, "value", value)
 
 
-class TimestampMetadataValue(MetadataValue, _Frozen):
+class TimestampMetadataValue(MetadataValue, FrozenRecord):
     """A point in time, as finite seconds since the Unix epoch."""
 
     __slots__ = ("value",)
@@ -343,7 +343,7 @@ class TimestampMetadataValue(MetadataValue, _Frozen):
             raise InvalidDefinitionError(f"A timestamp must be finite; got {value!r}.")
 
 
-class NullMetadataValue(MetadataValue, _Frozen):
+class NullMetadataValue(MetadataValue, FrozenRecord):
     """No value; ``value`` is None."""
 
     __slots__ = ()
@@ -355,7 +355,7 @@ class NullMetadataValue(MetadataValue, _Frozen):
         return None
 
 
-class JsonMetadataValue(MetadataValue, _Frozen):
+class JsonMetadataValue(MetadataValue, FrozenRecord):
     """A JSON document (dict or list); ``value`` is the data. NaN equals NaN inside it."""
 
     __slots__ = ("data",)
@@ -376,7 +376,7 @@ class JsonMetadataValue(MetadataValue, _Frozen):
     __hash__ = None  # type: ignore[assignment]
 
 
-class PythonArtifactMetadataValue(MetadataValue, _Frozen):
+class PythonArtifactMetadataValue(MetadataValue, FrozenRecord):
     """A Python class or function, by module and name; ``value`` is this object."""
 
     __slots__ = ("module", "name")
@@ -394,7 +394,7 @@ class PythonArtifactMetadataValue(MetadataValue, _Frozen):
         return self
 
 
-class AssetMetadataValue(MetadataValue, _Frozen):
+class AssetMetadataValue(MetadataValue, FrozenRecord):
     """A reference to an asset; ``value`` is its :class:`AssetKey`."""
 
     __slots__ = ("asset_key",)
@@ -410,7 +410,7 @@ class AssetMetadataValue(MetadataValue, _Frozen):
         return self.asset_key
 
 
-class JobMetadataValue(MetadataValue, _Frozen):
+class JobMetadataValue(MetadataValue, FrozenRecord):
     """A reference to a job; ``value`` is this object."""
 
     __slots__ = ("job_name", "location_name", "repository_name")
@@ -432,7 +432,7 @@ class JobMetadataValue(MetadataValue, _Frozen):
         return self
 
 
-class TableMetadataValue(MetadataValue, _Frozen):
+class TableMetadataValue(MetadataValue, FrozenRecord):
     """Rows of a table with their schema; ``value`` is this object.
 
     Every record must have the same fields. Without a schema, one is inferred from the first
@@ -488,7 +488,7 @@ class TableMetadataValue(MetadataValue, _Frozen):
     __hash__ = None  # type: ignore[assignment]
 
 
-class TableSchemaMetadataValue(MetadataValue, _Frozen):
+class TableSchemaMetadataValue(MetadataValue, FrozenRecord):
     """The schema of a table; ``value`` is the :class:`TableSchema`."""
 
     __slots__ = ("schema",)
@@ -504,7 +504,7 @@ class TableSchemaMetadataValue(MetadataValue, _Frozen):
         return self.schema
 
 
-class TableColumnLineageMetadataValue(MetadataValue, _Frozen):
+class TableColumnLineageMetadataValue(MetadataValue, FrozenRecord):
     """Column lineage; ``value`` is the :class:`TableColumnLineage`."""
 
     __slots__ = ("column_lineage",)

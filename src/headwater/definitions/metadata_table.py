@@ -8,75 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, ClassVar, Union
+from typing import Union
 
 from headwater.definitions.asset_key import AssetKey, CoercibleToAssetKey
+from headwater.definitions.frozen import FrozenRecord
 from headwater.errors import InvalidDefinitionError
 
 TableCell = Union[str, int, float, bool, None]
 """A value a table record may hold."""
 
 _set = object.__setattr__
-
-
-def _frozen_error(message: str) -> Exception:
-    # Imported on use: importing dataclasses (inspect, ast, dis, ...) costs ~15 ms.
-    from dataclasses import FrozenInstanceError
-
-    return FrozenInstanceError(message)
-
-
-def _field_values(value: Any) -> tuple[Any, ...]:
-    return tuple([getattr(value, name) for name in value._fields])
-
-
-class _Frozen:
-    """Base of the immutable value classes here and in :mod:`headwater.definitions.metadata`.
-
-    A subclass lists its fields, in constructor order, in ``__slots__``; its ``__init__`` sets
-    them with ``object.__setattr__``. This base then gives what ``@dataclass(frozen=True)``
-    would, without generating code at import time: ``__eq__`` (same class, equal field
-    values) and ``__hash__`` over the field values, a ``Name(field=value, ...)`` repr,
-    ``dataclasses.FrozenInstanceError`` on assignment or deletion, ``__match_args__``, and
-    pickling and copying.
-    """
-
-    __slots__ = ()
-    _fields: ClassVar[tuple[str, ...]] = ()
-    __match_args__: ClassVar[tuple[str, ...]] = ()
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        own = cls.__dict__.get("__slots__", ())
-        cls._fields = (*cls._fields, *((own,) if isinstance(own, str) else own))
-        cls.__match_args__ = cls._fields  # type: ignore[misc]
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return _field_values(self) == _field_values(other)
-
-    def __hash__(self) -> int:
-        return hash(_field_values(self))
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
-        return f"{self.__class__.__qualname__}({shown})"
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise _frozen_error(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise _frozen_error(f"cannot delete field {name!r}")
-
-    def __getstate__(self) -> tuple[Any, ...]:
-        return _field_values(self)
-
-    def __setstate__(self, state: Any) -> None:
-        # A dict is the state pickled by the earlier (dataclass) versions of these classes.
-        pairs = state.items() if isinstance(state, dict) else zip(self._fields, state, strict=True)
-        for name, value in pairs:
-            _set(self, name, value)
 
 
 def same_value(left: object, right: object) -> bool:
@@ -110,7 +51,7 @@ def _strings(values: Sequence[str] | None, what: str) -> tuple[str, ...]:
     return result
 
 
-class TableColumnConstraints(_Frozen):
+class TableColumnConstraints(FrozenRecord):
     """Constraints on one column of a table.
 
     Args:
@@ -132,7 +73,7 @@ class TableColumnConstraints(_Frozen):
         _set(self, "other", _strings(other, "TableColumnConstraints.other"))
 
 
-class TableConstraints(_Frozen):
+class TableConstraints(FrozenRecord):
     """Table-wide constraints, each described in words (e.g. ``"one row per customer"``)."""
 
     __slots__ = ("other",)
@@ -146,7 +87,7 @@ _DEFAULT_COLUMN_CONSTRAINTS = TableColumnConstraints()
 _DEFAULT_TABLE_CONSTRAINTS = TableConstraints()
 
 
-class TableColumn(_Frozen):
+class TableColumn(FrozenRecord):
     """One column of a :class:`TableSchema`.
 
     Args:
@@ -199,7 +140,7 @@ class TableColumn(_Frozen):
         _set(self, "tags", checked)
 
 
-class TableSchema(_Frozen):
+class TableSchema(FrozenRecord):
     """The columns of a table and its table-wide constraints.
 
     Args:
@@ -254,7 +195,7 @@ def _cell(name: str, value: object) -> TableCell:
     )
 
 
-class TableRecord(_Frozen):
+class TableRecord(FrozenRecord):
     """One row of a table: a mapping of column name to a str, int, float, bool or None."""
 
     __slots__ = ("data",)
@@ -280,7 +221,7 @@ class TableRecord(_Frozen):
     __hash__ = None  # type: ignore[assignment]
 
 
-class TableColumnDep(_Frozen):
+class TableColumnDep(FrozenRecord):
     """A column of another asset that a column depends on."""
 
     __slots__ = ("asset_key", "column_name")
@@ -299,7 +240,7 @@ class TableColumnDep(_Frozen):
 _NO_DEPS: Mapping[str, Sequence[TableColumnDep]] = MappingProxyType({})
 
 
-class TableColumnLineage(_Frozen):
+class TableColumnLineage(FrozenRecord):
     """For each column of a table, the upstream columns it is computed from."""
 
     __slots__ = ("deps_by_column",)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
-from typing import Any, ClassVar
 
 from headwater.definitions.asset_graph import AssetGraph
 from headwater.definitions.asset_key import AssetCheckKey, AssetKey
@@ -22,6 +21,7 @@ from headwater.definitions.asset_selection import (
     AssetSelection,
     missing_keys_error,
 )
+from headwater.definitions.frozen import FrozenRecord
 from headwater.errors import NotFoundError
 
 
@@ -72,59 +72,15 @@ def union_of(parts: Sequence[AssetSelection]) -> AssetSelection:
 _set = object.__setattr__
 
 
-def _frozen_error(message: str) -> Exception:
-    # Imported on use: importing dataclasses (inspect, ast, dis, ...) costs ~15 ms.
-    from dataclasses import FrozenInstanceError
-
-    return FrozenInstanceError(message)
-
-
-def _field_values(node: Any) -> tuple[Any, ...]:
-    return tuple([getattr(node, name) for name in node._fields])
-
-
-class _Node(AssetSelection):
-    """Base of the node classes: what ``@dataclass(frozen=True)`` gave them, without codegen.
+class _Node(AssetSelection, FrozenRecord):
+    """Base of the node classes: immutable, compared and hashed by their fields.
 
     A node lists its fields, in constructor order, in ``__slots__`` (subclasses adding none
     declare ``__slots__ = ()``), and its ``__init__`` sets them with ``object.__setattr__``.
-    This base supplies ``__eq__`` (same class, equal fields), ``__hash__`` over the fields,
-    ``dataclasses.FrozenInstanceError`` on assignment or deletion, ``__match_args__``, and
-    pickling and copying. ``repr`` stays :class:`AssetSelection`'s Python form.
+    ``repr`` stays :class:`AssetSelection`'s Python form.
     """
 
     __slots__ = ()
-    _fields: ClassVar[tuple[str, ...]] = ()
-    __match_args__: ClassVar[tuple[str, ...]] = ()
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        own = cls.__dict__.get("__slots__", ())
-        cls._fields = (*cls._fields, *((own,) if isinstance(own, str) else own))
-        cls.__match_args__ = cls._fields  # type: ignore[misc]
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return _field_values(self) == _field_values(other)
-
-    def __hash__(self) -> int:
-        return hash(_field_values(self))
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise _frozen_error(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise _frozen_error(f"cannot delete field {name!r}")
-
-    def __getstate__(self) -> tuple[Any, ...]:
-        return _field_values(self)
-
-    def __setstate__(self, state: Any) -> None:
-        # A dict is the state pickled by the earlier (dataclass) versions of these classes.
-        pairs = state.items() if isinstance(state, dict) else zip(self._fields, state, strict=True)
-        for name, value in pairs:
-            _set(self, name, value)
 
 
 # ---- leaves ---------------------------------------------------------------------------

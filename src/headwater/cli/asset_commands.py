@@ -34,18 +34,28 @@ def materialize_command(
     verbose: bool,
     **target_flags: Any,
 ) -> None:
-    """Materialize the selected assets of a code location."""
+    """Materialize the selected assets of a code location in a run worker.
+
+    The run is stored in the instance ($HEADWATER_HOME, or ./.headwater) and executed by
+    ``python -m headwater.execution.worker``; this command follows its events until it ends.
+    Ctrl-C cancels the run.
+    """
     from rich.console import Console
 
     from headwater.cli.execute_common import (
+        launch_and_follow,
+        open_instance,
+        plan_size,
         read_config_file,
         report_load_error,
-        run_job_and_report,
+        storage_errors,
     )
     from headwater.definitions.asset_selection import coerce_selection
+    from headwater.execution.launch import create_run
 
     origin = single_origin(pop_target(target_flags), location)
     run_config = read_config_file(config_file)
+    run_tags = parse_tags(tags)
     console = Console(highlight=False, stderr=True)
     try:
         repository = load_in_process(origin).repository
@@ -57,13 +67,25 @@ def materialize_command(
         keys = chosen.resolve(repository.asset_graph) & repository.asset_graph.executable_asset_keys
         if not keys:
             raise click.UsageError(f"--select {selection!r} matches no materializable asset.")
-        job = repository.job_for_selection(keys, chosen.resolve_checks(repository.asset_graph))
+        checks = chosen.resolve_checks(repository.asset_graph)
+        job = repository.job_for_selection(keys, checks)
     except HeadwaterError as exc:
         raise click.UsageError(str(exc)) from exc
+    instance = open_instance()
+    with storage_errors():
+        run = create_run(
+            instance,
+            origin=origin,
+            job_name=job.name,
+            asset_selection=sorted(list(key.path) for key in keys),
+            asset_check_selection=sorted([*c.asset_key.path, c.name] for c in checks),
+            partition_key=partition_key,
+            run_config=run_config,
+            tags=run_tags,
+        )
     names = ", ".join(sorted(key.to_user_string() for key in keys))
-    run_job_and_report(job, run_config=run_config, partition_key=partition_key,
-                       tags=parse_tags(tags), verbose=verbose,
-                       description=f"materializing {len(keys)} asset(s): {names}")
+    launch_and_follow(instance, run, verbose=verbose, total_steps=plan_size(job),
+                      description=f"materializing {len(keys)} asset(s): {names}")
 
 
 def parse_tags(tags: tuple[str, ...]) -> dict[str, str]:

@@ -1,18 +1,27 @@
-"""What ``asset materialize`` and ``job execute`` share: loading, config files, running."""
+"""What the run-launching commands share: config files, the instance, launching and following."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from rich.console import Console
 from rich.markup import escape
 
+from headwater.cli.follow import (
+    EXIT_INTERRUPTED,
+    describe_worker_error,
+    follow_run,
+    wait_for_exit,
+)
 from headwater.cli.run_output import RunPrinter
 from headwater.definitions.jobs import JobDefinition
 from headwater.errors import HeadwaterError, UserCodeError
+from headwater.snapshot.runs import RunRecord
 
 
 def read_config_file(path: str | None) -> dict[str, Any]:
@@ -52,39 +61,89 @@ def report_load_error(console: Console, exc: BaseException) -> None:
         console.print(escape(text), style="red", highlight=False)
 
 
-def run_job_and_report(
-    job: JobDefinition,
+def open_instance() -> Any:
+    """The instance of ``$HEADWATER_HOME`` (or ``./.headwater``); a one-line error if unusable."""
+    from headwater.storage.instance import Instance
+
+    with storage_errors():
+        return Instance.get()
+
+
+@contextmanager
+def storage_errors() -> Iterator[None]:
+    """Turn storage and instance errors into a one-line message and exit code 1."""
+    try:
+        yield
+    except (click.ClickException, SystemExit, KeyboardInterrupt):
+        raise
+    except (HeadwaterError, OSError) as exc:
+        fail(str(exc))
+    except Exception as exc:
+        if type(exc).__module__.split(".")[0] not in ("sqlalchemy", "alembic", "psycopg"):
+            raise
+        fail(f"Storage error: {_first_line(str(exc))}")
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print ``message`` in red on stderr and exit with ``code``."""
+    Console(stderr=True, highlight=False, soft_wrap=True).print(f"[red]Error:[/] {escape(message)}")
+    raise SystemExit(code)
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else text
+
+
+def plan_size(job: JobDefinition) -> int | None:
+    """How many steps a run of ``job`` executes (None when the plan cannot be built here)."""
+    from headwater.execution.plan import build_plan
+
+    try:
+        return len(build_plan(job).steps)
+    except HeadwaterError:
+        return None
+
+
+def launch_and_follow(
+    instance: Any,
+    run: RunRecord,
     *,
-    run_config: dict[str, Any],
-    partition_key: str | None,
-    tags: dict[str, str],
     verbose: bool,
     description: str | None = None,
+    total_steps: int | None = None,
 ) -> None:
-    """Run ``job`` in this process, printing progress; exit 1 when the run fails."""
-    from headwater.definitions.io_managers import FilesystemIOManager
-    from headwater.execution.run_job import execute_job, new_run_id
+    """Start a worker for the stored ``run``, print its progress; exit 1 unless it succeeds.
+
+    Ctrl-C cancels the run and exits with code 130.
+    """
+    from headwater.execution.launch import cancel_run, launch_run_worker
 
     console = Console(highlight=False, soft_wrap=True)
     printer = RunPrinter(console, verbose=verbose)
-    run_id = new_run_id()
-    console.print(f"Run [bold]{run_id}[/]: {escape(description or f'job {job.name}')}")
-    all_tags = dict(tags)
-    if partition_key is not None:
-        all_tags["headwater/partition"] = partition_key
+    console.print(f"Run [bold]{run.run_id}[/]: {escape(description or f'job {run.job_name}')}")
+    console.print(f"[dim]Instance: {escape(str(instance.root))}[/]")
+    with storage_errors():
+        process = launch_run_worker(instance, run.run_id)
     try:
-        outcome = execute_job(
-            job,
-            event_sink=printer,
-            run_id=run_id,
-            run_config=run_config,
-            partition_key=partition_key,
-            tags=all_tags,
-            default_io_manager=FilesystemIOManager(),
-        )
-    except HeadwaterError as exc:
-        console.print(f"[red]{escape(str(exc))}[/]")
-        raise SystemExit(1) from exc
-    printer.print_summary(run_id, outcome.success)
-    if not outcome.success:
+        with storage_errors():
+            result = follow_run(
+                instance.storage, run.run_id, console=console, printer=printer,
+                process=process, total_steps=total_steps,
+            )
+    except KeyboardInterrupt:
+        console.print(f"[yellow]Interrupted: canceling run {run.run_id}...[/]")
+        try:
+            cancel_run(instance, run.run_id)
+            wait_for_exit(process, timeout=30.0)
+        except KeyboardInterrupt:
+            pass
+        stored = instance.storage.get_run(run.run_id)
+        status = stored.status.value if stored is not None else "unknown"
+        console.print(f"Run {run.run_id} {status}.")
+        raise SystemExit(EXIT_INTERRUPTED) from None
+    wait_for_exit(process, timeout=10.0)
+    if result.worker_error is not None:
+        describe_worker_error(console, result.worker_error)
+    printer.print_summary(run.run_id, result.success, result.status)
+    if not result.success:
         raise SystemExit(1)

@@ -34,17 +34,25 @@ def execute_command(
     verbose: bool,
     **target_flags: Any,
 ) -> None:
-    """Run a job of a code location."""
+    """Run a job of a code location in a run worker, following its progress.
+
+    Ctrl-C cancels the run.
+    """
     from rich.console import Console
 
     from headwater.cli.execute_common import (
+        launch_and_follow,
+        open_instance,
+        plan_size,
         read_config_file,
         report_load_error,
-        run_job_and_report,
+        storage_errors,
     )
+    from headwater.execution.launch import create_run
 
     origin = single_origin(pop_target(target_flags), location)
     run_config = read_config_file(config_file)
+    run_tags = parse_tags(tags)
     console = Console(highlight=False, stderr=True)
     try:
         repository = load_in_process(origin).repository
@@ -55,5 +63,14 @@ def execute_command(
         job = repository.get_job(job_name)
     except HeadwaterError as exc:
         raise click.UsageError(str(exc)) from exc
-    run_job_and_report(job, run_config=run_config, partition_key=partition_key,
-                       tags=parse_tags(tags), verbose=verbose)
+    instance = open_instance()
+    with storage_errors():
+        run = create_run(
+            instance,
+            origin=origin,
+            job_name=job.name,
+            partition_key=partition_key,
+            run_config=run_config,
+            tags=run_tags,
+        )
+    launch_and_follow(instance, run, verbose=verbose, total_steps=plan_size(job))

@@ -17,7 +17,9 @@ from headwater import __version__
 SUBCOMMANDS = {
     "asset": "headwater.cli.asset_commands:asset_group",
     "definitions": "headwater.cli.definitions_commands:definitions_group",
+    "instance": "headwater.cli.instance_commands:instance_group",
     "job": "headwater.cli.job_commands:job_group",
+    "run": "headwater.cli.run_commands:run_group",
 }
 
 

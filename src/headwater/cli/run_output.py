@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from headwater.definitions.run_status import RunStatus
 from headwater.snapshot.events import (
     AssetCheckData,
     AssetEventData,
@@ -16,6 +17,9 @@ from headwater.snapshot.events import (
     StepFailureData,
     StepSuccessData,
 )
+
+#: Most successful steps the summary lists (the slowest ones); failures are always listed.
+SUMMARY_ROWS = 20
 
 _LEVEL_STYLE = {
     logging.DEBUG: "dim",
@@ -101,21 +105,43 @@ class RunPrinter:
             self.run_error = event.message
             self.console.print(f"[red]{escape(event.message)}[/]")
 
-    def print_summary(self, run_id: str, success: bool) -> None:
-        """A table of step outcomes and the run's verdict."""
+    def _on_run_canceled(self, event: RunEvent) -> None:
+        self.console.print(f"[yellow]{escape(event.message or 'Run canceled.')}[/]")
+
+    def _on_engine_event(self, event: RunEvent) -> None:
+        if self.verbose and event.message:
+            self.console.print(f"  [dim]{escape(event.message)}[/]")
+
+    def print_summary(
+        self, run_id: str, success: bool, status: RunStatus | None = None
+    ) -> None:
+        """A table of step outcomes and the run's verdict (``status`` when it is known)."""
         table = Table(show_header=True, header_style="bold", box=None)
         table.add_column("step")
         table.add_column("outcome")
         table.add_column("ms", justify="right")
-        for step in self.succeeded:
-            table.add_row(step, "[green]success[/]", f"{self.durations.get(step, 0):.1f}")
+        shown = self.succeeded
+        if len(shown) > SUMMARY_ROWS:
+            slowest = set(sorted(shown, key=lambda s: -self.durations.get(s, 0))[:SUMMARY_ROWS])
+            shown = [step for step in shown if step in slowest]
+        for step in shown:
+            table.add_row(escape(step), "[green]success[/]",
+                          f"{self.durations.get(step, 0):.1f}")
         for step in self.failed:
-            table.add_row(step, "[red]failure[/]", "")
+            table.add_row(escape(step), "[red]failure[/]", "")
         for step in self.skipped:
-            table.add_row(step, "[yellow]skipped[/]", "")
+            table.add_row(escape(step), "[yellow]skipped[/]", "")
         if self.succeeded or self.failed or self.skipped:
             self.console.print(table)
-        verdict = "[green]SUCCESS[/]" if success else "[red]FAILURE[/]"
+        if len(shown) < len(self.succeeded):
+            self.console.print(f"[dim]({len(self.succeeded) - len(shown)} faster successful "
+                               f"steps not shown; `headwater run show {run_id}` lists all.)[/]")
+        if success:
+            verdict = "[green]SUCCESS[/]"
+        elif status is RunStatus.CANCELED:
+            verdict = "[yellow]CANCELED[/]"
+        else:
+            verdict = "[red]FAILURE[/]"
         self.console.print(
             f"Run {run_id} {verdict}: {len(self.succeeded)} succeeded, {len(self.failed)} "
             f"failed, {len(self.skipped)} skipped; {len(self.materialized)} materialized."

@@ -12,6 +12,7 @@ from headwater.errors import (
     StepFailure,
     UserCodeError,
 )
+from headwater.execution.cancellation import RunInterrupted
 from headwater.execution.plan import ExecutionStep
 from headwater.execution.run_context import RunContext
 from headwater.execution.step_runner import run_step
@@ -19,17 +20,30 @@ from headwater.snapshot.errors import ErrorInfo
 from headwater.snapshot.events import EventType, StepFailureData, StepRetryData
 
 
+class InProcessExecutor:
+    """Every step one after another in this process, sharing the run's resources."""
+
+    per_step_resources = False
+
+    def execute(self, run: RunContext) -> list[str]:
+        """Run the plan's steps in order; returns the keys of the steps that failed."""
+        return execute_steps_in_process(run)
+
+
 def execute_steps_in_process(run: RunContext) -> list[str]:
     """Run the plan's steps one by one; returns the keys of the steps that failed.
 
     A step whose upstream failed or was skipped, or whose input's output was never
-    produced, is skipped.
+    produced, is skipped. Once the run is canceled no further step starts, and a running
+    step is interrupted (it fails with a message saying so).
     """
     produced: dict[str, set[str]] = {}
     failed: list[str] = []
     not_run: set[str] = set()
     for step in run.plan.steps.values():
-        blocked = _blocked_by(step, produced, not_run)
+        if run.cancel_requested:
+            break
+        blocked = blocked_by(step, produced, not_run)
         if blocked is not None:
             not_run.add(step.key)
             run.emit(
@@ -39,7 +53,7 @@ def execute_steps_in_process(run: RunContext) -> list[str]:
                 level=logging.WARNING,
             )
             continue
-        outputs = _run_with_retries(run, step, produced)
+        outputs = execute_step_with_retries(run, step, produced)
         if outputs is None:
             failed.append(step.key)
             not_run.add(step.key)
@@ -48,9 +62,10 @@ def execute_steps_in_process(run: RunContext) -> list[str]:
     return failed
 
 
-def _blocked_by(
+def blocked_by(
     step: ExecutionStep, produced: dict[str, set[str]], not_run: set[str]
 ) -> str | None:
+    """Why ``step`` cannot run (an upstream did not succeed or did not produce an output)."""
     for upstream in sorted(step.upstream):
         if upstream in not_run:
             return f"upstream step '{upstream}' did not succeed"
@@ -66,13 +81,22 @@ def _blocked_by(
     return None
 
 
-def _run_with_retries(
+def execute_step_with_retries(
     run: RunContext, step: ExecutionStep, produced: dict[str, set[str]]
 ) -> set[str] | None:
+    """Run ``step`` (again, per its retry policy); its produced outputs, or None if it failed."""
     attempt = 0
     while True:
         try:
-            return run_step(run, step, produced, retry_number=attempt).produced_outputs
+            if run.cancellation is None:
+                return run_step(run, step, produced, retry_number=attempt).produced_outputs
+            with run.cancellation.interruptible():
+                return run_step(run, step, produced, retry_number=attempt).produced_outputs
+        except RunInterrupted:
+            report_step_failure(run, step, StepFailure(
+                f"Step '{step.key}' was interrupted because its run was canceled."
+            ))
+            return None
         except Exception as exc:  # noqa: BLE001 - every failure of a step is reported, not raised
             delay = retry_delay(step, exc, attempt)
             if delay is None:
@@ -88,7 +112,13 @@ def _run_with_retries(
                 data=StepRetryData(attempt=attempt, seconds_to_wait=delay,
                                    error=ErrorInfo.from_exception(_original(exc))),
             )
-            if delay:
+            if delay and run.cancellation is not None:
+                if run.cancellation.wait(delay):
+                    report_step_failure(run, step, StepFailure(
+                        f"Step '{step.key}' was not retried because its run was canceled."
+                    ))
+                    return None
+            elif delay:
                 time.sleep(delay)
 
 

@@ -101,10 +101,20 @@ class ExecutionPlan:
     job_name: str
     steps: dict[str, ExecutionStep]
     partitions_def: Any = None
+    #: Steps of the job that this plan does not execute but whose stored outputs its steps
+    #: load (a subset plan, e.g. a re-execution from failure), by key.
+    loaded_steps: dict[str, ExecutionStep] = field(default_factory=dict)
+    #: For outputs of ``loaded_steps``: the run whose stored value to load, by step key
+    #: (op outputs are stored per run; asset values are not). Missing: this run.
+    source_run_ids: dict[str, str] = field(default_factory=dict)
 
     def step(self, key: str) -> ExecutionStep:
         """The step ``key``."""
         return self.steps[key]
+
+    def known_step(self, key: str) -> ExecutionStep | None:
+        """The step ``key``, executed by this plan or only loaded from; None if unknown."""
+        return self.steps.get(key) or self.loaded_steps.get(key)
 
     @property
     def step_keys(self) -> list[str]:
@@ -330,10 +340,27 @@ def _toposorted(steps: Iterable[ExecutionStep], job_name: str) -> dict[str, Exec
     return ordered
 
 
-def subset_plan(plan: ExecutionPlan, step_keys: Iterable[str]) -> ExecutionPlan:
-    """A plan with only ``step_keys``; their inputs from dropped steps are loaded, not computed."""
+def subset_plan(
+    plan: ExecutionPlan,
+    step_keys: Iterable[str],
+    source_run_ids: Mapping[str, str] | None = None,
+) -> ExecutionPlan:
+    """A plan with only ``step_keys``; their inputs from dropped steps are loaded, not computed.
+
+    ``source_run_ids`` names, per dropped step, the run whose stored outputs to load.
+    """
     keep = set(step_keys)
     steps = {key: step for key, step in plan.steps.items() if key in keep}
     for step in steps.values():
         step.upstream = frozenset(key for key in step.upstream if key in keep)
-    return ExecutionPlan(plan.job_name, steps, plan.partitions_def)
+    loaded = {
+        **plan.loaded_steps,
+        **{key: step for key, step in plan.steps.items() if key not in keep},
+    }
+    return ExecutionPlan(
+        plan.job_name,
+        steps,
+        plan.partitions_def,
+        loaded_steps=loaded,
+        source_run_ids={**plan.source_run_ids, **(source_run_ids or {})},
+    )

@@ -6,13 +6,28 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from headwater.definitions.jobs import JobDefinition
 from headwater.execution.plan import ExecutionPlan
 from headwater.snapshot.events import EventData, EventType, RunEvent
 
+if TYPE_CHECKING:
+    from headwater.execution.cancellation import Cancellation
+
 EventSink = Callable[[RunEvent], None]
+
+
+class StepExecutor(Protocol):
+    """Executes the steps of a run's plan (in this process, or one process per step)."""
+
+    #: False: the run's resources are initialised once around ``execute`` (``run.resources``);
+    #: True: the executor initialises what each step needs where the step runs.
+    per_step_resources: bool
+
+    def execute(self, run: RunContext) -> list[str]:
+        """Execute the plan's steps, emitting their events; returns the keys that failed."""
+        ...
 
 
 @dataclass
@@ -32,6 +47,16 @@ class RunContext:
     captured_outputs: dict[tuple[str, str], Any] | None = None
     #: The exception each failed step ended with, by step key (kept for raise_on_error).
     step_errors: dict[str, BaseException] = field(default_factory=dict)
+    #: Set when the run can be canceled while it executes (run workers).
+    cancellation: Cancellation | None = None
+    #: Resource definitions and their run config, for executors that initialise per step.
+    resource_defs: Mapping[str, object] = field(default_factory=dict)
+    resource_run_config: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def cancel_requested(self) -> bool:
+        """Whether someone asked this run to stop."""
+        return self.cancellation is not None and self.cancellation.requested
 
     def emit(
         self,

@@ -10,7 +10,8 @@ from typing import Any
 
 from headwater.definitions.jobs import JobDefinition
 from headwater.errors import HeadwaterError, NotFoundError
-from headwater.execution.in_process_executor import execute_steps_in_process
+from headwater.execution.cancellation import Cancellation
+from headwater.execution.in_process_executor import InProcessExecutor
 from headwater.execution.log_capture import install_capture
 from headwater.execution.plan import ExecutionPlan, build_plan
 from headwater.execution.resources import initialize_resources
@@ -19,7 +20,8 @@ from headwater.execution.run_config import (
     normalize_run_config,
     resolve_step_configs,
 )
-from headwater.execution.run_context import EventSink, RunContext
+from headwater.execution.run_context import EventSink, RunContext, StepExecutor
+from headwater.execution.step_resources import required_resource_keys
 from headwater.snapshot.errors import ErrorInfo
 from headwater.snapshot.events import EventType, RunFailureData
 
@@ -33,6 +35,8 @@ class RunOutcome:
     failed_steps: list[str]
     #: Why the run failed: the first failed step's exception, or the error outside any step.
     error: BaseException | None = None
+    #: The run stopped because it was canceled (it ended with RUN_CANCELED).
+    canceled: bool = False
 
 
 def new_run_id() -> str:
@@ -52,11 +56,15 @@ def execute_job(
     default_io_manager: object | None = None,
     plan: ExecutionPlan | None = None,
     captured_outputs: dict[tuple[str, str], Any] | None = None,
+    executor: StepExecutor | None = None,
+    cancellation: Cancellation | None = None,
 ) -> RunOutcome:
-    """Execute ``job`` in this process, sending every event to ``event_sink``.
+    """Execute ``job``, sending every event to ``event_sink``.
 
     Errors before any step runs (bad config, a partition key the job does not have, a
     resource that fails to initialise) fail the run with RUN_FAILURE rather than raising.
+    ``executor`` runs the steps (default: one after another in this process); when
+    ``cancellation`` is requested meanwhile, the run ends with RUN_CANCELED.
     """
     run_id = run_id or new_run_id()
     context = RunContext(
@@ -68,30 +76,38 @@ def execute_job(
         tags=dict(tags or {}),
         instance=instance,
         captured_outputs=captured_outputs,
+        cancellation=cancellation,
     )
+    step_executor: StepExecutor = executor or InProcessExecutor()
     install_capture()
     context.emit(EventType.RUN_START, f"Started execution of run for job '{job.name}'.")
     try:
         if plan is None:
             context.plan = build_plan(job)
-        config = merge_run_config(job.default_run_config, normalize_run_config(run_config))
-        _check_partition(job, partition_key)
-        context.step_configs = resolve_step_configs(context.plan, config)
-        resource_defs = dict(job.resource_defs)
-        if "io_manager" not in resource_defs and default_io_manager is not None:
-            resource_defs["io_manager"] = default_io_manager
-        with initialize_resources(
-            resource_defs,
-            required_keys=_required_resource_keys(context.plan, job),
-            resource_run_config=config.get("resources") or {},
-            run_id=run_id,
-            instance=instance,
-            log=logging.getLogger("headwater.resources"),
-        ) as resources:
-            context.resources = resources
-            failed = execute_steps_in_process(context)
+        configure_run_context(context, run_config, default_io_manager)
+        if step_executor.per_step_resources:
+            failed = step_executor.execute(context)
+        else:
+            with initialize_resources(
+                context.resource_defs,
+                required_keys=required_resource_keys(context.plan, job),
+                resource_run_config=context.resource_run_config,
+                run_id=run_id,
+                instance=instance,
+                log=logging.getLogger("headwater.resources"),
+            ) as resources:
+                context.resources = resources
+                failed = step_executor.execute(context)
     except HeadwaterError as exc:
         return _fail_run(context, exc)
+    if context.cancel_requested:
+        context.emit(
+            EventType.RUN_CANCELED,
+            f"Execution of run for job '{job.name}' was canceled"
+            + (f"; steps that did not finish: {', '.join(failed)}." if failed else "."),
+            level=logging.ERROR,
+        )
+        return RunOutcome(run_id, False, failed, canceled=True)
     if failed:
         context.emit(
             EventType.RUN_FAILURE,
@@ -104,6 +120,26 @@ def execute_job(
     return RunOutcome(run_id, True, [])
 
 
+def configure_run_context(
+    context: RunContext, run_config: Any, default_io_manager: object | None
+) -> None:
+    """Validate the run config against the plan and set the steps' config and resources.
+
+    Raises:
+        ConfigError: the run config does not fit the job.
+        NotFoundError: the partition key does not fit the job.
+    """
+    job = context.job
+    config = merge_run_config(job.default_run_config, normalize_run_config(run_config))
+    _check_partition(job, context.partition_key)
+    context.step_configs = resolve_step_configs(context.plan, config)
+    resource_defs = dict(job.resource_defs)
+    if "io_manager" not in resource_defs and default_io_manager is not None:
+        resource_defs["io_manager"] = default_io_manager
+    context.resource_defs = resource_defs
+    context.resource_run_config = config.get("resources") or {}
+
+
 def _fail_run(context: RunContext, exc: BaseException) -> RunOutcome:
     context.emit(
         EventType.RUN_FAILURE,
@@ -112,38 +148,6 @@ def _fail_run(context: RunContext, exc: BaseException) -> RunOutcome:
         data=RunFailureData(error=ErrorInfo.from_exception(exc)),
     )
     return RunOutcome(context.run_id, False, [], error=exc)
-
-
-def _required_resource_keys(plan: ExecutionPlan, job: JobDefinition) -> set[str]:
-    keys: set[str] = set()
-    for step in plan.steps.values():
-        keys |= step.op_def.required_resource_keys
-        keys |= {o.io_manager_key for o in step.outputs if o.stores_value}
-        keys |= {i.input_manager_key for i in step.inputs if i.input_manager_key}
-        if step.assets_def is not None:
-            keys |= step.assets_def.required_resource_keys
-    keys |= _upstream_io_managers(plan, job)
-    return keys
-
-
-def _upstream_io_managers(plan: ExecutionPlan, job: JobDefinition) -> set[str]:
-    from headwater.execution.plan import FromAsset, FromStepOutput
-
-    keys: set[str] = set()
-    for step in plan.steps.values():
-        for step_input in step.inputs:
-            for source in step_input.sources:
-                if isinstance(source, FromStepOutput):
-                    upstream = plan.steps.get(source.step_key)
-                    output = upstream.output(source.output_name) if upstream else None
-                    if output is not None:
-                        keys.add(output.io_manager_key)
-                elif isinstance(source, FromAsset):
-                    layer = job.asset_layer
-                    definition = layer.definition_for(source.asset_key) if layer else None
-                    if definition is not None:
-                        keys.add(definition.io_manager_key_for(source.asset_key))
-    return keys
 
 
 def _check_partition(job: JobDefinition, partition_key: str | None) -> None:

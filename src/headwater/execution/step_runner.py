@@ -229,7 +229,7 @@ class _Upstream:
 
 def _upstream_output_context(run: RunContext, source: Any, log: StepLogger) -> _Upstream:
     if isinstance(source, FromStepOutput):
-        upstream_step = run.plan.steps.get(source.step_key)
+        upstream_step = run.plan.known_step(source.step_key)
         output = upstream_step.output(source.output_name) if upstream_step else None
         if upstream_step is None or output is None:
             raise StepFailure(
@@ -240,7 +240,10 @@ def _upstream_output_context(run: RunContext, source: Any, log: StepLogger) -> _
             upstream_step.assets_def.partitions_def if upstream_step.assets_def else None
         )
         return _Upstream(
-            output_context(run, upstream_step, output, log, partitions_def is not None),
+            output_context(
+                run, upstream_step, output, log, partitions_def is not None,
+                source_run_id=run.plan.source_run_ids.get(source.step_key),
+            ),
             output.io_manager_key,
             partitions_def,
         )
@@ -270,14 +273,19 @@ def _upstream_output_context(run: RunContext, source: Any, log: StepLogger) -> _
 
 
 def output_context(run: RunContext, step: ExecutionStep, output: StepOutput, log: Any,
-                   partitioned: bool | None = None) -> OutputContext:
-    """The IO manager context for ``output`` of ``step``."""
+                   partitioned: bool | None = None,
+                   source_run_id: str | None = None) -> OutputContext:
+    """The IO manager context for ``output`` of ``step``.
+
+    ``source_run_id`` is the run that stored the output when it is not this one (an input
+    of a re-execution loading what its parent run produced).
+    """
     if partitioned is None:
         partitioned = step.assets_def is not None and step.assets_def.partitions_def is not None
     return OutputContext(
         name=output.name,
         step_key=step.key,
-        run_id=run.run_id,
+        run_id=source_run_id or run.run_id,
         op_name=step.op_def.name,
         asset_key=output.asset_key,
         partition_key=run.partition_key if partitioned else None,

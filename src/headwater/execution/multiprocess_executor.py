@@ -1,0 +1,286 @@
+"""The multiprocess executor: each step in its own process, at most ``max_concurrent`` at once.
+
+This module schedules; a :class:`StepLauncher` (see ``step_processes``) starts the step
+processes. Each one sends its events to the run worker as they happen, which stores them
+and learns the step's outcome from them; output values pass through the IO manager. The
+exit status tells the rest. A process that dies without reporting
+(``os._exit``, a segfault, SIGKILL) fails its step with a message naming the exit code or
+signal; its downstream steps are skipped and every other step's events stay as stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import select
+import signal
+import time
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from headwater.errors import StepFailure
+from headwater.execution.in_process_executor import blocked_by, report_step_failure
+from headwater.execution.plan import ExecutionStep
+from headwater.execution.run_context import RunContext
+from headwater.snapshot.events import EventType
+
+#: How often to look at step processes when the platform cannot wait on them (no pidfd).
+_POLL_SECONDS = 0.002
+#: Upper bound on one wait, so a missed wake-up costs at most this much.
+_MAX_WAIT_SECONDS = 1.0
+
+
+class StepProcess(Protocol):
+    """A started step process, and what it has reported so far."""
+
+    step_key: str
+    pid: int
+
+    def wait_fds(self) -> list[int] | None:
+        """Descriptors readable when there is news (events, exit); None: poll instead."""
+        ...
+
+    def pump(self) -> None:
+        """Forward the events the process reported since the last call to the run's sink."""
+        ...
+
+    def poll(self) -> int | None:
+        """None while running; then the exit code (negative: killed by that signal)."""
+        ...
+
+    def send_signal(self, signum: int) -> None:
+        """Signal the process (no error when it has exited)."""
+        ...
+
+    def report(self) -> StepReport:
+        """What the process reported about its step (complete once it exited and was pumped)."""
+        ...
+
+
+@dataclass
+class StepReport:
+    """What a step process reported about its step."""
+
+    #: Whether it reported STEP_SUCCESS or STEP_FAILURE.
+    finished: bool = False
+    success: bool = False
+    #: Outputs produced by the final attempt.
+    outputs: set[str] = field(default_factory=set)
+
+
+class StepLauncher(Protocol):
+    """Starts step processes (fork or spawn)."""
+
+    def start_step(self, run: RunContext, step: ExecutionStep) -> StepProcess:
+        """Start a process executing ``step`` of ``run``."""
+        ...
+
+
+class StepProcessDied(StepFailure):
+    """A step process exited without reporting a result."""
+
+
+def describe_exit(code: int) -> str:
+    """``exited with code 3`` / ``was killed by SIGSEGV (signal 11)``."""
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"was killed by {name} (signal {-code})"
+    return f"exited with code {code}"
+
+
+class MultiprocessExecutor:
+    """Runs each step in its own process via ``launcher``; resources are set up per step."""
+
+    per_step_resources = True
+
+    def __init__(
+        self, launcher: StepLauncher, max_concurrent: int, terminate_grace_seconds: float = 10.0
+    ) -> None:
+        self.launcher = launcher
+        self.max_concurrent = max(1, max_concurrent)
+        self.terminate_grace_seconds = terminate_grace_seconds
+
+    def execute(self, run: RunContext) -> list[str]:
+        """Execute the plan; returns the keys of the steps that failed."""
+        return _Schedule(self, run).run()
+
+
+class _Schedule:
+    """The state of one execution: what is waiting, running, done."""
+
+    def __init__(self, executor: MultiprocessExecutor, run: RunContext) -> None:
+        self.executor = executor
+        self.run_ctx = run
+        steps = run.plan.steps
+        self.waiting_on: dict[str, set[str]] = {key: set(s.upstream) for key, s in steps.items()}
+        self.downstream: dict[str, list[str]] = {key: [] for key in steps}
+        for key, step in steps.items():
+            for upstream in step.upstream:
+                self.downstream[upstream].append(key)
+        self.ready: deque[str] = deque(key for key, waits in self.waiting_on.items() if not waits)
+        self.running: dict[str, StepProcess] = {}
+        self.produced: dict[str, set[str]] = {}
+        self.not_run: set[str] = set()
+        self.failed: list[str] = []
+
+    def run(self) -> list[str]:
+        run = self.run_ctx
+        try:
+            while self.ready or self.running:
+                if run.cancel_requested:
+                    self._terminate_running()
+                    break
+                self._start_ready()
+                if self.running:
+                    self._wait()
+                    self._reap()
+        finally:
+            if self.running:  # an unexpected error here: leave no step process behind
+                self._signal_all(self.running.values(), signal.SIGKILL)
+                for process in self.running.values():
+                    while process.poll() is None:
+                        time.sleep(_POLL_SECONDS)
+        return self.failed
+
+    # Starting -------------------------------------------------------------------------------
+
+    def _start_ready(self) -> None:
+        run = self.run_ctx
+        while self.ready and len(self.running) < self.executor.max_concurrent:
+            if run.cancel_requested:
+                return
+            key = self.ready.popleft()
+            step = run.plan.steps[key]
+            blocked = blocked_by(step, self.produced, self.not_run)
+            if blocked is not None:
+                self.not_run.add(key)
+                run.emit(
+                    EventType.STEP_SKIPPED,
+                    f"Skipped step '{key}': {blocked}.",
+                    step_key=key,
+                    level=logging.WARNING,
+                )
+                self._finished(key)
+                continue
+            try:
+                self.running[key] = self.executor.launcher.start_step(run, step)
+            except OSError as exc:
+                report_step_failure(run, step, StepFailure(
+                    f"Could not start a process for step '{key}': {exc}"
+                ))
+                self._failed(key)
+
+    # Waiting --------------------------------------------------------------------------------
+
+    def _wait(self) -> None:
+        run = self.run_ctx
+        fds: list[int] = []
+        for process in self.running.values():
+            wanted = process.wait_fds()
+            if wanted is None:
+                fds = []
+                break
+            fds.extend(wanted)
+        if not fds:
+            if run.cancellation is not None:
+                run.cancellation.wait(_POLL_SECONDS)
+            else:
+                time.sleep(_POLL_SECONDS)
+            return
+        if run.cancellation is not None:
+            fds.append(run.cancellation.fileno())
+        poller = select.poll()
+        for fd in fds:
+            poller.register(fd, select.POLLIN)
+        poller.poll(_MAX_WAIT_SECONDS * 1000)
+
+    def _reap(self) -> None:
+        for key, process in list(self.running.items()):
+            process.pump()
+            code = process.poll()
+            if code is None:
+                continue
+            del self.running[key]
+            process.pump()  # what it wrote just before exiting
+            self._settle(process, code, canceled=False)
+
+    def _settle(self, process: StepProcess, code: int, canceled: bool) -> None:
+        run = self.run_ctx
+        key = process.step_key
+        report = process.report()
+        if report.finished and report.success:
+            self.produced[key] = report.outputs
+            self._finished(key)
+            return
+        if not report.finished:
+            step = run.plan.steps[key]
+            reason = (
+                "was terminated because its run was canceled" if canceled
+                else "did not report a result"
+            )
+            report_step_failure(run, step, StepProcessDied(
+                f"The process of step '{key}' (pid {process.pid}) {describe_exit(code)} and "
+                f"{reason}."
+            ))
+        self._failed(key)
+
+    def _failed(self, key: str) -> None:
+        self.failed.append(key)
+        self.not_run.add(key)
+        self._finished(key)
+
+    def _finished(self, key: str) -> None:
+        for downstream in self.downstream[key]:
+            waits = self.waiting_on[downstream]
+            waits.discard(key)
+            if not waits:
+                self.ready.append(downstream)
+
+    # Cancellation ---------------------------------------------------------------------------
+
+    def _terminate_running(self) -> None:
+        """SIGTERM every step process, SIGKILL those still alive after the grace period."""
+        if not self.running:
+            return
+        self._signal_all(self.running.values(), signal.SIGTERM)
+        deadline = time.monotonic() + self.executor.terminate_grace_seconds
+        killed = False
+        while self.running:
+            for key, process in list(self.running.items()):
+                process.pump()
+                code = process.poll()
+                if code is not None:
+                    del self.running[key]
+                    process.pump()
+                    self._settle(process, code, canceled=True)
+            if not self.running:
+                break
+            if not killed and time.monotonic() >= deadline:
+                self._signal_all(self.running.values(), signal.SIGKILL)
+                killed = True
+            time.sleep(_POLL_SECONDS * 5)
+
+    @staticmethod
+    def _signal_all(processes: Iterable[StepProcess], signum: int) -> None:
+        for process in processes:
+            try:
+                process.send_signal(signum)
+            except ProcessLookupError:
+                pass
+
+
+def pidfd_for(pid: int) -> int | None:
+    """A descriptor readable once ``pid`` exits (Linux 5.3+), else None."""
+    opener = getattr(os, "pidfd_open", None)
+    if opener is None:
+        return None
+    try:
+        fd: int = opener(pid)
+    except OSError:
+        return None
+    return fd

@@ -1,0 +1,102 @@
+"""``python -m headwater.execution.step_process RUN_ID STEP_KEY [FD]``: one step, fresh process.
+
+The ``spawn`` start method of the multiprocess executor (for platforms without ``fork``, or
+when chosen with ``start_method: spawn``). The process loads the run's location again,
+rebuilds the run's plan and config and executes the one step. Its events go to the pipe
+``FD`` that the run worker reads; without ``FD`` they are stored in the instance directly.
+Exit code 0 when the step succeeded, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Sequence
+
+from headwater.definitions.io_managers import FilesystemIOManager
+from headwater.errors import NotFoundError
+from headwater.execution.cancellation import Cancellation, install_sigterm_handler
+from headwater.execution.event_pipe import EventPipeWriter
+from headwater.execution.log_capture import install_capture
+from headwater.execution.run_context import EventSink, RunContext
+from headwater.execution.run_job import configure_run_context
+from headwater.execution.step_processes import execute_step_in_child
+from headwater.execution.worker_events import EventWriter
+from headwater.execution.worker_setup import build_run_plan, load_run_target
+from headwater.snapshot.errors import ErrorInfo
+from headwater.snapshot.events import EventType, RunEvent, StepFailureData
+from headwater.storage.instance import Instance
+
+_USAGE = "usage: python -m headwater.execution.step_process RUN_ID STEP_KEY [EVENTS_FD]"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Execute one step of a stored run; the process exit code."""
+    cancellation = Cancellation()
+    install_sigterm_handler(cancellation)
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) not in (2, 3) or (len(args) == 3 and not args[2].isdigit()):
+        print(_USAGE, file=sys.stderr)
+        return 2
+    run_id, step_key = args[0], args[1]
+    instance = Instance.get()
+    writer: EventWriter | None = None
+    if len(args) == 3:
+        pipe = EventPipeWriter(int(args[2]), cancellation)
+        sink: EventSink = pipe.emit
+    else:
+        writer = EventWriter(instance.storage).start()
+        sink = writer.emit
+    try:
+        return _execute(instance, run_id, step_key, sink, cancellation)
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def _execute(instance: Instance, run_id: str, step_key: str, sink: EventSink,
+             cancellation: Cancellation) -> int:
+    storage = instance.storage
+    run = storage.get_run(run_id)
+    if run is None:
+        print(f"headwater: run {run_id} is not in the instance at {instance.root}.",
+              file=sys.stderr)
+        return 1
+    try:
+        target = load_run_target(run)
+        plan = build_run_plan(storage, run, target.job)
+        step = plan.steps.get(step_key)
+        if step is None:
+            raise NotFoundError(f"Run {run_id} has no step '{step_key}'.")
+        context = RunContext(
+            run_id=run.run_id,
+            job=target.job,
+            plan=plan,
+            emit_event=sink,
+            partition_key=run.partition_key,
+            tags=dict(run.tags),
+            instance=instance,
+        )
+        configure_run_context(
+            context, run.run_config, FilesystemIOManager(base_dir=instance.storage_dir)
+        )
+    except (Exception, SystemExit) as exc:
+        sink(RunEvent(
+            run_id=run_id,
+            event_type=EventType.STEP_FAILURE,
+            timestamp=time.time(),
+            message=f"Step '{step_key}' failed: its process could not load the run's code: "
+                    f"{type(exc).__name__}: {exc}",
+            level=logging.ERROR,
+            job_name=run.job_name,
+            step_key=step_key,
+            data=StepFailureData(error=ErrorInfo.from_exception(exc), user_code=False),
+        ))
+        return 1
+    install_capture()
+    return execute_step_in_child(context, step, sink, cancellation, "spawned by the run worker")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,147 @@
+"""Turning a stored run into what executes it: its location's job and the plan to run.
+
+Shared by the run worker and spawned step processes, which both start from a run id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from headwater.definitions.asset_key import AssetCheckKey, AssetKey
+from headwater.definitions.jobs import JobDefinition
+from headwater.definitions.repository_def import RepositoryDefinition
+from headwater.errors import LoadError, NotFoundError
+from headwater.execution.plan import ExecutionPlan, build_plan, subset_plan
+from headwater.execution.reexecution import succeeded_steps
+from headwater.loading.load_origin import load_origin
+from headwater.loading.origins import LocationOrigin, origin_from_dict
+from headwater.snapshot.events import EventType
+from headwater.snapshot.runs import RunRecord
+from headwater.storage.base import Storage
+
+#: Tag naming the repository of a run when its location holds several (legacy @repository).
+REPOSITORY_TAG = "headwater/repository"
+#: How many ancestors of a re-execution to search for the run that produced an output.
+_MAX_ANCESTORS = 100
+
+
+@dataclass
+class RunTarget:
+    """The loaded code a run executes."""
+
+    origin: LocationOrigin
+    repository: RepositoryDefinition
+    job: JobDefinition
+
+
+def load_run_target(run: RunRecord) -> RunTarget:
+    """Import the run's location here and find its job.
+
+    Raises:
+        LoadError: the run has no origin, or its location cannot be loaded.
+        NotFoundError: the job (or a selected asset) is not in the location.
+        BaseException: whatever the user's module raised while it was imported.
+    """
+    if run.origin is None:
+        raise LoadError(
+            f"Run {run.run_id} has no stored origin, so no worker can load its code. Create "
+            "runs with headwater.execution.launch.create_run(origin=...)."
+        )
+    origin = origin_from_dict(run.origin)
+    loaded = load_origin(origin)
+    repository = _pick_repository(run, loaded.repositories, origin)
+    return RunTarget(origin, repository, _job_for_run(run, repository))
+
+
+def _pick_repository(
+    run: RunRecord, repositories: dict[str, RepositoryDefinition], origin: LocationOrigin
+) -> RepositoryDefinition:
+    if len(repositories) == 1:
+        return next(iter(repositories.values()))
+    wanted = run.tags.get(REPOSITORY_TAG)
+    if wanted is not None:
+        if wanted not in repositories:
+            raise NotFoundError(
+                f"Run {run.run_id} targets repository '{wanted}', which location "
+                f"'{origin.location_name}' does not define (it has "
+                f"{', '.join(sorted(repositories))})."
+            )
+        return repositories[wanted]
+    having = [repo for repo in repositories.values() if run.job_name in repo.jobs]
+    if len(having) == 1:
+        return having[0]
+    raise NotFoundError(
+        f"Location '{origin.location_name}' has {len(repositories)} repositories "
+        f"({', '.join(sorted(repositories))}) and {len(having) or 'none'} of them define job "
+        f"'{run.job_name}'; set the run tag '{REPOSITORY_TAG}' to the repository's name."
+    )
+
+
+def _job_for_run(run: RunRecord, repository: RepositoryDefinition) -> JobDefinition:
+    keys = [AssetKey(list(path)) for path in run.asset_selection or []]
+    checks = (
+        [AssetCheckKey(AssetKey(list(parts[:-1])), parts[-1])
+         for parts in run.asset_check_selection]
+        if run.asset_check_selection is not None
+        else None
+    )
+    if run.asset_selection is None:
+        return repository.get_job(run.job_name)
+    for key in keys:
+        repository.get_assets_def(key)  # a clear error naming a selected asset that is gone
+    if run.job_name in repository.jobs:
+        job = repository.get_job(run.job_name)
+        layer = job.asset_layer
+        if layer is None:
+            raise NotFoundError(
+                f"Run {run.run_id} selects assets, but job '{run.job_name}' runs ops."
+            )
+        from headwater.definitions.asset_job import build_asset_job
+
+        return build_asset_job(
+            job.name, layer.asset_graph, list(dict.fromkeys(layer.all_assets.values())), keys,
+            checks, resource_defs=job.resource_defs, config=job.config, tags=job.tags,
+            partitions_def=job.partitions_def, executor_def=job.executor_def,
+            hooks=job.hooks, op_retry_policy=job.op_retry_policy,
+        )
+    return repository.job_for_selection(keys, checks, name=run.job_name)
+
+
+def build_run_plan(storage: Storage, run: RunRecord, job: JobDefinition) -> ExecutionPlan:
+    """The job's plan, cut down to the run's ``step_keys_to_execute`` when it has them.
+
+    Inputs from steps outside the run are loaded from what the nearest ancestor run (parent,
+    grandparent, ...) that executed those steps successfully stored.
+    """
+    plan = build_plan(job)
+    if run.step_keys_to_execute is None:
+        return plan
+    unknown = [key for key in run.step_keys_to_execute if key not in plan.steps]
+    if unknown:
+        raise NotFoundError(
+            f"Run {run.run_id} executes step(s) {', '.join(unknown)}, which job '{job.name}' "
+            f"does not have (its steps: {', '.join(plan.step_keys)}). The code may have "
+            "changed since the run was created; start a new run instead."
+        )
+    keep = set(run.step_keys_to_execute)
+    outside = [key for key in plan.steps if key not in keep]
+    return subset_plan(plan, keep, _source_runs(storage, run, outside))
+
+
+def _source_runs(storage: Storage, run: RunRecord, step_keys: list[str]) -> dict[str, str]:
+    """For each step key, the nearest ancestor run in which that step succeeded."""
+    sources: dict[str, str] = {}
+    missing = set(step_keys)
+    parent_id = run.parent_run_id
+    for _ in range(_MAX_ANCESTORS):
+        if parent_id is None or not missing:
+            break
+        parent = storage.get_run(parent_id)
+        if parent is None:
+            break
+        records = storage.get_events(parent_id, event_types=[EventType.STEP_SUCCESS])
+        for key in succeeded_steps(record.event for record in records) & missing:
+            sources[key] = parent_id
+            missing.discard(key)
+        parent_id = parent.parent_run_id
+    return sources

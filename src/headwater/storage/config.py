@@ -1,0 +1,281 @@
+"""``headwater.yaml``: where the instance keeps its storage.
+
+The instance root is ``$HEADWATER_HOME``, or ``./.headwater`` when the variable is unset. An
+optional ``headwater.yaml`` in the root chooses the storage::
+
+    storage:
+      sqlite:
+        base_dir: history            # default: the instance root; relative to the root
+    # or
+    storage:
+      postgres:
+        url: {env: HEADWATER_PG_URL}
+    # or
+    storage:
+      postgres:
+        host: db.internal
+        port: 5432
+        db: headwater                # or database
+        user: {env: PGUSER}          # or username
+        password: {env: PGPASSWORD}
+        params: {sslmode: require}
+
+Any value may be ``{env: VAR}``. Every problem is an :class:`InstanceConfigError` naming the
+file, the line, the key path and what to write instead.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn, Union
+
+import yaml
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from headwater.storage.errors import InstanceConfigError
+
+CONFIG_FILE = "headwater.yaml"
+HOME_VARIABLE = "HEADWATER_HOME"
+DEFAULT_ROOT = ".headwater"
+SQLITE_FILE = "headwater.db"
+
+_TOP_LEVEL_KEYS = ("storage",)
+_STORAGE_KEYS = ("sqlite", "postgres")
+_SQLITE_KEYS = ("base_dir",)
+_POSTGRES_KEYS = ("url", "host", "port", "db", "database", "user", "username", "password",
+                  "params")
+
+Path_ = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SqliteStorageConfig:
+    """SQLite storage: one database file in ``base_dir``."""
+
+    base_dir: Path
+
+    @property
+    def db_path(self) -> Path:
+        """The database file."""
+        return self.base_dir / SQLITE_FILE
+
+
+@dataclass(frozen=True)
+class PostgresStorageConfig:
+    """PostgreSQL storage, reached through psycopg 3."""
+
+    url: URL
+
+    @property
+    def host(self) -> str:
+        """The server's host name (``localhost`` when the URL gives none)."""
+        return self.url.host or "localhost"
+
+    @property
+    def port(self) -> int:
+        """The server's port (5432 when the URL gives none)."""
+        return self.url.port or 5432
+
+
+StorageConfig = Union[SqliteStorageConfig, PostgresStorageConfig]
+
+
+@dataclass(frozen=True)
+class InstanceConfig:
+    """The validated contents of ``headwater.yaml`` (defaults when there is no file)."""
+
+    storage: StorageConfig
+    source: str | None = None
+
+
+def instance_root(environ: Mapping[str, str] | None = None) -> Path:
+    """``$HEADWATER_HOME``, or ``./.headwater`` when it is unset or empty (absolute)."""
+    env = os.environ if environ is None else environ
+    home = env.get(HOME_VARIABLE)
+    return Path(home).expanduser().resolve() if home else (Path.cwd() / DEFAULT_ROOT).resolve()
+
+
+def load_instance_config(
+    root: Path, environ: Mapping[str, str] | None = None
+) -> InstanceConfig:
+    """Read ``root/headwater.yaml``; the defaults (SQLite in ``root``) when it is absent."""
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        return InstanceConfig(storage=SqliteStorageConfig(root))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InstanceConfigError(f"{path}: cannot be read: {exc}") from exc
+    try:
+        data = yaml.safe_load(text)
+        lines = _key_lines(yaml.compose(text))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InstanceConfigError(f"{where}: not valid YAML: {problem}.") from exc
+    return parse_instance_config(data, root, source=str(path), lines=lines, environ=environ)
+
+
+def parse_instance_config(
+    data: object,
+    root: Path,
+    *,
+    source: str = "<config>",
+    lines: Mapping[Path_, int] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> InstanceConfig:
+    """Validate the parsed contents of a ``headwater.yaml`` whose instance root is ``root``."""
+    reader = _Reader(source, lines or {}, os.environ if environ is None else environ)
+    if data is None:
+        data = {}
+    top = reader.mapping(data, (), _TOP_LEVEL_KEYS)
+    storage_data = top.get("storage")
+    if storage_data is None:
+        return InstanceConfig(storage=SqliteStorageConfig(root), source=source)
+    storage = reader.mapping(storage_data, ("storage",), _STORAGE_KEYS)
+    if len(storage) != 1:
+        reader.fail(("storage",), "give exactly one of 'sqlite' or 'postgres'"
+                    + (f", not {' and '.join(sorted(storage))}." if storage else "."))
+    if "sqlite" in storage:
+        return InstanceConfig(storage=reader.sqlite(storage["sqlite"], root), source=source)
+    return InstanceConfig(storage=reader.postgres(storage["postgres"]), source=source)
+
+
+class _Reader:
+    """Reads values by key path, resolving ``{env: VAR}`` and raising errors with lines."""
+
+    def __init__(self, source: str, lines: Mapping[Path_, int], environ: Mapping[str, str]):
+        self.source = source
+        self.lines = lines
+        self.environ = environ
+
+    def fail(self, path: Path_, problem: str) -> NoReturn:
+        line = self.lines.get(path)
+        where = f"{self.source}:{line}" if line is not None else self.source
+        key = f"key '{'.'.join(path)}': " if path else ""
+        raise InstanceConfigError(f"{where}: {key}{problem}")
+
+    def mapping(self, value: object, path: Path_, allowed: tuple[str, ...]) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            what = "the file" if not path else "this key"
+            self.fail(path, f"{what} must be a mapping, not {_type_name(value)}.")
+        for key in value:
+            if not isinstance(key, str) or key not in allowed:
+                close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.5)
+                hint = (f"did you mean '{close[0]}'? " if close else "") + (
+                    f"Valid keys here: {', '.join(allowed)}.")
+                self.fail((*path, str(key)), f"unknown key; {hint}")
+        return value
+
+    def resolve(self, value: object, path: Path_) -> object:
+        """The value, or the environment variable named by ``{env: VAR}``."""
+        if isinstance(value, dict) and "env" in value:
+            name = value["env"]
+            if len(value) != 1 or not isinstance(name, str) or not name:
+                self.fail(path, "an environment reference is written {env: VARIABLE_NAME}.")
+            if name not in self.environ:
+                self.fail(path, f"environment variable '{name}' is not set; set it or give "
+                                "the value directly.")
+            return self.environ[name]
+        return value
+
+    def string(self, value: object, path: Path_) -> str:
+        value = self.resolve(value, path)
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            self.fail(path, f"expected a string (or {{env: VAR}}), not {_type_name(value)}.")
+        return str(value)
+
+    def integer(self, value: object, path: Path_) -> int:
+        value = self.resolve(value, path)
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(path, f"expected an integer (or {{env: VAR}}), not {_type_name(value)}.")
+        return value
+
+    def sqlite(self, value: object, root: Path) -> SqliteStorageConfig:
+        path = ("storage", "sqlite")
+        data = self.mapping({} if value is None else value, path, _SQLITE_KEYS)
+        base = data.get("base_dir")
+        if base is None:
+            return SqliteStorageConfig(root)
+        text = self.string(base, (*path, "base_dir"))
+        if not text.strip():
+            self.fail((*path, "base_dir"), "must not be empty.")
+        return SqliteStorageConfig((root / Path(text).expanduser()).resolve())
+
+    def postgres(self, value: object) -> PostgresStorageConfig:
+        path = ("storage", "postgres")
+        if isinstance(value, str) or (isinstance(value, dict) and "env" in value):
+            return PostgresStorageConfig(self.url(self.string(value, path), path))
+        data = self.mapping(value, path, _POSTGRES_KEYS)
+        for one, other in (("db", "database"), ("user", "username")):
+            if one in data and other in data:
+                self.fail((*path, other), f"give either '{one}' or '{other}', not both.")
+        if "url" in data:
+            extra = sorted(key for key in data if key != "url")
+            if extra:
+                self.fail((*path, extra[0]), "give either 'url' or the separate connection "
+                                             "keys (host, port, db, user, password), not both.")
+            return PostgresStorageConfig(self.url(self.string(data["url"], (*path, "url")),
+                                                  (*path, "url")))
+        return PostgresStorageConfig(self.url_from_parts(data, path))
+
+    def url(self, text: str, path: Path_) -> URL:
+        try:
+            url = make_url(text)
+        except ArgumentError:
+            self.fail(path, "not a database URL; expected postgresql://USER:PASSWORD@HOST:PORT/DB.")
+        if url.get_backend_name() not in ("postgresql", "postgres"):
+            self.fail(path, f"expected a postgresql:// URL, not '{url.drivername}://'.")
+        return url.set(drivername="postgresql+psycopg")
+
+    def url_from_parts(self, data: dict[str, Any], path: Path_) -> URL:
+        db_key = "db" if "db" in data else "database"
+        if db_key not in data:
+            self.fail(path, "missing key 'db' (the database name), or give 'url' instead.")
+        user_key = "user" if "user" in data else "username"
+        params: dict[str, str] = {}
+        if "params" in data:
+            params_path = (*path, "params")
+            raw = self.resolve(data["params"], params_path)
+            if not isinstance(raw, dict):
+                self.fail(params_path, "expected a mapping of connection parameters "
+                                       f"(e.g. {{sslmode: require}}), not {_type_name(raw)}.")
+            for key, item in raw.items():
+                params[str(key)] = self.string(item, (*params_path, str(key)))
+        return URL.create(
+            "postgresql+psycopg",
+            username=self.string(data[user_key], (*path, user_key)) if user_key in data else None,
+            password=(self.string(data["password"], (*path, "password"))
+                      if "password" in data else None),
+            host=self.string(data["host"], (*path, "host")) if "host" in data else "localhost",
+            port=self.integer(data["port"], (*path, "port")) if "port" in data else 5432,
+            database=self.string(data[db_key], (*path, db_key)),
+            query=params,
+        )
+
+
+def _type_name(value: object) -> str:
+    if value is None:
+        return "nothing (null)"
+    names = {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean",
+             int: "an integer", float: "a number"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _key_lines(node: yaml.Node | None, path: Path_ = ()) -> dict[Path_, int]:
+    """The 1-based line of every mapping key, by key path."""
+    lines: dict[Path_, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key_path = (*path, str(key_node.value))
+            lines[key_path] = key_node.start_mark.line + 1
+            lines.update(_key_lines(value_node, key_path))
+    return lines

@@ -1,0 +1,171 @@
+"""The asset index: latest and historical materializations, partitions, check results.
+
+Every query reads the index tables (joined to the event bodies), never scans the log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from headwater.snapshot.events import EventType, decode_event
+from headwater.snapshot.runs import AssetCheckRecord, AssetEventRecord
+from headwater.storage.schema import asset_check_results, asset_events, event_logs
+from headwater.storage.schema import asset_keys as asset_keys_table
+from headwater.storage.sql_base import SqlBase, chunks, decode_key, encode_key
+
+if TYPE_CHECKING:
+    from headwater.storage.sql_base import AnyRow
+
+_MATERIALIZATION = EventType.ASSET_MATERIALIZATION.value
+
+_EVENT_COLUMNS = (asset_events.c.storage_id, asset_events.c.asset_key, asset_events.c.run_id,
+                  asset_events.c.timestamp, asset_events.c.partition, event_logs.c.body)
+_CHECK_COLUMNS = (asset_check_results.c.storage_id, asset_check_results.c.asset_key,
+                  asset_check_results.c.check_name, asset_check_results.c.run_id,
+                  asset_check_results.c.timestamp, asset_check_results.c.passed,
+                  asset_check_results.c.partition, event_logs.c.body)
+
+
+def _asset_record(row: AnyRow) -> AssetEventRecord:
+    return AssetEventRecord(
+        storage_id=int(row.storage_id),
+        asset_key=decode_key(row.asset_key),
+        run_id=row.run_id,
+        timestamp=row.timestamp,
+        event=decode_event(row.body),
+        partition=row.partition,
+    )
+
+
+def _check_record(row: AnyRow) -> AssetCheckRecord:
+    return AssetCheckRecord(
+        storage_id=int(row.storage_id),
+        asset_key=decode_key(row.asset_key),
+        check_name=row.check_name,
+        run_id=row.run_id,
+        timestamp=row.timestamp,
+        passed=bool(row.passed),
+        event=decode_event(row.body),
+        partition=row.partition,
+    )
+
+
+def _materializations(asset_key: Sequence[str]) -> sa.Select[Any]:
+    return (
+        sa.select(*_EVENT_COLUMNS)
+        .join(event_logs, event_logs.c.id == asset_events.c.storage_id)
+        .where(asset_events.c.asset_key == encode_key(asset_key),
+               asset_events.c.event_type == _MATERIALIZATION)
+    )
+
+
+class SqlAssets(SqlBase):
+    """The asset-index half of the storage."""
+
+    def get_latest_materializations(
+        self, asset_keys: Iterable[Sequence[str]] | None = None
+    ) -> dict[tuple[str, ...], AssetEventRecord]:
+        base = (
+            sa.select(*_EVENT_COLUMNS)
+            .select_from(asset_keys_table)
+            .join(asset_events,
+                  asset_events.c.storage_id == asset_keys_table.c.last_materialization_id)
+            .join(event_logs, event_logs.c.id == asset_events.c.storage_id)
+        )
+        if asset_keys is None:
+            queries = [base]
+        else:
+            encoded = sorted({encode_key(key) for key in asset_keys})
+            queries = [base.where(asset_keys_table.c.asset_key.in_(part))
+                       for part in chunks(encoded)]
+
+        def read(connection: Connection) -> dict[tuple[str, ...], AssetEventRecord]:
+            found: dict[tuple[str, ...], AssetEventRecord] = {}
+            for query in queries:
+                for row in connection.execute(query):
+                    record = _asset_record(row)
+                    found[tuple(record.asset_key)] = record
+            return found
+
+        return self._read(read)
+
+    def get_materializations(
+        self,
+        asset_key: Sequence[str],
+        *,
+        partition: str | None = None,
+        limit: int | None = None,
+        before_storage_id: int | None = None,
+    ) -> list[AssetEventRecord]:
+        query = _materializations(asset_key).order_by(asset_events.c.storage_id.desc())
+        if partition is not None:
+            query = query.where(asset_events.c.partition == partition)
+        if before_storage_id is not None:
+            query = query.where(asset_events.c.storage_id < before_storage_id)
+        if limit is not None:
+            query = query.limit(limit)
+        return self._read(lambda connection: [
+            _asset_record(row) for row in connection.execute(query)
+        ])
+
+    def get_materialized_partitions(self, asset_key: Sequence[str]) -> set[str]:
+        query = (
+            sa.select(asset_events.c.partition)
+            .where(asset_events.c.asset_key == encode_key(asset_key),
+                   asset_events.c.event_type == _MATERIALIZATION,
+                   asset_events.c.partition.is_not(None))
+            .distinct()
+        )
+        return self._read(lambda connection: set(connection.execute(query).scalars()))
+
+    def get_materializations_after(
+        self, asset_key: Sequence[str], after_storage_id: int, limit: int | None = None
+    ) -> list[AssetEventRecord]:
+        query = (
+            _materializations(asset_key)
+            .where(asset_events.c.storage_id > after_storage_id)
+            .order_by(asset_events.c.storage_id)
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        return self._read(lambda connection: [
+            _asset_record(row) for row in connection.execute(query)
+        ])
+
+    def get_latest_check_results(
+        self, asset_key: Sequence[str]
+    ) -> dict[str, AssetCheckRecord]:
+        key = encode_key(asset_key)
+        newest = (
+            sa.select(sa.func.max(asset_check_results.c.storage_id))
+            .where(asset_check_results.c.asset_key == key)
+            .group_by(asset_check_results.c.check_name)
+        )
+        query = (
+            sa.select(*_CHECK_COLUMNS)
+            .join(event_logs, event_logs.c.id == asset_check_results.c.storage_id)
+            .where(asset_check_results.c.storage_id.in_(newest))
+        )
+        return self._read(lambda connection: {
+            row.check_name: _check_record(row) for row in connection.execute(query)
+        })
+
+    def get_check_history(
+        self, asset_key: Sequence[str], check_name: str, limit: int | None = None
+    ) -> list[AssetCheckRecord]:
+        query = (
+            sa.select(*_CHECK_COLUMNS)
+            .join(event_logs, event_logs.c.id == asset_check_results.c.storage_id)
+            .where(asset_check_results.c.asset_key == encode_key(asset_key),
+                   asset_check_results.c.check_name == check_name)
+            .order_by(asset_check_results.c.storage_id.desc())
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        return self._read(lambda connection: [
+            _check_record(row) for row in connection.execute(query)
+        ])

@@ -16,7 +16,7 @@ from headwater.storage.sql_storage import SqlStorage
 
 WRITER = Path(__file__).with_name("concurrent_writer.py")
 WRITERS = 16
-EVENTS = 100
+EVENTS = 60
 
 
 def _target(config: StorageConfig) -> tuple[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import sqlite3
 import time
 from pathlib import Path
@@ -129,3 +130,12 @@ def test_lazy_instances_open_storage_on_first_use(tmp_path: Path) -> None:
     assert repr(instance) == f"Instance({str(tmp_path / 'lazy')!r}, backend='sqlite')"
     instance.dispose()
     instance.dispose()  # twice is fine
+
+
+def test_an_instance_pickles_as_its_root_and_config(tmp_path: Path) -> None:
+    with Instance(tmp_path) as instance:
+        instance.add_run(RunRecord(run_id="r1", job_name="j"))
+        copy = pickle.loads(pickle.dumps(instance))
+    with copy:
+        assert copy.root == tmp_path and copy.config == instance.config
+        assert copy.get_run("r1") is not None

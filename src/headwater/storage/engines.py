@@ -126,9 +126,27 @@ def enable_wal(engine: Engine) -> None:
         driver = raw.driver_connection
         assert isinstance(driver, sqlite3.Connection)
         # Outside any transaction (pysqlite's own handling is off): a journal mode change
-        # cannot happen inside one.
-        if driver.execute("PRAGMA journal_mode").fetchone() != ("wal",):
-            driver.execute("PRAGMA journal_mode = WAL")
+        # cannot happen inside one. It needs the database to itself and, unlike other
+        # statements, reports "locked" at once instead of waiting: retry until the timeout.
+        deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
+        delay = 0.005
+        while True:
+            try:
+                if driver.execute("PRAGMA journal_mode").fetchone() == ("wal",):
+                    return
+                if driver.execute("PRAGMA journal_mode = WAL").fetchone() == ("wal",):
+                    return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc):
+                    raise
+            if time.monotonic() > deadline:
+                raise StorageConnectionError(
+                    f"The SQLite database {engine.url.database} stayed locked by other "
+                    f"processes for {SQLITE_BUSY_TIMEOUT_S:.0f} s while headwater tried to "
+                    "switch it to WAL mode."
+                )
+            _backoff(delay)
+            delay = min(delay * 2, 0.2)
     finally:
         raw.close()
 
@@ -197,9 +215,9 @@ def connection_error(engine: Engine, exc: DBAPIError) -> StorageError:
     )
 
 
-def is_retryable(exc: DBAPIError) -> bool:
+def is_retryable(exc: Exception) -> bool:
     """Whether a transaction that raised ``exc`` may succeed when run again."""
-    orig = exc.orig
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
     if isinstance(orig, sqlite3.OperationalError):
         text = str(orig).lower()
         return "locked" in text or "busy" in text
@@ -230,12 +248,27 @@ def run_transaction(
                     connection = connection.execution_options(**{READ_ONLY: True})
                 with connection.begin():
                     return work(connection)
-        except DBAPIError as exc:
-            if exc.connection_invalidated or attempt == MAX_ATTEMPTS or not is_retryable(exc):
+        # The BEGIN listener talks to the driver directly: its errors arrive unwrapped.
+        except (DBAPIError, sqlite3.OperationalError) as exc:
+            invalidated = isinstance(exc, DBAPIError) and exc.connection_invalidated
+            if invalidated or not is_retryable(exc):
                 raise
+            if attempt == MAX_ATTEMPTS:
+                raise _busy_error(engine, exc) from exc
         _backoff(delay)
         delay = min(delay * 2, 1.0)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _busy_error(engine: Engine, exc: Exception) -> StorageError:
+    if engine.dialect.name == "sqlite":
+        return StorageError(
+            f"The SQLite database {engine.url.database} stayed locked by other processes: "
+            f"{MAX_ATTEMPTS} attempts, each waiting up to {SQLITE_BUSY_TIMEOUT_S:g} s. "
+            "Another program may hold it open in a long transaction."
+        )
+    return StorageError(f"A transaction on PostgreSQL at {engine.url.host}:{engine.url.port} "
+                        f"kept conflicting with others ({MAX_ATTEMPTS} attempts): {exc}")
 
 
 def _backoff(delay: float) -> None:

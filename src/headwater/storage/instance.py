@@ -208,6 +208,10 @@ class Instance:
     def __repr__(self) -> str:
         return f"Instance({str(self.root)!r}, backend={self.backend!r})"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Sent to another process: the same root and config, connecting there on first use.
+        return (_rebuild, (self._root, self.config, self._auto_migrate))
+
     # Pass-throughs ------------------------------------------------------------------------
 
     def add_run(self, run: RunRecord) -> RunRecord:
@@ -243,6 +247,10 @@ class Instance:
     def delete_dynamic_partition(self, partitions_def_name: str, partition_key: str) -> None:
         """Remove a key from a dynamic partitions definition."""
         self.storage.delete_dynamic_partition(partitions_def_name, partition_key)
+
+
+def _rebuild(root: Path, config: InstanceConfig, auto_migrate: bool) -> Instance:
+    return Instance(root, config, auto_migrate=auto_migrate, lazy=True)
 
 
 #: The name Dagster users know.

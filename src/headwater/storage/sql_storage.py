@@ -50,7 +50,7 @@ class SqlStorage(SqlRuns, SqlEvents, SqlAssets, SqlInstigators, Storage):
         engine = create_engine_for(config)
         where = describe(config)
         try:
-            migrations.ensure_schema(engine, where, auto_migrate=auto_migrate)
+            migrations.check_schema(engine, where, auto_migrate=auto_migrate)
         except BaseException:
             engine.dispose()
             raise

@@ -138,7 +138,7 @@ def _inspect(engine: Engine, where: str) -> SchemaState:
         _raise_unreadable(exc, where)
 
 
-def ensure_schema(engine: Engine, where: str, *, auto_migrate: bool = False) -> None:
+def check_schema(engine: Engine, where: str, *, auto_migrate: bool = False) -> None:
     """Check the schema on open: create it when the database is new, refuse a mismatch.
 
     Raises:
@@ -155,7 +155,9 @@ def ensure_schema(engine: Engine, where: str, *, auto_migrate: bool = False) -> 
 def _create_or_migrate(
     engine: Engine, where: str, state: SchemaState, auto_migrate: bool
 ) -> None:
-    head = head_revision()
+    # The head is known without loading Alembic's scripts (a test keeps the two equal):
+    # when many processes open a new database at once, only the creator imports Alembic.
+    head = schema.SCHEMA_REVISION
     _check_state(state, where, head, auto_migrate, sqlite=_is_sqlite(engine))
 
     def create_or_upgrade(connection: Connection) -> None:
@@ -182,7 +184,7 @@ def upgrade(engine: Engine, where: str = "database", target: str = "head") -> Mi
     def migrate(connection: Connection) -> MigrationResult:
         _lock(connection)
         state = inspect_schema(connection)
-        _check_state(state, where, head_revision(), auto_migrate=True,
+        _check_state(state, where, schema.SCHEMA_REVISION, auto_migrate=True,
                      sqlite=_is_sqlite(engine))
         _create_or_upgrade(connection, state, target)
         after = inspect_schema(connection).revision
@@ -259,4 +261,7 @@ def _raise_unreadable(exc: DatabaseError, where: str) -> NoReturn:
             f"The {where} cannot be read: {exc.orig}. It may be corrupt; headwater leaves it "
             "untouched. Restore it from a backup, or move it away to start a new instance."
         ) from exc
-    raise exc
+    text = str(exc.orig).strip()
+    reason = text.splitlines()[0] if text else type(exc.orig).__name__
+    raise StorageError(f"Cannot check or create the headwater schema in the {where}: "
+                       f"{reason}") from exc

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -45,6 +47,22 @@ def instance(tmp_path: Path, shared_dir: Path, monkeypatch: pytest.MonkeyPatch
     created = Instance.ephemeral(home)
     yield created
     created.dispose()
+    _stop_leftover_workers()
+
+
+#: Workers started by the running test; a test that fails midway must not leave them behind.
+_launched: list[subprocess.Popen[bytes]] = []
+
+
+def _stop_leftover_workers() -> None:
+    while _launched:
+        process = _launched.pop()
+        if process.poll() is None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)  # the worker and its step processes
+            except ProcessLookupError:
+                pass
+        process.wait(timeout=30)
 
 
 def origin(location: str) -> PythonFileOrigin:
@@ -62,7 +80,9 @@ def start(instance: Instance, location: str, job_name: str = ASSET_JOB, **kwargs
           ) -> tuple[RunRecord, subprocess.Popen[bytes]]:
     """Create a run and launch its worker."""
     run = create_run(instance, origin=origin(location), job_name=job_name, **kwargs)
-    return run, launch_run_worker(instance, run.run_id)
+    process = launch_run_worker(instance, run.run_id)
+    _launched.append(process)
+    return run, process
 
 
 def finish(instance: Instance, run: RunRecord, process: subprocess.Popen[bytes],

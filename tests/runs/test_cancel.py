@@ -18,7 +18,8 @@ from .conftest import MULTIPROCESS_2, events, finish, keys, of_type, start, wait
 
 def _blocker_pid(shared_dir: Path) -> int:
     started = wait_for(lambda: sorted(shared_dir.glob("started-*")), "the blocking step")
-    return int(started[0].read_text())
+    # The pid is in the name: the file's content may not be written yet.
+    return int(started[0].name.removeprefix("started-"))
 
 
 @pytest.mark.parametrize("run_config", [{}, MULTIPROCESS_2], ids=["in_process", "multiprocess"])

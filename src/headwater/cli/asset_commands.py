@@ -6,7 +6,8 @@ from typing import Any
 
 import click
 
-from headwater.cli.targets import load_in_process, pop_target, single_origin, target_options
+from headwater.cli.run_options import load_repository_or_exit, parse_tags, run_options
+from headwater.cli.targets import pop_target, single_origin, target_options
 from headwater.errors import HeadwaterError
 
 
@@ -17,14 +18,9 @@ def asset_group() -> None:
 
 @asset_group.command("materialize")
 @target_options
-@click.option("--location", help="Which location, when several are defined.")
 @click.option("--select", "selection", required=True,
               help="Assets to materialize: '*', 'orders', '+orders', 'orders*', 'group:g', ...")
-@click.option("--partition", "partition_key", help="Partition key to materialize.")
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
-              help="YAML or JSON file with run config (ops:, resources:).")
-@click.option("--tag", "tags", multiple=True, help="Run tag as key=value (repeatable).")
-@click.option("-v", "--verbose", is_flag=True, help="Also print DEBUG log lines.")
+@run_options
 def materialize_command(
     location: str | None,
     selection: str,
@@ -40,14 +36,11 @@ def materialize_command(
     ``python -m headwater.execution.worker``; this command follows its events until it ends.
     Ctrl-C cancels the run.
     """
-    from rich.console import Console
-
     from headwater.cli.execute_common import (
         launch_and_follow,
         open_instance,
         plan_size,
         read_config_file,
-        report_load_error,
         storage_errors,
     )
     from headwater.definitions.asset_selection import coerce_selection
@@ -56,12 +49,7 @@ def materialize_command(
     origin = single_origin(pop_target(target_flags), location)
     run_config = read_config_file(config_file)
     run_tags = parse_tags(tags)
-    console = Console(highlight=False, stderr=True)
-    try:
-        repository = load_in_process(origin).repository
-    except HeadwaterError as exc:
-        report_load_error(console, exc)
-        raise SystemExit(1) from exc
+    repository = load_repository_or_exit(origin)
     try:
         chosen = coerce_selection(selection)
         keys = chosen.resolve(repository.asset_graph) & repository.asset_graph.executable_asset_keys
@@ -87,13 +75,3 @@ def materialize_command(
     launch_and_follow(instance, run, verbose=verbose, total_steps=plan_size(job),
                       description=f"materializing {len(keys)} asset(s): {names}")
 
-
-def parse_tags(tags: tuple[str, ...]) -> dict[str, str]:
-    """``key=value`` strings as a dict; a malformed one is a usage error."""
-    parsed: dict[str, str] = {}
-    for tag in tags:
-        key, sep, value = tag.partition("=")
-        if not sep or not key:
-            raise click.BadParameter(f"{tag!r} is not key=value", param_hint="--tag")
-        parsed[key] = value
-    return parsed

@@ -6,8 +6,8 @@ from typing import Any
 
 import click
 
-from headwater.cli.asset_commands import parse_tags
-from headwater.cli.targets import load_in_process, pop_target, single_origin, target_options
+from headwater.cli.run_options import load_repository_or_exit, parse_tags, run_options
+from headwater.cli.targets import pop_target, single_origin, target_options
 from headwater.errors import HeadwaterError
 
 
@@ -18,13 +18,8 @@ def job_group() -> None:
 
 @job_group.command("execute")
 @target_options
-@click.option("--location", help="Which location, when several are defined.")
 @click.option("-j", "--job", "job_name", required=True, help="Name of the job to run.")
-@click.option("--partition", "partition_key", help="Partition key to run.")
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
-              help="YAML or JSON file with run config (ops:, resources:).")
-@click.option("--tag", "tags", multiple=True, help="Run tag as key=value (repeatable).")
-@click.option("-v", "--verbose", is_flag=True, help="Also print DEBUG log lines.")
+@run_options
 def execute_command(
     location: str | None,
     job_name: str,
@@ -38,14 +33,11 @@ def execute_command(
 
     Ctrl-C cancels the run.
     """
-    from rich.console import Console
-
     from headwater.cli.execute_common import (
         launch_and_follow,
         open_instance,
         plan_size,
         read_config_file,
-        report_load_error,
         storage_errors,
     )
     from headwater.execution.launch import create_run
@@ -53,12 +45,7 @@ def execute_command(
     origin = single_origin(pop_target(target_flags), location)
     run_config = read_config_file(config_file)
     run_tags = parse_tags(tags)
-    console = Console(highlight=False, stderr=True)
-    try:
-        repository = load_in_process(origin).repository
-    except HeadwaterError as exc:
-        report_load_error(console, exc)
-        raise SystemExit(1) from exc
+    repository = load_repository_or_exit(origin)
     try:
         job = repository.get_job(job_name)
     except HeadwaterError as exc:

@@ -149,6 +149,7 @@ if TYPE_CHECKING:
     from headwater.execution.in_process_api import materialize, materialize_to_memory
     from headwater.execution.results import AssetCheckEvaluation, ExecuteInProcessResult
     from headwater.execution.validation import validate_run_config
+    from headwater.storage.instance import DagsterInstance, Instance
 
 __version__ = "0.1.0"
 
@@ -177,6 +178,7 @@ _LAZY: dict[str, str] = {
     "ConfigurableIOManager": "headwater.definitions.configurable",
     "ConfigurableIOManagerFactory": "headwater.definitions.configurable",
     "ConfigurableResource": "headwater.definitions.configurable",
+    "DagsterInstance": "headwater.storage.instance",
     "DagsterRunStatus": "headwater.definitions.run_status",
     "DailyPartitionsDefinition": "headwater.definitions.partitions",
     "DataVersion": "headwater.definitions.results",
@@ -204,6 +206,7 @@ _LAZY: dict[str, str] = {
     "InMemoryIOManager": "headwater.definitions.io_managers",
     "InitResourceContext": "headwater.definitions.resources",
     "InputContext": "headwater.definitions.io_managers",
+    "Instance": "headwater.storage.instance",
     "InvalidDefinitionError": "headwater.errors",
     "InvalidOutputError": "headwater.errors",
     "Jitter": "headwater.definitions.retries",
@@ -328,6 +331,7 @@ __all__ = [
     "ConfigurableIOManager",
     "ConfigurableIOManagerFactory",
     "ConfigurableResource",
+    "DagsterInstance",
     "DagsterRunStatus",
     "DailyPartitionsDefinition",
     "DataVersion",
@@ -355,6 +359,7 @@ __all__ = [
     "InMemoryIOManager",
     "InitResourceContext",
     "InputContext",
+    "Instance",
     "InvalidDefinitionError",
     "InvalidOutputError",
     "Jitter",

@@ -214,3 +214,45 @@ def test_unreadable_file(tmp_path: Path) -> None:
     (tmp_path / "headwater.yaml").write_bytes(b"\xff\xfe\x00bad")
     with pytest.raises(InstanceConfigError, match="cannot be read"):
         load_instance_config(tmp_path, {})
+
+
+# code_servers -------------------------------------------------------------------------------
+
+
+def test_code_server_settings_default_and_parse(tmp_path: Path) -> None:
+    from headwater.storage.config import CodeServerSettings, code_server_settings
+
+    assert load_instance_config(tmp_path, {}).code_servers == CodeServerSettings()
+    assert code_server_settings(None) == CodeServerSettings()
+    config = load(tmp_path, """\
+        code_servers:
+          startup_timeout: 5
+          rpc_timeout: {env: RPC}
+          heartbeat_interval: 0.5
+          heartbeat_timeout: "3"
+        """, {"RPC": "7.5"})
+    assert code_server_settings(config) == CodeServerSettings(
+        startup_timeout=5.0, rpc_timeout=7.5, heartbeat_interval=0.5, heartbeat_timeout=3.0
+    )
+    assert config.storage == SqliteStorageConfig(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("code_servers: {startup_timout: 5}\n",
+         ["code_servers.startup_timout", "did you mean 'startup_timeout'"]),
+        ("code_servers: {rpc_timeout: soon}\n",
+         ["code_servers.rpc_timeout", "number of seconds"]),
+        ("code_servers: {rpc_timeout: -1}\n", ["code_servers.rpc_timeout", "positive"]),
+        ("code_servers: {rpc_timeout: true}\n", ["code_servers.rpc_timeout", "a boolean"]),
+        ("code_servers: {heartbeat_timeout: 1, heartbeat_interval: 2}\n",
+         ["code_servers.heartbeat_timeout", "longer than heartbeat_interval"]),
+        ("code_servers: [1]\n", ["code_servers", "must be a mapping"]),
+    ],
+)
+def test_code_server_settings_errors(tmp_path: Path, text: str, expected: list[str]) -> None:
+    message = error(tmp_path, text)
+    for part in expected:
+        assert part in message
+    assert ":1:" in message

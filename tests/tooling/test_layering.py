@@ -18,9 +18,15 @@ FORBIDDEN = {
                  "webserver", "cli"},
     "execution": {"loading", "storage", "codeserver", "workspace", "daemon", "webserver", "cli"},
     "loading": {"execution", "storage", "codeserver", "workspace", "daemon", "webserver", "cli"},
+    "codeserver": {"workspace", "daemon", "webserver"},
     "daemon": {"loading", "webserver", "cli"},
     "webserver": {"loading", "daemon", "cli"},
+    "workspace": {"execution", "daemon", "webserver", "cli"},
 }
+
+#: The only modules of ``loading/`` the workspace may import: plain origin records. It talks
+#: to code servers and never loads code itself.
+WORKSPACE_MAY_IMPORT_FROM_LOADING = {"headwater.loading.origins", "headwater.loading.environments"}
 
 #: Third-party packages the definitions layer must not import at module level (import time).
 HEAVY = {"sqlalchemy", "grpc", "starlette", "fastapi", "uvicorn", "click", "rich", "alembic",
@@ -109,3 +115,26 @@ def test_only_worker_modules_of_execution_import_loading_or_storage() -> None:
                     and not _is_worker_module(relative)):
                 offenders.append(f"{relative} imports {module}")
     assert not offenders, "\n".join(offenders)
+
+
+def test_workspace_imports_only_origins_from_loading() -> None:
+    offenders = []
+    for path in _layer_files("workspace"):
+        for module, _ in _imports(ast.parse(path.read_text(), str(path))):
+            if (module.startswith("headwater.loading")
+                    and module not in WORKSPACE_MAY_IMPORT_FROM_LOADING):
+                offenders.append(f"{path.relative_to(PACKAGE).as_posix()} imports {module}")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_importing_the_workspace_loads_no_code_loader() -> None:
+    """Not even indirectly: the modules that import user code stay out of the host."""
+    import subprocess
+    import sys
+
+    code = ("import sys, headwater.workspace; print(sorted(m for m in sys.modules "
+            "if m in ('headwater.loading.load_origin', 'headwater.loading.python_import', "
+            "'headwater.loading.discovery', 'headwater.execution.worker')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, timeout=60)
+    assert result.stdout.strip() == "[]"

@@ -16,6 +16,7 @@ from headwater import __version__
 #: Subcommand name -> "module:attribute" of its click command or group.
 SUBCOMMANDS = {
     "asset": "headwater.cli.asset_commands:asset_group",
+    "code-server": "headwater.codeserver.cli:code_server_group",
     "definitions": "headwater.cli.definitions_commands:definitions_group",
     "instance": "headwater.cli.instance_commands:instance_group",
     "job": "headwater.cli.job_commands:job_group",

@@ -10,7 +10,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -22,6 +21,7 @@ from typing import IO
 import msgspec
 
 from headwater.loading.child import LoadReport
+from headwater.loading.environments import environment_for, python_for
 from headwater.loading.origins import GrpcServerOrigin, LocationOrigin
 from headwater.snapshot.errors import ErrorInfo
 from headwater.snapshot.location import LocationSnapshot
@@ -44,20 +44,6 @@ class LocationLoadResult:
     def ok(self) -> bool:
         """Whether the location loaded."""
         return self.error is None
-
-
-def python_for(origin: LocationOrigin) -> str:
-    """The interpreter that loads ``origin``: its ``executable_path`` or this one."""
-    return getattr(origin, "executable_path", None) or sys.executable
-
-
-def environment_for(executable: str) -> dict[str, str]:
-    """The environment for a child: the executable's ``bin/`` first on PATH."""
-    env = dict(os.environ)
-    bin_dir = str(Path(executable).parent)
-    env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
-    env.setdefault("PYTHONUNBUFFERED", "1")
-    return env
 
 
 class _Children:

@@ -20,6 +20,15 @@ optional ``headwater.yaml`` in the root chooses the storage::
         password: {env: PGPASSWORD}
         params: {sslmode: require}
 
+How the host (webserver, daemon, ``headwater dev``) supervises code servers, in seconds::
+
+    code_servers:
+      startup_timeout: 180       # a code server must be serving within this
+      rpc_timeout: 60            # each call to a code server must answer within this
+      heartbeat_interval: 5      # the host pings each code server it started this often
+      heartbeat_timeout: 45      # a code server exits after this long without a ping
+      restart_backoff_max: 30    # longest wait between restarts of a crashed code server
+
 Any value may be ``{env: VAR}``. Every problem is an :class:`InstanceConfigError` naming the
 file, the line, the key path and what to write instead.
 """
@@ -44,7 +53,9 @@ HOME_VARIABLE = "HEADWATER_HOME"
 DEFAULT_ROOT = ".headwater"
 SQLITE_FILE = "headwater.db"
 
-_TOP_LEVEL_KEYS = ("storage",)
+_TOP_LEVEL_KEYS = ("storage", "code_servers")
+_CODE_SERVER_KEYS = ("startup_timeout", "rpc_timeout", "heartbeat_interval", "heartbeat_timeout",
+                     "restart_backoff_max")
 _STORAGE_KEYS = ("sqlite", "postgres")
 _SQLITE_KEYS = ("base_dir",)
 _POSTGRES_KEYS = ("url", "host", "port", "db", "database", "user", "username", "password",
@@ -86,11 +97,36 @@ StorageConfig = Union[SqliteStorageConfig, PostgresStorageConfig]
 
 
 @dataclass(frozen=True)
+class CodeServerSettings:
+    """How the host supervises code servers (``code_servers`` in headwater.yaml), in seconds.
+
+    Attributes:
+        startup_timeout: how long a code server may take to start serving.
+        rpc_timeout: how long each call to a code server may take.
+        heartbeat_interval: how often the host pings the code servers it started.
+        heartbeat_timeout: a started code server exits after this long without a ping.
+        restart_backoff_max: the longest wait between restarts of a crashed code server.
+    """
+
+    startup_timeout: float = 180.0
+    rpc_timeout: float = 60.0
+    heartbeat_interval: float = 5.0
+    heartbeat_timeout: float = 45.0
+    restart_backoff_max: float = 30.0
+
+
+@dataclass(frozen=True)
 class InstanceConfig:
     """The validated contents of ``headwater.yaml`` (defaults when there is no file)."""
 
     storage: StorageConfig
     source: str | None = None
+    code_servers: CodeServerSettings = CodeServerSettings()
+
+
+def code_server_settings(config: InstanceConfig | None) -> CodeServerSettings:
+    """The ``code_servers`` settings of ``config`` (the defaults when ``None``)."""
+    return config.code_servers if config is not None else CodeServerSettings()
 
 
 def instance_root(environ: Mapping[str, str] | None = None) -> Path:
@@ -135,16 +171,18 @@ def parse_instance_config(
     if data is None:
         data = {}
     top = reader.mapping(data, (), _TOP_LEVEL_KEYS)
+    code_servers = reader.code_servers(top.get("code_servers"))
     storage_data = top.get("storage")
     if storage_data is None:
-        return InstanceConfig(storage=SqliteStorageConfig(root), source=source)
+        return InstanceConfig(storage=SqliteStorageConfig(root), source=source,
+                              code_servers=code_servers)
     storage = reader.mapping(storage_data, ("storage",), _STORAGE_KEYS)
     if len(storage) != 1:
         reader.fail(("storage",), "give exactly one of 'sqlite' or 'postgres'"
                     + (f", not {' and '.join(sorted(storage))}." if storage else "."))
-    if "sqlite" in storage:
-        return InstanceConfig(storage=reader.sqlite(storage["sqlite"], root), source=source)
-    return InstanceConfig(storage=reader.postgres(storage["postgres"]), source=source)
+    chosen = (reader.sqlite(storage["sqlite"], root) if "sqlite" in storage
+              else reader.postgres(storage["postgres"]))
+    return InstanceConfig(storage=chosen, source=source, code_servers=code_servers)
 
 
 class _Reader:
@@ -198,6 +236,33 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, int):
             self.fail(path, f"expected an integer (or {{env: VAR}}), not {_type_name(value)}.")
         return value
+
+    def seconds(self, value: object, path: Path_) -> float:
+        value = self.resolve(value, path)
+        if isinstance(value, str):
+            try:
+                value = float(value.strip())
+            except ValueError:
+                pass
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail(path, f"expected a number of seconds (or {{env: VAR}}), not "
+                            f"{_type_name(value)}.")
+        if not value > 0 or value == float("inf"):
+            self.fail(path, f"must be a positive number of seconds, not {value}.")
+        return float(value)
+
+    def code_servers(self, value: object) -> CodeServerSettings:
+        path = ("code_servers",)
+        data = self.mapping({} if value is None else value, path, _CODE_SERVER_KEYS)
+        values = {key: self.seconds(item, (*path, key)) for key, item in data.items()}
+        settings = CodeServerSettings(**values)
+        if settings.heartbeat_timeout <= settings.heartbeat_interval:
+            key = "heartbeat_timeout" if "heartbeat_timeout" in data else "heartbeat_interval"
+            self.fail((*path, key), f"heartbeat_timeout ({settings.heartbeat_timeout:g}) must "
+                                    f"be longer than heartbeat_interval "
+                                    f"({settings.heartbeat_interval:g}), or code servers stop "
+                                    "while the host is alive.")
+        return settings
 
     def sqlite(self, value: object, root: Path) -> SqliteStorageConfig:
         path = ("storage", "sqlite")

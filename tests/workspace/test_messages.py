@@ -6,9 +6,10 @@ import subprocess
 import sys
 
 from headwater.codeserver.client import CodeServerUnavailableError
+from headwater.processes import describe_exit
 from headwater.storage.config import CodeServerSettings
 from headwater.workspace.entry import LocationEntry, LocationStatus
-from headwater.workspace.process_manager import describe_exit, rpc_error, startup_error
+from headwater.workspace.process_manager import rpc_error, startup_error
 
 from .conftest import GOOD
 
@@ -33,10 +34,10 @@ def test_timeouts_name_the_setting_to_raise() -> None:
 def test_exit_descriptions() -> None:
     assert describe_exit(None) == "is running"
     assert describe_exit(3) == "exited with code 3"
-    assert describe_exit(-9) == "was killed by SIGKILL"
+    assert describe_exit(-9) == "was killed by SIGKILL (signal 9)"
     code = "import os, signal; os.kill(os.getpid(), signal.SIGTERM)"
     process = subprocess.run([sys.executable, "-c", code], check=False)
-    assert describe_exit(process.returncode) == "was killed by SIGTERM"
+    assert describe_exit(process.returncode) == "was killed by SIGTERM (signal 15)"
 
 
 def test_entries_are_immutable_records() -> None:

@@ -89,7 +89,8 @@ def test_a_dead_server_shows_why_then_restarts(
     wait_status(workspace, "good", LocationStatus.LOADED, other_than=first.server_id)
     died = [entry for entry in seen if entry.status is LocationStatus.ERROR]
     assert died and died[0].error is not None
-    assert f"(pid {first.pid}) was killed by SIGKILL; restarting it in" in died[0].error.message
+    expected = f"(pid {first.pid}) was killed by SIGKILL (signal 9); restarting it in"
+    assert expected in died[0].error.message
     assert died[0].snapshot is not None  # the last snapshot stays visible meanwhile
 
 

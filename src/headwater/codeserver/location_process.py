@@ -20,7 +20,6 @@ import gc
 import itertools
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -33,6 +32,7 @@ import msgspec
 
 from headwater.codeserver.protocol import FRAME_HEADER_BYTES, frame, frame_length
 from headwater.loading.origins import LocationOrigin
+from headwater.processes import kill_process_group
 from headwater.snapshot.errors import ErrorInfo
 
 _POSIX = os.name == "posix"
@@ -293,13 +293,7 @@ class LocationProcess:
         process = self._process
         if process is None:
             return
-        if _POSIX:
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        elif process.poll() is None:
-            process.kill()
+        kill_process_group(process)
         try:
             process.wait(timeout=5)
         except subprocess.TimeoutExpired:

@@ -24,6 +24,7 @@ from headwater.errors import StepFailure
 from headwater.execution.in_process_executor import blocked_by, report_step_failure
 from headwater.execution.plan import ExecutionStep
 from headwater.execution.run_context import RunContext
+from headwater.processes import describe_exit
 from headwater.snapshot.events import EventType
 
 #: How often to look at step processes when the platform cannot wait on them (no pidfd).
@@ -80,17 +81,6 @@ class StepLauncher(Protocol):
 
 class StepProcessDied(StepFailure):
     """A step process exited without reporting a result."""
-
-
-def describe_exit(code: int) -> str:
-    """``exited with code 3`` / ``was killed by SIGSEGV (signal 11)``."""
-    if code < 0:
-        try:
-            name = signal.Signals(-code).name
-        except ValueError:
-            name = f"signal {-code}"
-        return f"was killed by {name} (signal {-code})"
-    return f"exited with code {code}"
 
 
 class MultiprocessExecutor:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import tempfile
 import threading
@@ -23,6 +22,7 @@ import msgspec
 from headwater.loading.child import LoadReport
 from headwater.loading.environments import environment_for, python_for
 from headwater.loading.origins import GrpcServerOrigin, LocationOrigin
+from headwater.processes import describe_exit, kill_process_group
 from headwater.snapshot.errors import ErrorInfo
 from headwater.snapshot.location import LocationSnapshot
 
@@ -69,7 +69,7 @@ class _Children:
 
     def finished(self, process: subprocess.Popen[bytes]) -> None:
         """Stop whatever ``process`` left behind and forget it."""
-        _kill_group(process)
+        kill_process_group(process)
         with self._lock:
             self._live.discard(process)
 
@@ -79,7 +79,7 @@ class _Children:
             self._closed = True
             live = list(self._live)
         for process in live:
-            _kill_group(process)
+            kill_process_group(process)
 
 
 def load_in_subprocess(
@@ -137,7 +137,7 @@ def load_in_subprocess(
                               "one?", seconds)
             return LocationLoadResult(origin, report.snapshot, report.error, seconds)
         return _error(origin, "LoadError",
-                      f"The process loading {label} {_describe_exit(returncode)} before "
+                      f"The process loading {label} {describe_exit(returncode)} before "
                       "reporting (os._exit or a crash during import?)."
                       + _missing_headwater_hint(tail, executable) + _output_note(tail), seconds)
 
@@ -190,27 +190,6 @@ def _environment_problem(origin: LocationOrigin, executable: str) -> str | None:
         if not os.access(executable, os.X_OK):
             return f"{label}: executable_path {executable} is not executable."
     return None
-
-
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    """Kill ``process`` and, on POSIX, every process left in its group."""
-    if _POSIX:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-    elif process.poll() is None:
-        process.kill()
-
-
-def _describe_exit(returncode: int) -> str:
-    if returncode < 0:
-        try:
-            name = signal.Signals(-returncode).name
-        except ValueError:
-            name = f"signal {-returncode}"
-        return f"was killed by {name} (exit code {returncode})"
-    return f"exited with code {returncode}"
 
 
 def _tail(path: Path) -> str:

@@ -25,6 +25,7 @@ from headwater.codeserver.client import (
 )
 from headwater.errors import HeadwaterError
 from headwater.loading.origins import LocationOrigin
+from headwater.processes import describe_exit
 from headwater.snapshot.errors import ErrorInfo
 from headwater.snapshot.location import LocationSnapshot
 from headwater.storage.config import CodeServerSettings
@@ -222,19 +223,6 @@ def _is_rpc_timeout(text: str) -> bool:
 def _rpc_hint(settings: CodeServerSettings) -> str:
     return (f" (The limit is {settings.rpc_timeout:g} s; if the server is busy rather than "
             "down, raise code_servers.rpc_timeout in headwater.yaml.)")
-
-
-def describe_exit(returncode: int | None) -> str:
-    """A process's fate in words, from its return code."""
-    if returncode is None:
-        return "is running"
-    if returncode < 0:
-        try:
-            signame = signal.Signals(-returncode).name
-        except ValueError:
-            signame = f"signal {-returncode}"
-        return f"was killed by {signame}"
-    return f"exited with code {returncode}"
 
 
 def _wait(process: subprocess.Popen[bytes], timeout: float) -> bool:

@@ -1,0 +1,40 @@
+"""Child processes: stopping a whole process group, and saying in words how a process ended.
+
+Shared by the code that starts processes (location loaders, code servers, run workers, step
+processes); it imports nothing of ours.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+
+_POSIX = os.name == "posix"
+
+
+def describe_exit(returncode: int | None) -> str:
+    """``exited with code 3``, ``was killed by SIGSEGV (signal 11)`` or ``is running``."""
+    if returncode is None:
+        return "is running"
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        return f"was killed by {name} (signal {-returncode})"
+    return f"exited with code {returncode}"
+
+
+def kill_process_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL ``process`` and, on POSIX, everything left in its process group.
+
+    The process must have been started in a group of its own (``start_new_session=True``).
+    """
+    if _POSIX:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    elif process.poll() is None:
+        process.kill()

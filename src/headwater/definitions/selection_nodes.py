@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
+from typing import ClassVar
 
 from headwater.definitions.asset_graph import AssetGraph
 from headwater.definitions.asset_key import AssetCheckKey, AssetKey
@@ -459,13 +460,16 @@ class SubtractSelection(_Node):
 # ---- graph walks ----------------------------------------------------------------------
 
 
-class UpstreamSelection(_Node):
-    """The child plus its executable ancestors, up to ``depth`` layers."""
+class _Traversal(_Node):
+    """The child plus what lies up to ``depth`` layers away from it in one direction."""
 
     __slots__ = ("child", "depth", "include_self")
     child: AssetSelection
     depth: int | None
     include_self: bool
+
+    #: The Python method that builds this node (``upstream`` / ``downstream``).
+    _method: ClassVar[str] = ""
 
     def __init__(
         self, child: AssetSelection, depth: int | None = None, include_self: bool = True
@@ -474,63 +478,58 @@ class UpstreamSelection(_Node):
         _set(self, "depth", depth)
         _set(self, "include_self", include_self)
 
-    def _resolve_keys(self, graph: AssetGraph) -> AbstractSet[AssetKey]:
-        selected = set(self.child._resolve_keys(graph))
-        found = graph.upstream(selected, self.depth)
-        if not self.include_self:
-            found -= selected
-        return found & graph.executable_asset_keys
-
-    @property
-    def _precedence(self) -> int:
-        return _TRAVERSAL if self.include_self else _AND
-
-    def _selection_str(self) -> str:
-        child = self.child._operand_str(_ATOM)
-        marker = "+" if self.depth is None else f"{self.depth}+"
-        text = marker + child
-        return text if self.include_self else f"{text} and not {child}"
-
-    def _python_repr(self) -> str:
-        args = [] if self.depth is None else [f"depth={self.depth}"]
-        args += [] if self.include_self else ["include_self=False"]
-        return f"{self.child!r}.upstream({', '.join(args)})"
-
-
-class DownstreamSelection(_Node):
-    """The child plus its descendants, down to ``depth`` layers."""
-
-    __slots__ = ("child", "depth", "include_self")
-    child: AssetSelection
-    depth: int | None
-    include_self: bool
-
-    def __init__(
-        self, child: AssetSelection, depth: int | None = None, include_self: bool = True
-    ) -> None:
-        _set(self, "child", child)
-        _set(self, "depth", depth)
-        _set(self, "include_self", include_self)
+    def _walk(self, graph: AssetGraph, selected: set[AssetKey]) -> set[AssetKey]:
+        raise NotImplementedError
 
     def _resolve_keys(self, graph: AssetGraph) -> AbstractSet[AssetKey]:
         selected = set(self.child._resolve_keys(graph))
-        found = graph.downstream(selected, self.depth)
+        found = self._walk(graph, selected)
         return found if self.include_self else found - selected
 
     @property
     def _precedence(self) -> int:
         return _TRAVERSAL if self.include_self else _AND
 
+    def _marked(self, child: str) -> str:
+        raise NotImplementedError
+
     def _selection_str(self) -> str:
         child = self.child._operand_str(_ATOM)
-        marker = "+" if self.depth is None else f"+{self.depth}"
-        text = child if self.depth == 0 else child + marker
+        text = self._marked(child)
         return text if self.include_self else f"{text} and not {child}"
 
     def _python_repr(self) -> str:
         args = [] if self.depth is None else [f"depth={self.depth}"]
         args += [] if self.include_self else ["include_self=False"]
-        return f"{self.child!r}.downstream({', '.join(args)})"
+        return f"{self.child!r}.{self._method}({', '.join(args)})"
+
+
+class UpstreamSelection(_Traversal):
+    """The child plus its executable ancestors, up to ``depth`` layers."""
+
+    __slots__ = ()
+    _method = "upstream"
+
+    def _walk(self, graph: AssetGraph, selected: set[AssetKey]) -> set[AssetKey]:
+        return graph.upstream(selected, self.depth) & graph.executable_asset_keys
+
+    def _marked(self, child: str) -> str:
+        return ("+" if self.depth is None else f"{self.depth}+") + child
+
+
+class DownstreamSelection(_Traversal):
+    """The child plus its descendants, down to ``depth`` layers."""
+
+    __slots__ = ()
+    _method = "downstream"
+
+    def _walk(self, graph: AssetGraph, selected: set[AssetKey]) -> set[AssetKey]:
+        return graph.downstream(selected, self.depth)
+
+    def _marked(self, child: str) -> str:
+        if self.depth == 0:
+            return child
+        return child + ("+" if self.depth is None else f"+{self.depth}")
 
 
 class _ChildSelection(_Node):

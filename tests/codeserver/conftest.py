@@ -6,7 +6,6 @@ import os
 import shutil
 import signal
 import subprocess
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ import pytest
 from headwater.codeserver.client import CodeServerClient, start_code_server_process
 from headwater.execution.launch import pid_alive
 from headwater.loading.origins import PythonFileOrigin
+from polling import wait_for  # noqa: F401 - re-exported to the tests here
 
 USER_CODE = Path(__file__).resolve().parent / "user_code"
 
@@ -25,16 +25,6 @@ def origin_of(path: Path, name: str | None = None) -> PythonFileOrigin:
     return PythonFileOrigin(name or path.stem, str(path), working_directory=str(path.parent))
 
 
-def wait_for(condition: Callable[[], Any], what: str, timeout: float = 20.0) -> Any:
-    """Poll ``condition`` until it returns something truthy; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(0.01)
 
 
 def wait_gone(pid: int, timeout: float = 20.0) -> None:

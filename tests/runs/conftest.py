@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from headwater.loading.origins import PythonFileOrigin
 from headwater.snapshot.events import EventType, RunEvent
 from headwater.snapshot.runs import RunRecord
 from headwater.storage.instance import Instance
+from polling import wait_for  # noqa: F401 - re-exported to the tests here
 
 USER_CODE = Path(__file__).resolve().parent / "user_code"
 ASSET_JOB = "__ASSET_JOB"
@@ -126,14 +126,3 @@ def stored_value(instance: Instance, *identifier: str) -> Any:
     with open(path, "rb") as file:
         return pickle.load(file)
 
-
-def wait_for(condition: Callable[[], Any], what: str, timeout: float = 30) -> Any:
-    """Poll ``condition`` until it returns something truthy; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(0.01)

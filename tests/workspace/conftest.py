@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import textwrap
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -14,6 +13,7 @@ import pytest
 from headwater.loading.origins import LocationOrigin, PythonFileOrigin
 from headwater.storage.config import CodeServerSettings
 from headwater.workspace import LocationEntry, LocationStatus, Workspace
+from polling import wait_for  # noqa: F401 - re-exported to the tests here
 
 T = TypeVar("T")
 
@@ -27,16 +27,6 @@ FAST = CodeServerSettings(startup_timeout=20.0, rpc_timeout=10.0, heartbeat_inte
                           heartbeat_timeout=3.0, restart_backoff_max=1.0)
 
 
-def wait_for(condition: Callable[[], T | None], what: str, timeout: float = 30.0) -> T:
-    """Poll ``condition`` until it returns something truthy; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
-        time.sleep(0.02)
 
 
 def wait_status(workspace: Workspace, name: str, status: LocationStatus,

@@ -213,6 +213,7 @@ def test_kill_9_of_the_server_leaves_no_location_process(start_server: ServerFac
 
 def test_a_port_in_use_is_refused(start_server: ServerFactory) -> None:
     _, client = start_server(origin_of(USER_CODE / "small.py"))
+    client.wait_until_ready(30)  # health is SERVING only once the location has loaded
     port = int(client.address.rsplit(":", 1)[1])
     with pytest.raises(CodeServerUnavailableError, match="exited with code 2 before listening"):
         start_server(origin_of(USER_CODE / "small.py"), port=port)

@@ -176,8 +176,14 @@ def test_reload_swaps_and_a_failed_reload_keeps_the_old_code(
     assert failed.server_id == reloaded.server_id
     info = client.server_info()
     assert info.server_id == reloaded.server_id and info.load_error is None
+    assert info.reload_error is not None and "SyntaxError" in info.reload_error.message
     assert "extra" in _asset_keys(client.snapshot())
     assert client.evaluate_sensor("counter").cursor == "1"
+
+    small_copy.write_text(source)
+    fixed = client.reload()
+    assert fixed.load_error is None and fixed.server_id != reloaded.server_id
+    assert client.server_info().reload_error is None
 
 
 def test_heartbeat_timeout_stops_server_and_location(start_server: ServerFactory) -> None:

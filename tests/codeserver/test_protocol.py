@@ -39,3 +39,39 @@ def test_frames_carry_their_length() -> None:
     framed = p.frame(b"abc")
     assert p.frame_length(framed[:p.FRAME_HEADER_BYTES]) == 3
     assert framed[p.FRAME_HEADER_BYTES:] == b"abc"
+
+
+def test_the_health_service_speaks_the_standard_protocol() -> None:
+    """The reference health client (protobuf messages) talks to the hand-encoded service."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import grpc
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+    from headwater.codeserver import health
+
+    service = health.HealthService()
+    service.set("", health.NOT_SERVING)
+    server = grpc.server(ThreadPoolExecutor(max_workers=4))
+    server.add_generic_rpc_handlers((service.generic_handler(),))
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stub = health_pb2_grpc.HealthStub(channel)
+            request = health_pb2.HealthCheckRequest(service="")
+            assert stub.Check(request, timeout=10).status == (
+                health_pb2.HealthCheckResponse.NOT_SERVING)
+            with pytest.raises(grpc.RpcError) as caught:
+                stub.Check(health_pb2.HealthCheckRequest(service="nope"), timeout=10)
+            assert caught.value.code() == grpc.StatusCode.NOT_FOUND
+            stream = stub.Watch(request, timeout=10)
+            assert next(stream).status == health_pb2.HealthCheckResponse.NOT_SERVING
+            service.set("", health.SERVING)
+            assert next(stream).status == health_pb2.HealthCheckResponse.SERVING
+            stream.cancel()
+            unknown = stub.Watch(health_pb2.HealthCheckRequest(service="x" * 200), timeout=10)
+            assert next(unknown).status == health_pb2.HealthCheckResponse.SERVICE_UNKNOWN
+            unknown.cancel()
+    finally:
+        server.stop(0).wait()

@@ -163,6 +163,16 @@ class TestStorageContract:
         record = storage.get_run("r1")
         assert record is not None and record.worker_pid is None
 
+    def test_set_run_origin_fills_in_a_missing_origin(self, storage: SqlStorage) -> None:
+        storage.add_run(run("r1", location_name="remote", tags={"t": "1"}))
+        storage.update_run_status("r1", RunStatus.STARTING)
+        origin = {"type": "python_file", "location_name": "remote", "python_file": "/a.py"}
+        assert storage.set_run_origin("r1", origin)
+        record = storage.get_run("r1")
+        assert record is not None and record.origin == origin
+        assert record.status is RunStatus.STARTING and record.tags == {"t": "1"}
+        assert not storage.set_run_origin("missing", origin)
+
     def test_delete_run_removes_its_events_and_index_entries(self, storage: SqlStorage) -> None:
         storage.add_run(run("old", tags={"t": "1"}))
         storage.add_run(run("new", tags={"t": "1"}))
@@ -341,6 +351,21 @@ class TestStorageContract:
         assert storage.get_materialized_partitions(["a"]) == {"p1", "p2"}
         assert storage.get_materialized_partitions(["none"]) == set()
 
+    def test_events_by_type_across_runs(self, storage: SqlStorage) -> None:
+        for run_id in ("r1", "r2"):
+            storage.add_run(run(run_id))
+        ok = storage.store_event(event("r1", EventType.RUN_SUCCESS))
+        storage.store_event(event("r2", EventType.RUN_START))
+        failed = storage.store_event(event("r2", EventType.RUN_FAILURE))
+        kinds = [EventType.RUN_SUCCESS, EventType.RUN_FAILURE]
+        found = storage.get_events_by_type(kinds)
+        assert [(r.storage_id, r.event.run_id) for r in found] == [(ok, "r1"), (failed, "r2")]
+        assert [r.storage_id for r in storage.get_events_by_type(kinds, after_storage_id=ok)] \
+            == [failed]
+        newest = storage.get_events_by_type(kinds, newest_first=True, limit=1)
+        assert [r.storage_id for r in newest] == [failed]
+        assert storage.get_events_by_type([EventType.RUN_CANCELED]) == []
+
     def test_materializations_after_a_cursor(self, storage: SqlStorage) -> None:
         ids = [storage.store_event(materialization("r1", ["a"])) for _ in range(4)]
         storage.store_event(materialization("r1", ["b"]))
@@ -448,6 +473,6 @@ class TestStorageContract:
         storage.add_run(run("r1"))
         again = SqlStorage(storage.engine)
         assert again.get_run("r1") is not None
-        assert storage.schema_revision() == "r0002"
+        assert storage.schema_revision() == "r0003"
         storage.dispose()
         assert storage.get_run("r1") is not None  # a disposed engine reconnects on use

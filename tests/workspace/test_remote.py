@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from headwater.codeserver.client import start_code_server_process
+from headwater.definitions.run_status import RunStatus
 from headwater.loading.origins import GrpcServerOrigin, PythonFileOrigin
+from headwater.snapshot.runs import RunRecord
+from headwater.storage.instance import Instance
 from headwater.workspace import LocationStatus, Workspace
 
-from .conftest import GOOD, USER_CODE, asset_names, wait_status
+from .conftest import GOOD, USER_CODE, asset_names, wait_for, wait_status
 
 
 @pytest.fixture
@@ -72,9 +77,16 @@ def test_remote_location_is_served_survives_a_restart_and_reloads(
     assert failed.status is LocationStatus.ERROR and failed.error is not None
     assert "SyntaxError" in failed.error.to_string()
     assert failed.snapshot is not None and asset_names(failed) == asset_names(first)
+    # Another host (or this one restarted) sees the failed reload too.
+    other = make_workspace([origin])
+    seen = wait_status(other, "remote", LocationStatus.ERROR)
+    assert seen.error is not None and "SyntaxError" in seen.error.to_string()
+    assert seen.server_id == failed.server_id and asset_names(seen) == asset_names(first)
     shutil.copy(GOOD.python_file, code)
     fixed = workspace.reload_location("remote")
     assert fixed.status is LocationStatus.LOADED and fixed.error is None
+    # The other host notices the successful reload by polling.
+    wait_status(other, "remote", LocationStatus.LOADED, other_than=failed.server_id)
 
 
 def test_an_unreachable_remote_location_is_an_error_not_a_hang(
@@ -84,3 +96,36 @@ def test_an_unreachable_remote_location_is_an_error_not_a_hang(
     entry = wait_status(workspace, "nowhere", LocationStatus.ERROR)
     assert entry.error is not None and "unix:/nonexistent/hw.sock" in entry.error.message
     assert workspace.client("nowhere").address == "unix:/nonexistent/hw.sock"
+
+
+def test_a_run_without_origin_is_launched_from_the_servers_own_origin(
+    tmp_path: Path, make_workspace: Callable[..., Workspace],
+    servers: list[subprocess.Popen[bytes]],
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    served = PythonFileOrigin("served", GOOD.python_file, working_directory=str(tmp_path))
+    process, address = start_code_server_process(served, env={"HEADWATER_HOME": str(home)})
+    servers.append(process)
+    host, _, port = address.rpartition(":")
+    workspace = make_workspace([GrpcServerOrigin("remote", host=host, port=int(port))])
+    wait_status(workspace, "remote", LocationStatus.LOADED)
+    instance = Instance.ephemeral(home)
+    try:
+        # What the host stores for a grpc_server location: no origin, only the name.
+        run = instance.storage.add_run(RunRecord(
+            run_id=str(uuid.uuid4()), job_name="orders_job", location_name="remote"))
+        assert workspace.client("remote").launch_run(run.run_id) > 0
+
+        def finished() -> RunRecord | None:
+            record = instance.storage.get_run(run.run_id)
+            return record if record is not None and record.status.is_finished else None
+
+        record = wait_for(finished, "the run to finish", timeout=60)
+        assert record.status is RunStatus.SUCCESS, record.failure_message
+        expected = dataclasses.replace(served, location_name="remote").to_dict()
+        assert record.origin == expected
+        materialized = instance.storage.get_latest_materializations([["order_totals"]])
+        assert materialized, "the worker ran the served code"
+    finally:
+        instance.dispose()

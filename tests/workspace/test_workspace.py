@@ -122,6 +122,34 @@ def test_reload_after_fixing_a_broken_file(
     wait_for(lambda: not pid_alive(broken.pid or 0), "the old code server to exit", 20)
 
 
+def test_a_failed_reload_shows_its_error_and_the_old_code_keeps_serving(
+    tmp_path: Path, make_workspace: MakeWorkspace
+) -> None:
+    good = "from headwater import Definitions, asset\n\n\n@asset\ndef first() -> int:\n" \
+        "    return 1\n\n\ndefs = Definitions(assets=[first])\n"
+    origin = location_file(tmp_path, "loc", good)
+    workspace = make_workspace([origin])
+    before = wait_status(workspace, "loc", LocationStatus.LOADED)
+    Path(origin.python_file).write_text(
+        "def helper():\n    raise RuntimeError('warehouse unreachable at import')\n\n\n"
+        "helper()\n")
+
+    failed = workspace.reload_location("loc")
+    assert failed.status is LocationStatus.ERROR and failed.error is not None
+    assert "warehouse unreachable at import" in failed.error.message
+    assert any("loc.py" in line for line in failed.error.stack)
+    assert failed.snapshot is before.snapshot and failed.server_id == before.server_id
+    assert failed.pid == before.pid and pid_alive(before.pid or 0)
+    assert workspace.client("loc").server_info().server_id == before.server_id
+    assert workspace.get("loc") == failed  # the supervisor leaves the failure shown
+
+    Path(origin.python_file).write_text(good.replace("first", "second"))
+    fixed = workspace.reload_location("loc")
+    assert fixed.status is LocationStatus.LOADED and fixed.error is None
+    assert asset_names(fixed) == {"second"} and fixed.server_id != before.server_id
+    wait_for(lambda: not pid_alive(before.pid or 0), "the old code server to exit", 20)
+
+
 def test_the_old_snapshot_serves_while_reloading(
     tmp_path: Path, make_workspace: MakeWorkspace
 ) -> None:

@@ -16,11 +16,16 @@ from headwater import __version__
 #: Subcommand name -> "module:attribute" of its click command or group.
 SUBCOMMANDS = {
     "asset": "headwater.cli.asset_commands:asset_group",
+    "backfill": "headwater.cli.backfill_commands:backfill_group",
+    "celery": "headwater.cli.celery_commands:celery_group",
     "code-server": "headwater.codeserver.cli:code_server_group",
+    "daemon": "headwater.cli.daemon_commands:daemon_group",
     "definitions": "headwater.cli.definitions_commands:definitions_group",
+    "dev": "headwater.cli.dev_command:dev_command",
     "instance": "headwater.cli.instance_commands:instance_group",
     "job": "headwater.cli.job_commands:job_group",
     "run": "headwater.cli.run_commands:run_group",
+    "webserver": "headwater.cli.webserver_commands:webserver_command",
 }
 
 

@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 
 import grpc
 import msgspec
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from headwater.codeserver import health as h
 from headwater.codeserver import protocol as p
 from headwater.codeserver.protocol import (
     ListRunsResult,
@@ -26,6 +26,7 @@ from headwater.codeserver.protocol import (
     ServerInfo,
     TickResult,
 )
+from headwater.codeserver.security import token_metadata
 from headwater.errors import HeadwaterError
 from headwater.loading.environments import environment_for, python_for
 from headwater.loading.origins import LocationOrigin
@@ -63,13 +64,23 @@ class CodeServerClient:
     Args:
         address: ``"host:port"`` or ``"unix:/path/to/socket"``.
         timeout: seconds each call may take before it fails.
+        ssl: connect with TLS.
+        root_certificates: PEM certificates to trust for TLS (default: the system's).
+        token: the token of a server started with ``--token-env``, sent with every call.
     """
 
-    def __init__(self, address: str, *, timeout: float = 60.0) -> None:
+    def __init__(self, address: str, *, timeout: float = 60.0, ssl: bool = False,
+                 root_certificates: bytes | None = None, token: str | None = None) -> None:
         self.address = address
         self.timeout = timeout
-        self._channel: Any = grpc.insecure_channel(address)
-        self._health: Any = health_pb2_grpc.HealthStub(self._channel)
+        self._metadata = token_metadata(token)
+        if ssl:
+            credentials = grpc.ssl_channel_credentials(root_certificates=root_certificates)
+            self._channel: Any = grpc.secure_channel(address, credentials)
+        else:
+            self._channel = grpc.insecure_channel(address)
+        self._health_check: Any = self._channel.unary_unary(h.CHECK)
+        self._health_watch: Any = self._channel.unary_stream(h.WATCH)
 
     def __enter__(self) -> CodeServerClient:
         return self
@@ -91,7 +102,8 @@ class CodeServerClient:
         """The location's snapshot, reassembled from its streamed chunks."""
         method = self._channel.unary_stream(f"/{p.SERVICE_NAME}/{p.GET_SNAPSHOT}")
         try:
-            data = b"".join(method(p.encode(p.Empty()), timeout=self.timeout))
+            data = b"".join(method(p.encode(p.Empty()), timeout=self.timeout,
+                                   metadata=self._metadata))
         except grpc.RpcError as exc:
             raise self._error(p.GET_SNAPSHOT, exc) from None
         return decode_snapshot(data)
@@ -138,11 +150,10 @@ class CodeServerClient:
     def health(self) -> bool:
         """Whether the server answers health checks with SERVING."""
         try:
-            response = self._health.Check(health_pb2.HealthCheckRequest(service=""),
-                                          timeout=self.timeout)
+            response = self._health_check(h.encode_request(""), timeout=self.timeout)
         except grpc.RpcError:
             return False
-        return bool(response.status == health_pb2.HealthCheckResponse.SERVING)
+        return h.decode_response(response) == h.SERVING
 
     def wait_until_ready(self, timeout: float) -> ServerInfo:
         """Wait until the server has loaded its location (or failed to) and return its info.
@@ -151,18 +162,22 @@ class CodeServerClient:
             CodeServerUnavailableError: it was not ready within ``timeout`` seconds.
         """
         deadline = time.monotonic() + timeout
-        request = health_pb2.HealthCheckRequest(service="")
+        request = h.encode_request("")
         last: str = "no answer"
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 break
             try:
-                for response in self._health.Watch(request, timeout=remaining,
-                                                   wait_for_ready=True):
-                    if response.status == health_pb2.HealthCheckResponse.SERVING:
-                        return self.server_info()
-                    last = health_pb2.HealthCheckResponse.ServingStatus.Name(response.status)
+                stream = self._health_watch(request, timeout=remaining, wait_for_ready=True)
+                try:
+                    for response in stream:
+                        status = h.decode_response(response)
+                        if status == h.SERVING:
+                            return self.server_info()
+                        last = h.STATUS_NAMES.get(status, str(status))
+                finally:
+                    stream.cancel()
             except grpc.RpcError as exc:
                 last = f"{exc.code().name}: {exc.details()}"
                 if exc.code() == grpc.StatusCode.DEADLINE_EXCEEDED:
@@ -182,7 +197,8 @@ class CodeServerClient:
     def _call(self, method: str, request: msgspec.Struct, result: type[T]) -> T:
         stub = self._channel.unary_unary(f"/{p.SERVICE_NAME}/{method}")
         try:
-            data: bytes = stub(p.encode(request), timeout=self.timeout)
+            data: bytes = stub(p.encode(request), timeout=self.timeout,
+                               metadata=self._metadata)
         except grpc.RpcError as exc:
             raise self._error(method, exc) from None
         try:

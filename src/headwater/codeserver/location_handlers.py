@@ -6,8 +6,8 @@ takes a request envelope and answers a :class:`Reply`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import subprocess
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -22,6 +22,8 @@ from headwater.loading.user_errors import user_error_info
 from headwater.snapshot.errors import ErrorInfo
 
 if TYPE_CHECKING:
+    import subprocess
+
     from headwater.storage.instance import Instance
 
 
@@ -89,18 +91,35 @@ class LoadedLocation:
         return self._instance
 
     def _launch_run(self, payload: bytes) -> Reply:
-        from headwater.execution.launch import launch_run_worker
+        from headwater.celery.launcher import launch_run  # subprocess or Celery, per config
 
         request = p.decode(payload, p.LaunchRunRequest)
-        process = launch_run_worker(self.instance, request.run_id)
-        self._workers[request.run_id] = process
-        return Reply(p.encode(p.LaunchRunResult(process.pid)))
+        self._fill_in_origin(request.run_id)
+        launched = launch_run(self.instance, request.run_id)
+        if launched.process is not None:
+            self._workers[request.run_id] = launched.process
+        return Reply(p.encode(p.LaunchRunResult(launched.pid)))
+
+    def _fill_in_origin(self, run_id: str) -> None:
+        """Store this server's origin in a queued run submitted without one (a run of a
+        ``grpc_server`` location: the host does not know where the code is)."""
+        from headwater.definitions.run_status import RunStatus
+
+        run = self.instance.storage.get_run(run_id)
+        if run is None or run.origin is not None or run.status is not RunStatus.QUEUED:
+            return  # launching reports a missing or already launched run
+        origin = self.origin
+        if run.location_name and run.location_name != origin.location_name:
+            # The run belongs to the location as the host names it.
+            origin = dataclasses.replace(origin, location_name=run.location_name)
+        self.instance.storage.set_run_origin(run_id, origin.to_dict())
 
     def _cancel_run(self, payload: bytes) -> Reply:
-        from headwater.execution.launch import cancel_run
+        from headwater.celery.launcher import cancel_launched_run
 
         request = p.decode(payload, p.CancelRunRequest)
-        return Reply(p.encode(p.CancelRunResult(cancel_run(self.instance, request.run_id))))
+        canceled = cancel_launched_run(self.instance, request.run_id)
+        return Reply(p.encode(p.CancelRunResult(canceled)))
 
     def _list_runs(self, payload: bytes) -> Reply:
         p.decode(payload, p.Empty)
@@ -139,30 +158,40 @@ class LoadedLocation:
             skip_message=result.skip_message)))
 
     def _evaluate_sensor(self, payload: bytes) -> Reply:
-        from headwater.definitions.asset_sensors import AssetSensorDefinition
-        from headwater.definitions.run_status_sensors import RunStatusSensorDefinition
-        from headwater.definitions.sensor_contexts import build_sensor_context
-
         request = p.decode(payload, p.SensorTickRequest)
         repository = self._repository(request.repository_name)
         sensor = repository.get_sensor(request.sensor_name)
-        if isinstance(sensor, (AssetSensorDefinition, RunStatusSensorDefinition)):
-            raise HeadwaterError(
-                f"Sensor '{request.sensor_name}' is a {type(sensor).__name__}; evaluating it "
-                "through the code server is not supported by this RPC yet.")
         try:
-            context = build_sensor_context(
-                instance=self._lazy_instance(), cursor=request.cursor,
-                repository_name=repository.name, resources=repository.resources,
-                last_tick_completion_time=request.last_tick_completion_time,
-                last_run_key=request.last_run_key)
-            result = sensor.evaluate_tick(context)
-        except Exception as exc:  # noqa: BLE001 - user code: the tick's error
+            result = self._sensor_tick(sensor, repository, request)
+        except Exception as exc:  # noqa: BLE001 - user code (or its storage): the tick's error
             return Reply(p.encode(p.TickResult(cursor=request.cursor,
                                                error=user_error_info(exc))))
         return Reply(p.encode(p.TickResult(
             run_requests=[_run_request_snap(r) for r in result.run_requests],
             skip_message=result.skip_message, cursor=result.cursor)))
+
+    def _sensor_tick(self, sensor: Any, repository: Any, request: p.SensorTickRequest) -> Any:
+        """Evaluate one tick of any kind of sensor; asset and run-status sensors read the
+        instance (see :mod:`headwater.codeserver.storage_sensors`)."""
+        from headwater.definitions.asset_sensors import AssetSensorDefinition
+        from headwater.definitions.run_status_sensors import RunStatusSensorDefinition
+
+        if isinstance(sensor, (AssetSensorDefinition, RunStatusSensorDefinition)):
+            from headwater.codeserver import storage_sensors as ss
+
+            scope = ss.SensorScope(self.instance, repository.name, repository.resources,
+                                   self.origin)
+            if isinstance(sensor, AssetSensorDefinition):
+                return ss.evaluate_asset_sensor(sensor, scope, request.cursor)
+            return ss.evaluate_run_status_sensor(sensor, scope, request.cursor)
+        from headwater.definitions.sensor_contexts import build_sensor_context
+
+        context = build_sensor_context(
+            instance=self._lazy_instance(), cursor=request.cursor,
+            repository_name=repository.name, resources=repository.resources,
+            last_tick_completion_time=request.last_tick_completion_time,
+            last_run_key=request.last_run_key)
+        return sensor.evaluate_tick(context)
 
     def _lazy_instance(self) -> Instance | None:
         if self._instance is None:

@@ -1,7 +1,7 @@
 """The location process: the child interpreter that imports the user's code for a code server.
 
 The gRPC front process never imports user code. It starts this module with the location's
-Python (``python -m headwater.codeserver.location_process --origin JSON --fd N``), in the
+Python (``python -m headwater.codeserver.location_main --origin JSON --fd N``), in the
 location's working directory, with one end of a socket pair. Over it, both sides exchange
 length-prefixed msgpack frames:
 
@@ -15,27 +15,28 @@ parent process disappears. Requests are answered one at a time.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import itertools
 import json
 import os
 import socket
-import subprocess
 import sys
 import threading
 import time
-import uuid
-from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 import msgspec
 
 from headwater.codeserver.protocol import FRAME_HEADER_BYTES, frame, frame_length
 from headwater.loading.origins import LocationOrigin
-from headwater.processes import kill_process_group
 from headwater.snapshot.errors import ErrorInfo
 
-_POSIX = os.name == "posix"
+if TYPE_CHECKING:
+    import subprocess
+    from concurrent.futures import Future
+
+# The location process imports this module too: what only the front (or only serving calls)
+# needs is imported where it is used, to keep the child's start short.
 
 #: Calls the location process answers at once (a slow sensor does not hold up a launch).
 CALL_THREADS = 8
@@ -110,8 +111,10 @@ class LocationProcess:
     """
 
     def __init__(self, origin: LocationOrigin, process: subprocess.Popen[bytes] | None,
-                 sock: socket.socket | None) -> None:
+                 sock: socket.socket | None, started: float | None = None) -> None:
         self.origin = origin
+        import uuid
+
         self.server_id = str(uuid.uuid4())
         self.load_time = time.time()
         self.load_seconds = 0.0
@@ -123,7 +126,7 @@ class LocationProcess:
         self._send_lock = threading.Lock()
         self._pending: dict[int, Future[Reply]] = {}
         self._ids = itertools.count(1)
-        self._started = time.perf_counter()
+        self._started = time.perf_counter() if started is None else started
         #: Set when the child stopped answering (it exited or crashed) after it loaded.
         self.broken = False
 
@@ -147,29 +150,25 @@ class LocationProcess:
     @classmethod
     def spawn(cls, origin: LocationOrigin) -> LocationProcess:
         """Start the child without waiting; call :meth:`wait_until_loaded` next."""
-        from headwater.loading.environments import environment_for, python_for
+        from headwater.codeserver.child_spawn import start_child
 
-        executable = python_for(origin)
-        front, back = socket.socketpair()
-        command = [executable, "-m", "headwater.codeserver.location_process",
-                   "--origin", json.dumps(origin.to_dict()), "--fd", str(back.fileno())]
+        data = origin.to_dict()
         try:
-            process = subprocess.Popen(
-                command, cwd=getattr(origin, "working_directory", None) or None,
-                env=environment_for(executable), stdin=subprocess.DEVNULL,
-                stdout=sys.stderr.fileno(), pass_fds=(back.fileno(),),
-                start_new_session=_POSIX,
-            )
+            process, sock = start_child(data, json.dumps(data))
         except OSError as exc:
-            front.close()
-            back.close()
-            handle = cls(origin, None, None)
-            handle.load_error = ErrorInfo(
-                message=f"Cannot start {executable} for location '{origin.location_name}': "
-                        f"{exc}", class_name="LoadError")
-            return handle
-        back.close()
-        return cls(origin, process, front)
+            return cls.failed_to_start(origin, exc)
+        return cls(origin, process, sock)
+
+    @classmethod
+    def failed_to_start(cls, origin: LocationOrigin, exc: OSError) -> LocationProcess:
+        """The handle of a child whose interpreter could not be started."""
+        from headwater.loading.environments import python_for
+
+        handle = cls(origin, None, None)
+        handle.load_error = ErrorInfo(
+            message=f"Cannot start {python_for(origin)} for location "
+                    f"'{origin.location_name}': {exc}", class_name="LoadError")
+        return handle
 
     def wait_until_loaded(self, startup_timeout: float) -> None:
         """Wait for the child's load report (or the timeout); sets the load fields."""
@@ -178,6 +177,8 @@ class LocationProcess:
         self._wait_for_report(startup_timeout, self._started)
 
     def _wait_for_report(self, startup_timeout: float, started: float) -> None:
+        import subprocess
+
         sock, process = self._sock, self._process
         assert sock is not None and process is not None
         label = f"Location '{self.origin.location_name}' ({self.origin.describe()})"
@@ -219,6 +220,8 @@ class LocationProcess:
 
     def call(self, method: str, payload: bytes) -> Reply:
         """Send one request and wait for its reply; several calls may be in flight."""
+        from concurrent.futures import Future
+
         future: Future[Reply] = Future()
         with self._calls:
             sock = self._sock
@@ -268,6 +271,8 @@ class LocationProcess:
         and the child gets ``grace`` seconds to exit by itself. Run workers the child
         started are in sessions of their own and keep running.
         """
+        import subprocess
+
         with self._calls:
             if wait:
                 self._calls.wait_for(lambda: not self._pending, timeout=CALL_DRAIN_SECONDS)
@@ -290,6 +295,10 @@ class LocationProcess:
 
     def kill(self) -> None:
         """Kill the child and its process group at once."""
+        import subprocess
+
+        from headwater.processes import kill_process_group
+
         process = self._process
         if process is None:
             return
@@ -311,20 +320,28 @@ def _watch_parent(parent_pid: int) -> None:
             os._exit(3)
 
 
+def _parse_arguments(argv: list[str]) -> tuple[str, int]:
+    """``--origin JSON --fd N`` (the only way the front starts this process)."""
+    values = dict(zip(argv[::2], argv[1::2], strict=False))
+    origin_json, fd = values.get("--origin"), values.get("--fd", "")
+    if len(argv) != 4 or origin_json is None or not fd.isdigit():
+        raise SystemExit("usage: python -m headwater.codeserver.location_main --origin JSON "
+                         "--fd N (the code server starts this process itself)")
+    return origin_json, int(fd)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Load the location, report, then answer calls until the socket closes."""
-    parser = argparse.ArgumentParser(prog="python -m headwater.codeserver.location_process")
-    parser.add_argument("--origin", required=True, help="JSON of the location's origin")
-    parser.add_argument("--fd", required=True, type=int, help="socket file descriptor")
-    args = parser.parse_args(argv)
+    origin_json, fd = _parse_arguments(sys.argv[1:] if argv is None else argv)
     threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True,
                      name="headwater-parent-watch").start()
-    sock = socket.socket(fileno=args.fd)
+    sock = socket.socket(fileno=fd)
     # Importing builds many objects in no cycle; the collector would rescan them in vain.
     gc.disable()
     from headwater.codeserver.location_handlers import LoadedLocation
 
-    location, report = LoadedLocation.load(args.origin)
+    location, report = LoadedLocation.load(origin_json)
+    gc.freeze()  # what loaded lives as long as the process: keep it out of collections
     gc.enable()
     send_frame(sock, _encoder.encode(report))
     if location is None:
@@ -341,6 +358,8 @@ def main(argv: list[str] | None = None) -> int:
         except OSError:
             pass
 
+    from concurrent.futures import ThreadPoolExecutor
+
     pool = ThreadPoolExecutor(max_workers=CALL_THREADS, thread_name_prefix="headwater-call")
     while True:
         try:
@@ -350,7 +369,8 @@ def main(argv: list[str] | None = None) -> int:
         pool.submit(answer, call)
 
 
-if __name__ == "__main__":
+def run() -> None:
+    """Run :func:`main` and exit with its code, without waiting for leftover threads."""
     code = main()
     for stream in (sys.stdout, sys.stderr):
         try:
@@ -358,3 +378,7 @@ if __name__ == "__main__":
         except (OSError, ValueError):
             pass
     os._exit(code)
+
+
+if __name__ == "__main__":
+    run()

@@ -53,7 +53,9 @@ class ServerInfo(msgspec.Struct, frozen=True):
     """Who answers: versions, the location, and the current load (``server_id`` is per load).
 
     ``pid`` is the gRPC server's process; ``location_pid`` the process importing the user's
-    code (``None`` when it is not running, e.g. after a failed load).
+    code (``None`` when it is not running, e.g. after a failed load). ``reload_error`` is the
+    load error of the latest reload when it failed and the previous code is still served
+    (``None`` once a reload succeeds).
     """
 
     headwater_version: str
@@ -66,6 +68,7 @@ class ServerInfo(msgspec.Struct, frozen=True):
     pid: int
     protocol_version: int = PROTOCOL_VERSION
     location_pid: int | None = None
+    reload_error: ErrorInfo | None = None
 
 
 class LaunchRunRequest(msgspec.Struct, frozen=True):

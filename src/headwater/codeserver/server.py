@@ -8,6 +8,7 @@ meanwhile, and keeps serving when the new code fails to load).
 
 from __future__ import annotations
 
+import gc
 import os
 import platform
 import signal
@@ -20,12 +21,14 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Any
 
 import grpc
-from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
 from headwater import __version__
+from headwater.codeserver import health
 from headwater.codeserver import protocol as p
 from headwater.codeserver.location_process import LocationProcess, Reply
+from headwater.codeserver.security import ServerTls, token_interceptor
 from headwater.loading.origins import LocationOrigin
+from headwater.snapshot.errors import ErrorInfo
 
 #: Seconds in-flight RPCs get to finish when the server shuts down.
 SHUTDOWN_GRACE = 5.0
@@ -54,7 +57,7 @@ class CodeServer:
         self.origin = origin
         self.startup_timeout = startup_timeout
         self.heartbeat_timeout = heartbeat_timeout
-        self.health = health.HealthServicer()
+        self.health = health.HealthService()
         self.stop_requested = threading.Event()
         self.stop_reason = ""
         #: Set when heartbeats stopped: nobody waits for answers, so stop at once.
@@ -64,11 +67,13 @@ class CodeServer:
         self._lock = threading.Lock()
         self._reload_lock = threading.Lock()
         self._last_heartbeat = time.monotonic()
-        self._set_health(health_pb2.HealthCheckResponse.NOT_SERVING)
+        #: Why the latest reload failed, while the previous code is still served.
+        self._reload_error: ErrorInfo | None = None
+        self._set_health(health.NOT_SERVING)
 
     # -- lifecycle ------------------------------------------------------------------------
 
-    def _set_health(self, status: Any) -> None:
+    def _set_health(self, status: int) -> None:
         self.health.set("", status)
         self.health.set(p.SERVICE_NAME, status)
 
@@ -97,7 +102,7 @@ class CodeServer:
                 return
             with self._lock:
                 self._current = handle
-            self._set_health(health_pb2.HealthCheckResponse.SERVING)
+            self._set_health(health.SERVING)
 
     def _retire(self, handle: LocationProcess) -> None:
         with self._lock:
@@ -152,6 +157,7 @@ class CodeServer:
             load_error=current.load_error,
             pid=os.getpid(),
             location_pid=current.running_pid,
+            reload_error=self._reload_error,
         ))
 
     def snapshot_chunks(self, payload: bytes) -> Iterator[bytes]:
@@ -204,9 +210,11 @@ class CodeServer:
                     self._current = new
             if keep_old:
                 assert old is not None
+                self._reload_error = new.load_error
                 self._retire(new)
                 return p.encode(p.ReloadResult(old.server_id, new.load_error))
-            self._set_health(health_pb2.HealthCheckResponse.SERVING)
+            self._reload_error = None
+            self._set_health(health.SERVING)
             if old is not None:
                 threading.Thread(target=self._retire, args=(old,), daemon=True).start()
             return p.encode(p.ReloadResult(new.server_id, new.load_error))
@@ -269,8 +277,9 @@ def _guard_stream(fn: Callable[[bytes], Iterator[bytes]]) -> Callable[[bytes, An
     return handler
 
 
-def _bind(server: Any, host: str, port: int, socket_path: str | None) -> tuple[str, str | None]:
-    """Listen on the socket or host:port; the address, or why it cannot listen."""
+def _bind(server: Any, host: str, port: int, socket_path: str | None,
+          tls: ServerTls | None = None) -> tuple[str, str | None]:
+    """Listen on the socket or host:port (with TLS if given); the address, or why not."""
     if socket_path is not None:
         address = f"unix:{socket_path}"
         if os.path.exists(socket_path):
@@ -282,7 +291,11 @@ def _bind(server: Any, host: str, port: int, socket_path: str | None) -> tuple[s
     else:
         where = f"{host}:{port}"
     try:
-        bound = server.add_insecure_port(where)
+        if tls is None:
+            bound = server.add_insecure_port(where)
+        else:
+            bound = server.add_secure_port(where, grpc.ssl_server_credentials(
+                [(tls.private_key, tls.certificate_chain)]))
     except RuntimeError:
         bound = 0
     if bound == 0:
@@ -305,22 +318,25 @@ def _socket_in_use(path: str) -> bool:
 def serve(origin: LocationOrigin, *, host: str = "127.0.0.1", port: int = 0,
           socket_path: str | None = None, startup_timeout: float = 180.0,
           heartbeat_timeout: float | None = None, out: IO[str] | None = None,
-          pending: LocationProcess | None = None) -> int:
+          pending: LocationProcess | None = None, tls: ServerTls | None = None,
+          token: str | None = None) -> int:
     """Run a code server for ``origin`` until shut down; the process exit code.
 
     Prints ``HEADWATER_CODE_SERVER_LISTENING <address>`` on ``out`` as soon as it listens.
     ``pending`` is a location process already spawned for ``origin`` (so that it loads
-    while this process imports gRPC).
+    while this process imports gRPC). With ``tls`` it serves over TLS only; with ``token``
+    its calls need that token (see :mod:`headwater.codeserver.security`).
     """
     out = out or sys.stdout
     service = CodeServer(origin, startup_timeout=startup_timeout,
                          heartbeat_timeout=heartbeat_timeout)
     # No SO_REUSEPORT: a second server on a port in use must fail, not share its traffic.
+    interceptors = [] if token is None else [token_interceptor(token, p.SERVICE_NAME)]
     server = grpc.server(ThreadPoolExecutor(max_workers=16, thread_name_prefix="headwater-rpc"),
-                         options=[("grpc.so_reuseport", 0)])
-    server.add_generic_rpc_handlers((service.generic_handler(),))
-    health_pb2_grpc.add_HealthServicer_to_server(service.health, server)
-    address, problem = _bind(server, host, port, socket_path)
+                         options=[("grpc.so_reuseport", 0)], interceptors=interceptors)
+    server.add_generic_rpc_handlers((service.generic_handler(),
+                                     service.health.generic_handler()))
+    address, problem = _bind(server, host, port, socket_path, tls)
     if problem is not None:
         print(problem, file=sys.stderr, flush=True)
         if pending is not None:
@@ -328,6 +344,10 @@ def serve(origin: LocationOrigin, *, host: str = "127.0.0.1", port: int = 0,
         return 2
     server.start()
     print(f"{p.LISTENING_MARKER} {address}", file=out, flush=True)
+    # Callers switch the collector off while starting (imports make many objects in no
+    # cycle); what exists now lives as long as the server, so keep it out of collections.
+    gc.freeze()
+    gc.enable()
 
     def on_signal(signum: int, _frame: Any) -> None:
         service.request_stop(f"signal {signal.Signals(signum).name}")

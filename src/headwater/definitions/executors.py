@@ -1,4 +1,5 @@
-"""Executor definitions: how a run's steps are executed (in one process, or one per step)."""
+"""Executor definitions: how a run's steps are executed (in one process, one process per step,
+or one Celery task per step). Celery itself is imported only where steps execute."""
 
 from __future__ import annotations
 
@@ -27,4 +28,13 @@ in_process_executor = ExecutorDefinition(
 multiprocess_executor = ExecutorDefinition(
     "multiprocess",
     description="Runs each step in its own subprocess, up to max_concurrent at a time.",
+)
+
+celery_executor = ExecutorDefinition(
+    "celery",
+    description=(
+        "Sends each step to a Celery worker (`headwater celery worker`) as a task; config: "
+        "broker, backend, queue, max_concurrent, worker_lost_timeout. A step's tags "
+        "headwater/celery_queue and headwater/celery_priority choose its queue and priority."
+    ),
 )

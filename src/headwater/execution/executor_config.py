@@ -7,7 +7,8 @@ config's ``execution`` section may override the config::
     execution: {config: {max_concurrent: 4, start_method: spawn}}
 
 The Dagster form naming the executor, ``execution: {multiprocess: {config: {...}}}``, is
-accepted too.
+accepted too. ``celery_executor`` takes ``broker``, ``backend``, ``queue``,
+``max_concurrent`` (steps in flight) and ``worker_lost_timeout`` (see ``headwater.celery``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from headwater.definitions.jobs import JobDefinition
@@ -23,11 +24,15 @@ from headwater.errors import ConfigError
 
 IN_PROCESS = "in_process"
 MULTIPROCESS = "multiprocess"
+CELERY = "celery"
 START_METHODS = ("fork", "spawn")
+#: Steps a Celery run keeps queued or running at once unless ``max_concurrent`` says otherwise.
+_CELERY_IN_FLIGHT = 64
 
 _KEYS: dict[str, set[str]] = {
     IN_PROCESS: set(),
     MULTIPROCESS: {"max_concurrent", "start_method"},
+    CELERY: {"broker", "backend", "queue", "max_concurrent", "worker_lost_timeout"},
 }
 
 
@@ -45,6 +50,8 @@ class ExecutorSettings:
     name: str
     max_concurrent: int = 1
     start_method: str = "fork"
+    #: The rest of the executor's config (celery: broker, backend, queue, ...).
+    options: Mapping[str, Any] = field(default_factory=dict)
 
 
 def default_start_method() -> str:
@@ -70,7 +77,7 @@ def resolve_executor(job: JobDefinition, run_config: Mapping[str, Any] | None) -
     if name not in _KEYS:
         raise ConfigError(
             f"Job '{job.name}' uses executor '{name}', which run workers do not support. Use "
-            "in_process_executor or multiprocess_executor."
+            "in_process_executor, multiprocess_executor or celery_executor."
         )
     unknown = sorted(set(config) - _KEYS[name])
     if unknown:
@@ -80,6 +87,13 @@ def resolve_executor(job: JobDefinition, run_config: Mapping[str, Any] | None) -
         )
     if name == IN_PROCESS:
         return ExecutorSettings(IN_PROCESS)
+    if name == CELERY:
+        limit = config.get("max_concurrent")
+        return ExecutorSettings(
+            CELERY,
+            max_concurrent=_max_concurrent(limit, job.name) if limit else _CELERY_IN_FLIGHT,
+            options={key: value for key, value in config.items() if key != "max_concurrent"},
+        )
     return ExecutorSettings(
         MULTIPROCESS,
         max_concurrent=_max_concurrent(config.get("max_concurrent"), job.name),

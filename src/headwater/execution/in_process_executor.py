@@ -82,10 +82,14 @@ def blocked_by(
 
 
 def execute_step_with_retries(
-    run: RunContext, step: ExecutionStep, produced: dict[str, set[str]]
+    run: RunContext, step: ExecutionStep, produced: dict[str, set[str]], first_attempt: int = 0
 ) -> set[str] | None:
-    """Run ``step`` (again, per its retry policy); its produced outputs, or None if it failed."""
-    attempt = 0
+    """Run ``step`` (again, per its retry policy); its produced outputs, or None if it failed.
+
+    ``first_attempt`` counts the attempts made elsewhere already (a Celery step whose worker
+    was lost is retried on another worker).
+    """
+    attempt = first_attempt
     while True:
         try:
             if run.cancellation is None:

@@ -18,7 +18,12 @@ from headwater.definitions.io_managers import FilesystemIOManager
 from headwater.definitions.run_status import RunStatus
 from headwater.errors import HeadwaterError
 from headwater.execution.cancellation import Cancellation, RunInterrupted
-from headwater.execution.executor_config import MULTIPROCESS, ExecutorSettings, resolve_executor
+from headwater.execution.executor_config import (
+    CELERY,
+    MULTIPROCESS,
+    ExecutorSettings,
+    resolve_executor,
+)
 from headwater.execution.in_process_executor import InProcessExecutor
 from headwater.execution.multiprocess_executor import MultiprocessExecutor
 from headwater.execution.reexecution import plan_event_values
@@ -106,6 +111,7 @@ def _execute(instance: Instance, storage: Storage, run: RunRecord, writer: Event
     try:
         plan = build_run_plan(storage, run, target.job)
         settings = resolve_executor(target.job, run.run_config)
+        step_executor = _executor(settings, writer, instance)
     except Exception as exc:  # noqa: BLE001 - reported as the run's failure
         writer.emit(_event(
             run, EventType.RUN_FAILURE,
@@ -118,7 +124,7 @@ def _execute(instance: Instance, storage: Storage, run: RunRecord, writer: Event
         writer.emit(_event(run, EventType.RUN_CANCELED,
                            "The run was canceled before its steps started."))
         return False
-    executor = _Announced(_executor(settings, writer), settings)
+    executor = _Announced(step_executor, settings)
     outcome = execute_job(
         target.job,
         event_sink=writer.emit,
@@ -135,7 +141,12 @@ def _execute(instance: Instance, storage: Storage, run: RunRecord, writer: Event
     return outcome.success
 
 
-def _executor(settings: ExecutorSettings, writer: EventWriter) -> StepExecutor:
+def _executor(settings: ExecutorSettings, writer: EventWriter,
+              instance: Instance) -> StepExecutor:
+    if settings.name == CELERY:
+        from headwater.celery.executor_factory import celery_executor_for
+
+        return celery_executor_for(settings, instance, terminate_grace_seconds(), writer.flush)
     if settings.name != MULTIPROCESS:
         return InProcessExecutor()
     launcher = (
@@ -159,6 +170,8 @@ class _Announced:
         if self.settings.name == MULTIPROCESS:
             how = (f"one process per step ({self.settings.start_method}, at most "
                    f"{self.settings.max_concurrent} at a time)")
+        elif self.settings.name == CELERY:
+            how = (f"as Celery tasks (at most {self.settings.max_concurrent} in flight)")
         else:
             how = "in the run worker's process"
         values = {

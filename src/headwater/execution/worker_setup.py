@@ -13,6 +13,7 @@ from headwater.definitions.repository_def import RepositoryDefinition
 from headwater.errors import LoadError, NotFoundError
 from headwater.execution.plan import ExecutionPlan, build_plan, subset_plan
 from headwater.execution.reexecution import succeeded_steps
+from headwater.loading.discovery import LoadedDefinitions
 from headwater.loading.load_origin import load_origin
 from headwater.loading.origins import LocationOrigin, origin_from_dict
 from headwater.snapshot.events import EventType
@@ -34,8 +35,8 @@ class RunTarget:
     job: JobDefinition
 
 
-def load_run_target(run: RunRecord) -> RunTarget:
-    """Import the run's location here and find its job.
+def load_run_target(run: RunRecord, loaded: LoadedDefinitions | None = None) -> RunTarget:
+    """Import the run's location here (unless ``loaded`` already has it) and find its job.
 
     Raises:
         LoadError: the run has no origin, or its location cannot be loaded.
@@ -48,7 +49,8 @@ def load_run_target(run: RunRecord) -> RunTarget:
             "runs with headwater.execution.launch.create_run(origin=...)."
         )
     origin = origin_from_dict(run.origin)
-    loaded = load_origin(origin)
+    if loaded is None:
+        loaded = load_origin(origin)
     repository = _pick_repository(run, loaded.repositories, origin)
     return RunTarget(origin, repository, _job_for_run(run, repository))
 

@@ -1,12 +1,17 @@
-"""Which Python runs a location, and the environment its processes start with."""
+"""Which Python runs a location, and the environment its processes start with.
+
+Imported by a code server before anything else (to start its location process at once), so
+it imports nothing but :mod:`os` and :mod:`sys` at run time.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from headwater.loading.origins import LocationOrigin
+if TYPE_CHECKING:
+    from headwater.loading.origins import LocationOrigin
 
 
 def python_for(origin: LocationOrigin) -> str:
@@ -17,7 +22,7 @@ def python_for(origin: LocationOrigin) -> str:
 def environment_for(executable: str) -> dict[str, str]:
     """This process's environment with the executable's ``bin/`` first on PATH (its venv)."""
     env = dict(os.environ)
-    bin_dir = str(Path(executable).parent)
+    bin_dir = os.path.dirname(executable) or "."
     env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
     env.setdefault("PYTHONUNBUFFERED", "1")
     return env

@@ -116,6 +116,10 @@ class GrpcServerOrigin:
         port: TCP port of the server.
         socket: absolute path of a Unix domain socket, instead of host and port.
         ssl: connect with TLS.
+        ca_cert: absolute path of the PEM certificates to trust for TLS (default: the
+            system's).
+        token_env: the environment variable holding the server's token (``--token-env``);
+            the token itself is never stored.
     """
 
     kind: ClassVar[str] = "grpc_server"
@@ -125,6 +129,8 @@ class GrpcServerOrigin:
     port: int | None = None
     socket: str | None = None
     ssl: bool = False
+    ca_cert: str | None = None
+    token_env: str | None = None
 
     def describe(self) -> str:
         """``grpc_server localhost:4266``, or ``grpc_server unix:/path/to/socket``."""
@@ -211,6 +217,8 @@ _FIELD_TYPES: dict[str, tuple[type, bool]] = {
     "port": (int, True),
     "socket": (str, True),
     "ssl": (bool, False),
+    "ca_cert": (str, True),
+    "token_env": (str, True),
 }
 _REQUIRED = {"location_name", "python_file", "module_name", "package_name"}
 

@@ -48,7 +48,7 @@ _LONG_FORM_KEYS = {
     "python_file": ("relative_path", *_COMMON_KEYS),
     "python_module": ("module_name", *_COMMON_KEYS),
     "python_package": ("package_name", *_COMMON_KEYS),
-    "grpc_server": ("host", "port", "socket", "location_name", "ssl"),
+    "grpc_server": ("host", "port", "socket", "location_name", "ssl", "ca_cert", "token_env"),
 }
 _CODE_SOURCES = ("python_file", "module_name", "package_name")
 _DEPLOYMENT_KEYS = ("location_name", "code_source", "working_directory", "executable_path",
@@ -240,8 +240,14 @@ def _grpc_server(entry: EntryReader) -> GrpcServerOrigin:
         socket = os.path.abspath(entry.file.folder / os.path.expanduser(socket))
     elif host is None:
         host = "localhost"
-    return GrpcServerOrigin(name, host=host, port=port, socket=socket,
-                            ssl=entry.boolean("ssl", False))
+    ssl = entry.boolean("ssl", False)
+    ca_cert = entry.string("ca_cert")
+    if ca_cert is not None:
+        if not ssl:
+            entry.fail("ca_cert is only used with ssl: true; add ssl: true.", "ca_cert")
+        ca_cert = os.path.abspath(entry.file.folder / os.path.expanduser(ca_cert))
+    return GrpcServerOrigin(name, host=host, port=port, socket=socket, ssl=ssl,
+                            ca_cert=ca_cert, token_env=entry.string("token_env"))
 
 
 # Deployment format ---------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Records of runs, ticks and schedule/sensor state, as stored and sent between processes."""
+"""Records of runs, ticks, schedule/sensor state and backfills, as stored and sent between
+processes."""
 
 from __future__ import annotations
 
@@ -134,3 +135,41 @@ class TickRecord(msgspec.Struct, frozen=True, omit_defaults=True, kw_only=True):
     error: ErrorInfo | None = None
     cursor: str | None = None
     end_timestamp: float | None = None
+
+
+class BackfillStatus(str, Enum):
+    """Where a backfill stands. REQUESTED: its runs are being submitted or are in flight."""
+
+    REQUESTED = "REQUESTED"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+    CANCELING = "CANCELING"
+    CANCELED = "CANCELED"
+
+    @property
+    def is_finished(self) -> bool:
+        """Whether the backfill will not change again."""
+        return self in (BackfillStatus.COMPLETED, BackfillStatus.FAILED, BackfillStatus.CANCELED)
+
+
+class BackfillRecord(msgspec.Struct, frozen=True, omit_defaults=True, kw_only=True):
+    """A request to run a partitioned job or asset selection once per partition key.
+
+    The daemon's backfill loop submits one QUEUED run per key, tagged
+    ``headwater/backfill=<backfill_id>``; ``submitted`` counts the keys done so far (in order),
+    so a restarted daemon carries on where it stopped. A partition's status is its run's.
+    """
+
+    backfill_id: str
+    location_name: str
+    job_name: str | None = None
+    asset_selection: list[list[str]] | None = None
+    partition_keys: list[str] = []
+    status: BackfillStatus = BackfillStatus.REQUESTED
+    created_at: float = 0.0
+    updated_at: float = 0.0
+    end_timestamp: float | None = None
+    run_config: dict[str, Any] = {}
+    tags: dict[str, str] = {}
+    submitted: int = 0
+    error: ErrorInfo | None = None

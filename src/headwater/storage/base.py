@@ -8,19 +8,23 @@ event sink.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from headwater.definitions.run_status import RunStatus
 from headwater.snapshot.events import EventType, RunEvent
 from headwater.snapshot.runs import (
     AssetCheckRecord,
     AssetEventRecord,
+    BackfillRecord,
+    BackfillStatus,
     EventLogRecord,
     InstigatorState,
     InstigatorType,
     RunRecord,
     RunsFilter,
     TickRecord,
+    TickStatus,
 )
 
 
@@ -63,6 +67,11 @@ class Storage(ABC):
         """Record the pid of the process executing the run."""
 
     @abstractmethod
+    def set_run_origin(self, run_id: str, origin: Mapping[str, Any]) -> bool:
+        """Store the run's location origin (``LocationOrigin.to_dict()``); False if no such
+        run. For runs submitted without one, filled in by the code server launching them."""
+
+    @abstractmethod
     def heartbeat_run(self, run_id: str, timestamp: float) -> None:
         """Record that the run's worker is alive."""
 
@@ -94,6 +103,18 @@ class Storage(ABC):
         event_types: Iterable[EventType] | None = None,
     ) -> list[EventLogRecord]:
         """A run's events in order, optionally after a storage id (for following a live run)."""
+
+    @abstractmethod
+    def get_events_by_type(
+        self,
+        event_types: Iterable[EventType],
+        *,
+        after_storage_id: int = 0,
+        limit: int | None = None,
+        newest_first: bool = False,
+    ) -> list[EventLogRecord]:
+        """Events of these types across every run after a storage id, oldest first (or newest
+        first); run-status sensors read RUN_SUCCESS, RUN_FAILURE, ... this way."""
 
     # Asset index --------------------------------------------------------------------------
 
@@ -173,6 +194,11 @@ class Storage(ABC):
     ) -> list[TickRecord]:
         """Ticks of one schedule or sensor, newest first."""
 
+    @abstractmethod
+    def delete_ticks(self, before: float, statuses: Iterable[TickStatus]) -> int:
+        """Delete the ticks (of every schedule and sensor) with one of ``statuses`` and a
+        timestamp before ``before``; how many were deleted."""
+
     # Dynamic partitions and key-value -----------------------------------------------------
 
     @abstractmethod
@@ -198,6 +224,29 @@ class Storage(ABC):
     @abstractmethod
     def set_kv(self, key: str, value: str) -> None:
         """Insert or replace a value of the key-value table."""
+
+    # Backfills ----------------------------------------------------------------------------
+
+    @abstractmethod
+    def add_backfill(self, backfill: BackfillRecord) -> BackfillRecord:
+        """Store a new backfill (``created_at``/``updated_at`` set now); error if it exists."""
+
+    @abstractmethod
+    def get_backfill(self, backfill_id: str) -> BackfillRecord | None:
+        """The backfill, or None."""
+
+    @abstractmethod
+    def get_backfills(
+        self, status: BackfillStatus | None = None, limit: int | None = None
+    ) -> list[BackfillRecord]:
+        """Backfills, newest first, optionally only those with ``status``."""
+
+    @abstractmethod
+    def update_backfill(
+        self, backfill: BackfillRecord, *, expected: Iterable[BackfillStatus] | None = None
+    ) -> bool:
+        """Replace a stored backfill (compare-and-set on its stored status when ``expected``
+        is given); True if it changed. StorageError if no such backfill."""
 
     # Lifecycle ----------------------------------------------------------------------------
 

@@ -29,6 +29,20 @@ How the host (webserver, daemon, ``headwater dev``) supervises code servers, in 
       heartbeat_timeout: 45      # a code server exits after this long without a ping
       restart_backoff_max: 30    # longest wait between restarts of a crashed code server
 
+Where code servers start run workers (default: a local subprocess per run)::
+
+    run_launcher:
+      subprocess: {}
+    # or: each run is a task on a Celery worker (``headwater celery worker``)
+    run_launcher:
+      celery:
+        broker: redis://127.0.0.1:6379/0        # or amqp://guest:guest@127.0.0.1:5672//
+        backend: redis://127.0.0.1:6379/1       # default: the broker when it is redis://
+        queue: headwater                        # the queue run tasks are sent to
+
+The daemon's sections (``run_queue``, ``scheduler``, ``sensors``, ``run_monitoring``) are
+described in :mod:`headwater.storage.daemon_config`.
+
 Any value may be ``{env: VAR}``. Every problem is an :class:`InstanceConfigError` naming the
 file, the line, the key path and what to write instead.
 """
@@ -40,20 +54,26 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn, Union
+from typing import TYPE_CHECKING, Any, NoReturn, Union
 
 import yaml
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
 
+from headwater.storage.daemon_config import DAEMON_SECTIONS, DaemonSettings, parse_daemon_settings
 from headwater.storage.errors import InstanceConfigError
+
+if TYPE_CHECKING:
+    # SQLAlchemy costs ~150 ms to import; every host process reads this module at start-up
+    # (code server settings), so only PostgreSQL configurations pay for it.
+    from sqlalchemy.engine import URL
 
 CONFIG_FILE = "headwater.yaml"
 HOME_VARIABLE = "HEADWATER_HOME"
 DEFAULT_ROOT = ".headwater"
 SQLITE_FILE = "headwater.db"
 
-_TOP_LEVEL_KEYS = ("storage", "code_servers")
+_TOP_LEVEL_KEYS = ("storage", "code_servers", "run_launcher", *DAEMON_SECTIONS)
+_RUN_LAUNCHERS = ("subprocess", "celery")
+_CELERY_LAUNCHER_KEYS = ("broker", "backend", "queue")
 _CODE_SERVER_KEYS = ("startup_timeout", "rpc_timeout", "heartbeat_interval", "heartbeat_timeout",
                      "restart_backoff_max")
 _STORAGE_KEYS = ("sqlite", "postgres")
@@ -116,12 +136,31 @@ class CodeServerSettings:
 
 
 @dataclass(frozen=True)
+class RunLauncherSettings:
+    """Where code servers start run workers (``run_launcher`` in headwater.yaml).
+
+    Attributes:
+        kind: ``subprocess`` (a local process per run) or ``celery`` (a task per run).
+        broker: the Celery broker URL (celery).
+        backend: the Celery result backend URL (celery; None: the broker if it is Redis).
+        queue: the Celery queue run tasks go to (celery).
+    """
+
+    kind: str = "subprocess"
+    broker: str | None = None
+    backend: str | None = None
+    queue: str = "headwater"
+
+
+@dataclass(frozen=True)
 class InstanceConfig:
     """The validated contents of ``headwater.yaml`` (defaults when there is no file)."""
 
     storage: StorageConfig
     source: str | None = None
     code_servers: CodeServerSettings = CodeServerSettings()
+    run_launcher: RunLauncherSettings = RunLauncherSettings()
+    daemon: DaemonSettings = DaemonSettings()
 
 
 def code_server_settings(config: InstanceConfig | None) -> CodeServerSettings:
@@ -172,17 +211,21 @@ def parse_instance_config(
         data = {}
     top = reader.mapping(data, (), _TOP_LEVEL_KEYS)
     code_servers = reader.code_servers(top.get("code_servers"))
+    run_launcher = reader.run_launcher(top.get("run_launcher"))
+    daemon = parse_daemon_settings(reader, top)
     storage_data = top.get("storage")
     if storage_data is None:
         return InstanceConfig(storage=SqliteStorageConfig(root), source=source,
-                              code_servers=code_servers)
+                              code_servers=code_servers, run_launcher=run_launcher,
+                              daemon=daemon)
     storage = reader.mapping(storage_data, ("storage",), _STORAGE_KEYS)
     if len(storage) != 1:
         reader.fail(("storage",), "give exactly one of 'sqlite' or 'postgres'"
                     + (f", not {' and '.join(sorted(storage))}." if storage else "."))
     chosen = (reader.sqlite(storage["sqlite"], root) if "sqlite" in storage
               else reader.postgres(storage["postgres"]))
-    return InstanceConfig(storage=chosen, source=source, code_servers=code_servers)
+    return InstanceConfig(storage=chosen, source=source, code_servers=code_servers,
+                          run_launcher=run_launcher, daemon=daemon)
 
 
 class _Reader:
@@ -264,6 +307,25 @@ class _Reader:
                                     "while the host is alive.")
         return settings
 
+    def run_launcher(self, value: object) -> RunLauncherSettings:
+        path = ("run_launcher",)
+        if value is None:
+            return RunLauncherSettings()
+        data = self.mapping(value, path, _RUN_LAUNCHERS)
+        if len(data) != 1:
+            self.fail(path, "give exactly one of 'subprocess' or 'celery'.")
+        [(kind, body)] = data.items()
+        body_path = (*path, kind)
+        if kind == "subprocess":
+            self.mapping({} if body is None else body, body_path, ())
+            return RunLauncherSettings()
+        body = self.mapping({} if body is None else body, body_path, _CELERY_LAUNCHER_KEYS)
+        if "broker" not in body:
+            self.fail(body_path, "missing key 'broker' (e.g. redis://127.0.0.1:6379/0 or "
+                                 "amqp://guest:guest@127.0.0.1:5672//).")
+        values = {key: self.string(item, (*body_path, key)) for key, item in body.items()}
+        return RunLauncherSettings(kind="celery", **values)
+
     def sqlite(self, value: object, root: Path) -> SqliteStorageConfig:
         path = ("storage", "sqlite")
         data = self.mapping({} if value is None else value, path, _SQLITE_KEYS)
@@ -293,6 +355,9 @@ class _Reader:
         return PostgresStorageConfig(self.url_from_parts(data, path))
 
     def url(self, text: str, path: Path_) -> URL:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
         try:
             url = make_url(text)
         except ArgumentError:
@@ -302,6 +367,7 @@ class _Reader:
         return url.set(drivername="postgresql+psycopg")
 
     def url_from_parts(self, data: dict[str, Any], path: Path_) -> URL:
+        from sqlalchemy.engine import URL
         db_key = "db" if "db" in data else "database"
         if db_key not in data:
             self.fail(path, "missing key 'db' (the database name), or give 'url' instead.")

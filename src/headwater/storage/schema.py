@@ -16,6 +16,7 @@ Layout:
   materialization and observation by key and partition; ``asset_check_results`` every check
   evaluation.
 - ``instigators`` (schedule/sensor state), ``ticks``, ``dynamic_partitions``, ``kv``.
+- ``backfills`` (revision r0003): one row per backfill, its ``BackfillRecord`` as JSON.
 
 Asset keys are stored as their compact JSON list (``["a","b"]``). Times are Unix seconds.
 No foreign keys: deletions are explicit, so SQLite table rebuilds in migrations cannot cascade.
@@ -26,7 +27,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 #: The migration revision these tables describe (a test checks it is the newest one).
-SCHEMA_REVISION = "r0002"
+SCHEMA_REVISION = "r0003"
 
 #: The table Alembic records the schema revision in (prefixed, so a PostgreSQL database
 #: shared with another Alembic-managed application does not clash).
@@ -174,6 +175,18 @@ kv = sa.Table(
     metadata,
     sa.Column("key", sa.String(512), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
+)
+
+backfills = sa.Table(
+    "backfills",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("backfill_id", sa.String(255), nullable=False, unique=True),
+    sa.Column("status", sa.String(32), nullable=False, index=True),
+    sa.Column("location_name", sa.Text, nullable=False),
+    sa.Column("created_at", sa.Double, nullable=False),
+    sa.Column("updated_at", sa.Double, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
 )
 
 #: Tables that identify a database as headwater's (with the version table).

@@ -134,6 +134,25 @@ class SqlEvents(SqlBase):
             for row in connection.execute(query)
         ])
 
+    def get_events_by_type(
+        self,
+        event_types: Iterable[EventType],
+        *,
+        after_storage_id: int = 0,
+        limit: int | None = None,
+        newest_first: bool = False,
+    ) -> list[EventLogRecord]:
+        query = sa.select(event_logs.c.id, event_logs.c.body).where(
+            event_logs.c.id > after_storage_id,
+            event_logs.c.event_type.in_([kind.value for kind in event_types]),
+        ).order_by(event_logs.c.id.desc() if newest_first else event_logs.c.id)
+        if limit is not None:
+            query = query.limit(limit)
+        return self._read(lambda connection: [
+            EventLogRecord(int(row.id), decode_event(row.body))
+            for row in connection.execute(query)
+        ])
+
 
 def fit_event(event: RunEvent) -> tuple[RunEvent, bytes]:
     """The event as it will be stored, and its encoding: shortened when it is too large.

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import msgspec
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from headwater.snapshot.runs import InstigatorState, InstigatorType, TickRecord
+from headwater.snapshot.runs import InstigatorState, InstigatorType, TickRecord, TickStatus
 from headwater.storage.errors import StorageError
 from headwater.storage.schema import dynamic_partitions, instigators, kv, ticks
 from headwater.storage.sql_base import SqlBase
@@ -122,6 +122,12 @@ class SqlInstigators(SqlBase):
             msgspec.structs.replace(_tick_decoder.decode(row.body), tick_id=int(row.id))
             for row in connection.execute(query)
         ])
+
+    def delete_ticks(self, before: float, statuses: Iterable[TickStatus]) -> int:
+        statement = ticks.delete().where(
+            ticks.c.timestamp < before,
+            ticks.c.status.in_([status.value for status in statuses]))
+        return self._write(lambda connection: int(connection.execute(statement).rowcount))
 
     # Dynamic partitions -------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -132,6 +132,20 @@ class SqlRuns(SqlBase):
             worker_pid=pid, updated_at=time.time()
         )
         self._write(lambda connection: connection.execute(statement))
+
+    def set_run_origin(self, run_id: str, origin: Mapping[str, Any]) -> bool:
+        def write(connection: Connection) -> bool:
+            row = connection.execute(
+                sa.select(runs.c.body).where(runs.c.run_id == run_id)
+            ).first()
+            if row is None:
+                return False
+            record = msgspec.structs.replace(_decoder.decode(row.body), origin=dict(origin))
+            connection.execute(runs.update().where(runs.c.run_id == run_id).values(
+                body=_encoder.encode(record).decode(), updated_at=time.time()))
+            return True
+
+        return self._write(write)
 
     def heartbeat_run(self, run_id: str, timestamp: float) -> None:
         statement = runs.update().where(runs.c.run_id == run_id).values(

@@ -190,13 +190,15 @@ class Workspace:
     def reload_location(self, name: str) -> LocationEntry:
         """Reload one location; blocks until its new code has loaded or failed.
 
-        Managed: a new code server is started and, once it has loaded (or failed), swapped
-        in; the old one is then shut down gracefully (runs it started keep running). While
-        the new one loads, the entry is ``loading`` and keeps the previous snapshot; if the
-        new code fails to load, the entry shows that error (``error``, no snapshot). Remote:
-        the server is asked to reload and its snapshot fetched again; if the new code fails,
-        the server keeps serving the old code, and the entry shows the error with the
-        snapshot of the code still served.
+        Managed: a new code server is started and, once it has loaded, swapped in; the old
+        one is then shut down gracefully (runs it started keep running). While the new one
+        loads, the entry is ``loading`` and keeps the previous snapshot. If the new code fails
+        to load, the entry is ``error`` with that load error (and the user's traceback); a
+        server still serving working code keeps serving it (its snapshot stays in the entry),
+        else the failed server is swapped in. Remote: the server is asked to reload and its
+        snapshot fetched again; if the new code fails, the server keeps serving the old code,
+        and the entry shows the error with the snapshot of the code still served. Either way
+        a later successful reload makes the entry ``loaded`` again.
         """
         self.get(name)
         with self._ops[name]:
@@ -206,7 +208,7 @@ class Workspace:
             else:
                 restart = self._restarts[name]
                 restart.pending, restart.attempts = False, 0
-                self._replace_server(name)
+                self._replace_server(name, keep_working=True)
         return self.get(name)
 
     def reload_all(self) -> list[LocationEntry]:
@@ -243,10 +245,15 @@ class Workspace:
             return str(Path(self._socket_dir or tempfile.gettempdir())
                        / f"{index}-{self._generation}.sock")
 
-    def _replace_server(self, name: str) -> LaunchResult:
-        """Start a new server for ``name``, swap it in, stop the old one (caller holds op)."""
-        origin = self.get(name).origin
-        result = launch_server(origin, settings=self.settings,
+    def _replace_server(self, name: str, *, keep_working: bool = False) -> LaunchResult:
+        """Start a new server for ``name``, swap it in, stop the old one (caller holds op).
+
+        With ``keep_working``, a new server whose code failed to load is not swapped in when
+        the old one still serves working code: the entry then shows the load error with the
+        old snapshot.
+        """
+        entry = self.get(name)
+        result = launch_server(entry.origin, settings=self.settings,
                                socket_path=self._socket_path(name), env=self._env,
                                on_started=self._register)
         handle = result.handle
@@ -259,7 +266,15 @@ class Workspace:
                 handle.kill()
                 return result
             old = self._servers.get(name)
-            self._servers[name] = handle
+            keep_old = (keep_working and result.snapshot is None and old is not None
+                        and old.alive() and entry.snapshot is not None)
+            if not keep_old:
+                self._servers[name] = handle
+        if keep_old:
+            if handle is not None:
+                self._retire(handle)
+            self._set(name, status=LocationStatus.ERROR, error=result.error)
+            return result
         if old is not None:
             self._retire(old)
         info = result.info
@@ -368,7 +383,7 @@ class Workspace:
             return
         entry = self.get(name)
         try:
-            info = remote.client.server_info()
+            info = remote.server_info()
         except Exception as exc:
             remote.unreachable = True
             message = rpc_error(name, remote.address, exc, self.settings)
@@ -377,7 +392,11 @@ class Workspace:
                 self._set(name, status=LocationStatus.ERROR, pid=None,
                           error=host_error(message, "CodeServerUnavailableError"))
             return
-        if remote.unreachable or info.server_id != entry.server_id:
+        failed = entry.status is LocationStatus.ERROR and entry.error is not None
+        shown = entry.error.message if failed and entry.error is not None else None
+        served = info.load_error or info.reload_error
+        if (remote.unreachable or info.server_id != entry.server_id
+                or (served.message if served else None) != shown):
             self._refresh_remote(name, reload=False)
 
     def _refresh_remote(self, name: str, *, reload: bool) -> None:
@@ -391,7 +410,7 @@ class Workspace:
                 "CodeServerUnavailableError"))
             return
         remote.unreachable = False
-        error = reload_error or info.load_error
+        error = reload_error or info.load_error or info.reload_error
         self._set(
             name,
             status=(LocationStatus.LOADED if snapshot is not None and error is None

@@ -1,0 +1,104 @@
+"""One step of a stored run, executed inside a Celery worker (the ``execute_step`` task).
+
+The step runs through the same code as a multiprocess step process (resources set up for
+the step, retries per its ``RetryPolicy``), with its events stored straight into the
+instance (the shared PostgreSQL). They are all stored before the task returns, so the
+executor, which learns the outcome from the task's result, never sees a result before the
+events behind it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from typing import Any
+
+from headwater.celery.worker_state import sigterm_cancels, worker_state
+from headwater.definitions.run_status import RunStatus
+from headwater.errors import NotFoundError
+from headwater.execution.cancellation import Cancellation
+from headwater.execution.in_process_executor import (
+    execute_step_with_retries,
+    report_step_failure,
+)
+from headwater.execution.step_resources import step_resources
+from headwater.snapshot.errors import ErrorInfo
+from headwater.snapshot.events import EngineData, EventType, RunEvent, StepFailureData
+
+SUCCESS = "success"
+FAILURE = "failure"
+#: The step was not executed (its run is gone, finished or being canceled).
+NOT_EXECUTED = "not_executed"
+
+
+def execute_step_task(run_id: str, step_key: str, first_attempt: int,
+                      hostname: str) -> dict[str, Any]:
+    """Execute ``step_key`` of run ``run_id``; the task's result (plain data)."""
+    state = worker_state()
+    try:
+        return _execute(state, run_id, step_key, first_attempt, hostname)
+    finally:
+        state.writer.flush()
+
+
+def _execute(state: Any, run_id: str, step_key: str, first_attempt: int,
+             hostname: str) -> dict[str, Any]:
+    context = state.contexts.get(run_id)
+    if context is None:  # the first step of this run here: check the run, load its code
+        run = state.instance.storage.get_run(run_id)
+        if run is None or run.status.is_finished or run.status is RunStatus.CANCELING:
+            why = "is not in the instance" if run is None else f"is {run.status.value}"
+            return _result(NOT_EXECUTED, hostname, reason=f"run {run_id} {why}")
+    try:
+        context = context or state.run_context(run)
+        step = context.plan.steps.get(step_key)
+        if step is None:
+            raise NotFoundError(f"Run {run_id} has no step '{step_key}'.")
+    except (Exception, SystemExit) as exc:
+        state.writer.emit(RunEvent(
+            run_id=run_id,
+            event_type=EventType.STEP_FAILURE,
+            timestamp=time.time(),
+            message=f"Step '{step_key}' failed: Celery worker {hostname} could not load the "
+                    f"run's code: {type(exc).__name__}: {exc}",
+            level=logging.ERROR,
+            job_name=run.job_name if context is None else context.job.name,
+            step_key=step_key,
+            data=StepFailureData(error=ErrorInfo.from_exception(exc), user_code=False),
+        ))
+        return _result(FAILURE, hostname)
+    cancellation = Cancellation()
+    try:
+        step_run = state.step_context(context, cancellation)
+        step_run.emit(
+            EventType.ENGINE_EVENT,
+            f"Executing step '{step_key}' on Celery worker {hostname} (pid {os.getpid()}).",
+            step_key=step_key,
+            level=logging.DEBUG,
+            data=EngineData(values={"hostname": hostname, "pid": str(os.getpid()),
+                                    "first_attempt": str(first_attempt)}),
+        )
+        outputs: set[str] | None = None
+        with sigterm_cancels(cancellation):
+            try:
+                with step_resources(step_run, step) as resources:
+                    step_run.resources = resources
+                    outputs = execute_step_with_retries(step_run, step, {}, first_attempt)
+            except Exception as exc:  # noqa: BLE001 - resource set-up failures fail the step
+                report_step_failure(step_run, step, exc)
+    finally:
+        cancellation.close()
+    if outputs is None:
+        return _result(FAILURE, hostname)
+    return _result(SUCCESS, hostname, outputs=sorted(outputs))
+
+
+def _result(status: str, hostname: str, *, outputs: list[str] | None = None,
+            reason: str | None = None) -> dict[str, Any]:
+    result: dict[str, Any] = {"status": status, "hostname": hostname, "pid": os.getpid()}
+    if outputs is not None:
+        result["outputs"] = outputs
+    if reason is not None:
+        result["reason"] = reason
+    return result

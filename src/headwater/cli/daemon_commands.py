@@ -1,0 +1,149 @@
+"""``headwater daemon run|status``: schedules, sensors, the run queue, run monitoring, backfills.
+
+``run`` starts a code server per location of the target (like the webserver does) and the
+daemon's loops, until SIGINT/SIGTERM; it then stops the loops and the code servers (run
+workers carry on). ``status`` says whether a daemon is alive (exit code 1 when none is).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import click
+
+from headwater.cli.targets import pop_target, resolve_origins, target_options
+
+logger = logging.getLogger("headwater.daemon")
+
+#: Environment variable naming the instance folder.
+HOME_VARIABLE = "HEADWATER_HOME"
+
+
+@click.group("daemon")
+def daemon_group() -> None:
+    """Run the daemon (schedules, sensors, run queue, run monitor, backfills) or check it."""
+
+
+def _instance_root() -> Path:
+    home = os.environ.get(HOME_VARIABLE)
+    root = Path(home).expanduser() if home else Path.cwd() / ".headwater"
+    root.mkdir(parents=True, exist_ok=True)
+    return root.resolve()
+
+
+def _configure_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+                                           datefmt="%H:%M:%S"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    for noisy in ("sqlalchemy", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _log_location(entry: Any) -> None:
+    if entry.status.value == "error":
+        message = entry.error.message if entry.error is not None else "unknown error"
+        logger.error("Location '%s' failed: %s", entry.name, message)
+    else:
+        logger.info("Location '%s' is %s (%s)", entry.name, entry.status.value,
+                    entry.origin.describe())
+
+
+@daemon_group.command("run")
+@target_options
+@click.option("-v", "--verbose", is_flag=True, help="Log debug messages.")
+def run_command(verbose: bool, **kwargs: Any) -> None:
+    """Run the daemon for the target's code locations until Ctrl-C (or SIGTERM)."""
+    from headwater.errors import HeadwaterError
+
+    _configure_logging(verbose)
+    origins = resolve_origins(pop_target(kwargs))
+    try:
+        _run(origins)
+    except HeadwaterError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _run(origins: list[Any]) -> None:
+    from headwater.daemon import Daemon
+    from headwater.storage.config import load_instance_config
+    from headwater.storage.instance import Instance
+    from headwater.workspace import Workspace
+
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        logger.info("Received %s; stopping.", signal.Signals(signum).name)
+        stop.set()
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, on_signal)
+    root = _instance_root()
+    config = load_instance_config(root)
+    instance = Instance(root, config, auto_migrate=True)
+    workspace = Workspace(origins, settings=config.code_servers,
+                          env={**os.environ, HOME_VARIABLE: str(root)}, on_change=_log_location)
+    workspace.start()
+    daemon = Daemon(workspace, instance)
+    try:
+        daemon.start()
+        names = ", ".join(origin.location_name for origin in origins)
+        click.echo(f"headwater daemon running (locations: {names}; instance: {root}). Press "
+                   "Ctrl-C to stop.", err=True)
+        while not stop.wait(1.0):
+            pass
+    finally:
+        daemon.stop()
+        workspace.stop()
+        instance.dispose()
+        logger.info("Stopped.")
+
+
+@daemon_group.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+def status_command(as_json: bool) -> None:
+    """Whether a daemon is alive (exit code 1 if not), its last heartbeat and its loops."""
+    from headwater.cli.execute_common import open_instance, storage_errors
+    from headwater.daemon import get_daemon_status
+
+    instance = open_instance()
+    with storage_errors():
+        status = get_daemon_status(instance)
+    if as_json:
+        import msgspec
+
+        click.echo(json.dumps(msgspec.to_builtins(status), indent=2))
+    else:
+        _print_status(status)
+    if not status.alive:
+        raise SystemExit(1)
+
+
+def _print_status(status: Any) -> None:
+    if status.last_heartbeat is None:
+        click.echo("No daemon has run against this instance (no heartbeat stored).")
+        return
+    age = time.time() - status.last_heartbeat
+    when = datetime.fromtimestamp(status.last_heartbeat).strftime("%Y-%m-%d %H:%M:%S")
+    state = "alive" if status.alive else ("stopped" if status.stopped else "not responding")
+    click.echo(f"Daemon {state}: last heartbeat {when} ({age:.0f} s ago), pid {status.pid} "
+               f"on {status.hostname}.")
+    for loop in status.loops:
+        last = ("never" if loop.last_iteration is None
+                else f"{time.time() - loop.last_iteration:.0f} s ago")
+        line = f"  {loop.name:<12} {loop.iterations} iterations, last {last}"
+        if loop.error:
+            line += f"; last error: {loop.error}"
+        click.echo(line)

@@ -1,0 +1,248 @@
+"""``headwater webserver``: the HTTP API and UI alone (the daemon runs elsewhere).
+
+Also the serving loop that ``headwater dev`` shares: start the code servers first (they take
+longest), then open the instance and import the web stack while they load, bind, serve, and on
+SIGINT/SIGTERM stop everything this process started (code servers included; run workers are
+independent and carry on).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import click
+
+from headwater.cli.targets import pop_target, resolve_origins, target_options
+
+logger = logging.getLogger("headwater")
+
+#: Environment variable naming the instance folder.
+HOME_VARIABLE = "HEADWATER_HOME"
+
+#: The host names a webserver listening on a loopback address answers to.
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """What to serve and how."""
+
+    host: str = "127.0.0.1"
+    port: int = 3000
+    read_only: bool = False
+    watch: bool = False
+    with_daemon: bool = False
+    verbose: bool = False
+
+
+def configure_logging(verbose: bool) -> None:
+    """Readable log lines on stderr: time, level, component, message."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+                                           datefmt="%H:%M:%S"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    for noisy in ("uvicorn.access", "watchfiles", "sqlalchemy", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def instance_root() -> Path:
+    """``$HEADWATER_HOME``, else ``./.headwater`` (created), as an absolute path."""
+    home = os.environ.get(HOME_VARIABLE)
+    root = Path(home).expanduser() if home else Path.cwd() / ".headwater"
+    root.mkdir(parents=True, exist_ok=True)
+    return root.resolve()
+
+
+def log_location_change(entry: Any) -> None:
+    """One log line per location status change."""
+    name, status = entry.name, entry.status.value
+    if status == "loaded":
+        count = sum(len(repo.assets) for repo in entry.snapshot.repositories)
+        took = f" in {entry.load_seconds:.2f} s" if entry.load_seconds is not None else ""
+        logger.info("Location '%s' loaded%s: %d assets (%s)", name, took, count,
+                    entry.origin.describe())
+    elif status == "error":
+        message = entry.error.message if entry.error is not None else "unknown error"
+        logger.error("Location '%s' failed: %s", name, message)
+    else:
+        logger.info("Location '%s' is loading (%s)", name, entry.origin.describe())
+
+
+class _Stopper:
+    """Turns SIGINT/SIGTERM into a stop request (a second one stops at once)."""
+
+    def __init__(self) -> None:
+        self.requested = threading.Event()
+        self.server: Any = None
+
+    def install(self) -> None:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, self.handle)
+
+    def handle(self, signum: int, frame: FrameType | None) -> None:
+        if not self.requested.is_set():
+            logger.info("Received %s; stopping.", signal.Signals(signum).name)
+        self.requested.set()
+        if self.server is not None:
+            self.server.stop()
+
+
+def serve(origins: list[Any], options: ServeOptions,
+          announce: Callable[[str, Path], None]) -> None:
+    """Run code servers, webserver (and daemon) until SIGINT/SIGTERM; then stop them all."""
+    from headwater.webserver.binding import bind
+    from headwater.webserver.location_feed import LocationFeed
+
+    stopper = _Stopper()
+    stopper.install()
+    root = instance_root()
+    sock = bind(options.host, options.port)
+    from headwater.storage.config import load_instance_config
+    from headwater.workspace import Workspace
+
+    config = load_instance_config(root)
+    feed = LocationFeed()
+
+    def on_change(entry: Any) -> None:
+        log_location_change(entry)
+        feed.publish(entry)
+
+    workspace = Workspace(origins, settings=config.code_servers,
+                          env={**os.environ, HOME_VARIABLE: str(root)}, on_change=on_change)
+    workspace.start()
+    stoppables: list[Callable[[], None]] = [workspace.stop]
+    try:
+        _serve_workspace(workspace, feed, sock, root, config, options, stopper, stoppables,
+                         announce)
+    finally:
+        sock.close()
+        for stop in reversed(stoppables):
+            try:
+                stop()
+            except Exception:
+                logger.exception("Stopping failed")
+        logger.info("Stopped.")
+
+
+def _serve_workspace(workspace: Any, feed: Any, sock: socket.socket, root: Path,
+                     config: Any, options: ServeOptions, stopper: _Stopper,
+                     stoppables: list[Callable[[], None]],
+                     announce: Callable[[str, Path], None]) -> None:
+    from headwater.storage.instance import Instance
+    from headwater.webserver.app import create_app
+    from headwater.webserver.server import WebServer
+
+    instance = Instance(root, config, auto_migrate=True)
+    stoppables.append(instance.dispose)
+    app = create_app(workspace, instance, read_only=options.read_only,
+                     daemon_status=_daemon_status(instance),
+                     allowed_hosts=LOOPBACK_NAMES if _is_loopback(sock) else None,
+                     location_feed=feed)
+    server = WebServer(app, sock, on_started=lambda: announce(url, root),
+                       log_level="debug" if options.verbose else "warning")
+    url = server.url
+    if options.with_daemon:
+        stoppables.append(_start_daemon(workspace, instance))
+        from headwater.webserver.run_log import RunLog
+
+        run_log = RunLog(instance)
+        run_log.start()
+        stoppables.append(run_log.stop)
+    if options.watch:
+        from headwater.workspace import LocationWatcher
+
+        watcher = LocationWatcher(workspace)
+        watcher.start()
+        stoppables.append(watcher.stop)
+    stopper.server = server
+    if not stopper.requested.is_set():
+        server.run()
+
+
+def _is_loopback(sock: socket.socket) -> bool:
+    import ipaddress
+
+    return ipaddress.ip_address(sock.getsockname()[0]).is_loopback
+
+
+def _daemon_status(instance: Any) -> Callable[[], dict[str, Any]]:
+    def status() -> dict[str, Any]:
+        from headwater.daemon import get_daemon_status
+
+        found = get_daemon_status(instance)
+        return {"alive": found.alive, "last_heartbeat": found.last_heartbeat}
+
+    return status
+
+
+def _start_daemon(workspace: Any, instance: Any) -> Callable[[], None]:
+    """Start the daemon's loops in this process; returns how to stop them."""
+    from headwater.daemon import Daemon
+
+    daemon = Daemon(workspace, instance)
+    daemon.start()
+    logger.info("Daemon started: schedules, sensors, run queue, run monitor.")
+    stop: Callable[[], None] = daemon.stop
+    return stop
+
+
+def run_command(kwargs: dict[str, Any], options: ServeOptions, title: str) -> None:
+    """Resolve the target flags, serve, and turn startup errors into one-line messages."""
+    from headwater.errors import HeadwaterError
+
+    configure_logging(options.verbose)
+    origins = resolve_origins(pop_target(kwargs))
+
+    def announce(url: str, root: Path) -> None:
+        names = ", ".join(origin.location_name for origin in origins)
+        click.echo(f"{title} serving {url} (locations: {names}; instance: {root}). "
+                   "Press Ctrl-C to stop.", err=True)
+
+    try:
+        serve(origins, options, announce)
+    except HeadwaterError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def server_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--host, --port, --watch and -v shared by ``dev`` and ``webserver``."""
+    options = [
+        click.option("--host", default="127.0.0.1", show_default=True,
+                     help="Interface to listen on (0.0.0.0 exposes it to the network)."),
+        click.option("--port", "-p", default=3000, show_default=True,
+                     type=click.IntRange(0, 65535), help="Port to listen on (0: any free)."),
+        click.option("--watch", is_flag=True,
+                     help="Reload a location when files in its folder change."),
+        click.option("-v", "--verbose", is_flag=True, help="Debug logs."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+@click.command("webserver")
+@target_options
+@server_options
+@click.option("--read-only", is_flag=True,
+              help="Refuse every change: no runs, reloads or schedule/sensor switches.")
+def webserver_command(host: str, port: int, watch: bool, verbose: bool, read_only: bool,
+                      **kwargs: Any) -> None:
+    """Serve the HTTP API and UI for the given code locations (no daemon).
+
+    In a deployment, point it at code servers with grpc_server entries of a workspace.yaml
+    and at the instance the daemon uses ($HEADWATER_HOME/headwater.yaml).
+    """
+    run_command(kwargs, ServeOptions(host=host, port=port, read_only=read_only, watch=watch,
+                                     verbose=verbose), "headwater webserver")

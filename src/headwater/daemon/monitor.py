@@ -1,0 +1,98 @@
+"""The run monitor: fail runs whose worker is gone.
+
+A STARTED (or CANCELING) run whose worker has not sent a heartbeat within
+``worker_heartbeat_timeout``, or whose worker process is gone (local workers only), becomes
+FAILURE (CANCELED if it was being canceled); a run STARTING longer than ``start_timeout``
+becomes FAILURE. The reason goes into the run's event log. Status changes are
+compare-and-set, so a run that finished meanwhile is left alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from headwater.definitions.run_status import RunStatus
+from headwater.snapshot.events import EventType, RunEvent
+from headwater.snapshot.runs import RunRecord, RunsFilter
+from headwater.storage.daemon_config import RunMonitoringSettings
+from headwater.workspace.runs import fail_run
+
+if TYPE_CHECKING:
+    from headwater.storage.instance import Instance
+
+logger = logging.getLogger(__name__)
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id exists and is not a zombie."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+        return stat.rsplit(")", 1)[-1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return True
+
+
+class RunMonitor:
+    """Checks in-progress runs; call :meth:`iterate` with the current time."""
+
+    def __init__(self, instance: Instance, settings: RunMonitoringSettings | None = None) -> None:
+        self.instance = instance
+        self.settings = settings or RunMonitoringSettings()
+        launcher = getattr(instance.config, "run_launcher", None)
+        #: Worker pids are checked only when workers are local processes.
+        self.check_pids = getattr(launcher, "kind", "subprocess") == "subprocess"
+
+    def iterate(self, now: float | None = None) -> list[str]:
+        """Fail the runs whose worker is gone; their ids."""
+        current = time.time() if now is None else now
+        runs = self.instance.storage.get_runs(RunsFilter(statuses=[
+            RunStatus.STARTING, RunStatus.STARTED, RunStatus.CANCELING]))
+        ended = []
+        for run in runs:
+            reason = self._problem(run, current)
+            if reason is not None and self._end(run, reason):
+                ended.append(run.run_id)
+        return ended
+
+    def _problem(self, run: RunRecord, now: float) -> str | None:
+        settings = self.settings
+        pid = run.worker_pid
+        local = self.check_pids and run.origin is not None
+        if local and pid is not None and not pid_alive(pid):
+            return (f"The run's worker process (pid {pid}) exited without recording the "
+                    "end of the run.")
+        if run.status is RunStatus.STARTING:
+            since = run.updated_at or run.created_at
+            if now - since > settings.start_timeout:
+                return (f"The run was STARTING for more than {settings.start_timeout:g} s "
+                        "(run_monitoring.start_timeout) without its worker starting it.")
+            return None
+        last = run.worker_heartbeat or run.start_time or run.updated_at
+        if now - last > settings.worker_heartbeat_timeout:
+            return (f"The run's worker sent no heartbeat for {now - last:.0f} s (more than "
+                    f"run_monitoring.worker_heartbeat_timeout, "
+                    f"{settings.worker_heartbeat_timeout:g} s); it is presumed dead.")
+        return None
+
+    def _end(self, run: RunRecord, reason: str) -> bool:
+        if run.status is RunStatus.CANCELING:
+            storage = self.instance.storage
+            if not storage.update_run_status(run.run_id, RunStatus.CANCELED,
+                                             expected=[RunStatus.CANCELING]):
+                return False
+            storage.store_event(RunEvent(
+                run_id=run.run_id, event_type=EventType.RUN_CANCELED, timestamp=time.time(),
+                message=f"The run was canceled. {reason}", level=logging.WARNING,
+                job_name=run.job_name))
+            return True
+        return fail_run(self.instance, run, f"Run monitor: {reason}", expected=[run.status])

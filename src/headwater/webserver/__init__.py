@@ -1,0 +1,1 @@
+"""HTTP API and browser UI for headwater (Starlette)."""

@@ -1,0 +1,234 @@
+"""The OpenAPI document served at ``/openapi.json``, written by hand from the API's shapes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from headwater import __version__
+
+Schema = dict[str, Any]
+
+
+def _ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _obj(required: dict[str, Schema], optional: dict[str, Schema] | None = None) -> Schema:
+    return {"type": "object", "properties": {**required, **(optional or {})},
+            "required": sorted(required)}
+
+
+def _null(schema: Schema) -> Schema:
+    return {**schema, "nullable": True} if "$ref" not in schema else {
+        "allOf": [schema], "nullable": True}
+
+
+def _list(items: Schema) -> Schema:
+    return {"type": "array", "items": items}
+
+
+STR: Schema = {"type": "string"}
+NUM: Schema = {"type": "number"}
+INT: Schema = {"type": "integer"}
+BOOL: Schema = {"type": "boolean"}
+ANY_OBJ: Schema = {"type": "object", "additionalProperties": True}
+KEY: Schema = _list(STR)
+TAGS: Schema = {"type": "object", "additionalProperties": STR}
+RUN_STATUS: Schema = {"type": "string", "enum": ["QUEUED", "STARTING", "STARTED", "SUCCESS",
+                                                 "FAILURE", "CANCELING", "CANCELED"]}
+ON_OFF: Schema = {"type": "string", "enum": ["RUNNING", "STOPPED"]}
+
+SCHEMAS: dict[str, Schema] = {
+    "Error": _obj({"error": STR}),
+    "ErrorInfo": _obj({"message": STR, "class_name": STR, "stack": _list(STR)},
+                      {"cause": _null(ANY_OBJ)}),
+    "Location": _obj({
+        "name": STR, "status": {"type": "string", "enum": ["loading", "loaded", "error"]},
+        "error": _null(_ref("ErrorInfo")), "updated_at": NUM, "source": STR,
+        "server_id": _null(STR),
+        "counts": _obj({"assets": INT, "jobs": INT, "schedules": INT, "sensors": INT}),
+        "server": _null(ANY_OBJ)}),
+    "Materialization": _obj({"run_id": STR, "timestamp": NUM, "partition": _null(STR)},
+                            {"metadata": ANY_OBJ}),
+    "Asset": _obj({
+        "key": KEY, "location": STR, "group": STR, "description": _null(STR),
+        "kinds": _list(STR), "deps": _list(KEY), "partitioned": BOOL,
+        "is_executable": BOOL, "check_names": _list(STR),
+        "latest_materialization": _null(_ref("Materialization")),
+        "latest_run_status": _null(RUN_STATUS)}),
+    "AssetCheck": _obj({"name": STR, "passed": _null(BOOL), "timestamp": _null(NUM),
+                        "run_id": _null(STR), "metadata": ANY_OBJ}),
+    "Job": _obj({
+        "name": STR, "location": STR, "description": _null(STR), "is_asset_job": BOOL,
+        "asset_selection": _list(KEY), "partitioned": BOOL,
+        "partition_keys": _null(_list(STR)), "run_config_schema": ANY_OBJ,
+        "default_run_config": ANY_OBJ, "tags": TAGS}),
+    "Schedule": _obj({
+        "name": STR, "location": STR, "job_name": STR, "cron_schedule": STR,
+        "execution_timezone": STR, "status": ON_OFF, "default_status": ON_OFF,
+        "next_tick": _null(NUM), "description": _null(STR), "tags": TAGS}),
+    "Sensor": _obj({
+        "name": STR, "location": STR, "sensor_type": STR, "minimum_interval_seconds": INT,
+        "status": ON_OFF, "default_status": ON_OFF, "cursor": _null(STR),
+        "job_names": _list(STR), "asset_selection": _null(_list(KEY)),
+        "asset_key": _null(KEY), "description": _null(STR)}),
+    "Tick": _obj({
+        "tick_id": INT, "timestamp": NUM, "end_timestamp": _null(NUM), "status": STR,
+        "run_ids": _list(STR), "run_keys": _list(STR), "skip_reason": _null(STR),
+        "cursor": _null(STR), "error": _null(_ref("ErrorInfo"))}),
+    "Run": _obj({
+        "run_id": STR, "job_name": STR, "location": _null(STR), "status": RUN_STATUS,
+        "tags": TAGS, "created_at": NUM, "start_time": _null(NUM), "end_time": _null(NUM),
+        "asset_selection": _null(_list(KEY)), "partition": _null(STR),
+        "failure_message": _null(STR), "parent_run_id": _null(STR),
+        "root_run_id": _null(STR)}, {"run_config": ANY_OBJ}),
+    "Step": _obj({"step_key": STR, "status": STR, "start_time": _null(NUM),
+                  "end_time": _null(NUM), "attempts": INT}),
+    "RunEvent": _obj({"storage_id": INT, "timestamp": NUM, "event_type": STR,
+                      "step_key": _null(STR), "message": STR, "level": STR},
+                     {"metadata": ANY_OBJ, "asset_key": KEY, "error": _ref("ErrorInfo")}),
+    "Backfill": _obj({
+        "backfill_id": STR, "location": STR, "job_name": _null(STR),
+        "asset_selection": _null(_list(KEY)), "partition_keys": _list(STR), "status": STR,
+        "created_at": NUM, "end_timestamp": _null(NUM), "submitted": INT, "tags": TAGS,
+        "error": _null(_ref("ErrorInfo"))}),
+    "RunRequest": {**_obj({"location": STR}, {
+        "job": STR, "asset_selection": _list(KEY), "partition": STR,
+        "run_config": ANY_OBJ, "tags": TAGS}), "additionalProperties": False},
+    "ReexecuteRequest": {**_obj({}, {"from_failure": BOOL}), "additionalProperties": False},
+    "BackfillRequest": {**_obj({"location": STR}, {
+        "job": STR, "asset_selection": _list(KEY), "partitions": _list(STR),
+        "partition_range": _obj({"start": STR, "end": STR}), "run_config": ANY_OBJ,
+        "tags": TAGS}), "additionalProperties": False},
+}
+
+
+def _json(schema: Schema, description: str = "OK") -> Schema:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _wrap(field: str, item: str) -> Schema:
+    return _obj({field: _list(_ref(item))})
+
+
+def _errors(*codes: int) -> dict[str, Schema]:
+    texts = {400: "Invalid request", 403: "Refused (cross-origin or read-only)",
+             404: "Not found", 409: "Not possible in the current state"}
+    return {str(code): _json(_ref("Error"), texts[code]) for code in codes}
+
+
+def _path_params(*names: str) -> list[Schema]:
+    return [{"name": name, "in": "path", "required": True, "schema": STR} for name in names]
+
+
+def _query(name: str, schema: Schema, description: str) -> Schema:
+    return {"name": name, "in": "query", "required": False, "schema": schema,
+            "description": description}
+
+
+def _op(summary: str, ok: Schema, *, params: list[Schema] | None = None,
+        body: str | None = None, errors: tuple[int, ...] = (), status: int = 200,
+        body_required: bool = True) -> Schema:
+    operation: Schema = {"summary": summary, "responses": {str(status): ok, **_errors(*errors)}}
+    if params:
+        operation["parameters"] = params
+    if body is not None:
+        operation["requestBody"] = {"required": body_required, "content": {
+            "application/json": {"schema": _ref(body)}}}
+    return operation
+
+
+_LIMIT = _query("limit", {"type": "integer", "minimum": 1, "maximum": 1000}, "How many.")
+_MUTATION = (403, 404, 409)
+_SWITCH = _json(ANY_OBJ, "The schedule or sensor item, with its new status")
+_SSE = {"description": "JSON, or server-sent events when asked with "
+                       "Accept: text/event-stream",
+        "content": {"application/json": {"schema": _obj({"events": _list(_ref("RunEvent"))})},
+                    "text/event-stream": {"schema": STR}}}
+
+PATHS: dict[str, Schema] = {
+    "/api/health": {"get": _op("Health, version, daemon heartbeat", _json(ANY_OBJ))},
+    "/api/locations": {"get": _op("Code locations", _json(_wrap("locations", "Location")))},
+    "/api/locations/{name}/reload": {"post": _op(
+        "Reload one location", _json(_ref("Location")), params=_path_params("name"),
+        errors=(403, 404))},
+    "/api/reload": {"post": _op("Reload every location",
+                                _json(_wrap("locations", "Location")), errors=(403,))},
+    "/api/events": {"get": _op("Location changes (server-sent events)", {
+        "description": "event: location, data: a location item",
+        "content": {"text/event-stream": {"schema": STR}}})},
+    "/api/assets": {"get": _op("Every asset with its latest state",
+                               _json(_wrap("assets", "Asset")))},
+    "/api/assets/{key}": {"get": _op(
+        "One asset (key parts joined by /), materializations and checks",
+        _json(_obj({"asset": ANY_OBJ, "materializations": _list(_ref("Materialization")),
+                    "checks": _list(_ref("AssetCheck"))})),
+        params=[*_path_params("key"), _query("location", STR, "Location of the asset"),
+                _LIMIT], errors=(400, 404, 409))},
+    "/api/jobs": {"get": _op("Jobs", _json(_wrap("jobs", "Job")))},
+    "/api/schedules": {"get": _op("Schedules", _json(_wrap("schedules", "Schedule")))},
+    "/api/schedules/{location}/{name}": {"get": _op(
+        "One schedule and its recent ticks",
+        _json(_obj({"schedule": _ref("Schedule"), "ticks": _list(_ref("Tick"))})),
+        params=[*_path_params("location", "name"), _LIMIT], errors=(400, 404, 409))},
+    "/api/sensors": {"get": _op("Sensors", _json(_wrap("sensors", "Sensor")))},
+    "/api/sensors/{location}/{name}": {"get": _op(
+        "One sensor and its recent ticks",
+        _json(_obj({"sensor": _ref("Sensor"), "ticks": _list(_ref("Tick"))})),
+        params=[*_path_params("location", "name"), _LIMIT], errors=(400, 404, 409))},
+    "/api/runs": {
+        "get": _op("Runs, newest first", _json(_wrap("runs", "Run")), params=[
+            _query("status", STR, "Comma-separated run statuses"),
+            _query("job", STR, "Job name"), _query("location", STR, "Location name"),
+            _query("cursor", STR, "Run id: list the runs created before it"), _LIMIT],
+            errors=(400,)),
+        "post": _op("Queue a run of a job or of some assets",
+                    _json(_obj({"run_id": STR}), "Created"), body="RunRequest",
+                    errors=(400, *_MUTATION), status=201)},
+    "/api/runs/{run_id}": {"get": _op(
+        "One run and its steps",
+        _json(_obj({"run": _ref("Run"), "steps": _list(_ref("Step"))})),
+        params=_path_params("run_id"), errors=(404,))},
+    "/api/runs/{run_id}/events": {"get": _op(
+        "A run's events after a storage id", _SSE,
+        params=[*_path_params("run_id"),
+                _query("after", {"type": "integer", "minimum": 0}, "Storage id"),
+                _query("limit", {"type": "integer", "minimum": 1, "maximum": 10000},
+                       "How many")], errors=(400, 404))},
+    "/api/runs/{run_id}/cancel": {"post": _op(
+        "Cancel a run", _json(_ref("Run")), params=_path_params("run_id"), errors=_MUTATION)},
+    "/api/runs/{run_id}/reexecute": {"post": _op(
+        "Re-execute a run (from failure by default)", _json(_obj({"run_id": STR}), "Created"),
+        params=_path_params("run_id"), body="ReexecuteRequest", errors=(400, *_MUTATION),
+        status=201, body_required=False)},
+    "/api/backfills": {
+        "get": _op("Backfills, newest first", _json(_wrap("backfills", "Backfill")),
+                   params=[_query("status", STR, "Backfill status"), _LIMIT], errors=(400,)),
+        "post": _op("Start a backfill", _json(_ref("Backfill"), "Created"),
+                    body="BackfillRequest", errors=(400, *_MUTATION), status=201)},
+    "/api/backfills/{backfill_id}": {"get": _op(
+        "One backfill and each partition's run",
+        _json(_obj({"backfill": _ref("Backfill"), "partitions": _list(ANY_OBJ)})),
+        params=_path_params("backfill_id"), errors=(404,))},
+    "/api/backfills/{backfill_id}/cancel": {"post": _op(
+        "Cancel a backfill", _json(_ref("Backfill")), params=_path_params("backfill_id"),
+        errors=_MUTATION)},
+}
+
+for _kind in ("schedules", "sensors"):
+    for _action in ("start", "stop"):
+        PATHS[f"/api/{_kind}/{{location}}/{{name}}/{_action}"] = {"post": _op(
+            f"{_action.capitalize()} a {_kind[:-1]}", _SWITCH,
+            params=_path_params("location", "name"), errors=_MUTATION)}
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI 3.0 document of the HTTP API."""
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "headwater", "version": __version__,
+                 "description": "HTTP API of the headwater webserver. Every 4xx answers "
+                                "{\"error\": message}."},
+        "paths": PATHS,
+        "components": {"schemas": SCHEMAS},
+    }

@@ -1,0 +1,132 @@
+"""Assets and jobs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from headwater.snapshot.location import AssetSnap
+from headwater.snapshot.runs import AssetCheckRecord, AssetEventRecord
+from headwater.webserver.asset_index import AssetIndex, base_asset_item
+from headwater.webserver.context import ApiContext, context_of, loaded_snapshots
+from headwater.webserver.errors import ApiError, JSONResponse
+from headwater.webserver.items import job_item, metadata_item, partition_keys
+from headwater.webserver.params import int_param
+
+#: Materializations shown by default on an asset's page.
+DEFAULT_HISTORY = 25
+
+
+def asset_index(context: ApiContext) -> AssetIndex:
+    """The app's asset index (created on first use)."""
+    index = context.caches.get("assets")
+    if index is None:
+        index = context.caches.setdefault("assets", AssetIndex(context.workspace,
+                                                               context.instance))
+    assert isinstance(index, AssetIndex)
+    return index
+
+
+def assets(request: Request) -> Response:
+    """``GET /api/assets``: every asset of every loaded location with its latest state."""
+    return Response(asset_index(context_of(request)).response(),
+                    media_type="application/json")
+
+
+def _find_asset(context: ApiContext, key: list[str],
+                location: str | None) -> tuple[str, AssetSnap]:
+    found: list[tuple[str, AssetSnap]] = []
+    for entry, snapshot in loaded_snapshots(context.workspace):
+        if location is not None and entry.name != location:
+            continue
+        for repo in snapshot.repositories:
+            found.extend((entry.name, asset) for asset in repo.assets if asset.key == key)
+    shown = "/".join(key)
+    if not found:
+        where = f" in location '{location}'" if location is not None else ""
+        if location is not None:
+            context.entry(location)
+        raise ApiError(404, f"No asset with key '{shown}'{where}.")
+    if len({name for name, _ in found}) > 1:
+        names = ", ".join(sorted({name for name, _ in found}))
+        raise ApiError(409, f"Asset '{shown}' is defined in several locations ({names}); "
+                            "choose one with ?location=NAME.")
+    return found[0]
+
+
+def asset_detail(request: Request) -> Response:
+    """``GET /api/assets/{key}``: one asset, its materializations and its checks."""
+    context = context_of(request)
+    key = [part for part in request.path_params["key"].split("/") if part]
+    if not key:
+        raise ApiError(404, "No asset key given.")
+    limit = int_param(request, "limit", DEFAULT_HISTORY, minimum=1, maximum=1000)
+    location, asset = _find_asset(context, key, request.query_params.get("location"))
+    storage = context.instance.storage
+    history = storage.get_materializations(key, limit=limit)
+    checks = storage.get_latest_check_results(key)
+    item = base_asset_item(location, asset)
+    item.update({
+        "latest_materialization": _materialization(history[0]) if history else None,
+        "metadata": metadata_item(asset.metadata),
+        "tags": dict(asset.tags),
+        "owners": list(asset.owners),
+        "code_version": asset.code_version,
+        "is_observable": asset.is_observable,
+        "automation_condition": asset.automation_condition,
+        "partitions": _partitions(context, asset),
+        "job_names": list(asset.job_names),
+    })
+    return JSONResponse({
+        "asset": item,
+        "materializations": [_materialization(record, with_metadata=True)
+                             for record in history],
+        "checks": [_check(name, checks.get(name)) for name in asset.check_names],
+    })
+
+
+def _partitions(context: ApiContext, asset: AssetSnap) -> dict[str, Any] | None:
+    if asset.partitions is None:
+        return None
+    return {"kind": asset.partitions.kind,
+            "keys": partition_keys(asset.partitions, context.instance)}
+
+
+def _materialization(record: AssetEventRecord, *, with_metadata: bool = False
+                     ) -> dict[str, Any]:
+    item: dict[str, Any] = {"run_id": record.run_id, "timestamp": record.timestamp,
+                            "partition": record.partition}
+    if with_metadata:
+        data = record.event.data
+        item["metadata"] = metadata_item(getattr(data, "metadata", {}))
+    return item
+
+
+def _check(name: str, record: AssetCheckRecord | None) -> dict[str, Any]:
+    if record is None:
+        return {"name": name, "passed": None, "timestamp": None, "run_id": None,
+                "metadata": {}}
+    data = record.event.data
+    return {"name": name, "passed": record.passed, "timestamp": record.timestamp,
+            "run_id": record.run_id, "metadata": metadata_item(getattr(data, "metadata", {}))}
+
+
+def jobs(request: Request) -> Response:
+    """``GET /api/jobs``: every job defined in code (not the implicit asset jobs)."""
+    context = context_of(request)
+    items: list[dict[str, Any]] = []
+    for entry, snapshot in loaded_snapshots(context.workspace):
+        for repo in snapshot.repositories:
+            items.extend(job_item(entry.name, job, context.instance)
+                         for job in repo.jobs if not job.is_implicit)
+    return JSONResponse({"jobs": items})
+
+
+ROUTES = [
+    Route("/api/assets", assets, methods=["GET"]),
+    Route("/api/assets/{key:path}", asset_detail, methods=["GET"]),
+    Route("/api/jobs", jobs, methods=["GET"]),
+]

@@ -1,0 +1,69 @@
+"""Health, code locations, reloads and the live stream of location changes."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from headwater import __version__
+from headwater.webserver.context import context_of
+from headwater.webserver.errors import JSONResponse
+from headwater.webserver.items import location_item
+from headwater.webserver.sse import location_stream
+
+logger = logging.getLogger("headwater.webserver")
+
+
+def health(request: Request) -> Response:
+    """``GET /api/health``: up, version, daemon heartbeat, read-only."""
+    context = context_of(request)
+    daemon: dict[str, Any] = {"alive": False, "last_heartbeat": None}
+    if context.daemon_status is not None:
+        try:
+            status = context.daemon_status()
+            daemon = {"alive": bool(status.get("alive")),
+                      "last_heartbeat": status.get("last_heartbeat")}
+        except Exception:
+            logger.exception("Reading the daemon's status failed")
+    return JSONResponse({"status": "ok", "version": __version__, "daemon": daemon,
+                         "read_only": context.read_only})
+
+
+def locations(request: Request) -> Response:
+    """``GET /api/locations``."""
+    entries = context_of(request).workspace.get_entries()
+    return JSONResponse({"locations": [location_item(entry) for entry in entries]})
+
+
+async def reload_location(request: Request) -> Response:
+    """``POST /api/locations/{name}/reload``: answers once the new code loaded (or failed)."""
+    context = context_of(request)
+    name = request.path_params["name"]
+    context.entry(name)
+    entry = await run_in_threadpool(context.workspace.reload_location, name)
+    return JSONResponse(location_item(entry))
+
+
+async def reload_all(request: Request) -> Response:
+    """``POST /api/reload``: every location, in parallel."""
+    entries = await run_in_threadpool(context_of(request).workspace.reload_all)
+    return JSONResponse({"locations": [location_item(entry) for entry in entries]})
+
+
+async def events(request: Request) -> Response:
+    """``GET /api/events``: an SSE stream with an ``event: location`` per change."""
+    return location_stream(context_of(request))
+
+
+ROUTES = [
+    Route("/api/health", health, methods=["GET"]),
+    Route("/api/locations", locations, methods=["GET"]),
+    Route("/api/locations/{name}/reload", reload_location, methods=["POST"]),
+    Route("/api/reload", reload_all, methods=["POST"]),
+    Route("/api/events", events, methods=["GET"]),
+]

@@ -1,0 +1,146 @@
+// DOM helpers: every piece of text goes through textContent / text nodes, never innerHTML.
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+function applyProps(node, props) {
+  for (const [name, value] of Object.entries(props || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === "class") node.setAttribute("class", value);
+    else if (name === "text") node.textContent = String(value);
+    else if (name === "dataset") Object.assign(node.dataset, value);
+    else if (name.startsWith("on") && typeof value === "function") {
+      node.addEventListener(name.slice(2), value);
+    } else if (name === "value" || name === "checked" || name === "disabled" ||
+               name === "selected" || name === "hidden") {
+      node[name] = value;
+    } else node.setAttribute(name, value === true ? "" : String(value));
+  }
+}
+
+function appendChildren(node, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** An HTML element; string children become text nodes. */
+export function h(tag, props, ...children) {
+  const node = document.createElement(tag);
+  applyProps(node, props);
+  appendChildren(node, children);
+  return node;
+}
+
+/** An SVG element; string children become text nodes. */
+export function s(tag, props, ...children) {
+  const node = document.createElementNS(SVG_NS, tag);
+  applyProps(node, props);
+  appendChildren(node, children);
+  return node;
+}
+
+/** Replace every child of `node` with `children`. */
+export function replace(node, ...children) {
+  node.replaceChildren();
+  appendChildren(node, children);
+  return node;
+}
+
+/** A coloured badge for a run / location / tick status. */
+export function statusBadge(status) {
+  const text = status ? String(status) : "NONE";
+  return h("span", { class: `status status-${text.toLowerCase()}`, dataset: { status: text } },
+    text);
+}
+
+/** Seconds since the epoch → "YYYY-MM-DD HH:MM:SS" in the browser's time zone. */
+export function formatTime(seconds) {
+  if (seconds === null || seconds === undefined) return "—";
+  const d = new Date(seconds * 1000);
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
+    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/** A duration in seconds → "1.2 s", "3 min 4 s", "2 h 5 min". */
+export function formatDuration(seconds) {
+  if (seconds === null || seconds === undefined || Number.isNaN(seconds)) return "—";
+  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 2 : 1)} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${Math.round(seconds % 60)} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/** "3 min ago" / "in 2 h" relative to now. */
+export function formatRelative(seconds) {
+  if (seconds === null || seconds === undefined) return "—";
+  const delta = seconds - Date.now() / 1000;
+  const text = formatDuration(Math.abs(delta));
+  return delta >= 0 ? `in ${text}` : `${text} ago`;
+}
+
+/** The asset key (list of parts) as displayed: parts joined by "/". */
+export function keyText(key) {
+  return key.join("/");
+}
+
+/** URL of an asset page; `location` disambiguates keys defined in several locations. */
+export function assetHref(key, location) {
+  const path = `/assets/${key.map(encodeURIComponent).join("/")}`;
+  return location ? `${path}?location=${encodeURIComponent(location)}` : path;
+}
+
+/** URL of a run page. */
+export function runHref(runId) {
+  return `/runs/${encodeURIComponent(runId)}`;
+}
+
+/** A link to a run showing its first 8 characters. */
+export function runLink(runId) {
+  if (!runId) return "—";
+  return h("a", { href: runHref(runId), title: runId, class: "run-link" }, runId.slice(0, 8));
+}
+
+/** A metadata value ({type, value}) rendered safely. */
+export function metadataValue(entry) {
+  const type = entry && typeof entry === "object" && "type" in entry ? entry.type : null;
+  const value = type ? entry.value : entry;
+  if (value === null || value === undefined) return h("span", { class: "muted" }, "—");
+  if (type === "url" && typeof value === "string" && /^https?:\/\//i.test(value)) {
+    return h("a", { href: value, rel: "noopener noreferrer", target: "_blank" }, value);
+  }
+  if (type === "md" || type === "text" || (typeof value === "string" && value.includes("\n"))) {
+    return h("pre", { class: "wrap" }, String(value));
+  }
+  if (typeof value === "object") return h("pre", { class: "wrap" }, JSON.stringify(value, null, 2));
+  return h("span", {}, String(value));
+}
+
+/** A <table> with a header row and body rows (each an array of cells). */
+export function table(headers, rows, props = {}) {
+  return h("table", props,
+    h("thead", {}, h("tr", {}, headers.map((label) => h("th", { scope: "col" }, label)))),
+    h("tbody", {}, rows));
+}
+
+/** An error's stack (list of lines or one string) as text. */
+export function stackText(stack) {
+  if (!stack) return "";
+  return Array.isArray(stack) ? stack.join("") : String(stack);
+}
+
+/** An error item ({message, class_name, stack, cause}) as Python prints it, causes first. */
+export function errorText(error) {
+  if (!error) return "";
+  if (typeof error === "string") return error;
+  const parts = [];
+  if (error.cause) {
+    parts.push(errorText(error.cause),
+      "\nThe above exception was the direct cause of the following exception:\n\n");
+  }
+  const stack = stackText(error.stack);
+  if (stack) parts.push("Traceback (most recent call last):\n", stack);
+  parts.push(error.class_name ? `${error.class_name}: ${error.message || ""}` : error.message || "");
+  return parts.join("");
+}

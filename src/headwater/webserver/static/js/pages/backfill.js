@@ -1,0 +1,45 @@
+// One backfill: its target, status and the run of every partition.
+
+import { getJSON } from "../api.js";
+import { errorText, formatTime, h, replace, runLink, statusBadge, table } from "../dom.js";
+import { every, setTitle, startPage } from "../layout.js";
+import { backfillTarget, cancelButton } from "../backfills_common.js";
+
+const REFRESH_MS = 2000;
+
+function partitionRows(body, backfill) {
+  const byPartition = new Map();
+  for (const item of body.partitions || body.runs || []) {
+    const key = item.partition || item.partition_key ||
+      (item.tags && item.tags["headwater/partition"]);
+    byPartition.set(key, item);
+  }
+  return (backfill.partition_keys || [...byPartition.keys()]).map((key) => {
+    const item = byPartition.get(key) || {};
+    return h("tr", { dataset: { partition: key, status: item.status || "" } },
+      h("td", {}, key), h("td", {}, item.status ? statusBadge(item.status) : "not started"),
+      h("td", {}, runLink(item.run_id)));
+  });
+}
+
+startPage(async (container, params) => {
+  setTitle(`Backfill ${params.backfillId}`);
+  const load = async () => {
+    const body = await getJSON(`/api/backfills/${encodeURIComponent(params.backfillId)}`);
+    const backfill = body.backfill || body;
+    const error = backfill.error;
+    replace(container,
+      h("section", { class: "card" },
+        h("div", { class: "row" }, statusBadge(backfill.status), h("span", { class: "spacer" }),
+          cancelButton(backfill, load)),
+        h("dl", { class: "kv" },
+          h("dt", {}, "Target"), h("dd", {}, backfillTarget(backfill)),
+          h("dt", {}, "Location"), h("dd", {}, backfill.location || backfill.location_name || "—"),
+          h("dt", {}, "Created"), h("dd", {}, formatTime(backfill.created_at))),
+        error ? h("pre", { class: "traceback" }, errorText(error)) : null),
+      h("h2", {}, "Partitions"),
+      table(["Partition", "Status", "Run"], partitionRows(body, backfill), { class: "partitions" }));
+  };
+  await load();
+  every(REFRESH_MS, load);
+});

@@ -1,0 +1,1 @@
+"""Server-rendered page shells for the browser UI; the pages render with vendored JS."""

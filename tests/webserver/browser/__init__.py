@@ -1,0 +1,1 @@
+"""Browser tests of the UI (Playwright driving the system Chromium)."""

@@ -1,0 +1,207 @@
+"""The HTTP API's documented JSON shapes (briefs/contracts.md), served from memory.
+
+The UI tests in ``test_ui_pages.py`` render against this to check what the pages do with
+every field (escaping, validation, selection, plots) independently of the code servers;
+``test_end_to_end.py`` drives the real ``headwater dev``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from headwater.webserver.ui.routes import ui_routes
+
+HOSTILE = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
+NOW = 1_700_000_000.0
+
+
+def asset_item(index: int, *, deps: list[list[str]], group: str) -> dict[str, Any]:
+    """One /api/assets item."""
+    return {
+        "key": [f"asset_{index}"], "location": "loc", "group": group, "kinds": ["python"],
+        "description": f"Asset number {index}. {HOSTILE}", "deps": deps, "partitioned": False,
+        "latest_materialization": {"run_id": f"run-{index}", "timestamp": NOW, "partition": None}
+        if index % 3 == 0 else None,
+        "latest_run_status": "FAILURE" if index % 7 == 0 else None, "check_names": [],
+    }
+
+
+def chain_assets(count: int, groups: int = 4) -> list[dict[str, Any]]:
+    """``count`` assets; each depends on one or two earlier ones (a wide DAG)."""
+    return [
+        asset_item(i, group=f"group_{i % groups}",
+                   deps=[[f"asset_{d}"] for d in sorted({i // 2, (i * 7) % max(1, i)}) if d < i])
+        for i in range(count)
+    ]
+
+
+@dataclass
+class ContractState:
+    """What the fake API serves, and every mutation the UI sent."""
+
+    assets: list[dict[str, Any]] = field(default_factory=lambda: chain_assets(6))
+    posts: list[tuple[str, Any]] = field(default_factory=list)
+    location_error: bool = True
+    schedule_running: bool = False
+
+    def location(self) -> dict[str, Any]:
+        error = {"message": f"SyntaxError in {HOSTILE}", "class_name": "SyntaxError",
+                 "stack": ["Traceback (most recent call last):\n", '  File "defs.py"\n']}
+        return {
+            "name": "loc", "status": "error" if self.location_error else "loaded",
+            "error": error if self.location_error else None, "updated_at": NOW,
+            "source": f"python file {HOSTILE}", "server_id": "s1",
+            "counts": {"assets": len(self.assets), "jobs": 1, "schedules": 1, "sensors": 0},
+            "server": None if self.location_error else {
+                "headwater_version": "0.1.0", "python_version": "3.11", "pid": 1,
+                "load_seconds": 0.5},
+        }
+
+
+JOB_SCHEMA = {
+    "type": "object", "additionalProperties": False,
+    "properties": {"ops": {"type": "object", "additionalProperties": False, "properties": {
+        "top": {"type": "object", "additionalProperties": False, "required": ["config"],
+                "properties": {"config": {"$ref": "#/$defs/Top"}}}}}},
+    "$defs": {"Top": {"type": "object", "additionalProperties": False,
+                      "properties": {"limit": {"type": "integer", "default": 3},
+                                     "mode": {"enum": ["fast", "slow"], "default": "fast"}}}},
+}
+
+RUN = {"run_id": "run-new", "job_name": "__asset_job", "location": "loc", "status": "SUCCESS",
+       "tags": {}, "created_at": NOW, "start_time": NOW, "end_time": NOW + 2,
+       "asset_selection": [["asset_0"]], "partition": None, "failure_message": None}
+EVENTS = [
+    {"storage_id": 1, "timestamp": NOW, "event_type": "RUN_START", "step_key": None,
+     "message": "Started.", "level": "INFO"},
+    {"storage_id": 2, "timestamp": NOW + 0.5, "event_type": "STEP_START", "step_key": "asset_0",
+     "message": f"step <b>log</b> {HOSTILE}", "level": "INFO"},
+    {"storage_id": 3, "timestamp": NOW + 2, "event_type": "RUN_SUCCESS", "step_key": None,
+     "message": "Finished.", "level": "INFO"},
+]
+
+
+class ContractApi:
+    """The endpoint handlers, reading and recording ``state``."""
+
+    def __init__(self, state: ContractState) -> None:
+        self.state = state
+
+
+    async def health(self, request: Request) -> Response:
+        return JSONResponse({"status": "ok", "version": "0.1.0", "read_only": False,
+                             "daemon": {"alive": True, "last_heartbeat": time.time()}})
+
+    async def locations(self, request: Request) -> Response:
+        return JSONResponse({"locations": [self.state.location()]})
+
+    async def reload(self, request: Request) -> Response:
+        self.state.posts.append((request.url.path, await request.json()))
+        self.state.location_error = False
+        return JSONResponse(self.state.location())
+
+    async def events(self, request: Request) -> Response:
+        async def stream() -> AsyncIterator[bytes]:
+            yield b": connected\n\n"
+            await asyncio.sleep(0.2)
+
+        return StreamingResponse(stream(), media_type="text/event-stream")
+
+    async def assets(self, request: Request) -> Response:
+        return JSONResponse({"assets": self.state.assets})
+
+    async def asset(self, request: Request) -> Response:
+        item = {**self.state.assets[0], "metadata": {"note": {"type": "text", "value": HOSTILE}},
+                "tags": {}, "owners": [], "code_version": None, "partitions": [],
+                "job_names": ["__asset_job"]}
+        history = [{"run_id": f"r{i}", "timestamp": NOW + 60 * i, "partition": None,
+                    "metadata": {"row_count": {"type": "int", "value": 10 + i * i},
+                                 "ratio": {"type": "float", "value": 0.5 + i / 10},
+                                 "path": {"type": "path", "value": "/x"}}} for i in range(5)]
+        return JSONResponse({"asset": item, "materializations": history, "checks": []})
+
+    async def jobs(self, request: Request) -> Response:
+        return JSONResponse({"jobs": [{
+            "name": "report", "location": "loc", "description": HOSTILE, "is_asset_job": False,
+            "partitioned": False, "run_config_schema": JOB_SCHEMA, "default_run_config": {},
+            "tags": {}}]})
+
+    async def schedules(self, request: Request) -> Response:
+        return JSONResponse({"schedules": [{
+            "name": "daily", "location": "loc", "job_name": "report", "cron_schedule": "0 6 * * *",
+            "execution_timezone": "UTC", "status": "RUNNING" if self.state.schedule_running
+            else "STOPPED", "next_tick": NOW + 3600, "description": HOSTILE}]})
+
+    async def schedule_action(self, request: Request) -> Response:
+        self.state.posts.append((request.url.path, await request.json()))
+        self.state.schedule_running = request.path_params["action"] == "start"
+        return await self.schedules(request)
+
+    async def create_run(self, request: Request) -> Response:
+        self.state.posts.append((request.url.path, await request.json()))
+        return JSONResponse({"run_id": "run-new"}, status_code=201)
+
+    async def run(self, request: Request) -> Response:
+        return JSONResponse({"run": RUN, "steps": [{"step_key": "asset_0", "status": "SUCCESS",
+                                                    "start_time": NOW + 0.5,
+                                                    "end_time": NOW + 1.5, "attempts": 1}]})
+
+    async def run_events(self, request: Request) -> Response:
+        if "text/event-stream" not in request.headers.get("accept", ""):
+            return JSONResponse({"events": EVENTS})
+
+        async def stream() -> AsyncIterator[bytes]:
+            for event in EVENTS:
+                yield f"event: run_event\nid: {event['storage_id']}\n".encode()
+                yield f"data: {json.dumps(event)}\n\n".encode()
+            yield b'event: run_status\ndata: {"status": "SUCCESS"}\n\n'
+
+        return StreamingResponse(stream(), media_type="text/event-stream")
+
+
+def build_app(state: ContractState) -> Starlette:
+    """A Starlette app with the UI routes and the contract endpoints the tests use."""
+    api = ContractApi(state)
+    return Starlette(routes=[
+        Route("/api/health", api.health), Route("/api/locations", api.locations),
+        Route("/api/locations/{name}/reload", api.reload, methods=["POST"]),
+        Route("/api/events", api.events), Route("/api/assets", api.assets),
+        Route("/api/assets/{key:path}", api.asset), Route("/api/jobs", api.jobs),
+        Route("/api/schedules", api.schedules),
+        Route("/api/schedules/{loc}/{name}/{action}", api.schedule_action, methods=["POST"]),
+        Route("/api/runs", api.create_run, methods=["POST"]), Route("/api/runs/{id}", api.run),
+        Route("/api/runs/{id}/events", api.run_events), *ui_routes(),
+    ])
+
+
+@contextmanager
+def serve(app: Starlette) -> Iterator[str]:
+    """Serve ``app`` with uvicorn on a free 127.0.0.1 port in a thread; yields the base URL."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="contract-api", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not (server.started and server.servers):
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the contract API server did not start")
+        time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

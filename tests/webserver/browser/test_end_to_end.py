@@ -1,0 +1,128 @@
+"""The whole product in a browser: ``headwater dev`` on a copy of the quickstart example."""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import screenshot
+
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "quickstart"
+URL_LINE = re.compile(r"serving (http://\S+)")
+
+
+def _read_lines(stream: Any, lines: queue.Queue[str], log: list[str]) -> None:
+    for line in stream:
+        log.append(line)
+        lines.put(line)
+
+
+@pytest.fixture
+def dev_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """``headwater dev -f definitions.py --port 0`` on a copy of the example; yields (url, file)."""
+    project = tmp_path / "quickstart"
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("__pycache__"))
+    env = {**os.environ, "HEADWATER_HOME": str(tmp_path / "home"), "PYTHONUNBUFFERED": "1"}
+    command = [str(Path(sys.executable).parent / "headwater"), "dev", "-f", "definitions.py",
+               "--port", "0"]
+    process = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    lines: queue.Queue[str] = queue.Queue()
+    log: list[str] = []
+    reader = threading.Thread(target=_read_lines, args=(process.stderr, lines, log), daemon=True)
+    reader.start()
+    try:
+        url = None
+        while url is None:
+            try:
+                line = lines.get(timeout=60)
+            except queue.Empty:
+                pytest.fail("headwater dev printed nothing for 60 s:\n" + "".join(log))
+            match = URL_LINE.search(line)
+            url = match.group(1).rstrip(".,") if match else None
+            if process.poll() is not None:
+                pytest.fail("headwater dev exited:\n" + "".join(log))
+        yield url, project / "definitions.py"
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        reader.join(timeout=10)
+        assert process.stderr is not None
+        process.stderr.close()
+        print("headwater dev log:\n" + "".join(log))
+
+
+@pytest.mark.slow
+def test_deploy_materialize_break_fix_and_schedule_in_the_browser(
+    dev_server: tuple[str, Path], page: Any,
+) -> None:
+    from playwright.sync_api import expect
+
+    base, code_file = dev_server
+    page.goto(base + "/")
+    card = page.locator('section.location[data-location="definitions"]')
+    expect(card).to_have_attribute("data-status", "loaded", timeout=60_000)
+    expect(card.locator(".source")).not_to_have_text("—")
+    expect(page.locator("#health")).to_contain_text("daemon: running")
+    screenshot(page, "e2e-1-deployment")
+
+    page.goto(base + "/assets/graph")
+    expect(page.locator("#asset-graph")).to_have_attribute("data-rendered", "5")
+    page.get_by_role("button", name="Select all").click()
+    expect(page.locator("#selected-count")).to_have_text("5 selected")
+    screenshot(page, "e2e-2-graph")
+    page.get_by_role("button", name="Materialize selected").click()
+    page.wait_for_url(re.compile(r".*/runs/[0-9a-f-]+$"))
+    expect(page.locator("#run-status")).to_have_attribute("data-status", "SUCCESS",
+                                                          timeout=90_000)
+    expect(page.locator('#event-rows tr[data-event-type="RUN_SUCCESS"]')).to_have_count(1)
+    assert page.locator("#event-rows tr").count() > 5
+    expect(page.locator(".gantt .step").first).to_be_visible()
+    assert page.locator(".gantt .step rect.bar").count() >= 5  # five assets (+ the check)
+    screenshot(page, "e2e-3-run")
+
+    good_code = code_file.read_text()
+    code_file.write_text(good_code + "\ndef broken(:\n")
+    broken_line = len(good_code.splitlines()) + 2
+    page.goto(base + "/")
+    card.get_by_role("button", name="Reload").click()
+    expect(card).to_have_attribute("data-status", "error", timeout=60_000)
+    expect(card.locator(".load-error .error-message")).to_contain_text("SyntaxError")
+    expect(card.locator(".load-error pre.traceback")).to_contain_text("def broken(:")
+    expect(card.locator(".load-error pre.traceback")).to_contain_text(f"line {broken_line}")
+    screenshot(page, "e2e-4-load-error")
+    code_file.write_text(good_code)
+    card.get_by_role("button", name="Reload").click()
+    expect(card).to_have_attribute("data-status", "loaded", timeout=60_000)
+    expect(card.locator(".load-error")).to_have_count(0)
+
+    page.goto(base + "/schedules")
+    schedule = page.locator('.instigator[data-name="daily_refresh"]')
+    expect(schedule).to_have_attribute("data-status", "STOPPED")
+    schedule.get_by_role("switch").check()
+    expect(schedule).to_have_attribute("data-status", "RUNNING")
+    expect(schedule.locator(".next-tick")).not_to_have_text("—")
+    screenshot(page, "e2e-5-schedules")
+
+    page.goto(base + "/assets/raw_orders")
+    expect(page.locator("table.history tbody tr")).to_have_count(1)
+    page.locator("#plot-label").select_option("row_count")
+    expect(page.locator("#plot svg.chart")).to_have_attribute("data-points", "1")
+    screenshot(page, "e2e-6-asset")
+    assert page.problems.messages == []

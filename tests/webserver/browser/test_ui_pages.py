@@ -1,0 +1,176 @@
+"""The pages against the API's documented shapes: escaping, CSP, validation, selection, plots."""
+
+from __future__ import annotations
+
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from .contract_api import HOSTILE, ContractState, build_app, chain_assets, serve
+
+PAGES = ["/", "/locations", "/assets", "/assets/graph", "/assets/asset_0", "/jobs", "/runs",
+         "/runs/run-new", "/schedules", "/sensors", "/backfills", "/backfills/b1"]
+
+
+@pytest.fixture
+def api() -> Iterator[tuple[str, ContractState]]:
+    state = ContractState()
+    with serve(build_app(state)) as base:
+        yield base, state
+
+
+def _expect() -> Any:
+    from playwright.sync_api import expect
+
+    return expect
+
+
+def test_every_page_is_a_shell_with_a_strict_csp_and_no_inline_script(
+    api: tuple[str, ContractState],
+) -> None:
+    base, _ = api
+    for path in PAGES:
+        with urllib.request.urlopen(base + path) as response:
+            body = response.read().decode()
+            csp = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp, path
+        assert "<script>" not in body and 'type="module" src="/static/js/pages/' in body, path
+    with urllib.request.urlopen(base + "/static/js/pages/locations.js") as response:
+        assert "javascript" in response.headers["Content-Type"]
+
+
+def test_user_text_is_shown_as_text_never_run_as_html(
+    api: tuple[str, ContractState], page: Any,
+) -> None:
+    base, _ = api
+    expect = _expect()
+    for path, visible in [("/locations", ".load-error .error-message"),
+                          ("/assets", ".asset-description"), ("/jobs", "td.description"),
+                          ("/assets/asset_0", ".description"),
+                          ("/runs/run-new", 'tr[data-storage-id="2"] td.message'),
+                          ("/schedules", ".instigator .description")]:
+        page.goto(base + path)
+        expect(page.locator(visible).first).to_contain_text('<img src=x onerror="window.__xss=1">')
+        assert page.evaluate("window.__xss") is None, path
+        assert page.locator("main img").count() == 0, path
+    assert page.problems.messages == []
+
+
+def test_reload_shows_the_error_then_the_loaded_location(
+    api: tuple[str, ContractState], page: Any,
+) -> None:
+    base, state = api
+    expect = _expect()
+    page.goto(base + "/")
+    card = page.locator('section.location[data-location="loc"]')
+    expect(card).to_have_attribute("data-status", "error")
+    expect(card.locator("pre.traceback")).to_contain_text("Traceback (most recent call last)")
+    expect(page.locator("#health")).to_have_text("daemon: running")
+    card.get_by_role("button", name="Reload").click()
+    expect(card).to_have_attribute("data-status", "loaded")
+    expect(card.locator(".load-error")).to_have_count(0)
+    assert state.posts[-1][0] == "/api/locations/loc/reload"
+
+
+def test_config_editor_validates_against_the_schema_before_launching(
+    api: tuple[str, ContractState], page: Any,
+) -> None:
+    base, state = api
+    expect = _expect()
+    page.goto(base + "/jobs")
+    page.get_by_role("button", name="Launch…").click()
+    editor = page.locator("#run-config")
+    editor.fill('{"ops": {"top": {"config": {"limit": "three", "extra": 1}}}}')
+    errors = page.locator("#config-errors li")
+    expect(errors).to_have_count(2)
+    expect(errors.first).to_contain_text("ops.top.config.limit: expected integer, got string")
+    expect(errors.nth(1)).to_contain_text('unexpected key "extra"')
+    expect(page.locator("#launch")).to_be_disabled()
+    editor.fill("{not json")
+    expect(errors.first).to_contain_text("not valid JSON")
+    editor.fill('{"ops": {"top": {"config": {"limit": 5, "mode": "slow"}}}}')
+    expect(errors).to_have_count(0)
+    page.locator("#launch").click()
+    page.wait_for_url("**/runs/run-new")
+    assert state.posts[-1] == ("/api/runs", {
+        "location": "loc", "job": "report",
+        "run_config": {"ops": {"top": {"config": {"limit": 5, "mode": "slow"}}}}})
+
+
+def test_graph_selection_materializes_and_the_run_page_streams_events(
+    api: tuple[str, ContractState], page: Any,
+) -> None:
+    base, state = api
+    expect = _expect()
+    page.goto(base + "/assets/graph")
+    expect(page.locator("#asset-graph")).to_have_attribute("data-rendered", "6")
+    page.locator('.node[data-key="asset_1"]').click(modifiers=["Shift"])
+    page.locator('.node[data-key="asset_3"]').click(modifiers=["Shift"])
+    expect(page.locator("#selected-count")).to_have_text("2 selected")
+    page.get_by_role("button", name="Materialize selected").click()
+    page.wait_for_url("**/runs/run-new")
+    assert state.posts[-1] == ("/api/runs", {"location": "loc",
+                                             "asset_selection": [["asset_1"], ["asset_3"]]})
+    expect(page.locator("#event-rows tr")).to_have_count(3)
+    expect(page.locator("#run-status")).to_have_attribute("data-status", "SUCCESS")
+    expect(page.locator('.gantt .step[data-step="asset_0"] rect.bar')).to_have_count(1)
+    expect(page.get_by_role("button", name="Re-execute all")).to_be_visible()
+    page.goto(base + "/assets/graph")
+    page.locator('.node[data-key="asset_2"]').click()
+    page.wait_for_url("**/assets/asset_2?location=loc")
+
+
+def test_graph_lays_out_two_thousand_assets_and_pans_and_zooms(page: Any) -> None:
+    expect = _expect()
+    state = ContractState(assets=chain_assets(2000))
+    with serve(build_app(state)) as base:
+        page.goto(base + "/assets/graph")
+        expect(page.locator("#asset-graph")).to_have_attribute("data-rendered", "2000",
+                                                               timeout=60_000)
+        assert page.locator(".node").count() == 2000
+        viewport = page.locator("#asset-graph > g.viewport")
+        before = viewport.get_attribute("transform")
+        box = page.locator("#asset-graph").bounding_box()
+        page.mouse.move(box["x"] + 50, box["y"] + 50)
+        page.mouse.wheel(0, -300)
+        zoomed = viewport.get_attribute("transform")
+        assert zoomed != before
+        page.mouse.down()
+        page.mouse.move(box["x"] + 250, box["y"] + 150, steps=5)
+        page.mouse.up()
+        assert viewport.get_attribute("transform") != zoomed
+        # Layers run left to right: every edge's downstream node sits right of its upstream.
+        xs = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.node')]
+            .map(n => [n.dataset.key, n.transform.baseVal[0].matrix.e]))""")
+        for asset in state.assets:
+            for dep in asset["deps"]:
+                assert xs[dep[0]] < xs[asset["key"][0]]
+
+
+def test_asset_page_plots_numeric_metadata_over_time(
+    api: tuple[str, ContractState], page: Any,
+) -> None:
+    base, _ = api
+    expect = _expect()
+    page.goto(base + "/assets/asset_0")
+    chart = page.locator("#plot svg.chart")
+    expect(chart).to_have_attribute("data-points", "5")
+    labels = page.locator("#plot-label option")
+    expect(labels).to_have_count(2)  # row_count and ratio; the path is not numeric
+    page.locator("#plot-label").select_option("row_count")
+    expect(chart).to_have_attribute("aria-label", "row_count over time")
+    expect(page.locator("table.history tbody tr")).to_have_count(5)
+    assert HOSTILE in page.locator("table.metadata").inner_text()
+
+
+def test_schedule_toggle_posts_start(api: tuple[str, ContractState], page: Any) -> None:
+    base, state = api
+    expect = _expect()
+    page.goto(base + "/schedules")
+    card = page.locator('.instigator[data-name="daily"]')
+    expect(card).to_have_attribute("data-status", "STOPPED")
+    card.get_by_role("switch").check()
+    expect(card).to_have_attribute("data-status", "RUNNING")
+    assert state.posts[-1][0] == "/api/schedules/loc/daily/start"

@@ -53,7 +53,7 @@ def test_executor_settings_come_from_the_job_and_the_run_config() -> None:
      r"unknown config key\(s\) max_concurent; allowed: max_concurrent, start_method"),
     (None, {"execution": {"config": {"max_concurrent": 2}}},
      "Executor 'in_process' of job '__ASSET_JOB' has unknown config key"),
-    (ExecutorDefinition("celery"), None, "executor 'celery', which run workers do not support"),
+    (ExecutorDefinition("dask"), None, "executor 'dask', which run workers do not support"),
     (None, {"execution": "fast"}, "'execution' must be a mapping"),
     (None, {"execution": {"dask": {}}}, "unexpected keys 'dask'"),
 ])

@@ -44,9 +44,8 @@ LATENCY_SAMPLES = 5
 SENSORS_PER_LOCATION = 25
 WARM_UP = 30.0
 
-SCHEDULE_LOCATION = """\
-from headwater import DefaultScheduleStatus, Definitions, ScheduleDefinition, job, op
-
+#: The job both generated locations run (after their own import line).
+_HELLO_JOB = """
 
 @op
 def hello() -> int:
@@ -57,7 +56,11 @@ def hello() -> int:
 def hello_job() -> None:
     hello()
 
+"""
 
+SCHEDULE_LOCATION = """\
+from headwater import DefaultScheduleStatus, Definitions, ScheduleDefinition, job, op
+""" + _HELLO_JOB + """
 defs = Definitions(jobs=[hello_job], schedules=[ScheduleDefinition(
     name="minutely", job=hello_job, cron_schedule="* * * * *",
     default_status=DefaultScheduleStatus.RUNNING)])
@@ -65,18 +68,7 @@ defs = Definitions(jobs=[hello_job], schedules=[ScheduleDefinition(
 
 SENSOR_LOCATION = """\
 from headwater import DefaultSensorStatus, Definitions, SkipReason, job, op, sensor
-
-
-@op
-def hello() -> int:
-    return 1
-
-
-@job
-def hello_job() -> None:
-    hello()
-
-
+""" + _HELLO_JOB + """
 def make(index: int):
     @sensor(name=f"sensor_{{index}}", job=hello_job, minimum_interval_seconds=1,
             default_status=DefaultSensorStatus.RUNNING)

@@ -45,32 +45,28 @@ REPEATS = 3
 LATENCY_REQUESTS = 200
 
 
-def rss_mb(pids: set[int]) -> float:
-    """Total resident memory of these processes, in MB."""
+def _proc_total_mb(pids: set[int], file: str, field: str) -> float:
+    """The sum of ``field`` (in kB) of ``/proc/PID/file`` over these processes, in MB."""
     total = 0
     for pid in pids:
         try:
-            with open(f"/proc/{pid}/status", encoding="ascii") as status:
-                for line in status:
-                    if line.startswith("VmRSS:"):
+            with open(f"/proc/{pid}/{file}", encoding="ascii") as lines:
+                for line in lines:
+                    if line.startswith(f"{field}:"):
                         total += int(line.split()[1])
         except OSError:
-            pass
+            pass  # the process ended meanwhile
     return total / 1024
+
+
+def rss_mb(pids: set[int]) -> float:
+    """Total resident memory of these processes, in MB."""
+    return _proc_total_mb(pids, "status", "VmRSS")
 
 
 def pss_mb(pids: set[int]) -> float:
     """Total proportional set size (shared pages split among their users), in MB."""
-    total = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
-                for line in rollup:
-                    if line.startswith("Pss:"):
-                        total += int(line.split()[1])
-        except OSError:
-            pass
-    return total / 1024
+    return _proc_total_mb(pids, "smaps_rollup", "Pss")
 
 
 def process_tree(root: int) -> set[int]:

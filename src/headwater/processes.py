@@ -1,7 +1,8 @@
-"""Child processes: stopping a whole process group, and saying in words how a process ended.
+"""Child processes: stopping a whole process group, saying in words how a process ended, and
+whether a process still runs.
 
-Shared by the code that starts processes (location loaders, code servers, run workers, step
-processes); it imports nothing of ours.
+Shared by the code that starts or watches processes (location loaders, code servers, run
+workers, step processes, the run monitor); it imports nothing of ours.
 """
 
 from __future__ import annotations
@@ -24,6 +25,22 @@ def describe_exit(returncode: int | None) -> str:
             name = f"signal {-returncode}"
         return f"was killed by {name} (signal {-returncode})"
     return f"exited with code {returncode}"
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id exists and is not a zombie awaiting its reaper."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, under another user
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            state = stat.read().rsplit(")", 1)[-1].split()[0]
+    except (OSError, IndexError):
+        return True  # no /proc (not Linux): os.kill said it exists
+    return state not in ("Z", "X")
 
 
 def kill_process_group(process: subprocess.Popen[bytes]) -> None:

@@ -3,9 +3,17 @@ heartbeat says it is alive, and stopping it says so."""
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import time
+from collections.abc import Callable
 
-from headwater.daemon import Daemon, DaemonSettings, get_daemon_status
+import pytest
+
+from headwater.daemon import Daemon, DaemonAlreadyRunningError, DaemonSettings, get_daemon_status
+from headwater.daemon.status import DaemonHeartbeat, write_heartbeat
 from headwater.definitions.run_status import RunStatus
 from headwater.snapshot.runs import InstigatorType, TickRecord, TickStatus
 from headwater.storage.daemon_config import RunQueueSettings
@@ -54,3 +62,60 @@ def test_old_skipped_ticks_are_purged(workspace: Workspace, instance: Instance) 
     assert Daemon(workspace, instance).purge_ticks() == 1
     assert [t.status for t in storage.get_ticks("x", "s", InstigatorType.SENSOR)] == [
         TickStatus.SKIPPED, TickStatus.SUCCESS]
+
+
+def _heartbeat(daemon_id: str, pid: int, hostname: str, *, stopped: bool = False,
+               age: float = 0.0) -> DaemonHeartbeat:
+    now = time.time()
+    return DaemonHeartbeat(daemon_id=daemon_id, timestamp=now - age, pid=pid, hostname=hostname,
+                           tolerance=30.0, started_at=now - 60, stopped=stopped)
+
+
+def test_a_second_daemon_on_the_same_instance_is_refused(workspace: Workspace,
+                                                          instance: Instance) -> None:
+    first = Daemon(workspace, instance)
+    first.start()
+    try:
+        second = Daemon(workspace, instance)
+        with pytest.raises(DaemonAlreadyRunningError, match=rf"pid {os.getpid()} on .*"
+                           r"Stop the other `headwater dev` or `headwater daemon run`"):
+            second.start()
+        second.stop()
+        assert get_daemon_status(instance).daemon_id == first.daemon_id
+    finally:
+        first.stop()
+    # Once the first has stopped, a new daemon starts.
+    third = Daemon(workspace, instance)
+    third.start()
+    third.stop()
+
+
+@pytest.mark.parametrize(("beat", "refused"), [
+    # Written on this host by a process that no longer exists (kill -9, then restart).
+    (lambda: _heartbeat("gone", dead_pid(), socket.gethostname()), False),
+    # Silent for longer than its tolerance.
+    (lambda: _heartbeat("old", os.getpid(), "elsewhere", age=31.0), False),
+    # Stopped cleanly.
+    (lambda: _heartbeat("done", os.getpid(), "elsewhere", stopped=True), False),
+    # Alive on another host: nothing here can tell it is gone.
+    (lambda: _heartbeat("remote", 1, "another-host"), True),
+])
+def test_stale_heartbeats_do_not_block_a_restart(
+        workspace: Workspace, instance: Instance, beat: Callable[[], DaemonHeartbeat],
+        refused: bool) -> None:
+    write_heartbeat(instance, beat())
+    daemon = Daemon(workspace, instance)
+    if refused:
+        with pytest.raises(DaemonAlreadyRunningError, match="on another-host"):
+            daemon.start()
+    else:
+        daemon.start()
+        assert get_daemon_status(instance).daemon_id == daemon.daemon_id
+    daemon.stop()
+
+
+def dead_pid() -> int:
+    """The pid of a process that has exited (and been reaped)."""
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid

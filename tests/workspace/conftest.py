@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any, TypeVar
 import pytest
 
 from headwater.loading.origins import LocationOrigin, PythonFileOrigin
+from headwater.processes import pid_alive  # noqa: F401 - re-exported to the tests here
 from headwater.storage.config import CodeServerSettings
 from headwater.workspace import LocationEntry, LocationStatus, Workspace
 from polling import wait_for  # noqa: F401 - re-exported to the tests here
@@ -55,21 +55,6 @@ def location_file(folder: Path, name: str, body: str) -> PythonFileOrigin:
     path = folder / f"{name}.py"
     path.write_text(textwrap.dedent(body))
     return PythonFileOrigin(name, str(path), working_directory=str(folder))
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether ``pid`` runs (a zombie awaiting its reaper counts as gone)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return True
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,9 +29,10 @@ from headwater.celery.app import STEP_TASK, celery_app, celery_priority
 from headwater.celery.settings import QUEUE_TAG, CeleryConnection, step_priority
 from headwater.celery.step_task import SUCCESS
 from headwater.errors import StepFailure
-from headwater.execution.in_process_executor import blocked_by, report_step_failure
+from headwater.execution.in_process_executor import report_step_failure
 from headwater.execution.plan import ExecutionStep
 from headwater.execution.run_context import RunContext
+from headwater.execution.step_progress import StepProgress
 from headwater.snapshot.events import EngineData, EventType, StepRetryData
 
 _MIN_POLL_SECONDS = 0.002
@@ -103,17 +103,8 @@ class _Schedule:
         self.executor = executor
         self.app = app
         self.run_ctx = run
-        steps = run.plan.steps
-        self.waiting_on = {key: set(step.upstream) for key, step in steps.items()}
-        self.downstream: dict[str, list[str]] = {key: [] for key in steps}
-        for key, step in steps.items():
-            for upstream in step.upstream:
-                self.downstream[upstream].append(key)
-        self.ready: deque[str] = deque(key for key, waits in self.waiting_on.items() if not waits)
+        self.steps = StepProgress(run)
         self.in_flight: dict[str, _Dispatch] = {}
-        self.produced: dict[str, set[str]] = {}
-        self.not_run: set[str] = set()
-        self.failed: list[str] = []
         self.hosts = _Hosts()
         #: When a worker last had one of this run's steps (or nothing waited).
         self.quiet_since = time.monotonic()
@@ -122,7 +113,7 @@ class _Schedule:
         run = self.run_ctx
         pause = _MIN_POLL_SECONDS
         try:
-            while self.ready or self.in_flight:
+            while self.steps.ready or self.in_flight:
                 if run.cancel_requested:
                     self._cancel()
                     break
@@ -130,12 +121,12 @@ class _Schedule:
                 changed = self._collect()
                 self._check_hosts()
                 pause = _MIN_POLL_SECONDS if changed else min(pause * 2, _MAX_POLL_SECONDS)
-                if self.in_flight and not self.ready:
+                if self.in_flight and not self.steps.ready:
                     self._sleep(pause)
         finally:
             if self.in_flight:  # an unexpected error here: leave no task behind
                 self._revoke(list(self.in_flight), terminate=True)
-        return self.failed
+        return self.steps.failed
 
     def _sleep(self, seconds: float) -> None:
         if self.run_ctx.cancellation is not None:
@@ -147,24 +138,18 @@ class _Schedule:
 
     def _send_ready(self) -> None:
         run = self.run_ctx
-        while self.ready and len(self.in_flight) < self.executor.max_concurrent:
-            key = self.ready.popleft()
-            step = run.plan.steps[key]
-            blocked = blocked_by(step, self.produced, self.not_run)
-            if blocked is not None:
-                self.not_run.add(key)
-                run.emit(EventType.STEP_SKIPPED, f"Skipped step '{key}': {blocked}.",
-                         step_key=key, level=logging.WARNING)
-                self._finished(key)
-                continue
+        while len(self.in_flight) < self.executor.max_concurrent:
+            step = self.steps.next_to_start()
+            if step is None:
+                return
             try:
                 self._send(step, first_attempt=0)
             except Exception as exc:  # noqa: BLE001 - a broker problem fails the step
                 report_step_failure(run, step, StepFailure(
-                    f"Could not send step '{key}' to Celery at {self.executor.connection.broker}"
-                    f": {type(exc).__name__}: {exc}"
+                    f"Could not send step '{step.key}' to Celery at "
+                    f"{self.executor.connection.broker}: {type(exc).__name__}: {exc}"
                 ))
-                self._failed(key)
+                self.steps.fail(step.key)
 
     def _send(self, step: ExecutionStep, first_attempt: int, countdown: float = 0.0) -> None:
         connection = self.executor.connection
@@ -206,11 +191,10 @@ class _Schedule:
         key = dispatch.step_key
         if state == "SUCCESS" and isinstance(info, dict):
             if info.get("status") == SUCCESS:
-                self.produced[key] = set(info.get("outputs") or [])
-                self._finished(key)
+                self.steps.succeeded(key, set(info.get("outputs") or []))
                 return
             if info.get("status") == "failure":
-                self._failed(key)
+                self.steps.fail(key)
                 return
             reason = f"the worker did not execute it ({info.get('reason', 'no reason given')})"
         elif state == "FAILURE" and type(info).__name__ == "WorkerLostError":
@@ -223,7 +207,7 @@ class _Schedule:
         report_step_failure(self.run_ctx, self.run_ctx.plan.steps[key], StepFailure(
             f"Step '{key}' did not complete: {reason}."
         ))
-        self._failed(key)
+        self.steps.fail(key)
 
     # Lost workers ---------------------------------------------------------------------------
 
@@ -289,7 +273,7 @@ class _Schedule:
         report_step_failure(run, step, CeleryWorkerLost(
             f"{message}; it is not retried (no retries left{retries})."
         ))
-        self._failed(step.key)
+        self.steps.fail(step.key)
 
     def _attempts_started(self, step_key: str) -> int:
         instance = self.run_ctx.instance
@@ -320,7 +304,7 @@ class _Schedule:
                 f"Step '{dispatch.step_key}' was terminated on Celery worker "
                 f"{dispatch.hostname} because its run was canceled, and did not report."
             ))
-            self.failed.append(dispatch.step_key)
+            self.steps.failed.append(dispatch.step_key)
 
     def _revoke(self, step_keys: list[str], terminate: bool,
                 dispatches: list[_Dispatch] | None = None) -> None:
@@ -335,20 +319,6 @@ class _Schedule:
             self.run_ctx.emit(EventType.ENGINE_EVENT,
                               f"Could not revoke Celery task(s): {type(exc).__name__}: {exc}",
                               level=logging.WARNING, data=EngineData(values={"tasks": tasks}))
-
-    # Bookkeeping ----------------------------------------------------------------------------
-
-    def _failed(self, key: str) -> None:
-        self.failed.append(key)
-        self.not_run.add(key)
-        self._finished(key)
-
-    def _finished(self, key: str) -> None:
-        for downstream in self.downstream[key]:
-            waits = self.waiting_on[downstream]
-            waits.discard(key)
-            if not waits:
-                self.ready.append(downstream)
 
 
 def task_states(app: Any, task_ids: list[str]) -> list[tuple[str, Any]]:

@@ -14,9 +14,13 @@ import time
 from dataclasses import dataclass
 
 from headwater.definitions.run_status import RunStatus
-from headwater.execution.launch import RunLaunchError, cancel_run, launch_run_worker
-from headwater.snapshot.errors import ErrorInfo
-from headwater.snapshot.events import EventType, RunEvent, RunFailureData
+from headwater.execution.launch import (
+    RunLaunchError,
+    cancel_run,
+    launch_run_worker,
+    store_launch_failure,
+)
+from headwater.snapshot.events import EventType, RunEvent
 from headwater.storage.config import RunLauncherSettings
 from headwater.storage.instance import Instance
 
@@ -72,17 +76,9 @@ def _launch_on_celery(instance: Instance, run_id: str,
     try:
         app.send_task(RUN_TASK, args=[run_id], task_id=task_id, queue=connection.queue)
     except Exception as exc:
-        run = storage.get_run(run_id)
-        storage.store_event(RunEvent(
-            run_id=run_id,
-            event_type=EventType.RUN_FAILURE,
-            timestamp=time.time(),
-            message=f"Could not send run {run_id} to Celery at {connection.broker} (queue "
-                    f"'{connection.queue}'): {type(exc).__name__}: {exc}",
-            level=logging.ERROR,
-            job_name=run.job_name if run is not None else None,
-            data=RunFailureData(error=ErrorInfo.from_exception(exc)),
-        ))
+        message = (f"Could not send run {run_id} to Celery at {connection.broker} (queue "
+                   f"'{connection.queue}'): {type(exc).__name__}: {exc}")
+        store_launch_failure(instance, run_id, message, exc)
         raise
     return LaunchedRun(run_id, REMOTE_PID, task_id=task_id)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 from typing import Any
 
 from headwater.celery.worker_state import sigterm_cancels, worker_state
@@ -23,8 +22,8 @@ from headwater.execution.in_process_executor import (
     report_step_failure,
 )
 from headwater.execution.step_resources import step_resources
-from headwater.snapshot.errors import ErrorInfo
-from headwater.snapshot.events import EngineData, EventType, RunEvent, StepFailureData
+from headwater.execution.worker_setup import code_load_failure
+from headwater.snapshot.events import EngineData, EventType
 
 SUCCESS = "success"
 FAILURE = "failure"
@@ -56,17 +55,9 @@ def _execute(state: Any, run_id: str, step_key: str, first_attempt: int,
         if step is None:
             raise NotFoundError(f"Run {run_id} has no step '{step_key}'.")
     except (Exception, SystemExit) as exc:
-        state.writer.emit(RunEvent(
-            run_id=run_id,
-            event_type=EventType.STEP_FAILURE,
-            timestamp=time.time(),
-            message=f"Step '{step_key}' failed: Celery worker {hostname} could not load the "
-                    f"run's code: {type(exc).__name__}: {exc}",
-            level=logging.ERROR,
-            job_name=run.job_name if context is None else context.job.name,
-            step_key=step_key,
-            data=StepFailureData(error=ErrorInfo.from_exception(exc), user_code=False),
-        ))
+        job_name = run.job_name if context is None else context.job.name
+        state.writer.emit(code_load_failure(run_id, job_name, step_key,
+                                            f"Celery worker {hostname}", exc))
         return _result(FAILURE, hostname)
     cancellation = Cancellation()
     try:

@@ -9,56 +9,21 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import signal
-import sys
-import threading
 import time
 from datetime import datetime
-from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import click
 
+from headwater.cli.serving import StopOnSignal, configure_logging, instance_root, start_workspace
 from headwater.cli.targets import pop_target, resolve_origins, target_options
 
 logger = logging.getLogger("headwater.daemon")
-
-#: Environment variable naming the instance folder.
-HOME_VARIABLE = "HEADWATER_HOME"
 
 
 @click.group("daemon")
 def daemon_group() -> None:
     """Run the daemon (schedules, sensors, run queue, run monitor, backfills) or check it."""
-
-
-def _instance_root() -> Path:
-    home = os.environ.get(HOME_VARIABLE)
-    root = Path(home).expanduser() if home else Path.cwd() / ".headwater"
-    root.mkdir(parents=True, exist_ok=True)
-    return root.resolve()
-
-
-def _configure_logging(verbose: bool) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-                                           datefmt="%H:%M:%S"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    for noisy in ("sqlalchemy", "alembic"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-
-
-def _log_location(entry: Any) -> None:
-    if entry.status.value == "error":
-        message = entry.error.message if entry.error is not None else "unknown error"
-        logger.error("Location '%s' failed: %s", entry.name, message)
-    else:
-        logger.info("Location '%s' is %s (%s)", entry.name, entry.status.value,
-                    entry.origin.describe())
 
 
 @daemon_group.command("run")
@@ -68,7 +33,7 @@ def run_command(verbose: bool, **kwargs: Any) -> None:
     """Run the daemon for the target's code locations until Ctrl-C (or SIGTERM)."""
     from headwater.errors import HeadwaterError
 
-    _configure_logging(verbose)
+    configure_logging(verbose)
     origins = resolve_origins(pop_target(kwargs))
     try:
         _run(origins)
@@ -80,29 +45,20 @@ def _run(origins: list[Any]) -> None:
     from headwater.daemon import Daemon
     from headwater.storage.config import load_instance_config
     from headwater.storage.instance import Instance
-    from headwater.workspace import Workspace
 
-    stop = threading.Event()
-
-    def on_signal(signum: int, _frame: FrameType | None) -> None:
-        logger.info("Received %s; stopping.", signal.Signals(signum).name)
-        stop.set()
-
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, on_signal)
-    root = _instance_root()
+    stopper = StopOnSignal()
+    stopper.install()
+    root = instance_root()
     config = load_instance_config(root)
     instance = Instance(root, config, auto_migrate=True)
-    workspace = Workspace(origins, settings=config.code_servers,
-                          env={**os.environ, HOME_VARIABLE: str(root)}, on_change=_log_location)
-    workspace.start()
+    workspace = start_workspace(origins, root, config)
     daemon = Daemon(workspace, instance)
     try:
         daemon.start()
         names = ", ".join(origin.location_name for origin in origins)
         click.echo(f"headwater daemon running (locations: {names}; instance: {root}). Press "
                    "Ctrl-C to stop.", err=True)
-        while not stop.wait(1.0):
+        while not stopper.requested.wait(1.0):
             pass
     finally:
         daemon.stop()

@@ -9,25 +9,24 @@ independent and carry on).
 from __future__ import annotations
 
 import logging
-import os
-import signal
 import socket
-import sys
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import click
 
+from headwater.cli.serving import (
+    StopOnSignal,
+    configure_logging,
+    instance_root,
+    log_location_change,
+    start_workspace,
+)
 from headwater.cli.targets import pop_target, resolve_origins, target_options
 
 logger = logging.getLogger("headwater")
-
-#: Environment variable naming the instance folder.
-HOME_VARIABLE = "HEADWATER_HOME"
 
 #: The host names a webserver listening on a loopback address answers to.
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
@@ -45,72 +44,17 @@ class ServeOptions:
     verbose: bool = False
 
 
-def configure_logging(verbose: bool) -> None:
-    """Readable log lines on stderr: time, level, component, message."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-                                           datefmt="%H:%M:%S"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    for noisy in ("uvicorn.access", "watchfiles", "sqlalchemy", "alembic"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-
-
-def instance_root() -> Path:
-    """``$HEADWATER_HOME``, else ``./.headwater`` (created), as an absolute path."""
-    home = os.environ.get(HOME_VARIABLE)
-    root = Path(home).expanduser() if home else Path.cwd() / ".headwater"
-    root.mkdir(parents=True, exist_ok=True)
-    return root.resolve()
-
-
-def log_location_change(entry: Any) -> None:
-    """One log line per location status change."""
-    name, status = entry.name, entry.status.value
-    if status == "loaded":
-        count = sum(len(repo.assets) for repo in entry.snapshot.repositories)
-        took = f" in {entry.load_seconds:.2f} s" if entry.load_seconds is not None else ""
-        logger.info("Location '%s' loaded%s: %d assets (%s)", name, took, count,
-                    entry.origin.describe())
-    elif status == "error":
-        message = entry.error.message if entry.error is not None else "unknown error"
-        logger.error("Location '%s' failed: %s", name, message)
-    else:
-        logger.info("Location '%s' is loading (%s)", name, entry.origin.describe())
-
-
-class _Stopper:
-    """Turns SIGINT/SIGTERM into a stop request (a second one stops at once)."""
-
-    def __init__(self) -> None:
-        self.requested = threading.Event()
-        self.server: Any = None
-
-    def install(self) -> None:
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, self.handle)
-
-    def handle(self, signum: int, frame: FrameType | None) -> None:
-        if not self.requested.is_set():
-            logger.info("Received %s; stopping.", signal.Signals(signum).name)
-        self.requested.set()
-        if self.server is not None:
-            self.server.stop()
-
-
 def serve(origins: list[Any], options: ServeOptions,
           announce: Callable[[str, Path], None]) -> None:
     """Run code servers, webserver (and daemon) until SIGINT/SIGTERM; then stop them all."""
     from headwater.webserver.binding import bind
     from headwater.webserver.location_feed import LocationFeed
 
-    stopper = _Stopper()
+    stopper = StopOnSignal()
     stopper.install()
     root = instance_root()
     sock = bind(options.host, options.port)
     from headwater.storage.config import load_instance_config
-    from headwater.workspace import Workspace
 
     config = load_instance_config(root)
     feed = LocationFeed()
@@ -119,9 +63,7 @@ def serve(origins: list[Any], options: ServeOptions,
         log_location_change(entry)
         feed.publish(entry)
 
-    workspace = Workspace(origins, settings=config.code_servers,
-                          env={**os.environ, HOME_VARIABLE: str(root)}, on_change=on_change)
-    workspace.start()
+    workspace = start_workspace(origins, root, config, on_change)
     stoppables: list[Callable[[], None]] = [workspace.stop]
     try:
         _serve_workspace(workspace, feed, sock, root, config, options, stopper, stoppables,
@@ -137,7 +79,7 @@ def serve(origins: list[Any], options: ServeOptions,
 
 
 def _serve_workspace(workspace: Any, feed: Any, sock: socket.socket, root: Path,
-                     config: Any, options: ServeOptions, stopper: _Stopper,
+                     config: Any, options: ServeOptions, stopper: StopOnSignal,
                      stoppables: list[Callable[[], None]],
                      announce: Callable[[str, Path], None]) -> None:
     from headwater.storage.instance import Instance

@@ -6,7 +6,19 @@ the code servers of a :class:`~headwater.workspace.Workspace`. Run it with
 """
 
 from headwater.daemon.daemon import Daemon
-from headwater.daemon.status import DaemonStatus, LoopStatus, get_daemon_status
+from headwater.daemon.status import (
+    DaemonAlreadyRunningError,
+    DaemonStatus,
+    LoopStatus,
+    get_daemon_status,
+)
 from headwater.storage.daemon_config import DaemonSettings
 
-__all__ = ["Daemon", "DaemonSettings", "DaemonStatus", "LoopStatus", "get_daemon_status"]
+__all__ = [
+    "Daemon",
+    "DaemonAlreadyRunningError",
+    "DaemonSettings",
+    "DaemonStatus",
+    "LoopStatus",
+    "get_daemon_status",
+]

@@ -26,7 +26,12 @@ from headwater.daemon.monitor import RunMonitor
 from headwater.daemon.run_queue import RunQueue
 from headwater.daemon.scheduler import Scheduler
 from headwater.daemon.sensors import SensorLoop
-from headwater.daemon.status import DaemonHeartbeat, LoopStatus, write_heartbeat
+from headwater.daemon.status import (
+    DaemonHeartbeat,
+    LoopStatus,
+    check_no_other_daemon,
+    write_heartbeat,
+)
 from headwater.snapshot.runs import BackfillStatus, TickStatus
 from headwater.storage.daemon_config import DaemonSettings
 from headwater.workspace.backfills import advance_backfill
@@ -118,9 +123,14 @@ class Daemon:
                                 self.write_heartbeat)
 
     def start(self) -> None:
-        """Start every loop in a background thread; returns at once."""
+        """Start every loop in a background thread; returns at once.
+
+        Raises:
+            DaemonAlreadyRunningError: another daemon is alive on the same instance.
+        """
         if self._started_at:
             raise RuntimeError("This daemon was already started.")
+        check_no_other_daemon(self.instance, self.daemon_id, self.clock())
         self._started_at = self.clock()
         self.write_heartbeat()
         for loop in [*self._loops, self._heartbeat]:

@@ -10,12 +10,11 @@ compare-and-set, so a run that finished meanwhile is left alone.
 from __future__ import annotations
 
 import logging
-import os
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from headwater.definitions.run_status import RunStatus
+from headwater.processes import pid_alive
 from headwater.snapshot.events import EventType, RunEvent
 from headwater.snapshot.runs import RunRecord, RunsFilter
 from headwater.storage.daemon_config import RunMonitoringSettings
@@ -25,21 +24,6 @@ if TYPE_CHECKING:
     from headwater.storage.instance import Instance
 
 logger = logging.getLogger(__name__)
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process with this id exists and is not a zombie."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
-        return stat.rsplit(")", 1)[-1].split()[0] not in ("Z", "X")
-    except (OSError, IndexError):
-        return True
 
 
 class RunMonitor:

@@ -8,10 +8,14 @@ loops last went. ``headwater daemon status`` and the webserver read it with
 
 from __future__ import annotations
 
+import socket
 import time
 from typing import TYPE_CHECKING
 
 import msgspec
+
+from headwater.errors import HeadwaterError
+from headwater.processes import pid_alive
 
 if TYPE_CHECKING:
     from headwater.storage.instance import Instance
@@ -56,6 +60,10 @@ class DaemonStatus(msgspec.Struct, frozen=True, omit_defaults=False, kw_only=Tru
     loops: list[LoopStatus] = []
 
 
+class DaemonAlreadyRunningError(HeadwaterError):
+    """Another daemon is alive on the same instance (two would launch every run twice)."""
+
+
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(DaemonHeartbeat)
 
@@ -91,3 +99,30 @@ def get_daemon_status(instance: Instance, *, now: float | None = None) -> Daemon
     return DaemonStatus(alive=alive, last_heartbeat=beat.timestamp, daemon_id=beat.daemon_id,
                         pid=beat.pid, hostname=beat.hostname, started_at=beat.started_at,
                         stopped=beat.stopped, loops=list(beat.loops))
+
+
+def check_no_other_daemon(instance: Instance, daemon_id: str, now: float) -> None:
+    """Refuse to start a second daemon on ``instance``.
+
+    A heartbeat counts as another live daemon when it is recent, was not written by a daemon
+    that stopped, and — when it was written on this host — its process still exists (so a
+    daemon restarted right after ``kill -9`` starts at once).
+
+    Raises:
+        DaemonAlreadyRunningError: another daemon is alive; the message says which.
+    """
+    beat = read_heartbeat(instance)
+    if beat is None or beat.stopped or beat.daemon_id == daemon_id:
+        return
+    age = now - beat.timestamp
+    if age > beat.tolerance:
+        return
+    if beat.hostname == socket.gethostname() and not pid_alive(beat.pid):
+        return
+    raise DaemonAlreadyRunningError(
+        f"Another headwater daemon is running on this instance (pid {beat.pid} on "
+        f"{beat.hostname}, last heartbeat {age:.0f} s ago). Two daemons would launch every "
+        "schedule tick, sensor request and queued run twice. Stop the other `headwater dev` "
+        "or `headwater daemon run`, or give this one its own HEADWATER_HOME; a daemon that "
+        f"died on another host stops counting {beat.tolerance:.0f} s after its last heartbeat."
+    )

@@ -29,6 +29,7 @@ from headwater.loading.origins import (
     LocationOrigin,
     origin_from_dict,
 )
+from headwater.processes import pid_alive
 from headwater.snapshot.errors import ErrorInfo
 from headwater.snapshot.events import EventType, RunEvent, RunFailureData
 from headwater.snapshot.runs import RunRecord
@@ -183,15 +184,8 @@ def launch_run_worker(
             start_new_session=True,
         )
     except OSError as exc:
-        storage.store_event(RunEvent(
-            run_id=run_id,
-            event_type=EventType.RUN_FAILURE,
-            timestamp=time.time(),
-            message=f"Could not start the run worker with {python}: {exc}",
-            level=logging.ERROR,
-            job_name=run.job_name,
-            data=RunFailureData(error=ErrorInfo.from_exception(exc)),
-        ))
+        message = f"Could not start the run worker with {python}: {exc}"
+        store_launch_failure(instance, run_id, message, exc)
         raise
     storage.set_run_worker(run_id, process.pid)
     return process
@@ -231,22 +225,6 @@ def cancel_run(instance: Instance, run_id: str) -> bool:
         else f"The run was canceled; its worker (pid {pid}) was no longer running.",
     ))
     return True
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process with this id exists and is not a zombie."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
-            state = stat.read().rsplit(")", 1)[-1].split()[0]
-    except (OSError, IndexError):
-        return True
-    return state not in ("Z", "X")
 
 
 def create_reexecution_run(
@@ -312,6 +290,21 @@ def _get_run(instance: Instance, run_id: str) -> RunRecord:
     if run is None:
         raise NotFoundError(f"No run with id '{run_id}' in the instance at {instance.root}.")
     return run
+
+
+def store_launch_failure(instance: Instance, run_id: str, message: str,
+                         exc: BaseException) -> None:
+    """Store RUN_FAILURE for a run whose worker could not be started (or sent) at all."""
+    run = instance.storage.get_run(run_id)
+    instance.storage.store_event(RunEvent(
+        run_id=run_id,
+        event_type=EventType.RUN_FAILURE,
+        timestamp=time.time(),
+        message=message,
+        level=logging.ERROR,
+        job_name=run.job_name if run is not None else None,
+        data=RunFailureData(error=ErrorInfo.from_exception(exc)),
+    ))
 
 
 def _run_event(run: RunRecord, kind: EventType, message: str) -> RunEvent:

@@ -10,22 +10,20 @@ signal; its downstream steps are skipped and every other step's events stay as s
 
 from __future__ import annotations
 
-import logging
 import os
 import select
 import signal
 import time
-from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from headwater.errors import StepFailure
-from headwater.execution.in_process_executor import blocked_by, report_step_failure
+from headwater.execution.in_process_executor import report_step_failure
 from headwater.execution.plan import ExecutionStep
 from headwater.execution.run_context import RunContext
+from headwater.execution.step_progress import StepProgress
 from headwater.processes import describe_exit
-from headwater.snapshot.events import EventType
 
 #: How often to look at step processes when the platform cannot wait on them (no pidfd).
 _POLL_SECONDS = 0.002
@@ -106,22 +104,13 @@ class _Schedule:
     def __init__(self, executor: MultiprocessExecutor, run: RunContext) -> None:
         self.executor = executor
         self.run_ctx = run
-        steps = run.plan.steps
-        self.waiting_on: dict[str, set[str]] = {key: set(s.upstream) for key, s in steps.items()}
-        self.downstream: dict[str, list[str]] = {key: [] for key in steps}
-        for key, step in steps.items():
-            for upstream in step.upstream:
-                self.downstream[upstream].append(key)
-        self.ready: deque[str] = deque(key for key, waits in self.waiting_on.items() if not waits)
+        self.steps = StepProgress(run)
         self.running: dict[str, StepProcess] = {}
-        self.produced: dict[str, set[str]] = {}
-        self.not_run: set[str] = set()
-        self.failed: list[str] = []
 
     def run(self) -> list[str]:
         run = self.run_ctx
         try:
-            while self.ready or self.running:
+            while self.steps.ready or self.running:
                 if run.cancel_requested:
                     self._terminate_running()
                     break
@@ -135,35 +124,23 @@ class _Schedule:
                 for process in self.running.values():
                     while process.poll() is None:
                         time.sleep(_POLL_SECONDS)
-        return self.failed
+        return self.steps.failed
 
     # Starting -------------------------------------------------------------------------------
 
     def _start_ready(self) -> None:
         run = self.run_ctx
-        while self.ready and len(self.running) < self.executor.max_concurrent:
-            if run.cancel_requested:
+        while len(self.running) < self.executor.max_concurrent and not run.cancel_requested:
+            step = self.steps.next_to_start()
+            if step is None:
                 return
-            key = self.ready.popleft()
-            step = run.plan.steps[key]
-            blocked = blocked_by(step, self.produced, self.not_run)
-            if blocked is not None:
-                self.not_run.add(key)
-                run.emit(
-                    EventType.STEP_SKIPPED,
-                    f"Skipped step '{key}': {blocked}.",
-                    step_key=key,
-                    level=logging.WARNING,
-                )
-                self._finished(key)
-                continue
             try:
-                self.running[key] = self.executor.launcher.start_step(run, step)
+                self.running[step.key] = self.executor.launcher.start_step(run, step)
             except OSError as exc:
                 report_step_failure(run, step, StepFailure(
-                    f"Could not start a process for step '{key}': {exc}"
+                    f"Could not start a process for step '{step.key}': {exc}"
                 ))
-                self._failed(key)
+                self.steps.fail(step.key)
 
     # Waiting --------------------------------------------------------------------------------
 
@@ -204,8 +181,7 @@ class _Schedule:
         key = process.step_key
         report = process.report()
         if report.finished and report.success:
-            self.produced[key] = report.outputs
-            self._finished(key)
+            self.steps.succeeded(key, report.outputs)
             return
         if not report.finished:
             step = run.plan.steps[key]
@@ -217,19 +193,7 @@ class _Schedule:
                 f"The process of step '{key}' (pid {process.pid}) {describe_exit(code)} and "
                 f"{reason}."
             ))
-        self._failed(key)
-
-    def _failed(self, key: str) -> None:
-        self.failed.append(key)
-        self.not_run.add(key)
-        self._finished(key)
-
-    def _finished(self, key: str) -> None:
-        for downstream in self.downstream[key]:
-            waits = self.waiting_on[downstream]
-            waits.discard(key)
-            if not waits:
-                self.ready.append(downstream)
+        self.steps.fail(key)
 
     # Cancellation ---------------------------------------------------------------------------
 

@@ -9,9 +9,7 @@ Exit code 0 when the step succeeded, 1 otherwise.
 
 from __future__ import annotations
 
-import logging
 import sys
-import time
 from collections.abc import Sequence
 
 from headwater.definitions.io_managers import FilesystemIOManager
@@ -23,9 +21,7 @@ from headwater.execution.run_context import EventSink, RunContext
 from headwater.execution.run_job import configure_run_context
 from headwater.execution.step_processes import execute_step_in_child
 from headwater.execution.worker_events import EventWriter
-from headwater.execution.worker_setup import build_run_plan, load_run_target
-from headwater.snapshot.errors import ErrorInfo
-from headwater.snapshot.events import EventType, RunEvent, StepFailureData
+from headwater.execution.worker_setup import build_run_plan, code_load_failure, load_run_target
 from headwater.storage.instance import Instance
 
 _USAGE = "usage: python -m headwater.execution.step_process RUN_ID STEP_KEY [EVENTS_FD]"
@@ -82,17 +78,7 @@ def _execute(instance: Instance, run_id: str, step_key: str, sink: EventSink,
             context, run.run_config, FilesystemIOManager(base_dir=instance.storage_dir)
         )
     except (Exception, SystemExit) as exc:
-        sink(RunEvent(
-            run_id=run_id,
-            event_type=EventType.STEP_FAILURE,
-            timestamp=time.time(),
-            message=f"Step '{step_key}' failed: its process could not load the run's code: "
-                    f"{type(exc).__name__}: {exc}",
-            level=logging.ERROR,
-            job_name=run.job_name,
-            step_key=step_key,
-            data=StepFailureData(error=ErrorInfo.from_exception(exc), user_code=False),
-        ))
+        sink(code_load_failure(run_id, run.job_name, step_key, "its process", exc))
         return 1
     install_capture()
     return execute_step_in_child(context, step, sink, cancellation, "spawned by the run worker")

@@ -5,6 +5,8 @@ Shared by the run worker and spawned step processes, which both start from a run
 
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass
 
 from headwater.definitions.asset_key import AssetCheckKey, AssetKey
@@ -16,7 +18,8 @@ from headwater.execution.reexecution import succeeded_steps
 from headwater.loading.discovery import LoadedDefinitions
 from headwater.loading.load_origin import load_origin
 from headwater.loading.origins import LocationOrigin, origin_from_dict
-from headwater.snapshot.events import EventType
+from headwater.snapshot.errors import ErrorInfo
+from headwater.snapshot.events import EventType, RunEvent, StepFailureData
 from headwater.snapshot.runs import RunRecord
 from headwater.storage.base import Storage
 
@@ -33,6 +36,22 @@ class RunTarget:
     origin: LocationOrigin
     repository: RepositoryDefinition
     job: JobDefinition
+
+
+def code_load_failure(run_id: str, job_name: str | None, step_key: str, where: str,
+                      exc: BaseException) -> RunEvent:
+    """STEP_FAILURE of a step whose run's code ``where`` (e.g. "its process") could not load."""
+    return RunEvent(
+        run_id=run_id,
+        event_type=EventType.STEP_FAILURE,
+        timestamp=time.time(),
+        message=f"Step '{step_key}' failed: {where} could not load the run's code: "
+                f"{type(exc).__name__}: {exc}",
+        level=logging.ERROR,
+        job_name=job_name,
+        step_key=step_key,
+        data=StepFailureData(error=ErrorInfo.from_exception(exc), user_code=False),
+    )
 
 
 def load_run_target(run: RunRecord, loaded: LoadedDefinitions | None = None) -> RunTarget:

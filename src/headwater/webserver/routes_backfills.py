@@ -15,7 +15,7 @@ from headwater.webserver.bodies import BackfillBody, one_target, read_body
 from headwater.webserver.context import ApiContext, context_of
 from headwater.webserver.errors import ApiError, JSONResponse
 from headwater.webserver.items import error_item
-from headwater.webserver.params import int_param
+from headwater.webserver.params import enum_value, int_param
 from headwater.webserver.routes_runs import submission_error
 
 
@@ -41,14 +41,7 @@ def list_backfills(request: Request) -> Response:
     """``GET /api/backfills?status=&limit=``: newest first."""
     context = context_of(request)
     raw = request.query_params.get("status")
-    status = None
-    if raw:
-        try:
-            status = BackfillStatus(raw.upper())
-        except ValueError:
-            valid = ", ".join(s.value for s in BackfillStatus)
-            raise ApiError(400, f"Query parameter 'status': unknown backfill status {raw!r} "
-                                f"(valid: {valid}).") from None
+    status = enum_value("status", raw, BackfillStatus, "backfill status") if raw else None
     limit = int_param(request, "limit", 100, minimum=1, maximum=1000)
     backfills = context.instance.storage.get_backfills(status=status, limit=limit)
     return JSONResponse({"backfills": [backfill_item(backfill) for backfill in backfills]})

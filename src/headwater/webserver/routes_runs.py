@@ -16,7 +16,7 @@ from headwater.snapshot.runs import RunRecord, RunsFilter
 from headwater.webserver.bodies import ReexecuteBody, RunBody, one_target, read_body
 from headwater.webserver.context import ApiContext, context_of
 from headwater.webserver.errors import ApiError, JSONResponse
-from headwater.webserver.params import int_param
+from headwater.webserver.params import enum_value, int_param
 from headwater.webserver.run_items import (
     STEP_EVENTS,
     event_item,
@@ -60,15 +60,8 @@ async def submit(request: Request) -> Response:
 def _statuses(raw: str | None) -> list[RunStatus] | None:
     if not raw:
         return None
-    statuses = []
-    for name in raw.split(","):
-        try:
-            statuses.append(RunStatus(name.strip().upper()))
-        except ValueError:
-            valid = ", ".join(status.value for status in RunStatus)
-            raise ApiError(400, f"Query parameter 'status': unknown run status {name!r} "
-                                f"(valid: {valid}).") from None
-    return statuses
+    return [enum_value("status", name.strip(), RunStatus, "run status")
+            for name in raw.split(",")]
 
 
 def list_runs(request: Request) -> Response:

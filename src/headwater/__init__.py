@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from headwater.definitions.event_log_entry import EventLogEntry
     from headwater.definitions.executors import (
         ExecutorDefinition,
+        celery_executor,
         in_process_executor,
         multiprocess_executor,
     )
@@ -266,6 +267,7 @@ _LAZY: dict[str, str] = {
     "build_schedule_context": "headwater.definitions.schedule_context",
     "build_schedule_from_partitioned_job": "headwater.definitions.partitioned_schedule",
     "build_sensor_context": "headwater.definitions.sensor_contexts",
+    "celery_executor": "headwater.definitions.executors",
     "define_asset_job": "headwater.definitions.asset_job",
     "definitions": "headwater.definitions.definitions_class",
     "fs_io_manager": "headwater.definitions.io_managers",
@@ -419,6 +421,7 @@ __all__ = [
     "build_schedule_context",
     "build_schedule_from_partitioned_job",
     "build_sensor_context",
+    "celery_executor",
     "define_asset_job",
     "definitions",
     "fs_io_manager",

@@ -28,6 +28,21 @@ HOSTILE = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
 NOW = 1_700_000_000.0
 
 
+#: A location error item as the API sends it for an exception raised while importing.
+IMPORT_ERROR = {
+    "message": f"ValueError: bad value {HOSTILE}", "class_name": "ValueError",
+    "stack": ['  File "defs.py", line 3, in <module>\n    load()\n',
+              '  File "defs.py", line 2, in load\n    raise ValueError("bad value")\n'],
+    "cause": None,
+}
+#: ... and for a syntax error: no stack, the file/line/caret block is in the message.
+SYNTAX_ERROR = {
+    "message": '  File "defs.py", line 7\n    def broken(:\n               ^\n'
+               "SyntaxError: invalid syntax",
+    "class_name": "SyntaxError", "stack": [], "cause": None,
+}
+
+
 def asset_item(index: int, *, deps: list[list[str]], group: str) -> dict[str, Any]:
     """One /api/assets item."""
     return {
@@ -55,11 +70,11 @@ class ContractState:
     assets: list[dict[str, Any]] = field(default_factory=lambda: chain_assets(6))
     posts: list[tuple[str, Any]] = field(default_factory=list)
     location_error: bool = True
+    error: dict[str, Any] = field(default_factory=lambda: dict(IMPORT_ERROR))
     schedule_running: bool = False
 
     def location(self) -> dict[str, Any]:
-        error = {"message": f"SyntaxError in {HOSTILE}", "class_name": "SyntaxError",
-                 "stack": ["Traceback (most recent call last):\n", '  File "defs.py"\n']}
+        error = self.error
         return {
             "name": "loc", "status": "error" if self.location_error else "loaded",
             "error": error if self.location_error else None, "updated_at": NOW,
@@ -128,9 +143,18 @@ class ContractApi:
                 "tags": {}, "owners": [], "code_version": None, "partitions": [],
                 "job_names": ["__asset_job"]}
         history = [{"run_id": f"r{i}", "timestamp": NOW + 60 * i, "partition": None,
-                    "metadata": {"row_count": {"type": "int", "value": 10 + i * i},
+                    "metadata": {"row_count": {"type": "int", "value": 10 + i * i * 1000},
                                  "ratio": {"type": "float", "value": 0.5 + i / 10},
-                                 "path": {"type": "path", "value": "/x"}}} for i in range(5)]
+                                 "path": {"type": "path", "value": "/x"}}} for i in range(4)]
+        history.append({"run_id": "r4", "timestamp": NOW + 240, "partition": None, "metadata": {
+            "row_count": {"type": "int", "value": 16010}, "ratio": {"type": "float", "value": 0.9},
+            "path": {"type": "path", "value": f"/data/{HOSTILE}.csv"},
+            "preview": {"type": "md", "value": "| id | name |\n| --- | --- |\n| 1 | " + HOSTILE
+                        + " |\n" + "| 2 | b |\n" * 40},
+            "dashboard": {"type": "url", "value": "https://example.com/d?x=1"},
+            "sneaky": {"type": "url", "value": "javascript:window.__xss=3"},
+            "stats": {"type": "json", "value": {"mean": 1.5, "tags": [HOSTILE]}},
+        }})
         return JSONResponse({"asset": item, "materializations": history, "checks": []})
 
     async def jobs(self, request: Request) -> Response:

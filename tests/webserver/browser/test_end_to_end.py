@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import queue
 import re
 import shutil
-import signal
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,15 +11,9 @@ from typing import Any
 import pytest
 
 from .conftest import screenshot
+from .devserver import headwater_dev
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "quickstart"
-URL_LINE = re.compile(r"serving (http://\S+)")
-
-
-def _read_lines(stream: Any, lines: queue.Queue[str], log: list[str]) -> None:
-    for line in stream:
-        log.append(line)
-        lines.put(line)
 
 
 @pytest.fixture
@@ -33,39 +21,8 @@ def dev_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """``headwater dev -f definitions.py --port 0`` on a copy of the example; yields (url, file)."""
     project = tmp_path / "quickstart"
     shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("__pycache__"))
-    env = {**os.environ, "HEADWATER_HOME": str(tmp_path / "home"), "PYTHONUNBUFFERED": "1"}
-    command = [str(Path(sys.executable).parent / "headwater"), "dev", "-f", "definitions.py",
-               "--port", "0"]
-    process = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True, start_new_session=True)
-    lines: queue.Queue[str] = queue.Queue()
-    log: list[str] = []
-    reader = threading.Thread(target=_read_lines, args=(process.stderr, lines, log), daemon=True)
-    reader.start()
-    try:
-        url = None
-        while url is None:
-            try:
-                line = lines.get(timeout=60)
-            except queue.Empty:
-                pytest.fail("headwater dev printed nothing for 60 s:\n" + "".join(log))
-            match = URL_LINE.search(line)
-            url = match.group(1).rstrip(".,") if match else None
-            if process.poll() is not None:
-                pytest.fail("headwater dev exited:\n" + "".join(log))
+    with headwater_dev(project, "definitions.py", tmp_path / "home") as url:
         yield url, project / "definitions.py"
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-        reader.join(timeout=10)
-        assert process.stderr is not None
-        process.stderr.close()
-        print("headwater dev log:\n" + "".join(log))
 
 
 @pytest.mark.slow
@@ -121,7 +78,7 @@ def test_deploy_materialize_break_fix_and_schedule_in_the_browser(
     screenshot(page, "e2e-5-schedules")
 
     page.goto(base + "/assets/raw_orders")
-    expect(page.locator("table.history tbody tr")).to_have_count(1)
+    expect(page.locator("table.history > tbody > tr")).to_have_count(1)
     page.locator("#plot-label").select_option("row_count")
     expect(page.locator("#plot svg.chart")).to_have_attribute("data-points", "1")
     screenshot(page, "e2e-6-asset")

@@ -8,7 +8,15 @@ from typing import Any
 
 import pytest
 
-from .contract_api import HOSTILE, ContractState, build_app, chain_assets, serve
+from .contract_api import (
+    HOSTILE,
+    IMPORT_ERROR,
+    SYNTAX_ERROR,
+    ContractState,
+    build_app,
+    chain_assets,
+    serve,
+)
 
 PAGES = ["/", "/locations", "/assets", "/assets/graph", "/assets/asset_0", "/jobs", "/runs",
          "/runs/run-new", "/schedules", "/sensors", "/backfills", "/backfills/b1"]
@@ -161,8 +169,51 @@ def test_asset_page_plots_numeric_metadata_over_time(
     expect(labels).to_have_count(2)  # row_count and ratio; the path is not numeric
     page.locator("#plot-label").select_option("row_count")
     expect(chart).to_have_attribute("aria-label", "row_count over time")
-    expect(page.locator("table.history tbody tr")).to_have_count(5)
-    assert HOSTILE in page.locator("table.metadata").inner_text()
+    expect(page.locator("table.history > tbody > tr")).to_have_count(5)
+    assert HOSTILE in page.locator(".metadata").first.inner_text()
+    # Drawn at its real width: no viewBox scaling, so axis text keeps the UI's font size.
+    sizes = page.evaluate("""() => {
+        const svg = document.querySelector('#plot svg.chart');
+        const text = svg.querySelector('.y-tick text');
+        return [svg.getBoundingClientRect().width, svg.viewBox.baseVal.width,
+                text.getBoundingClientRect().height];
+    }""")
+    assert abs(sizes[0] - sizes[1]) <= 2 and sizes[2] < 18, sizes
+    assert "16,010" in page.locator("#plot .point-group title").last.text_content()
+    latest = page.locator("table.history > tbody > tr").first.locator("table.meta-kv")
+    expect(latest.locator('tr[data-label="row_count"] td')).to_have_text("16,010")
+    expect(latest.locator('tr[data-label="path"] code')).to_have_text(f"/data/{HOSTILE}.csv")
+    preview = latest.locator('tr[data-label="preview"] pre.meta-block')
+    expect(preview).to_contain_text(f"| 1 | {HOSTILE} |")
+    assert preview.evaluate("p => p.scrollHeight > p.clientHeight")  # scrolls, not a wall
+    expect(latest.locator('tr[data-label="dashboard"] a')).to_have_attribute(
+        "href", "https://example.com/d?x=1")
+    expect(latest.locator('tr[data-label="sneaky"] a')).to_have_count(0)
+    expect(latest.locator('tr[data-label="sneaky"] code')).to_have_text(
+        "javascript:window.__xss=3")
+    expect(latest.locator('tr[data-label="stats"] pre')).to_contain_text('"mean": 1.5')
+    assert page.locator("main img").count() == 0
+    assert page.evaluate("window.__xss") is None
+
+
+@pytest.mark.parametrize(("error", "summary", "traceback"), [
+    ("import", f"ValueError: bad value {HOSTILE}",
+     'Traceback (most recent call last):\n  File "defs.py", line 3, in <module>'),
+    ("syntax", "SyntaxError: invalid syntax", '  File "defs.py", line 7\n    def broken(:'),
+], ids=["import", "syntax"])
+def test_load_errors_name_the_exception_class_once(
+    page: Any, error: str, summary: str, traceback: str,
+) -> None:
+    expect = _expect()
+    state = ContractState(error=dict(IMPORT_ERROR if error == "import" else SYNTAX_ERROR))
+    with serve(build_app(state)) as base:
+        page.goto(base + "/")
+        block = page.locator('section.location[data-location="loc"] .load-error')
+        expect(block.locator(".error-message")).to_have_text(summary)
+        text = block.locator("pre.traceback").text_content()
+        assert text.startswith(traceback), text
+        name = state.error["class_name"]
+        assert text.endswith(summary) and f"{name}: {name}" not in text, text
 
 
 def test_schedule_toggle_posts_start(api: tuple[str, ContractState], page: Any) -> None:

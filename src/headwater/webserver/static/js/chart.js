@@ -1,10 +1,10 @@
 // A small SVG line chart of (time, value) points with axes, ticks and hover titles.
+// It is drawn at its real pixel width so axis text stays at the UI's font size.
 
 import { formatTime, s } from "./dom.js";
 
-const WIDTH = 720;
-const HEIGHT = 260;
-const PAD = { left: 64, right: 16, top: 14, bottom: 42 };
+const HEIGHT = 240;
+const PAD = { left: 64, right: 24, top: 16, bottom: 44 };
 
 function niceTicks(min, max, count) {
   if (min === max) return [min];
@@ -16,42 +16,64 @@ function niceTicks(min, max, count) {
   return ticks;
 }
 
-function formatNumber(value) {
-  if (Math.abs(value) >= 1e6 || (Math.abs(value) < 1e-3 && value !== 0)) {
-    return value.toExponential(2);
+/** A number for people: grouped digits, at most 4 decimals, exponent when huge or tiny. */
+export function formatNumber(value) {
+  if (typeof value !== "number" || !Number.isFinite(value)) return String(value);
+  if (Math.abs(value) >= 1e12 || (Math.abs(value) < 1e-4 && value !== 0)) {
+    return value.toExponential(3);
   }
-  return String(Math.round(value * 1000) / 1000);
+  return value.toLocaleString("en-US", { maximumFractionDigits: 4 });
 }
 
-/** An <svg> line chart of `points` ([{t: seconds, v: number}]) labelled `label`. */
-export function lineChart(points, label) {
+function timeTicks(t0, t1, width) {
+  const count = Math.max(2, Math.min(6, Math.floor((width - PAD.left - PAD.right) / 170)));
+  return Array.from({ length: count }, (_, i) => t0 + ((t1 - t0) * i) / (count - 1));
+}
+
+/**
+ * An <svg> line chart of `points` ([{t: seconds, v: number}]) labelled `label`, `width`
+ * pixels wide. A single point sits in the middle with its value written beside it.
+ */
+export function lineChart(points, label, width = 720) {
   const sorted = [...points].sort((a, b) => a.t - b.t);
   const ts = sorted.map((p) => p.t);
   const vs = sorted.map((p) => p.v);
   let [t0, t1] = [Math.min(...ts), Math.max(...ts)];
   let [v0, v1] = [Math.min(...vs), Math.max(...vs)];
-  if (t0 === t1) { t0 -= 1; t1 += 1; }
+  const single = t0 === t1;
+  if (single) { t0 -= 3600; t1 += 3600; }
   if (v0 === v1) { v0 -= Math.abs(v0) * 0.1 || 1; v1 += Math.abs(v1) * 0.1 || 1; }
-  const x = (t) => PAD.left + ((t - t0) / (t1 - t0)) * (WIDTH - PAD.left - PAD.right);
-  const y = (v) => HEIGHT - PAD.bottom - ((v - v0) / (v1 - v0)) * (HEIGHT - PAD.top - PAD.bottom);
   const yTicks = niceTicks(v0, v1, 5);
-  const xTicks = sorted.length > 1 ? [t0, (t0 + t1) / 2, t1] : [sorted[0].t];
+  [v0, v1] = [Math.min(v0, ...yTicks), Math.max(v1, ...yTicks)];
+  const x = (t) => PAD.left + ((t - t0) / (t1 - t0)) * (width - PAD.left - PAD.right);
+  const y = (v) => HEIGHT - PAD.bottom - ((v - v0) / (v1 - v0)) * (HEIGHT - PAD.top - PAD.bottom);
+  const xTicks = single ? [sorted[0].t] : timeTicks(t0, t1, width);
+  const anchor = (i) => {
+    if (single) return "middle";
+    if (i === 0) return "start";
+    return i === xTicks.length - 1 ? "end" : "middle";
+  };
   return s("svg", {
-    class: "chart", viewBox: `0 0 ${WIDTH} ${HEIGHT}`, width: "100%", role: "img",
+    class: "chart", viewBox: `0 0 ${width} ${HEIGHT}`, width, height: HEIGHT, role: "img",
     "aria-label": `${label} over time`, dataset: { points: String(sorted.length) },
   },
-  yTicks.map((v) => s("g", {},
-    s("line", { class: "grid", x1: PAD.left, x2: WIDTH - PAD.right, y1: y(v), y2: y(v) }),
-    s("text", { x: PAD.left - 6, y: y(v) + 4, "text-anchor": "end" }, formatNumber(v)))),
-  xTicks.map((t) => s("text", { x: x(t), y: HEIGHT - PAD.bottom + 16, "text-anchor": "middle" },
-    formatTime(t))),
+  yTicks.map((v) => s("g", { class: "y-tick" },
+    s("line", { class: "grid", x1: PAD.left, x2: width - PAD.right, y1: y(v), y2: y(v) }),
+    s("text", { x: PAD.left - 8, y: y(v) + 4, "text-anchor": "end" }, formatNumber(v)))),
+  xTicks.map((t, i) => s("text", { class: "x-tick", x: x(t), y: HEIGHT - PAD.bottom + 18,
+    "text-anchor": anchor(i) }, formatTime(t))),
   s("line", { class: "axis", x1: PAD.left, x2: PAD.left, y1: PAD.top, y2: HEIGHT - PAD.bottom }),
-  s("line", { class: "axis", x1: PAD.left, x2: WIDTH - PAD.right, y1: HEIGHT - PAD.bottom,
+  s("line", { class: "axis", x1: PAD.left, x2: width - PAD.right, y1: HEIGHT - PAD.bottom,
     y2: HEIGHT - PAD.bottom }),
-  s("text", { x: PAD.left, y: HEIGHT - 6 }, label),
-  s("polyline", { class: "line", points: sorted.map((p) => `${x(p.t)},${y(p.v)}`).join(" ") }),
-  sorted.map((p) => s("circle", { class: "point", cx: x(p.t), cy: y(p.v), r: 3.5 },
-    s("title", {}, `${formatTime(p.t)}: ${p.v}`))));
+  s("text", { class: "axis-label", x: PAD.left, y: HEIGHT - 8 }, label),
+  sorted.length > 1 ? s("polyline", { class: "line",
+    points: sorted.map((p) => `${x(p.t)},${y(p.v)}`).join(" ") }) : null,
+  single ? s("text", { class: "point-value", x: x(sorted[0].t) + 10, y: y(sorted[0].v) - 8 },
+    formatNumber(sorted[0].v)) : null,
+  sorted.map((p) => s("g", { class: "point-group" },
+    s("circle", { class: "hit", cx: x(p.t), cy: y(p.v), r: 9 }),
+    s("circle", { class: "point", cx: x(p.t), cy: y(p.v), r: 4 }),
+    s("title", {}, `${label} = ${formatNumber(p.v)}\n${formatTime(p.t)}`))));
 }
 
 /** Numeric series per metadata label from materialisations ({timestamp, metadata}). */

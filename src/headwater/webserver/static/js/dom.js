@@ -102,21 +102,6 @@ export function runLink(runId) {
   return h("a", { href: runHref(runId), title: runId, class: "run-link" }, runId.slice(0, 8));
 }
 
-/** A metadata value ({type, value}) rendered safely. */
-export function metadataValue(entry) {
-  const type = entry && typeof entry === "object" && "type" in entry ? entry.type : null;
-  const value = type ? entry.value : entry;
-  if (value === null || value === undefined) return h("span", { class: "muted" }, "—");
-  if (type === "url" && typeof value === "string" && /^https?:\/\//i.test(value)) {
-    return h("a", { href: value, rel: "noopener noreferrer", target: "_blank" }, value);
-  }
-  if (type === "md" || type === "text" || (typeof value === "string" && value.includes("\n"))) {
-    return h("pre", { class: "wrap" }, String(value));
-  }
-  if (typeof value === "object") return h("pre", { class: "wrap" }, JSON.stringify(value, null, 2));
-  return h("span", {}, String(value));
-}
-
 /** A <table> with a header row and body rows (each an array of cells). */
 export function table(headers, rows, props = {}) {
   return h("table", props,
@@ -130,6 +115,35 @@ export function stackText(stack) {
   return Array.isArray(stack) ? stack.join("") : String(stack);
 }
 
+function namesClass(line, className) {
+  const trimmed = line.trim();
+  if (!className) return false;
+  return trimmed === className || trimmed.startsWith(`${className}:`) ||
+    trimmed.includes(`.${className}:`) && /^[\w.]+:/.test(trimmed);
+}
+
+/** The message of an error item with its class name exactly once ("ValueError: boom"). */
+function fullMessage(error) {
+  const message = String(error.message || "").replace(/\s+$/, "");
+  if (!error.class_name || message.split("\n").some((line) => namesClass(line, error.class_name))) {
+    return message;
+  }
+  return message ? `${error.class_name}: ${message}` : error.class_name;
+}
+
+/**
+ * One line saying what went wrong: the line of the message that names the class (a
+ * SyntaxError's message ends with it, after the file/caret lines), else its first line
+ * prefixed with the class name. The class name appears once.
+ */
+export function errorSummary(error) {
+  if (!error) return "";
+  if (typeof error === "string") return error.trim().split("\n")[0];
+  const lines = fullMessage(error).split("\n").filter((line) => line.trim());
+  const named = lines.find((line) => namesClass(line, error.class_name));
+  return (named || lines[0] || "").trim();
+}
+
 /** An error item ({message, class_name, stack, cause}) as Python prints it, causes first. */
 export function errorText(error) {
   if (!error) return "";
@@ -137,10 +151,40 @@ export function errorText(error) {
   const parts = [];
   if (error.cause) {
     parts.push(errorText(error.cause),
-      "\nThe above exception was the direct cause of the following exception:\n\n");
+      "\n\nThe above exception was the direct cause of the following exception:\n\n");
   }
   const stack = stackText(error.stack);
-  if (stack) parts.push("Traceback (most recent call last):\n", stack);
-  parts.push(error.class_name ? `${error.class_name}: ${error.message || ""}` : error.message || "");
+  if (stack && !stack.startsWith("Traceback")) parts.push("Traceback (most recent call last):\n");
+  parts.push(stack, fullMessage(error));
   return parts.join("");
+}
+
+/**
+ * Draw an SVG into `holder` at the holder's own pixel width (so its text keeps the page's
+ * font size instead of scaling with a viewBox) and redraw when that width changes.
+ * `draw(width)` returns the node to show. Returns a function that redraws now.
+ */
+export function drawAtWidth(holder, draw) {
+  // A detached or hidden holder measures 0: draw at a default and let the observer fix it.
+  const measure = () => (holder.clientWidth ? Math.max(320, Math.floor(holder.clientWidth))
+    : holder.drawnWidth || 720);
+  const redraw = () => {
+    holder.drawnWidth = measure();
+    replace(holder, draw(holder.drawnWidth));
+  };
+  if (!holder.resizeWatcher && "ResizeObserver" in window) {
+    holder.resizeWatcher = new ResizeObserver(() => {
+      if (holder.clientWidth && measure() !== holder.drawnWidth && holder.redraw) holder.redraw();
+    });
+    holder.resizeWatcher.observe(holder);
+  }
+  holder.redraw = redraw;
+  redraw();
+  return redraw;
+}
+
+/** The partition keys of an asset item: `partitions` is `{kind, keys}` (or a bare list). */
+export function partitionKeyList(partitions) {
+  if (Array.isArray(partitions)) return partitions;
+  return partitions && Array.isArray(partitions.keys) ? partitions.keys : [];
 }

@@ -1,7 +1,7 @@
 // Launching asset runs: one POST /api/runs per location, with an optional partition.
 
 import { getJSON, postJSON } from "./api.js";
-import { assetHref, h, keyText, runHref } from "./dom.js";
+import { assetHref, h, keyText, partitionKeyList, runHref } from "./dom.js";
 
 /** Ask for a partition key in a <dialog>; resolves to the key, or null when cancelled. */
 function pickPartition(assetKey, keys) {
@@ -40,7 +40,7 @@ export async function materialize(assets) {
   const partitioned = assets.find((asset) => asset.partitioned);
   if (partitioned) {
     const detail = await getJSON(`/api${assetHref(partitioned.key, partitioned.location)}`);
-    partition = await pickPartition(partitioned.key, detail.asset.partitions || []);
+    partition = await pickPartition(partitioned.key, partitionKeyList(detail.asset.partitions));
     if (partition === null) return [];
   }
   const byLocation = new Map();

@@ -2,9 +2,11 @@
 
 import { getJSON } from "../api.js";
 import {
-  assetHref, formatTime, h, keyText, metadataValue, replace, runLink, statusBadge, table,
+  assetHref, drawAtWidth, formatTime, h, keyText, partitionKeyList, replace, runLink,
+  statusBadge, table,
 } from "../dom.js";
 import { lineChart, numericSeries } from "../chart.js";
+import { metadataList } from "../metadata.js";
 import { action, every, setTitle, startPage } from "../layout.js";
 import { materialize } from "../materialize.js";
 
@@ -15,24 +17,12 @@ function definitionList(pairs) {
     .map(([label, value]) => [h("dt", {}, label), h("dd", {}, value)]));
 }
 
-function metadataTable(metadata) {
-  const entries = Object.entries(metadata || {});
-  if (!entries.length) return h("p", { class: "muted" }, "No metadata.");
-  return table(["Label", "Value"], entries.map(([label, entry]) =>
-    h("tr", {}, h("td", {}, label), h("td", {}, metadataValue(entry)))), { class: "metadata" });
-}
-
-function metadataSummary(metadata) {
-  return Object.entries(metadata || {}).filter(([, entry]) =>
-    entry && typeof entry === "object" && typeof entry.value !== "object")
-    .map(([label, entry]) => `${label}: ${entry.value}`).join(" · ");
-}
-
 function historyTable(materializations) {
   if (!materializations.length) return h("p", { class: "muted" }, "Never materialized.");
   const rows = [...materializations].sort((a, b) => b.timestamp - a.timestamp).map((m) =>
     h("tr", {}, h("td", {}, formatTime(m.timestamp)), h("td", {}, runLink(m.run_id)),
-      h("td", {}, m.partition || "—"), h("td", { class: "muted" }, metadataSummary(m.metadata))));
+      h("td", {}, m.partition || "—"),
+      h("td", { class: "metadata" }, metadataList(m.metadata, "—"))));
   return table(["Time", "Run", "Partition", "Metadata"], rows, { class: "history" });
 }
 
@@ -43,7 +33,7 @@ function checksTable(checks) {
       h("td", {}, c.passed === null || c.passed === undefined ? statusBadge("PENDING")
         : statusBadge(c.passed ? "PASSED" : "FAILED")),
       h("td", {}, formatTime(c.timestamp)), h("td", {}, runLink(c.run_id)),
-      h("td", {}, metadataSummary(c.metadata)))), { class: "checks" });
+      h("td", { class: "metadata" }, metadataList(c.metadata, "—")))), { class: "checks" });
 }
 
 function plotSection(materializations) {
@@ -53,7 +43,8 @@ function plotSection(materializations) {
   const select = h("select", { id: "plot-label", "aria-label": "Metadata to plot" },
     labels.map((label) => h("option", { value: label }, label)));
   const holder = h("div", { id: "plot" });
-  const draw = () => replace(holder, lineChart(series.get(select.value), select.value));
+  const draw = () => drawAtWidth(holder,
+    (width) => lineChart(series.get(select.value), select.value, width));
   select.addEventListener("change", draw);
   draw();
   return h("div", {}, h("label", {}, "Plot ", select), holder);
@@ -80,11 +71,13 @@ function render(container, body, location) {
         ["Owners", (asset.owners || []).join(", ") || null],
         ["Code version", asset.code_version],
         ["Jobs", (asset.job_names || []).join(", ") || null],
-        ["Partitioned", asset.partitioned ? `yes (${(asset.partitions || []).length} keys)` : "no"],
+        ["Partitioned", asset.partitioned
+          ? `yes (${partitionKeyList(asset.partitions).length} keys)` : "no"],
         ["Upstream", deps.length ? deps : null],
         ["Tags", Object.entries(asset.tags || {}).map(([k, v]) => `${k}=${v}`).join(", ") || null],
       ])),
-    h("h2", {}, "Definition metadata"), metadataTable(asset.metadata),
+    h("h2", {}, "Definition metadata"),
+    h("div", { class: "metadata" }, metadataList(asset.metadata)),
     h("h2", {}, "Plot"), plotSection(body.materializations || []),
     h("h2", {}, "Materializations"), historyTable(body.materializations || []),
     h("h2", {}, "Checks"), checksTable(body.checks || []));

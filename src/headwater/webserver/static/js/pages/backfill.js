@@ -29,7 +29,7 @@ startPage(async (container, params) => {
     const backfill = body.backfill || body;
     const error = backfill.error;
     replace(container,
-      h("section", { class: "card" },
+      h("section", { class: "card backfill", dataset: { status: backfill.status } },
         h("div", { class: "row" }, statusBadge(backfill.status), h("span", { class: "spacer" }),
           cancelButton(backfill, load)),
         h("dl", { class: "kv" },

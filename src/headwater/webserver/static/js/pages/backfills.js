@@ -1,7 +1,9 @@
 // Backfills: the list (with cancel) and a form launching one over a partition range.
 
 import { getJSON, postJSON } from "../api.js";
-import { assetHref, formatTime, h, keyText, replace, statusBadge, table } from "../dom.js";
+import {
+  assetHref, formatTime, h, keyText, partitionKeyList, replace, statusBadge, table,
+} from "../dom.js";
 import { action, every, setTitle, startPage } from "../layout.js";
 import { backfillHref, backfillTarget, cancelButton } from "../backfills_common.js";
 
@@ -30,7 +32,7 @@ async function load() {
 async function partitionKeys(target) {
   if (target.kind === "job") return target.job.partition_keys || [];
   const body = await getJSON(`/api${assetHref(target.asset.key, target.asset.location)}`);
-  return body.asset.partitions || [];
+  return partitionKeyList(body.asset.partitions);
 }
 
 async function onTargetChange() {

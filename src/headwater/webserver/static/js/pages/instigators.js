@@ -1,8 +1,9 @@
 // Schedules and sensors: on/off toggles, next tick, tick history with skip reasons and errors.
 
 import { getJSON, postJSON } from "../api.js";
-import { errorText, formatRelative, formatTime, h, replace, runLink, statusBadge, table }
-  from "../dom.js";
+import {
+  errorSummary, errorText, formatRelative, formatTime, h, replace, runLink, statusBadge, table,
+} from "../dom.js";
 import { every, health, notify, setTitle, startPage } from "../layout.js";
 
 const REFRESH_MS = 5000;
@@ -36,8 +37,7 @@ function toggle(item) {
 
 function tickError(error) {
   if (!error) return null;
-  const text = typeof error === "string" ? error : `${error.class_name ? `${error.class_name}: `
-    : ""}${String(error.message || "").trim().split("\n").pop()}`;
+  const text = errorSummary(error);
   return h("details", { class: "tick-error" }, h("summary", {}, text),
     h("pre", { class: "traceback" }, errorText(error)));
 }
@@ -57,6 +57,16 @@ async function showTicks(item, holder) {
   replace(holder, tickRows(body.ticks || []));
 }
 
+async function refreshOpenTicks() {
+  const cards = document.querySelectorAll(".instigator");
+  await Promise.all([...cards].map((node) => {
+    const details = node.querySelector("details.ticks-toggle");
+    if (!details || !details.open) return null;
+    const item = { location: node.dataset.location, name: node.dataset.name };
+    return showTicks(item, details.querySelector(".tick-history"));
+  }));
+}
+
 function describe(item) {
   if (KIND === "schedules") {
     return `${item.cron_schedule}${item.execution_timezone ? ` (${item.execution_timezone})` : ""}`;
@@ -68,7 +78,7 @@ function describe(item) {
 
 function card(item) {
   const holder = h("div", { class: "tick-history" });
-  const details = h("details", { open: open.has(itemId(item)) },
+  const details = h("details", { class: "ticks-toggle", open: open.has(itemId(item)) },
     h("summary", {}, "Tick history"), holder);
   details.addEventListener("toggle", () => {
     if (details.open) {
@@ -83,7 +93,8 @@ function card(item) {
     h("span", { class: "spacer" }), toggle(item)),
   h("dl", { class: "kv" },
     h("dt", {}, "Location"), h("dd", {}, item.location),
-    h("dt", {}, "Job"), h("dd", {}, item.job_name || "—"),
+    h("dt", {}, "Job"),
+    h("dd", { class: "job" }, item.job_name || (item.job_names || []).join(", ") || "—"),
     h("dt", {}, KIND === "schedules" ? "Schedule" : "Sensor"), h("dd", {}, describe(item) || "—"),
     KIND === "schedules" ? [h("dt", {}, "Next tick"), h("dd", { class: "next-tick" },
       item.next_tick ? `${formatTime(item.next_tick)} (${formatRelative(item.next_tick)})`
@@ -104,8 +115,11 @@ startPage(async (container) => {
   replace(container, h("div", { id: "instigator-list" }));
   await load();
   every(REFRESH_MS, async () => {
-    // Don't rebuild while the user is using a toggle or reading a tick's error.
-    if (document.activeElement && document.activeElement.closest(".instigator")) return;
-    await load();
+    // Don't rebuild a card while the user is using it (a toggle, the tick history): refresh
+    // only the open tick histories then, and not even those while focus is inside one.
+    const focused = document.activeElement;
+    if (focused && focused.closest(".tick-history")) return;
+    if (focused && focused.closest(".instigator")) await refreshOpenTicks();
+    else await load();
   });
 });

@@ -1,7 +1,7 @@
 // Deployment: every code location's status, source, server, load error; reload one or all.
 
 import { getJSON, postJSON } from "../api.js";
-import { errorText, formatDuration, formatTime, h, replace, statusBadge } from "../dom.js";
+import { errorSummary, errorText, formatDuration, formatTime, h, replace, statusBadge } from "../dom.js";
 import { action, every, health, notify, setTitle, startPage } from "../layout.js";
 
 const POLL_MS = 3000;
@@ -27,12 +27,9 @@ function counts(item) {
 
 function errorBlock(error) {
   if (!error) return null;
-  const lines = String(error.message || "").trim().split("\n");
-  const summary = error.class_name ? `${error.class_name}: ${lines[lines.length - 1]}`
-    : lines[lines.length - 1];
   return h("div", { class: "load-error" },
     h("h3", {}, "Load error"),
-    h("p", { class: "error-message" }, summary),
+    h("p", { class: "error-message" }, errorSummary(error)),
     h("pre", { class: "traceback" }, errorText(error)));
 }
 

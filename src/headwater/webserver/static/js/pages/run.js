@@ -2,7 +2,7 @@
 
 import { getJSON, postJSON, query } from "../api.js";
 import {
-  formatDuration, formatTime, h, replace, runHref, runLink, statusBadge, table,
+  drawAtWidth, formatDuration, formatTime, h, replace, runHref, runLink, statusBadge, table,
 } from "../dom.js";
 import { gantt } from "../gantt.js";
 import { action, every, health, notify, setTitle, startPage } from "../layout.js";
@@ -57,9 +57,12 @@ function renderRun() {
   replace(document.getElementById("run-actions"), buttons);
   replace(document.getElementById("run-details"), details(run),
     run.failure_message ? h("pre", { class: "wrap failure" }, run.failure_message) : null);
-  replace(document.getElementById("run-gantt"), state.steps.length
-    ? gantt(state.steps, run.start_time, run.end_time || Date.now() / 1000)
-    : h("p", { class: "muted" }, "No steps have started yet."));
+  const holder = document.getElementById("run-gantt");
+  if (!state.steps.length) replace(holder, h("p", { class: "muted" }, "No steps have started yet."));
+  else {
+    drawAtWidth(holder, (width) => gantt(state.steps, run.start_time,
+      run.end_time || Date.now() / 1000, width));
+  }
 }
 
 async function refreshRun() {
@@ -155,7 +158,9 @@ startPage(async (container, params) => {
         h("span", { class: "muted" }, state.runId), h("span", { class: "spacer" }),
         h("span", { id: "run-actions", class: "row" })),
       h("div", { id: "run-details" })),
-    h("h2", {}, "Timeline"), h("div", { id: "run-gantt" }),
+    h("h2", {}, "Timeline"),
+    h("p", { class: "muted note" }, "Elapsed time since the first step started."),
+    h("div", { id: "run-gantt", class: "svg-holder" }),
     h("h2", {}, "Events"),
     h("div", { class: "toolbar" }, filter, h("span", { id: "event-count", class: "muted" })),
     h("div", { id: "event-log", class: "log" },

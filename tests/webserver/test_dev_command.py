@@ -6,6 +6,7 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -189,3 +190,23 @@ def test_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert f"Cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "--port" in result.stderr
+
+
+@pytest.mark.slow
+def test_an_instance_that_cannot_be_opened_stops_dev_with_the_error(
+        tmp_path: Path, started: list[Headwater]) -> None:
+    # The storage opens once the server answers; failing to open it still ends the command
+    # with the storage's message and stops the code servers.
+    home = tmp_path / "home"
+    home.mkdir()
+    sqlite3.connect(home / "headwater.db").executescript(
+        "CREATE TABLE customers (id INTEGER); INSERT INTO customers VALUES (1);")
+    command = Headwater(tmp_path, "dev")
+    started.append(command)
+    code = command.process.wait(timeout=60)
+    command.close()
+    assert code == 1, command.log
+    assert "holds tables that are not a headwater schema (customers)" in command.log
+    assert "Stopped." in command.log
+    rows = sqlite3.connect(home / "headwater.db").execute("SELECT id FROM customers").fetchall()
+    assert rows == [(1,)]

@@ -86,6 +86,10 @@ class StopOnSignal:
         """Request the stop (logged once)."""
         if not self.requested.is_set():
             logger.info("Received %s; stopping.", signal.Signals(signum).name)
+        self.request()
+
+    def request(self) -> None:
+        """Stop: set :attr:`requested` and stop the server, if one is set."""
         self.requested.set()
         if self.server is not None:
             self.server.stop()

@@ -82,26 +82,28 @@ def _serve_workspace(workspace: Any, feed: Any, sock: socket.socket, root: Path,
                      config: Any, options: ServeOptions, stopper: StopOnSignal,
                      stoppables: list[Callable[[], None]],
                      announce: Callable[[str, Path], None]) -> None:
+    from headwater.cli.background_start import BackgroundStart
     from headwater.storage.instance import Instance
     from headwater.webserver.app import create_app
     from headwater.webserver.server import WebServer
 
-    instance = Instance(root, config, auto_migrate=True)
+    instance = Instance(root, config, auto_migrate=True, lazy=True)
     stoppables.append(instance.dispose)
     app = create_app(workspace, instance, read_only=options.read_only,
                      daemon_status=_daemon_status(instance),
                      allowed_hosts=LOOPBACK_NAMES if _is_loopback(sock) else None,
                      location_feed=feed)
-    server = WebServer(app, sock, on_started=lambda: announce(url, root),
+    background = BackgroundStart(workspace, instance, with_daemon=options.with_daemon,
+                                 on_failure=lambda: stopper.request())
+
+    def started() -> None:
+        announce(url, root)
+        background.start()
+
+    server = WebServer(app, sock, on_started=started,
                        log_level="debug" if options.verbose else "warning")
     url = server.url
-    if options.with_daemon:
-        stoppables.append(_start_daemon(workspace, instance))
-        from headwater.webserver.run_log import RunLog
-
-        run_log = RunLog(instance)
-        run_log.start()
-        stoppables.append(run_log.stop)
+    stoppables.append(background.stop)
     if options.watch:
         from headwater.workspace import LocationWatcher
 
@@ -111,6 +113,8 @@ def _serve_workspace(workspace: Any, feed: Any, sock: socket.socket, root: Path,
     stopper.server = server
     if not stopper.requested.is_set():
         server.run()
+    if background.error is not None:
+        raise background.error
 
 
 def _is_loopback(sock: socket.socket) -> bool:
@@ -127,17 +131,6 @@ def _daemon_status(instance: Any) -> Callable[[], dict[str, Any]]:
         return {"alive": found.alive, "last_heartbeat": found.last_heartbeat}
 
     return status
-
-
-def _start_daemon(workspace: Any, instance: Any) -> Callable[[], None]:
-    """Start the daemon's loops in this process; returns how to stop them."""
-    from headwater.daemon import Daemon
-
-    daemon = Daemon(workspace, instance)
-    daemon.start()
-    logger.info("Daemon started: schedules, sensors, run queue, run monitor.")
-    stop: Callable[[], None] = daemon.stop
-    return stop
 
 
 def run_command(kwargs: dict[str, Any], options: ServeOptions, title: str) -> None:

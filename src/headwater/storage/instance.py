@@ -17,11 +17,10 @@ import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from headwater.snapshot.events import RunEvent
 from headwater.snapshot.runs import RunRecord, RunsFilter
-from headwater.storage import migrations
 from headwater.storage.config import (
     InstanceConfig,
     SqliteStorageConfig,
@@ -29,8 +28,14 @@ from headwater.storage.config import (
     load_instance_config,
     parse_instance_config,
 )
-from headwater.storage.engines import create_engine_for, describe
-from headwater.storage.sql_storage import SqlStorage
+
+if TYPE_CHECKING:
+    from headwater.storage.migrations import MigrationResult
+    from headwater.storage.sql_storage import SqlStorage
+
+# The SQL modules (SQLAlchemy: ~0.2 s to import) load when the storage is first opened, so a
+# lazily opened instance costs nothing until used (``headwater dev`` serves its first page
+# while the storage opens).
 
 #: Folder of the instance root where the default IO manager keeps outputs.
 STORAGE_DIR = "storage"
@@ -124,6 +129,8 @@ class Instance:
         if storage is None:
             with self._lock:
                 if self._storage is None:
+                    from headwater.storage.sql_storage import SqlStorage
+
                     self._storage = SqlStorage.open(self.config.storage,
                                                     auto_migrate=self._auto_migrate)
                 storage = self._storage
@@ -141,8 +148,11 @@ class Instance:
 
     # Administration -----------------------------------------------------------------------
 
-    def migrate(self) -> migrations.MigrationResult:
+    def migrate(self) -> MigrationResult:
         """Upgrade the storage schema to this headwater's newest revision."""
+        from headwater.storage import migrations
+        from headwater.storage.engines import create_engine_for, describe
+
         if self._storage is not None:
             return self._storage.migrate()
         engine = create_engine_for(self.config.storage)
@@ -153,6 +163,9 @@ class Instance:
 
     def info(self) -> dict[str, Any]:
         """What the instance is: root, backend, URL (password masked), schema, run count."""
+        from headwater.storage import migrations
+        from headwater.storage.engines import create_engine_for, describe
+
         storage_config = self.config.storage
         engine = (self._storage.engine if self._storage is not None
                   else create_engine_for(storage_config))

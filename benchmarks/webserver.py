@@ -150,7 +150,8 @@ def start_dev(args: list[str], home: Path, env: dict[str, str]) -> Iterator[Dev]
 def first_page(args: list[str], home: Path, env: dict[str, str],
                locations: int) -> tuple[float, float, float, float]:
     """Seconds from starting ``headwater dev`` to ``GET /`` answered with every location
-    loaded; then the total RSS and PSS (MB) of its process tree and the RSS of dev itself."""
+    loaded; then, once the daemon runs, the total RSS and PSS (MB) of its process tree and the
+    RSS of dev itself."""
     began = time.perf_counter()
     with start_dev(args, home, env) as dev:
         host, port = dev.wait_address()
@@ -165,6 +166,9 @@ def first_page(args: list[str], home: Path, env: dict[str, str],
         status, _ = get(host, port, "/")
         elapsed = time.perf_counter() - began
         assert status == 200, status
+        # Memory once everything runs: the storage and the daemon start after the first page.
+        while not json.loads(get(host, port, "/api/health")[1])["daemon"]["alive"]:
+            time.sleep(0.01)
         tree = process_tree(dev.process.pid)
         return elapsed, rss_mb(tree), pss_mb(tree), rss_mb({dev.process.pid})
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 #: The migration revision these tables describe (a test checks it is the newest one).
-SCHEMA_REVISION = "r0003"
+SCHEMA_REVISION = "r0004"
 
 #: The table Alembic records the schema revision in (prefixed, so a PostgreSQL database
 #: shared with another Alembic-managed application does not clash).
@@ -89,6 +89,8 @@ event_logs = sa.Table(
     sa.Column("partition", sa.Text, nullable=True),
     sa.Column("body", sa.Text, nullable=False),
     sa.Index("ix_event_logs_run_id_id", "run_id", "id"),
+    # Run-status sensors: "events of these types after storage id N" (revision r0004).
+    sa.Index("ix_event_logs_type_id", "event_type", "id"),
     # Storage ids are cursors (log followers, asset sensors): never reuse a deleted one.
     sqlite_autoincrement=True,
 )

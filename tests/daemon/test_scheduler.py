@@ -153,12 +153,12 @@ def test_an_unreachable_code_server_fails_the_tick_which_is_retried(
     down = make_workspace()
     down.stop()  # its entries keep their snapshots, but no code server answers
     assert down.get(LOCATION).snapshot is not None
-    [failed] = Scheduler(down, instance, retry_interval=10).iterate(due + 1)
+    [failed] = Scheduler(down, instance, SchedulerSettings(retry_interval=10)).iterate(due + 1)
     assert failed.status is TickStatus.FAILURE and failed.error is not None
     assert "has no running code server" in failed.error.message
     up = make_workspace()
     assert up.get(LOCATION).status is LocationStatus.LOADED
-    scheduler = Scheduler(up, instance, retry_interval=10)
+    scheduler = Scheduler(up, instance, SchedulerSettings(retry_interval=10))
     assert scheduler.iterate(due + 5) == []  # not before the retry interval
     [retried] = scheduler.iterate(due + 12)
     assert (retried.timestamp, retried.status) == (due, TickStatus.SUCCESS)

@@ -28,7 +28,7 @@ run_queue:
   tag_concurrency_limits:
     - {key: database, value: warehouse, limit: 1}
     - {key: team, limit: 2}
-scheduler: {catchup_window: 600}
+scheduler: {catchup_window: 600, retry_interval: 30}
 sensors: {evaluation_timeout: 15, max_workers: 16}
 run_monitoring: {enabled: false, poll_interval: 2, worker_heartbeat_timeout: 30,
                  start_timeout: 90}
@@ -38,7 +38,7 @@ run_monitoring: {enabled: false, poll_interval: 2, worker_heartbeat_timeout: 30,
     assert settings.run_queue.tag_concurrency_limits == (
         TagConcurrencyLimit(key="database", value="warehouse", limit=1),
         TagConcurrencyLimit(key="team", limit=2))
-    assert settings.scheduler.catchup_window == 600
+    assert (settings.scheduler.catchup_window, settings.scheduler.retry_interval) == (600, 30)
     assert (settings.sensors.evaluation_timeout, settings.sensors.max_workers) == (15, 16)
     monitoring = settings.run_monitoring
     assert (monitoring.enabled, monitoring.poll_interval, monitoring.worker_heartbeat_timeout,

@@ -62,21 +62,19 @@ class Scheduler:
     Args:
         workspace: where the schedules' code servers are.
         instance: where states, ticks and runs are stored.
-        settings: the catch-up window.
+        settings: the catch-up window, and the seconds before a tick that failed because
+            the code server could not be reached is tried again.
         on_runs: called after a tick created runs (wakes the run queue).
-        retry_interval: seconds before a tick that failed because the code server could not
-            be reached is tried again.
     """
 
     def __init__(self, workspace: Workspace, instance: Instance,
                  settings: SchedulerSettings | None = None, *,
-                 on_runs: Callable[[], None] = lambda: None,
-                 retry_interval: float = 10.0) -> None:
+                 on_runs: Callable[[], None] = lambda: None) -> None:
         self.workspace = workspace
         self.instance = instance
         self.settings = settings or SchedulerSettings()
         self.on_runs = on_runs
-        self.retry_interval = retry_interval
+        self.retry_interval = self.settings.retry_interval
         self._due: dict[tuple[str, str, str], _Due] = {}
 
     def iterate(self, now: float) -> list[TickRecord]:

@@ -9,6 +9,8 @@
     scheduler:
       catchup_window: 3600           # a tick missed while the daemon was down is launched
                                      # (once, the newest) if it is at most this old
+      retry_interval: 10             # a tick whose code server could not be reached is
+                                     # tried again after this long
     sensors:
       evaluation_timeout: 60         # a sensor evaluation slower than this fails its tick
       max_workers: 8                 # sensors evaluated at the same time
@@ -32,7 +34,7 @@ Path_ = tuple[str, ...]
 DAEMON_SECTIONS = ("run_queue", "scheduler", "sensors", "run_monitoring")
 _RUN_QUEUE_KEYS = ("max_concurrent_runs", "dequeue_interval", "tag_concurrency_limits")
 _LIMIT_KEYS = ("key", "value", "limit")
-_SCHEDULER_KEYS = ("catchup_window",)
+_SCHEDULER_KEYS = ("catchup_window", "retry_interval")
 _SENSOR_KEYS = ("evaluation_timeout", "max_workers")
 _MONITORING_KEYS = ("enabled", "poll_interval", "worker_heartbeat_timeout", "start_timeout")
 
@@ -61,9 +63,10 @@ class RunQueueSettings:
 
 @dataclass(frozen=True)
 class SchedulerSettings:
-    """How schedules catch up after the daemon was down."""
+    """How schedules catch up after the daemon was down, and retry unreachable code servers."""
 
     catchup_window: float = 3600.0
+    retry_interval: float = 10.0
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,12 @@ class ContractState:
     location_error: bool = True
     error: dict[str, Any] = field(default_factory=lambda: dict(IMPORT_ERROR))
     schedule_running: bool = False
+    #: A run that ends while its last events are still on their way: the stream sends the
+    #: first event and a STARTED status, from then on the run reads SUCCESS, and the rest of
+    #: the stream waits for ``release`` (set by the test once the page shows SUCCESS).
+    run_ends_mid_stream: bool = False
+    run_status: str = "SUCCESS"
+    release: threading.Event = field(default_factory=threading.Event)
 
     def location(self) -> dict[str, Any]:
         error = self.error
@@ -179,18 +185,23 @@ class ContractApi:
         return JSONResponse({"run_id": "run-new"}, status_code=201)
 
     async def run(self, request: Request) -> Response:
-        return JSONResponse({"run": RUN, "steps": [{"step_key": "asset_0", "status": "SUCCESS",
-                                                    "start_time": NOW + 0.5,
-                                                    "end_time": NOW + 1.5, "attempts": 1}]})
+        steps = [{"step_key": "asset_0", "status": "SUCCESS", "start_time": NOW + 0.5,
+                  "end_time": NOW + 1.5, "attempts": 1}]
+        return JSONResponse({"run": {**RUN, "status": self.state.run_status}, "steps": steps})
 
     async def run_events(self, request: Request) -> Response:
         if "text/event-stream" not in request.headers.get("accept", ""):
             return JSONResponse({"events": EVENTS})
 
         async def stream() -> AsyncIterator[bytes]:
-            for event in EVENTS:
+            for index, event in enumerate(EVENTS):
                 yield f"event: run_event\nid: {event['storage_id']}\n".encode()
                 yield f"data: {json.dumps(event)}\n\n".encode()
+                if index == 0 and self.state.run_ends_mid_stream:
+                    yield b'event: run_status\ndata: {"status": "STARTED"}\n\n'
+                    self.state.run_status = "SUCCESS"
+                    loop = asyncio.get_running_loop()
+                    await loop.run_in_executor(None, self.state.release.wait, 30)
             yield b'event: run_status\ndata: {"status": "SUCCESS"}\n\n'
 
         return StreamingResponse(stream(), media_type="text/event-stream")

@@ -130,6 +130,25 @@ def test_graph_selection_materializes_and_the_run_page_streams_events(
     page.wait_for_url("**/assets/asset_2?location=loc")
 
 
+def test_the_run_page_keeps_streaming_until_the_stream_says_the_run_ended(
+    api: tuple[str, ContractState], page: Any,
+) -> None:
+    # The run is already SUCCESS when the page reads it after the stream's STARTED status;
+    # the last events arrive on the stream afterwards and must still be shown.
+    base, state = api
+    state.run_ends_mid_stream = True
+    state.run_status = "STARTED"
+    expect = _expect()
+    try:
+        page.goto(base + "/runs/run-new")
+        expect(page.locator("#run-status")).to_have_attribute("data-status", "SUCCESS")
+        expect(page.locator("#event-rows tr")).to_have_count(1)
+    finally:
+        state.release.set()
+    expect(page.locator("#event-rows tr")).to_have_count(3)
+    expect(page.locator('#event-rows tr[data-event-type="RUN_SUCCESS"]')).to_have_count(1)
+
+
 def test_graph_lays_out_two_thousand_assets_and_pans_and_zooms(page: Any) -> None:
     expect = _expect()
     state = ContractState(assets=chain_assets(2000))

@@ -113,13 +113,19 @@ function addEvent(event) {
   if (event.step_key || /^RUN_|^PIPELINE_/.test(event.event_type)) refreshRun();
 }
 
+async function fetchNewEvents() {
+  const body = await getJSON(`/api/runs/${encodeURIComponent(state.runId)}/events${
+    query({ after: state.lastId })}`);
+  body.events.forEach(addEvent);
+}
+
 function pollEvents() {
   const stop = every(POLL_MS, async () => {
-    const body = await getJSON(`/api/runs/${encodeURIComponent(state.runId)}/events${
-      query({ after: state.lastId })}`);
-    body.events.forEach(addEvent);
+    // Status first: once it reads finished, the events fetched after it are the last ones.
     await refreshRun();
-    if (FINISHED.has(state.run.status)) stop();
+    const finished = FINISHED.has(state.run.status);
+    await fetchNewEvents();
+    if (finished) stop();
   });
 }
 
@@ -130,15 +136,21 @@ function streamEvents() {
   }
   const source = new EventSource(`/api/runs/${encodeURIComponent(state.runId)}/events`);
   source.addEventListener("run_event", (message) => addEvent(JSON.parse(message.data)));
-  source.addEventListener("run_status", async () => {
+  source.addEventListener("run_status", async (message) => {
+    // The stream sends a finished status after the run's last event. Decide from this
+    // message, not from refreshRun(): a fast run may already read finished while its last
+    // events are still on their way in this stream.
+    const streamed = JSON.parse(message.data);
     await refreshRun();
-    if (FINISHED.has(state.run.status)) source.close();
+    if (FINISHED.has(streamed.status)) source.close();
   });
   source.addEventListener("error", async () => {
     // The server ends the stream when the run is over; don't let the browser reconnect.
     await refreshRun().catch((error) => notify(error.message));
-    if (FINISHED.has(state.run.status)) source.close();
-    else if (source.readyState === EventSource.CLOSED) pollEvents();
+    if (FINISHED.has(state.run.status)) {
+      source.close();
+      await fetchNewEvents().catch((error) => notify(error.message));
+    } else if (source.readyState === EventSource.CLOSED) pollEvents();
   });
 }
 

@@ -148,7 +148,7 @@ def ten_locations(folder: Path, env: dict[str, str]) -> None:
 
 def workspace_ten_locations(folder: Path, env: dict[str, str]) -> None:
     """The same 10 x 100 assets through a Workspace: until every entry is loaded (snapshot
-    fetched), and the total RSS of the code servers and their location processes."""
+    fetched), and the total RSS of the code servers (one process each: in-process)."""
     from headwater.workspace import LocationStatus, Workspace
 
     origins = _multi_origins(folder, "ws")
@@ -160,7 +160,8 @@ def workspace_ten_locations(folder: Path, env: dict[str, str]) -> None:
         entries = workspace.wait_until_settled(180)
         times.append(time.perf_counter() - began)
         assert all(entry.status is LocationStatus.LOADED for entry in entries), entries
-        totals.append(sum(rss_mb(entry.pid, entry.location_pid) for entry in entries))
+        # A workspace's servers load their code in-process (location_pid == pid).
+        totals.append(sum(rss_mb(*{entry.pid, entry.location_pid}) for entry in entries))
         began = time.perf_counter()
         workspace.reload_location(origins[0].location_name)
         reloads.append(time.perf_counter() - began)

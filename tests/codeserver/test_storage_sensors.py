@@ -37,10 +37,11 @@ def instance(home: Path) -> Instance:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("in_process", [False, True], ids=["child", "in_process"])
 def test_asset_and_run_status_sensors_follow_storage(
-    start_server: ServerFactory, instance: Instance
+    start_server: ServerFactory, instance: Instance, in_process: bool
 ) -> None:
-    _, client = start_server(ORIGIN)
+    _, client = start_server(ORIGIN, in_process=in_process)
     assert client.wait_until_ready(30).load_error is None
     try:
         nothing = client.evaluate_sensor("on_numbers")

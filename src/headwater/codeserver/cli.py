@@ -57,6 +57,9 @@ def _build_group() -> Any:
                   help="PEM certificate (chain) to serve TLS with; needs --tls-key.")
     @click.option("--tls-key", type=click.Path(dir_okay=False),
                   help="PEM private key of --tls-cert.")
+    @click.option("--in-process", is_flag=True,
+                  help="Load the location in this process instead of a child process: half "
+                       "the memory, but a Reload starts a child process for the new code.")
     @click.option("--token-env", metavar="VAR",
                   help="Require every call to carry the token held in environment variable "
                        "VAR (hosts set token_env: VAR on the grpc_server entry). Health "
@@ -65,7 +68,7 @@ def _build_group() -> Any:
                       socket_path: str | None, location_name: str | None,
                       startup_timeout: float, heartbeat_timeout: float | None,
                       tls_cert: str | None, tls_key: str | None, token_env: str | None,
-                      **target_flags: Any) -> None:
+                      in_process: bool, **target_flags: Any) -> None:
         """Serve one code location over gRPC until shut down.
 
         \b
@@ -109,14 +112,21 @@ def _build_group() -> Any:
                                    "a code server serves a file, module or package.")
         if location_name is not None and origin_json is None:
             origin = dataclasses.replace(origin, location_name=location_name)
-        # Start loading the user's code now, so that it loads while gRPC is imported here.
-        pending = LocationProcess.spawn(origin)
+        if in_process:
+            from headwater.codeserver.in_process import InProcessLocation, exit_in_process_server
+
+            pending: Any = InProcessLocation(origin)
+        else:
+            # Start loading the user's code now, so that it loads while gRPC is imported here.
+            pending = LocationProcess.spawn(origin)
         from headwater.codeserver.server import serve
 
-        raise SystemExit(serve(origin, host=host, port=port or 0, socket_path=socket_path,
-                               startup_timeout=startup_timeout,
-                               heartbeat_timeout=heartbeat_timeout, pending=pending,
-                               tls=tls, token=token))
+        code = serve(origin, host=host, port=port or 0, socket_path=socket_path,
+                     startup_timeout=startup_timeout, heartbeat_timeout=heartbeat_timeout,
+                     pending=pending, tls=tls, token=token)
+        if in_process:
+            exit_in_process_server(code)
+        raise SystemExit(code)
 
     return code_server_group
 
@@ -152,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
 
     It skips click and the target resolution, and starts the location process first of
     all (before msgspec, gRPC and the rest of headwater are imported here), so that the
-    user's code loads while the front process starts.
+    user's code loads while the front process starts. With ``--in-process`` it loads the
+    location itself once listening, and exits without waiting for the user's threads.
     """
     import argparse
     import gc
@@ -166,9 +177,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--socket", dest="socket_path")
     parser.add_argument("--startup-timeout", type=float, default=180.0)
     parser.add_argument("--heartbeat-timeout", type=float, default=None)
+    parser.add_argument("--in-process", action="store_true")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    early = _start_child_early(args.origin)
+    early = None if args.in_process else _start_child_early(args.origin)
 
     from headwater.codeserver.location_process import LocationProcess
     from headwater.loading.origins import origin_from_dict
@@ -181,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
             early[0].kill()
             early[0].wait()
         raise
+    if args.in_process:
+        return _serve_in_process(origin, args)
     if isinstance(early, OSError):
         pending = LocationProcess.failed_to_start(origin, early)
     elif early is None:
@@ -193,6 +207,18 @@ def main(argv: list[str] | None = None) -> int:
     return serve(origin, host=args.host, port=args.port, socket_path=args.socket_path,
                  startup_timeout=args.startup_timeout,
                  heartbeat_timeout=args.heartbeat_timeout, pending=pending)
+
+
+def _serve_in_process(origin: Any, args: Any) -> int:
+    """Serve ``origin`` loaded in this process; never returns (see ``exit_in_process_server``)."""
+    from headwater.codeserver.in_process import InProcessLocation, exit_in_process_server
+    from headwater.codeserver.server import serve
+
+    code = serve(origin, host=args.host, port=args.port, socket_path=args.socket_path,
+                 startup_timeout=args.startup_timeout,
+                 heartbeat_timeout=args.heartbeat_timeout, pending=InProcessLocation(origin))
+    exit_in_process_server(code)
+    return code  # not reached
 
 
 def _start_child_early(origin_json: str) -> Any:

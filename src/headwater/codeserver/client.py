@@ -12,6 +12,7 @@ import os
 import select
 import subprocess
 import time
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import grpc
@@ -155,42 +156,63 @@ class CodeServerClient:
             return False
         return h.decode_response(response) == h.SERVING
 
-    def wait_until_ready(self, timeout: float) -> ServerInfo:
+    def wait_until_ready(self, timeout: float, *,
+                         still_starting: Callable[[], bool] | None = None) -> ServerInfo:
         """Wait until the server has loaded its location (or failed to) and return its info.
 
+        ``still_starting``, when given, is asked about once a second; once it answers
+        ``False`` (say, the server's process has exited) the wait ends at once.
+
         Raises:
-            CodeServerUnavailableError: it was not ready within ``timeout`` seconds.
+            CodeServerUnavailableError: it was not ready within ``timeout`` seconds (or
+                ``still_starting`` answered ``False``).
         """
         deadline = time.monotonic() + timeout
         request = h.encode_request("")
-        last: str = "no answer"
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                break
+        step = timeout if still_starting is None else 1.0
+        seen: list[str] = ["no answer"]
+        while (remaining := deadline - time.monotonic()) > 0:
+            if still_starting is not None and not still_starting():
+                raise CodeServerUnavailableError(
+                    f"The code server at {self.address} stopped before it was ready (last "
+                    f"status: {seen[-1]}).")
             try:
-                stream = self._health_watch(request, timeout=remaining, wait_for_ready=True)
-                try:
-                    for response in stream:
-                        status = h.decode_response(response)
-                        if status == h.SERVING:
-                            return self.server_info()
-                        last = h.STATUS_NAMES.get(status, str(status))
-                finally:
-                    stream.cancel()
+                if self._watch_until_serving(request, min(remaining, step), seen):
+                    return self.server_info()
             except grpc.RpcError as exc:
-                last = f"{exc.code().name}: {exc.details()}"
                 if exc.code() == grpc.StatusCode.DEADLINE_EXCEEDED:
-                    break
+                    if still_starting is None:
+                        break
+                    continue
+                seen.append(f"{exc.code().name}: {exc.details()}")
                 # The stream ended (e.g. the server restarts): wait for the channel again.
                 try:
                     grpc.channel_ready_future(self._channel).result(
-                        timeout=max(deadline - time.monotonic(), 0.001))
+                        timeout=min(max(deadline - time.monotonic(), 0.001), step))
                 except grpc.FutureTimeoutError:
-                    break
+                    if still_starting is None:
+                        break
         raise CodeServerUnavailableError(
             f"The code server at {self.address} was not ready within {timeout:g} s (last "
-            f"status: {last}). Raise the startup timeout if its location loads slowly.")
+            f"status: {seen[-1]}). Raise the startup timeout if its location loads slowly.")
+
+    def _watch_until_serving(self, request: bytes, timeout: float, seen: list[str]) -> bool:
+        """Watch the health status for ``timeout`` s: True once serving (other statuses
+        are appended to ``seen``), False when the stream ended first.
+
+        Raises:
+            grpc.RpcError: the watch failed or its deadline passed.
+        """
+        stream = self._health_watch(request, timeout=timeout, wait_for_ready=True)
+        try:
+            for response in stream:
+                status = h.decode_response(response)
+                if status == h.SERVING:
+                    return True
+                seen.append(h.STATUS_NAMES.get(status, str(status)))
+        finally:
+            stream.cancel()
+        return False
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -223,13 +245,15 @@ class CodeServerClient:
 def start_code_server_process(
     origin: LocationOrigin, *, port: int | None = None, socket_path: str | None = None,
     heartbeat_timeout: float | None = None, startup_timeout: float = 180.0,
-    env: dict[str, str] | None = None,
+    env: dict[str, str] | None = None, in_process: bool = False,
 ) -> tuple[subprocess.Popen[bytes], str]:
     """Start a code server for ``origin`` in its environment; the process and its address.
 
     The server binds ``port`` (a free one when ``None`` or 0) on 127.0.0.1, or
     ``socket_path``, runs in a process group of its own, and is ready to accept calls when
-    this returns (its location may still be loading: use ``wait_until_ready``).
+    this returns (its location may still be loading: use ``wait_until_ready``). With
+    ``in_process`` the server loads the location itself instead of in a child process
+    (half the memory; for servers the caller replaces on reload).
 
     Raises:
         CodeServerUnavailableError: the process exited, or did not listen in time.
@@ -244,6 +268,8 @@ def start_code_server_process(
         command += ["--host", "127.0.0.1", "--port", str(port or 0)]
     if heartbeat_timeout is not None:
         command += ["--heartbeat-timeout", str(heartbeat_timeout)]
+    if in_process:
+        command.append("--in-process")
     environment = environment_for(executable)
     environment.update(env or {})
     process = subprocess.Popen(

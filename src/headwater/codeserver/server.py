@@ -1,9 +1,11 @@
-"""The code server's gRPC front process: it serves one location, never importing its code.
+"""The code server's gRPC front process: it serves one location.
 
-The user's code lives in a :class:`LocationProcess`; this process answers server info and
-the snapshot itself, forwards runs and ticks to the location process, and on reload starts
-a new location process, swapping it in only once it has loaded (the old one keeps serving
-meanwhile, and keeps serving when the new code fails to load).
+By default the user's code lives in a :class:`LocationProcess`, never in this process: it
+answers server info and the snapshot itself, forwards runs and ticks to the location
+process, and on reload starts a new location process, swapping it in only once it has
+loaded (the old one keeps serving meanwhile, and keeps serving when the new code fails to
+load). With ``--in-process`` (the servers a workspace manages) it loads the location itself
+(see :mod:`headwater.codeserver.in_process`); a reload then swaps in a location process.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import grpc
 from headwater import __version__
 from headwater.codeserver import health
 from headwater.codeserver import protocol as p
+from headwater.codeserver.in_process import InProcessLocation, exit_in_process_server
 from headwater.codeserver.location_process import LocationProcess, Reply
 from headwater.codeserver.security import ServerTls, token_interceptor
 from headwater.loading.origins import LocationOrigin
@@ -40,6 +43,10 @@ _STATUS = {
     "unavailable": grpc.StatusCode.UNAVAILABLE,
     "unimplemented": grpc.StatusCode.UNIMPLEMENTED,
 }
+
+
+#: Where a location is served: a location process, or this process (``--in-process``).
+Location = LocationProcess | InProcessLocation
 
 
 class _Abort(Exception):
@@ -62,8 +69,8 @@ class CodeServer:
         self.stop_reason = ""
         #: Set when heartbeats stopped: nobody waits for answers, so stop at once.
         self.host_gone = False
-        self._current: LocationProcess | None = None
-        self._live: set[LocationProcess] = set()
+        self._current: Location | None = None
+        self._live: set[Location] = set()
         self._lock = threading.Lock()
         self._reload_lock = threading.Lock()
         self._last_heartbeat = time.monotonic()
@@ -77,7 +84,7 @@ class CodeServer:
         self.health.set("", status)
         self.health.set(p.SERVICE_NAME, status)
 
-    def _start_location(self, pending: LocationProcess | None = None) -> LocationProcess:
+    def _start_location(self, pending: Location | None = None) -> Location:
         with self._lock:
             if pending is not None:
                 self._live.add(pending)
@@ -93,7 +100,7 @@ class CodeServer:
             self._retire(handle)
         return handle
 
-    def initial_load(self, pending: LocationProcess | None = None) -> None:
+    def initial_load(self, pending: Location | None = None) -> None:
         """Load the location the first time; the server serves its error if it fails."""
         with self._reload_lock:  # a Reload arriving meanwhile waits for this load
             try:
@@ -104,7 +111,7 @@ class CodeServer:
                 self._current = handle
             self._set_health(health.SERVING)
 
-    def _retire(self, handle: LocationProcess) -> None:
+    def _retire(self, handle: Location) -> None:
         with self._lock:
             self._live.discard(handle)
         handle.stop()
@@ -137,7 +144,7 @@ class CodeServer:
 
     # -- handlers -------------------------------------------------------------------------
 
-    def _loaded(self) -> LocationProcess:
+    def _loaded(self) -> Location:
         current = self._current
         if current is None:
             raise _Abort(grpc.StatusCode.UNAVAILABLE,
@@ -185,7 +192,7 @@ class CodeServer:
             return _unwrap(reply)
         return handler
 
-    def _replace_dead(self, dead: LocationProcess) -> None:
+    def _replace_dead(self, dead: Location) -> None:
         """Start a new location process in place of one that died (a new server id)."""
         with self._reload_lock:
             if self._current is not dead:
@@ -304,6 +311,17 @@ def _bind(server: Any, host: str, port: int, socket_path: str | None,
     return (where if socket_path is not None else f"{host}:{bound}"), None
 
 
+def _stdout_to_stderr(out: IO[str]) -> None:
+    """Send what the user's code prints to stderr: the host stops reading ``out``."""
+    if out is not sys.stdout:
+        return
+    try:
+        sys.stdout.flush()
+        os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptors (embedded): leave it
+        pass
+
+
 def _socket_in_use(path: str) -> bool:
     probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
@@ -318,14 +336,17 @@ def _socket_in_use(path: str) -> bool:
 def serve(origin: LocationOrigin, *, host: str = "127.0.0.1", port: int = 0,
           socket_path: str | None = None, startup_timeout: float = 180.0,
           heartbeat_timeout: float | None = None, out: IO[str] | None = None,
-          pending: LocationProcess | None = None, tls: ServerTls | None = None,
+          pending: Location | None = None, tls: ServerTls | None = None,
           token: str | None = None) -> int:
     """Run a code server for ``origin`` until shut down; the process exit code.
 
     Prints ``HEADWATER_CODE_SERVER_LISTENING <address>`` on ``out`` as soon as it listens.
     ``pending`` is a location process already spawned for ``origin`` (so that it loads
-    while this process imports gRPC). With ``tls`` it serves over TLS only; with ``token``
-    its calls need that token (see :mod:`headwater.codeserver.security`).
+    while this process imports gRPC), or an :class:`InProcessLocation`, which this thread
+    loads once listening (its output then goes to stderr: the host closes ``out``); this
+    function then never returns but ends the process once stopped. With ``tls`` it serves
+    over TLS only; with ``token`` its calls need that token (see
+    :mod:`headwater.codeserver.security`).
     """
     out = out or sys.stdout
     service = CodeServer(origin, startup_timeout=startup_timeout,
@@ -347,7 +368,10 @@ def serve(origin: LocationOrigin, *, host: str = "127.0.0.1", port: int = 0,
     # Callers switch the collector off while starting (imports make many objects in no
     # cycle); what exists now lives as long as the server, so keep it out of collections.
     gc.freeze()
-    gc.enable()
+    if isinstance(pending, InProcessLocation):
+        _stdout_to_stderr(out)  # the collector goes back on once the location has loaded
+    else:
+        gc.enable()
 
     def on_signal(signum: int, _frame: Any) -> None:
         service.request_stop(f"signal {signal.Signals(signum).name}")
@@ -359,6 +383,20 @@ def serve(origin: LocationOrigin, *, host: str = "127.0.0.1", port: int = 0,
     if heartbeat_timeout is not None:
         threading.Thread(target=service.watch_heartbeats, args=(heartbeat_timeout,),
                          daemon=True, name="headwater-heartbeats").start()
+    if isinstance(pending, InProcessLocation):
+        # The user's code loads in this (main) thread and may never return: another thread
+        # stops the server, and ends the process without waiting for the user's threads.
+        threading.Thread(target=lambda: exit_in_process_server(
+            _wait_and_stop(service, server, origin, socket_path)), name="headwater-stop",
+            daemon=True).start()
+        pending.load()
+        threading.Event().wait()  # signal handlers still run here
+    return _wait_and_stop(service, server, origin, socket_path)
+
+
+def _wait_and_stop(service: CodeServer, server: Any, origin: LocationOrigin,
+                   socket_path: str | None) -> int:
+    """Wait until the server is asked to stop, then stop it gracefully; the exit code."""
     while not service.stop_requested.wait(1.0):
         pass
     print(f"Code server for location '{origin.location_name}' stopping: "

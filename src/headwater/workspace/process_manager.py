@@ -158,6 +158,8 @@ def launch_server(
             heartbeat_timeout=settings.heartbeat_timeout,
             startup_timeout=settings.startup_timeout,
             env=dict(env) if env is not None else None,
+            # The workspace replaces the whole server on reload: no location process needed.
+            in_process=True,
         )
     except Exception as exc:  # noqa: BLE001 - any failure to start is the location's error
         return LaunchResult(None, error=startup_error(name, exc, settings))
@@ -167,7 +169,8 @@ def launch_server(
     try:
         # The server enforces the startup timeout on the import itself and then serves the
         # error; the margin lets that (more precise) error arrive first.
-        info = handle.client.wait_until_ready(settings.startup_timeout + STARTUP_MARGIN_SECONDS)
+        info = handle.client.wait_until_ready(settings.startup_timeout + STARTUP_MARGIN_SECONDS,
+                                              still_starting=handle.alive)
         if info.load_error is not None:
             return LaunchResult(handle, info=info, error=_with_setting_hint(info.load_error))
         return LaunchResult(handle, info=info, snapshot=handle.client.snapshot())

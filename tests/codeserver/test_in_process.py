@@ -10,31 +10,18 @@ import pytest
 from headwater.definitions.run_status import RunStatus
 from headwater.execution.launch import create_run
 from headwater.storage.instance import Instance
+from process_tree import child_pids
 
 from .conftest import USER_CODE, ServerFactory, origin_of, wait_for, wait_gone
 
 SHARED_USER_CODE = Path(__file__).resolve().parents[1] / "user_code"
 
 
-def children_of(pid: int) -> set[int]:
-    """The processes whose parent is ``pid`` (from /proc)."""
-    found: set[int] = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.add(int(entry.name))
-    return found
-
-
 def test_a_standalone_server_loads_the_code_in_a_child(start_server: ServerFactory) -> None:
     process, client = start_server(origin_of(USER_CODE / "small.py"))
     info = client.wait_until_ready(30)
     assert info.location_pid is not None and info.location_pid != process.pid
-    assert info.location_pid in children_of(process.pid)
+    assert info.location_pid in child_pids(process.pid)
 
 
 def test_in_process_server_is_one_process_that_serves_ticks_and_runs(
@@ -44,7 +31,7 @@ def test_in_process_server_is_one_process_that_serves_ticks_and_runs(
     process, client = start_server(origin, in_process=True)
     info = client.wait_until_ready(30)
     assert info.load_error is None and info.location_pid == process.pid
-    assert children_of(process.pid) == set()
+    assert child_pids(process.pid) == set()
     assert client.snapshot().location_name == "small"
     assert client.evaluate_schedule("daily", 1_772_604_000.0).run_requests
 
@@ -85,7 +72,7 @@ def test_reload_of_an_in_process_server_swaps_in_a_location_process(
     reloaded = client.reload()
     assert reloaded.load_error is None and reloaded.server_id != first.server_id
     info = client.server_info()
-    assert info.location_pid is not None and info.location_pid in children_of(process.pid)
+    assert info.location_pid is not None and info.location_pid in child_pids(process.pid)
     assert any(asset.key == ["extra"] for repo in client.snapshot().repositories
                for asset in repo.assets)
     assert client.evaluate_sensor("counter").cursor == "1"

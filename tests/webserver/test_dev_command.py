@@ -18,6 +18,7 @@ import httpx2 as httpx
 import pytest
 
 from polling import wait_for
+from process_tree import descendants
 
 from .conftest import API
 
@@ -80,26 +81,6 @@ def started() -> Iterator[list[Headwater]]:
     yield commands
     for command in commands:
         command.close()
-
-
-def descendants(pid: int) -> set[int]:
-    """Every process below ``pid`` (from /proc; code servers run in sessions of their own)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parent = int(stat.rsplit(")", 1)[1].split()[1])
-            children.setdefault(parent, []).append(int(entry.name))
-    found: set[int] = set()
-    todo = [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
 
 
 def alive(pid: int) -> bool:

@@ -12,22 +12,9 @@ from headwater.execution.launch import create_run
 from headwater.loading.origins import PythonFileOrigin
 from headwater.storage.instance import Instance
 from headwater.workspace import LocationStatus, Workspace
+from process_tree import child_pids
 
 from .conftest import GOOD, USER_CODE, wait_for, wait_status
-
-
-def child_pids(pid: int) -> set[int]:
-    """The processes whose parent is ``pid`` (from /proc)."""
-    found: set[int] = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.add(int(entry.name))
-    return found
 
 
 def test_a_managed_location_is_one_process_that_serves_and_launches(

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the location child imports this module; it starts without subprocess
+    import subprocess
 
 _POSIX = os.name == "posix"
 
@@ -55,3 +59,13 @@ def kill_process_group(process: subprocess.Popen[bytes]) -> None:
             pass
     elif process.poll() is None:
         process.kill()
+
+
+def flush_std_streams() -> None:
+    """Flush stdout and stderr (``os._exit`` skips it), ignoring closed, broken or missing
+    (``None``) streams."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import grpc
 import pytest
+from cryptography import x509
 
 from headwater.codeserver import protocol as p
 from headwater.codeserver.client import CodeServerClient, CodeServerError
@@ -24,7 +25,6 @@ from headwater.workspace import LocationStatus, Workspace
 
 from .conftest import USER_CODE, wait_for
 
-x509 = pytest.importorskip("cryptography.x509")
 TOKEN = "s3cret-token"
 
 

@@ -18,7 +18,6 @@ import gc
 import json
 import os
 import signal
-import sys
 import threading
 import time
 import uuid
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from headwater.codeserver.location_process import LoadReport, Reply
 from headwater.loading.origins import LocationOrigin
+from headwater.processes import flush_std_streams
 from headwater.snapshot.errors import ErrorInfo
 
 if TYPE_CHECKING:
@@ -140,11 +140,7 @@ def exit_in_process_server(code: int) -> None:
     as a location process's group would be (run workers run in sessions of their own and
     keep running).
     """
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
+    flush_std_streams()
     # Only a server leading a session of its own (as hosts start them) owns its group: in
     # a shell's job, the group may hold the other commands of a pipeline.
     if os.name == "posix" and os.getsid(0) == os.getpid():

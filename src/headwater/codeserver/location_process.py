@@ -29,6 +29,7 @@ import msgspec
 
 from headwater.codeserver.protocol import FRAME_HEADER_BYTES, frame, frame_length
 from headwater.loading.origins import LocationOrigin
+from headwater.processes import flush_std_streams
 from headwater.snapshot.errors import ErrorInfo
 
 if TYPE_CHECKING:
@@ -372,11 +373,7 @@ def main(argv: list[str] | None = None) -> int:
 def run() -> None:
     """Run :func:`main` and exit with its code, without waiting for leftover threads."""
     code = main()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
+    flush_std_streams()
     os._exit(code)
 
 

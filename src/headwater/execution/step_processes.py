@@ -31,6 +31,7 @@ from headwater.execution.multiprocess_executor import StepProcess, StepReport, p
 from headwater.execution.plan import ExecutionStep
 from headwater.execution.run_context import EventSink, RunContext
 from headwater.execution.step_resources import step_resources
+from headwater.processes import flush_std_streams
 from headwater.snapshot.events import EngineData, EventType, OutputData, RunEvent
 
 ForkGuard = Callable[[], AbstractContextManager[None]]
@@ -120,7 +121,7 @@ class ForkLauncher:
             gc.freeze()
             self._frozen = True
         read_fd, write_fd = os.pipe()
-        _flush_std_streams()  # or the child would print what is buffered a second time
+        flush_std_streams()  # or the child would print what is buffered a second time
         with self._guard(), warnings.catch_warnings():
             # Python 3.12+ warns about forking with threads running; ours (event writer,
             # heartbeat) are outside the database driver while the guard is held.
@@ -165,16 +166,8 @@ def _forked_child(run: RunContext, step: ExecutionStep, fd: int) -> None:
         except BaseException:  # noqa: BLE001
             pass
     finally:
-        _flush_std_streams()  # os._exit skips it, and the step may have printed
+        flush_std_streams()  # os._exit skips it, and the step may have printed
         os._exit(code)
-
-
-def _flush_std_streams() -> None:
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError, AttributeError):
-            pass
 
 
 def execute_step_in_child(run: RunContext, step: ExecutionStep, sink: EventSink,

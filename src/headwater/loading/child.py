@@ -10,13 +10,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
 
 import msgspec
 
 from headwater.loading.origins import origin_from_dict
 from headwater.loading.user_errors import user_error_info
+from headwater.processes import flush_std_streams
 from headwater.snapshot.errors import ErrorInfo
 from headwater.snapshot.location import LocationSnapshot
 
@@ -62,11 +62,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _exit_now(code: int) -> None:
     """End the process without waiting for threads or atexit hooks the user's code left."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
+    flush_std_streams()
     os._exit(code)
 
 

@@ -37,7 +37,7 @@ from headwater.codeserver.client import (  # noqa: E402
     CodeServerClient,
     start_code_server_process,
 )
-from headwater.loading.origins import PythonFileOrigin  # noqa: E402
+from headwater.core.origins import PythonFileOrigin  # noqa: E402
 
 SIZES = (10, 1000, 5000)
 REPEATS = 5

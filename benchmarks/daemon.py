@@ -31,9 +31,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_env import prepare  # noqa: E402
+from headwater.core.origins import PythonFileOrigin  # noqa: E402
+from headwater.core.run_status import RunStatus  # noqa: E402
 from headwater.daemon import Daemon  # noqa: E402
-from headwater.definitions.run_status import RunStatus  # noqa: E402
-from headwater.loading.origins import PythonFileOrigin  # noqa: E402
 from headwater.snapshot.runs import InstigatorType, RunsFilter  # noqa: E402
 from headwater.storage.config import CodeServerSettings  # noqa: E402
 from headwater.storage.instance import Instance  # noqa: E402

@@ -51,8 +51,8 @@ def validate_cli(path: Path, repeats: int, env: dict[str, str]) -> tuple[float, 
 
 def snapshot_figures(path: Path) -> tuple[int, int, float, float]:
     """(msgpack bytes, JSON bytes, encode ms, decode ms) of the location's snapshot."""
+    from headwater.core.origins import PythonFileOrigin
     from headwater.loading.load_origin import load_origin
-    from headwater.loading.origins import PythonFileOrigin
     from headwater.snapshot.build import build_location_snapshot
     from headwater.snapshot.versioning import (
         decode_snapshot,

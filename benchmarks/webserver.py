@@ -219,7 +219,7 @@ def startup_figures(env: dict[str, str]) -> None:
 
 def materialize_all(home: Path, size: int) -> None:
     """Store one materialization per generated asset (as a finished run would)."""
-    from headwater.definitions.run_status import RunStatus
+    from headwater.core.run_status import RunStatus
     from headwater.snapshot.events import AssetEventData, EventType, RunEvent
     from headwater.snapshot.runs import RunRecord
     from headwater.storage.instance import Instance
@@ -289,7 +289,7 @@ def start_run(home: Path, assets: list[str]) -> None:
     """Store a run in progress (its worker: this process, so the run monitor leaves it)."""
     import os
 
-    from headwater.definitions.run_status import RunStatus
+    from headwater.core.run_status import RunStatus
     from headwater.snapshot.runs import RunRecord
     from headwater.storage.instance import Instance
 

@@ -10,44 +10,61 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from headwater.core.version import __version__ as __version__
+
 if TYPE_CHECKING:
-    from headwater.definitions.asset_checks import (
+    from headwater.core.run_status import DagsterRunStatus, RunStatus
+    from headwater.definitions.asset_graph.keys import AssetCheckKey, AssetKey
+    from headwater.definitions.assets.asset_job import define_asset_job
+    from headwater.definitions.assets.assets_definition import AssetsDefinition
+    from headwater.definitions.assets.checks import (
         AssetChecksDefinition,
         AssetCheckSpec,
         asset_check,
         multi_asset_check,
     )
-    from headwater.definitions.asset_decorators import asset, multi_asset
-    from headwater.definitions.asset_job import define_asset_job
-    from headwater.definitions.asset_key import AssetCheckKey, AssetKey
-    from headwater.definitions.asset_selection import AssetSelection
-    from headwater.definitions.asset_sensors import AssetSensorDefinition, asset_sensor
-    from headwater.definitions.asset_specs import AssetDep, AssetIn, AssetOut, AssetSpec
-    from headwater.definitions.assets import AssetsDefinition
-    from headwater.definitions.config import Config, RunConfig
-    from headwater.definitions.configurable import (
+    from headwater.definitions.assets.decorators import asset, multi_asset
+    from headwater.definitions.assets.specs import AssetDep, AssetIn, AssetOut, AssetSpec
+    from headwater.definitions.automation.asset_sensors import AssetSensorDefinition, asset_sensor
+    from headwater.definitions.automation.event_log_entry import EventLogEntry
+    from headwater.definitions.automation.partitioned_schedule import (
+        build_schedule_from_partitioned_job,
+    )
+    from headwater.definitions.automation.run_request import RunRequest, SensorResult, SkipReason
+    from headwater.definitions.automation.run_status_sensor_context import (
+        RunFailureSensorContext,
+        RunStatusSensorContext,
+    )
+    from headwater.definitions.automation.run_status_sensors import (
+        RunStatusSensorDefinition,
+        run_failure_sensor,
+        run_status_sensor,
+    )
+    from headwater.definitions.automation.schedule_context import (
+        ScheduleEvaluationContext,
+        build_schedule_context,
+    )
+    from headwater.definitions.automation.schedules import (
+        DefaultScheduleStatus,
+        ScheduleDefinition,
+        schedule,
+    )
+    from headwater.definitions.automation.sensor_contexts import (
+        SensorEvaluationContext,
+        build_sensor_context,
+    )
+    from headwater.definitions.automation.sensors import (
+        DefaultSensorStatus,
+        SensorDefinition,
+        sensor,
+    )
+    from headwater.definitions.config.configurable import (
         ConfigurableIOManager,
         ConfigurableIOManagerFactory,
         ConfigurableResource,
     )
-    from headwater.definitions.context import (
-        AssetCheckExecutionContext,
-        AssetExecutionContext,
-        OpExecutionContext,
-        build_asset_context,
-        build_op_context,
-    )
-    from headwater.definitions.definitions_class import Definitions, definitions
-    from headwater.definitions.env_var import EnvVar
-    from headwater.definitions.event_log_entry import EventLogEntry
-    from headwater.definitions.executors import (
-        ExecutorDefinition,
-        celery_executor,
-        in_process_executor,
-        multiprocess_executor,
-    )
-    from headwater.definitions.graphs import GraphDefinition, GraphOut, graph
-    from headwater.definitions.io_managers import (
+    from headwater.definitions.config.env_var import EnvVar
+    from headwater.definitions.config.io_managers import (
         FilesystemIOManager,
         InMemoryIOManager,
         InputContext,
@@ -60,10 +77,17 @@ if TYPE_CHECKING:
         io_manager,
         mem_io_manager,
     )
-    from headwater.definitions.jobs import JobDefinition, job
-    from headwater.definitions.logger import get_logger
+    from headwater.definitions.config.pythonic import Config, RunConfig
+    from headwater.definitions.config.resources import (
+        InitResourceContext,
+        ResourceDefinition,
+        ResourceParam,
+        build_init_resource_context,
+        resource,
+    )
+    from headwater.definitions.definitions_class import Definitions, definitions
     from headwater.definitions.metadata import MetadataValue
-    from headwater.definitions.metadata_table import (
+    from headwater.definitions.metadata.table import (
         TableColumn,
         TableColumnConstraints,
         TableRecord,
@@ -74,8 +98,42 @@ if TYPE_CHECKING:
         load_assets_from_modules,
         repository,
     )
-    from headwater.definitions.ops import DynamicOut, In, Nothing, OpDefinition, Out, op
-    from headwater.definitions.partitioned_schedule import build_schedule_from_partitioned_job
+    from headwater.definitions.ops.context import (
+        AssetCheckExecutionContext,
+        AssetExecutionContext,
+        OpExecutionContext,
+        build_asset_context,
+        build_op_context,
+    )
+    from headwater.definitions.ops.executors import (
+        ExecutorDefinition,
+        celery_executor,
+        in_process_executor,
+        multiprocess_executor,
+    )
+    from headwater.definitions.ops.graphs import GraphDefinition, GraphOut, graph
+    from headwater.definitions.ops.jobs import JobDefinition, job
+    from headwater.definitions.ops.logger import get_logger
+    from headwater.definitions.ops.op_definition import (
+        DynamicOut,
+        In,
+        Nothing,
+        OpDefinition,
+        Out,
+        op,
+    )
+    from headwater.definitions.ops.results import (
+        AssetCheckResult,
+        AssetCheckSeverity,
+        AssetMaterialization,
+        AssetObservation,
+        DataVersion,
+        DynamicOutput,
+        MaterializeResult,
+        ObserveResult,
+        Output,
+    )
+    from headwater.definitions.ops.retries import Backoff, Jitter, RetryPolicy
     from headwater.definitions.partitions import (
         DailyPartitionsDefinition,
         DynamicPartitionsDefinition,
@@ -91,47 +149,7 @@ if TYPE_CHECKING:
         WeeklyPartitionsDefinition,
     )
     from headwater.definitions.repository_def import RepositoryDefinition
-    from headwater.definitions.resources import (
-        InitResourceContext,
-        ResourceDefinition,
-        ResourceParam,
-        build_init_resource_context,
-        resource,
-    )
-    from headwater.definitions.results import (
-        AssetCheckResult,
-        AssetCheckSeverity,
-        AssetMaterialization,
-        AssetObservation,
-        DataVersion,
-        DynamicOutput,
-        MaterializeResult,
-        ObserveResult,
-        Output,
-    )
-    from headwater.definitions.retries import Backoff, Jitter, RetryPolicy
-    from headwater.definitions.run_request import RunRequest, SensorResult, SkipReason
-    from headwater.definitions.run_status import DagsterRunStatus, RunStatus
-    from headwater.definitions.run_status_sensor_context import (
-        RunFailureSensorContext,
-        RunStatusSensorContext,
-    )
-    from headwater.definitions.run_status_sensors import (
-        RunStatusSensorDefinition,
-        run_failure_sensor,
-        run_status_sensor,
-    )
-    from headwater.definitions.schedule_context import (
-        ScheduleEvaluationContext,
-        build_schedule_context,
-    )
-    from headwater.definitions.schedules import (
-        DefaultScheduleStatus,
-        ScheduleDefinition,
-        schedule,
-    )
-    from headwater.definitions.sensor_contexts import SensorEvaluationContext, build_sensor_context
-    from headwater.definitions.sensors import DefaultSensorStatus, SensorDefinition, sensor
+    from headwater.definitions.selection.asset_selection import AssetSelection
     from headwater.errors import (
         ConfigError,
         DefinitionError,
@@ -152,145 +170,144 @@ if TYPE_CHECKING:
     from headwater.execution.validation import validate_run_config
     from headwater.storage.instance import DagsterInstance, Instance
 
-__version__ = "0.1.0"
 
 _LAZY: dict[str, str] = {
     "AssetCheckEvaluation": "headwater.execution.results",
-    "AssetCheckExecutionContext": "headwater.definitions.context",
-    "AssetCheckKey": "headwater.definitions.asset_key",
-    "AssetCheckResult": "headwater.definitions.results",
-    "AssetCheckSeverity": "headwater.definitions.results",
-    "AssetCheckSpec": "headwater.definitions.asset_checks",
-    "AssetChecksDefinition": "headwater.definitions.asset_checks",
-    "AssetDep": "headwater.definitions.asset_specs",
-    "AssetExecutionContext": "headwater.definitions.context",
-    "AssetIn": "headwater.definitions.asset_specs",
-    "AssetKey": "headwater.definitions.asset_key",
-    "AssetMaterialization": "headwater.definitions.results",
-    "AssetObservation": "headwater.definitions.results",
-    "AssetOut": "headwater.definitions.asset_specs",
-    "AssetSelection": "headwater.definitions.asset_selection",
-    "AssetSensorDefinition": "headwater.definitions.asset_sensors",
-    "AssetSpec": "headwater.definitions.asset_specs",
-    "AssetsDefinition": "headwater.definitions.assets",
-    "Backoff": "headwater.definitions.retries",
-    "Config": "headwater.definitions.config",
+    "AssetCheckExecutionContext": "headwater.definitions.ops.context",
+    "AssetCheckKey": "headwater.definitions.asset_graph.keys",
+    "AssetCheckResult": "headwater.definitions.ops.results",
+    "AssetCheckSeverity": "headwater.definitions.ops.results",
+    "AssetCheckSpec": "headwater.definitions.assets.checks",
+    "AssetChecksDefinition": "headwater.definitions.assets.checks",
+    "AssetDep": "headwater.definitions.assets.specs",
+    "AssetExecutionContext": "headwater.definitions.ops.context",
+    "AssetIn": "headwater.definitions.assets.specs",
+    "AssetKey": "headwater.definitions.asset_graph.keys",
+    "AssetMaterialization": "headwater.definitions.ops.results",
+    "AssetObservation": "headwater.definitions.ops.results",
+    "AssetOut": "headwater.definitions.assets.specs",
+    "AssetSelection": "headwater.definitions.selection.asset_selection",
+    "AssetSensorDefinition": "headwater.definitions.automation.asset_sensors",
+    "AssetSpec": "headwater.definitions.assets.specs",
+    "AssetsDefinition": "headwater.definitions.assets.assets_definition",
+    "Backoff": "headwater.definitions.ops.retries",
+    "Config": "headwater.definitions.config.pythonic",
     "ConfigError": "headwater.errors",
-    "ConfigurableIOManager": "headwater.definitions.configurable",
-    "ConfigurableIOManagerFactory": "headwater.definitions.configurable",
-    "ConfigurableResource": "headwater.definitions.configurable",
+    "ConfigurableIOManager": "headwater.definitions.config.configurable",
+    "ConfigurableIOManagerFactory": "headwater.definitions.config.configurable",
+    "ConfigurableResource": "headwater.definitions.config.configurable",
     "DagsterInstance": "headwater.storage.instance",
-    "DagsterRunStatus": "headwater.definitions.run_status",
+    "DagsterRunStatus": "headwater.core.run_status",
     "DailyPartitionsDefinition": "headwater.definitions.partitions",
-    "DataVersion": "headwater.definitions.results",
-    "DefaultScheduleStatus": "headwater.definitions.schedules",
-    "DefaultSensorStatus": "headwater.definitions.sensors",
+    "DataVersion": "headwater.definitions.ops.results",
+    "DefaultScheduleStatus": "headwater.definitions.automation.schedules",
+    "DefaultSensorStatus": "headwater.definitions.automation.sensors",
     "DefinitionError": "headwater.errors",
     "Definitions": "headwater.definitions.definitions_class",
-    "DynamicOut": "headwater.definitions.ops",
-    "DynamicOutput": "headwater.definitions.results",
+    "DynamicOut": "headwater.definitions.ops.op_definition",
+    "DynamicOutput": "headwater.definitions.ops.results",
     "DynamicPartitionsDefinition": "headwater.definitions.partitions",
-    "EnvVar": "headwater.definitions.env_var",
+    "EnvVar": "headwater.definitions.config.env_var",
     "EnvVarError": "headwater.errors",
-    "EventLogEntry": "headwater.definitions.event_log_entry",
+    "EventLogEntry": "headwater.definitions.automation.event_log_entry",
     "ExecuteInProcessResult": "headwater.execution.results",
-    "ExecutorDefinition": "headwater.definitions.executors",
+    "ExecutorDefinition": "headwater.definitions.ops.executors",
     "Failure": "headwater.errors",
-    "FilesystemIOManager": "headwater.definitions.io_managers",
-    "GraphDefinition": "headwater.definitions.graphs",
-    "GraphOut": "headwater.definitions.graphs",
+    "FilesystemIOManager": "headwater.definitions.config.io_managers",
+    "GraphDefinition": "headwater.definitions.ops.graphs",
+    "GraphOut": "headwater.definitions.ops.graphs",
     "HeadwaterError": "headwater.errors",
     "HourlyPartitionsDefinition": "headwater.definitions.partitions",
-    "IOManager": "headwater.definitions.io_managers",
-    "IOManagerDefinition": "headwater.definitions.io_managers",
-    "In": "headwater.definitions.ops",
-    "InMemoryIOManager": "headwater.definitions.io_managers",
-    "InitResourceContext": "headwater.definitions.resources",
-    "InputContext": "headwater.definitions.io_managers",
+    "IOManager": "headwater.definitions.config.io_managers",
+    "IOManagerDefinition": "headwater.definitions.config.io_managers",
+    "In": "headwater.definitions.ops.op_definition",
+    "InMemoryIOManager": "headwater.definitions.config.io_managers",
+    "InitResourceContext": "headwater.definitions.config.resources",
+    "InputContext": "headwater.definitions.config.io_managers",
     "Instance": "headwater.storage.instance",
     "InvalidDefinitionError": "headwater.errors",
     "InvalidOutputError": "headwater.errors",
-    "Jitter": "headwater.definitions.retries",
-    "JobDefinition": "headwater.definitions.jobs",
+    "Jitter": "headwater.definitions.ops.retries",
+    "JobDefinition": "headwater.definitions.ops.jobs",
     "LoadError": "headwater.errors",
-    "MaterializeResult": "headwater.definitions.results",
+    "MaterializeResult": "headwater.definitions.ops.results",
     "MetadataValue": "headwater.definitions.metadata",
     "MonthlyPartitionsDefinition": "headwater.definitions.partitions",
     "MultiPartitionKey": "headwater.definitions.partitions",
     "MultiPartitionsDefinition": "headwater.definitions.partitions",
     "NotFoundError": "headwater.errors",
-    "Nothing": "headwater.definitions.ops",
-    "ObserveResult": "headwater.definitions.results",
-    "OpDefinition": "headwater.definitions.ops",
-    "OpExecutionContext": "headwater.definitions.context",
-    "Out": "headwater.definitions.ops",
-    "Output": "headwater.definitions.results",
-    "OutputContext": "headwater.definitions.io_managers",
+    "Nothing": "headwater.definitions.ops.op_definition",
+    "ObserveResult": "headwater.definitions.ops.results",
+    "OpDefinition": "headwater.definitions.ops.op_definition",
+    "OpExecutionContext": "headwater.definitions.ops.context",
+    "Out": "headwater.definitions.ops.op_definition",
+    "Output": "headwater.definitions.ops.results",
+    "OutputContext": "headwater.definitions.config.io_managers",
     "PartitionKeyRange": "headwater.definitions.partitions",
     "PartitionsDefinition": "headwater.definitions.partitions",
     "RepositoryDefinition": "headwater.definitions.repository_def",
-    "ResourceDefinition": "headwater.definitions.resources",
-    "ResourceParam": "headwater.definitions.resources",
-    "RetryPolicy": "headwater.definitions.retries",
+    "ResourceDefinition": "headwater.definitions.config.resources",
+    "ResourceParam": "headwater.definitions.config.resources",
+    "RetryPolicy": "headwater.definitions.ops.retries",
     "RetryRequested": "headwater.errors",
-    "RunConfig": "headwater.definitions.config",
+    "RunConfig": "headwater.definitions.config.pythonic",
     "RunFailedError": "headwater.errors",
-    "RunFailureSensorContext": "headwater.definitions.run_status_sensor_context",
-    "RunRequest": "headwater.definitions.run_request",
-    "RunStatus": "headwater.definitions.run_status",
-    "RunStatusSensorContext": "headwater.definitions.run_status_sensor_context",
-    "RunStatusSensorDefinition": "headwater.definitions.run_status_sensors",
-    "ScheduleDefinition": "headwater.definitions.schedules",
-    "ScheduleEvaluationContext": "headwater.definitions.schedule_context",
-    "SensorDefinition": "headwater.definitions.sensors",
-    "SensorEvaluationContext": "headwater.definitions.sensor_contexts",
-    "SensorResult": "headwater.definitions.run_request",
-    "SkipReason": "headwater.definitions.run_request",
+    "RunFailureSensorContext": "headwater.definitions.automation.run_status_sensor_context",
+    "RunRequest": "headwater.definitions.automation.run_request",
+    "RunStatus": "headwater.core.run_status",
+    "RunStatusSensorContext": "headwater.definitions.automation.run_status_sensor_context",
+    "RunStatusSensorDefinition": "headwater.definitions.automation.run_status_sensors",
+    "ScheduleDefinition": "headwater.definitions.automation.schedules",
+    "ScheduleEvaluationContext": "headwater.definitions.automation.schedule_context",
+    "SensorDefinition": "headwater.definitions.automation.sensors",
+    "SensorEvaluationContext": "headwater.definitions.automation.sensor_contexts",
+    "SensorResult": "headwater.definitions.automation.run_request",
+    "SkipReason": "headwater.definitions.automation.run_request",
     "StaticPartitionsDefinition": "headwater.definitions.partitions",
     "StepFailure": "headwater.errors",
-    "TableColumn": "headwater.definitions.metadata_table",
-    "TableColumnConstraints": "headwater.definitions.metadata_table",
-    "TableRecord": "headwater.definitions.metadata_table",
-    "TableSchema": "headwater.definitions.metadata_table",
+    "TableColumn": "headwater.definitions.metadata.table",
+    "TableColumnConstraints": "headwater.definitions.metadata.table",
+    "TableRecord": "headwater.definitions.metadata.table",
+    "TableSchema": "headwater.definitions.metadata.table",
     "TimeWindow": "headwater.definitions.partitions",
     "TimeWindowPartitionsDefinition": "headwater.definitions.partitions",
     "UserCodeError": "headwater.errors",
     "WeeklyPartitionsDefinition": "headwater.definitions.partitions",
-    "asset": "headwater.definitions.asset_decorators",
-    "asset_check": "headwater.definitions.asset_checks",
-    "asset_sensor": "headwater.definitions.asset_sensors",
-    "build_asset_context": "headwater.definitions.context",
-    "build_init_resource_context": "headwater.definitions.resources",
-    "build_input_context": "headwater.definitions.io_managers",
-    "build_op_context": "headwater.definitions.context",
-    "build_output_context": "headwater.definitions.io_managers",
-    "build_schedule_context": "headwater.definitions.schedule_context",
-    "build_schedule_from_partitioned_job": "headwater.definitions.partitioned_schedule",
-    "build_sensor_context": "headwater.definitions.sensor_contexts",
-    "celery_executor": "headwater.definitions.executors",
-    "define_asset_job": "headwater.definitions.asset_job",
+    "asset": "headwater.definitions.assets.decorators",
+    "asset_check": "headwater.definitions.assets.checks",
+    "asset_sensor": "headwater.definitions.automation.asset_sensors",
+    "build_asset_context": "headwater.definitions.ops.context",
+    "build_init_resource_context": "headwater.definitions.config.resources",
+    "build_input_context": "headwater.definitions.config.io_managers",
+    "build_op_context": "headwater.definitions.ops.context",
+    "build_output_context": "headwater.definitions.config.io_managers",
+    "build_schedule_context": "headwater.definitions.automation.schedule_context",
+    "build_schedule_from_partitioned_job": "headwater.definitions.automation.partitioned_schedule",
+    "build_sensor_context": "headwater.definitions.automation.sensor_contexts",
+    "celery_executor": "headwater.definitions.ops.executors",
+    "define_asset_job": "headwater.definitions.assets.asset_job",
     "definitions": "headwater.definitions.definitions_class",
-    "fs_io_manager": "headwater.definitions.io_managers",
-    "get_logger": "headwater.definitions.logger",
-    "graph": "headwater.definitions.graphs",
-    "in_process_executor": "headwater.definitions.executors",
-    "io_manager": "headwater.definitions.io_managers",
-    "job": "headwater.definitions.jobs",
+    "fs_io_manager": "headwater.definitions.config.io_managers",
+    "get_logger": "headwater.definitions.ops.logger",
+    "graph": "headwater.definitions.ops.graphs",
+    "in_process_executor": "headwater.definitions.ops.executors",
+    "io_manager": "headwater.definitions.config.io_managers",
+    "job": "headwater.definitions.ops.jobs",
     "load_asset_checks_from_modules": "headwater.definitions.module_loaders",
     "load_assets_from_modules": "headwater.definitions.module_loaders",
     "materialize": "headwater.execution.in_process_api",
     "materialize_to_memory": "headwater.execution.in_process_api",
-    "mem_io_manager": "headwater.definitions.io_managers",
-    "multi_asset": "headwater.definitions.asset_decorators",
-    "multi_asset_check": "headwater.definitions.asset_checks",
-    "multiprocess_executor": "headwater.definitions.executors",
-    "op": "headwater.definitions.ops",
+    "mem_io_manager": "headwater.definitions.config.io_managers",
+    "multi_asset": "headwater.definitions.assets.decorators",
+    "multi_asset_check": "headwater.definitions.assets.checks",
+    "multiprocess_executor": "headwater.definitions.ops.executors",
+    "op": "headwater.definitions.ops.op_definition",
     "repository": "headwater.definitions.module_loaders",
-    "resource": "headwater.definitions.resources",
-    "run_failure_sensor": "headwater.definitions.run_status_sensors",
-    "run_status_sensor": "headwater.definitions.run_status_sensors",
-    "schedule": "headwater.definitions.schedules",
-    "sensor": "headwater.definitions.sensors",
+    "resource": "headwater.definitions.config.resources",
+    "run_failure_sensor": "headwater.definitions.automation.run_status_sensors",
+    "run_status_sensor": "headwater.definitions.automation.run_status_sensors",
+    "schedule": "headwater.definitions.automation.schedules",
+    "sensor": "headwater.definitions.automation.sensors",
     "validate_run_config": "headwater.execution.validation",
 }
 

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from headwater.codeserver.client import CodeServerClient, start_code_server_process
+from headwater.core.origins import PythonFileOrigin
 from headwater.execution.launch import pid_alive
-from headwater.loading.origins import PythonFileOrigin
 from polling import wait_for  # noqa: F401 - re-exported to the tests here
 
 USER_CODE = Path(__file__).resolve().parent / "user_code"

@@ -11,7 +11,7 @@ import pytest
 
 from headwater.codeserver import protocol as p
 from headwater.codeserver.client import CodeServerError, CodeServerUnavailableError
-from headwater.definitions.run_status import RunStatus
+from headwater.core.run_status import RunStatus
 from headwater.execution.launch import create_run
 from headwater.snapshot.location import LocationSnapshot
 from headwater.storage.instance import Instance

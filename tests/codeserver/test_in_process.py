@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from headwater.definitions.run_status import RunStatus
+from headwater.core.run_status import RunStatus
 from headwater.execution.launch import create_run
 from headwater.storage.instance import Instance
 from process_tree import child_pids

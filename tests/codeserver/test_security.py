@@ -18,7 +18,7 @@ from cryptography import x509
 
 from headwater.codeserver import protocol as p
 from headwater.codeserver.client import CodeServerClient, CodeServerError
-from headwater.loading.origins import GrpcServerOrigin
+from headwater.core.origins import GrpcServerOrigin
 from headwater.loading.workspace_file import WorkspaceFileError, load_workspace_file
 from headwater.storage.config import CodeServerSettings
 from headwater.workspace import LocationStatus, Workspace

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from headwater.codeserver.client import CodeServerClient
-from headwater.definitions.run_status import RunStatus
+from headwater.core.run_status import RunStatus
 from headwater.execution.launch import create_run
 from headwater.snapshot.events import EventType, RunEvent
 from headwater.snapshot.runs import RunRecord

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from headwater.definitions.run_status import RunStatus
-from headwater.loading.origins import PythonFileOrigin
+from headwater.core.origins import PythonFileOrigin
+from headwater.core.run_status import RunStatus
 from headwater.snapshot.runs import (
     InstigatorState,
     InstigatorStatus,

@@ -6,8 +6,8 @@ from __future__ import annotations
 import msgspec
 import pytest
 
+from headwater.core.run_status import RunStatus
 from headwater.daemon.run_queue import RunQueue
-from headwater.definitions.run_status import RunStatus
 from headwater.snapshot.runs import BackfillStatus
 from headwater.storage.instance import Instance
 from headwater.workspace import Workspace

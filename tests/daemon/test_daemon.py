@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 import pytest
 
+from headwater.core.run_status import RunStatus
 from headwater.daemon import Daemon, DaemonAlreadyRunningError, DaemonSettings, get_daemon_status
 from headwater.daemon.status import DaemonHeartbeat, write_heartbeat
-from headwater.definitions.run_status import RunStatus
 from headwater.snapshot.runs import InstigatorType, TickRecord, TickStatus
 from headwater.storage.daemon_config import RunQueueSettings
 from headwater.storage.instance import Instance

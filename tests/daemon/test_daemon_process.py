@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from headwater.core.run_status import RunStatus
 from headwater.daemon import get_daemon_status
-from headwater.definitions.run_status import RunStatus
 from headwater.snapshot.runs import InstigatorState, InstigatorStatus, InstigatorType, RunsFilter
 from headwater.storage.instance import Instance
 from polling import wait_for

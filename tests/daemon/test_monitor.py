@@ -9,8 +9,8 @@ import subprocess
 import sys
 import time
 
+from headwater.core.run_status import RunStatus
 from headwater.daemon.monitor import RunMonitor
-from headwater.definitions.run_status import RunStatus
 from headwater.snapshot.events import EventType
 from headwater.snapshot.runs import RunRecord
 from headwater.storage.daemon_config import RunMonitoringSettings

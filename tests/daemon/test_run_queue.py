@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from headwater.core.run_status import RunStatus
 from headwater.daemon.run_queue import RunQueue
-from headwater.definitions.run_status import RunStatus
 from headwater.snapshot.runs import RunRecord
 from headwater.storage.daemon_config import RunQueueSettings, TagConcurrencyLimit
 from headwater.storage.instance import Instance

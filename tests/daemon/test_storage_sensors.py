@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from headwater.core.run_status import RunStatus
 from headwater.daemon.sensors import SensorLoop
-from headwater.definitions.run_status import RunStatus
 from headwater.snapshot.runs import InstigatorType, TickRecord, TickStatus
 from headwater.storage.instance import Instance
 from headwater.workspace import Workspace

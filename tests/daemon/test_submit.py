@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
-from headwater.definitions.run_status import RunStatus
-from headwater.loading.origins import PythonFileOrigin
+from headwater.core.origins import PythonFileOrigin
+from headwater.core.run_status import RunStatus
 from headwater.snapshot.events import EventType
 from headwater.storage.instance import Instance
 from headwater.workspace import Workspace

@@ -22,8 +22,8 @@ import pytest
 
 import headwater
 from headwater import Definitions, LoadError, repository
+from headwater.core.origins import LocationOrigin, PythonFileOrigin, PythonModuleOrigin
 from headwater.loading.discovery import MULTIPLE_DEFINITIONS_ERROR, find_definitions
-from headwater.loading.origins import LocationOrigin, PythonFileOrigin, PythonModuleOrigin
 from headwater.loading.subprocess_load import LocationLoadResult, load_all_in_subprocesses
 from headwater.snapshot.errors import ErrorInfo
 

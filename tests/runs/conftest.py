@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from headwater.definitions.asset_key import AssetKey
-from headwater.definitions.io_managers import FilesystemIOManager
+from headwater.core.origins import PythonFileOrigin
+from headwater.definitions.asset_graph.keys import AssetKey
+from headwater.definitions.config.io_managers import FilesystemIOManager
 from headwater.execution.launch import create_run, launch_run_worker
-from headwater.loading.origins import PythonFileOrigin
 from headwater.snapshot.events import EventType, RunEvent
 from headwater.snapshot.runs import RunRecord
 from headwater.storage.instance import Instance

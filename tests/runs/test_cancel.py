@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from headwater.definitions.run_status import RunStatus
+from headwater.core.run_status import RunStatus
 from headwater.execution.launch import cancel_run, create_reexecution_run, pid_alive
 from headwater.snapshot.events import EventType
 from headwater.storage.instance import Instance

@@ -9,8 +9,8 @@ import time
 import pytest
 
 from headwater import Definitions, asset, multiprocess_executor
-from headwater.definitions.executors import ExecutorDefinition
-from headwater.definitions.jobs import JobDefinition
+from headwater.definitions.ops.executors import ExecutorDefinition
+from headwater.definitions.ops.jobs import JobDefinition
 from headwater.errors import ConfigError
 from headwater.execution.cancellation import Cancellation, RunInterrupted
 from headwater.execution.event_pipe import EventPipeReader, EventPipeWriter

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from headwater.definitions.run_status import RunStatus
+from headwater.core.run_status import RunStatus
 from headwater.snapshot.events import (
     EngineData,
     EventType,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from headwater.definitions.run_status import RunStatus
+from headwater.core.run_status import RunStatus
 from headwater.execution.launch import (
     RunLaunchError,
     create_reexecution_run,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from headwater.definitions.run_status import RunStatus
+from headwater.core.origins import GrpcServerOrigin
+from headwater.core.run_status import RunStatus
 from headwater.errors import NotFoundError
 from headwater.execution.launch import (
     RunLaunchError,
@@ -12,7 +13,6 @@ from headwater.execution.launch import (
     create_run,
     launch_run_worker,
 )
-from headwater.loading.origins import GrpcServerOrigin
 from headwater.snapshot.events import EventType, RunFailureData
 from headwater.storage.instance import Instance
 

@@ -24,9 +24,9 @@ import psycopg
 import pytest
 import yaml
 
-from headwater.definitions.run_status import RunStatus
+from headwater.core.origins import PythonFileOrigin
+from headwater.core.run_status import RunStatus
 from headwater.execution.launch import create_run, launch_run_worker
-from headwater.loading.origins import PythonFileOrigin
 from headwater.snapshot.events import EventType, RunEvent
 from headwater.snapshot.runs import RunRecord
 from headwater.storage.instance import Instance

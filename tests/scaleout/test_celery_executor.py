@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from headwater.definitions.run_status import RunStatus
+from headwater.core.run_status import RunStatus
 from headwater.snapshot.events import EventType
 from polling import wait_for
 

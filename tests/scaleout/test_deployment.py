@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from headwater.definitions.run_status import RunStatus
-from headwater.loading.origins import GrpcServerOrigin
+from headwater.core.origins import GrpcServerOrigin
+from headwater.core.run_status import RunStatus
 from headwater.snapshot.events import EventType
 from headwater.storage.config import CodeServerSettings
 from headwater.workspace import LocationStatus, Workspace

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from headwater.celery.launcher import REMOTE_PID, cancel_launched_run, launch_run
-from headwater.definitions.run_status import RunStatus
+from headwater.core.run_status import RunStatus
 from headwater.snapshot.events import EventType
 from polling import wait_for
 

@@ -15,7 +15,7 @@ from headwater.celery.settings import (
     step_priority,
     worker_lost_timeout,
 )
-from headwater.definitions.executors import celery_executor
+from headwater.definitions.ops.executors import celery_executor
 from headwater.errors import ConfigError
 from headwater.storage.config import RunLauncherSettings, parse_instance_config
 from headwater.storage.errors import InstanceConfigError
@@ -90,7 +90,7 @@ def test_celery_executor_resolves_with_its_config() -> None:
 
 
 def test_definitions_and_the_subprocess_launcher_do_not_import_celery() -> None:
-    code = ("import sys, json, headwater.definitions.executors, headwater.celery.launcher, "
+    code = ("import sys, json, headwater.definitions.ops.executors, headwater.celery.launcher, "
             "headwater.celery.settings; print(json.dumps('celery' in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)

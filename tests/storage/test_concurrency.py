@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from headwater.definitions.run_status import RunStatus
+from headwater.core.run_status import RunStatus
 from headwater.snapshot.events import EventType
 from headwater.storage.config import PostgresStorageConfig, SqliteStorageConfig, StorageConfig
 from headwater.storage.sql_storage import SqlStorage

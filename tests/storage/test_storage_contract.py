@@ -8,7 +8,7 @@ import time
 import msgspec
 import pytest
 
-from headwater.definitions.run_status import RunStatus
+from headwater.core.run_status import RunStatus
 from headwater.snapshot.errors import ErrorInfo
 from headwater.snapshot.events import (
     AssetCheckData,

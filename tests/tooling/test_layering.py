@@ -26,7 +26,7 @@ FORBIDDEN = {
 
 #: The only modules of ``loading/`` the workspace may import: plain origin records. It talks
 #: to code servers and never loads code itself.
-WORKSPACE_MAY_IMPORT_FROM_LOADING = {"headwater.loading.origins", "headwater.loading.environments"}
+WORKSPACE_MAY_IMPORT_FROM_LOADING = {"headwater.core.origins", "headwater.core.environments"}
 
 #: Third-party packages the definitions layer must not import at module level (import time).
 HEAVY = {"sqlalchemy", "grpc", "starlette", "fastapi", "uvicorn", "click", "rich", "alembic",

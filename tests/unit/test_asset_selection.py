@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from headwater.definitions.asset_graph import AssetGraph, AssetNode
-from headwater.definitions.asset_key import AssetCheckKey, AssetKey
-from headwater.definitions.asset_selection import AssetSelection, coerce_selection
-from headwater.definitions.selection_syntax import SelectionSyntaxError
+from headwater.definitions.asset_graph.keys import AssetCheckKey, AssetKey
+from headwater.definitions.selection.asset_selection import AssetSelection, coerce_selection
+from headwater.definitions.selection.syntax import SelectionSyntaxError
 from headwater.errors import HeadwaterError, InvalidDefinitionError, NotFoundError
 
 

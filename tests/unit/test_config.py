@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from headwater.definitions.config import (
+from headwater.definitions.config.env_var import EnvVar, IntEnvVar
+from headwater.definitions.config.pythonic import (
     Config,
     ConfigValidationError,
     Field,
@@ -22,8 +23,7 @@ from headwater.definitions.config import (
     config_to_python,
     validate_config,
 )
-from headwater.definitions.env_var import EnvVar, IntEnvVar
-from headwater.definitions.resources import is_config_class
+from headwater.definitions.config.resources import is_config_class
 from headwater.errors import ConfigError, EnvVarError, InvalidDefinitionError
 
 

@@ -11,7 +11,7 @@ from cronsim import CronSim
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from headwater.definitions.cron import (
+from headwater.core.cron import (
     CRON_ALIASES,
     cron_tick_timestamps,
     cron_ticks,

@@ -20,7 +20,7 @@ from headwater import (
     build_op_context,
     op,
 )
-from headwater.definitions.configurable import ConfigurableResourceFactory
+from headwater.definitions.config.configurable import ConfigurableResourceFactory
 from headwater.errors import HeadwaterError, InvalidDefinitionError
 
 

@@ -11,9 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from headwater.definitions.asset_key import AssetKey
-from headwater.definitions.configurable import ConfigurableIOManager, ConfigurableIOManagerFactory
-from headwater.definitions.io_managers import (
+from headwater.definitions.asset_graph.keys import AssetKey
+from headwater.definitions.config.configurable import (
+    ConfigurableIOManager,
+    ConfigurableIOManagerFactory,
+)
+from headwater.definitions.config.io_managers import (
     FilesystemIOManager,
     InMemoryIOManager,
     InputContext,
@@ -26,7 +29,7 @@ from headwater.definitions.io_managers import (
     io_manager,
     mem_io_manager,
 )
-from headwater.definitions.resources import InitResourceContext, ResourceDefinition
+from headwater.definitions.config.resources import InitResourceContext, ResourceDefinition
 from headwater.errors import ConfigError, HeadwaterError, InvalidOutputError, NotFoundError
 from headwater.execution.resources import initialize_resources
 

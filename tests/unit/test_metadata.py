@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from headwater.definitions.asset_key import AssetKey
+from headwater.definitions.asset_graph.keys import AssetKey
 from headwater.definitions.metadata import (
     METADATA_VALUE_TYPES,
     AssetMetadataValue,
@@ -40,7 +40,7 @@ from headwater.definitions.metadata import (
     metadata_value_to_python,
     normalize_metadata,
 )
-from headwater.definitions.metadata_table import (
+from headwater.definitions.metadata.table import (
     TableColumn,
     TableColumnConstraints,
     TableColumnDep,
@@ -608,7 +608,7 @@ def test_json_friendly_view_is_strict_json(value: MetadataValue) -> None:
 
 def test_definitions_metadata_does_not_import_msgspec() -> None:
     code = (
-        "import sys, headwater.definitions.metadata, headwater.definitions.metadata_table;"
+        "import sys, headwater.definitions.metadata, headwater.definitions.metadata.table;"
         "print('msgspec' in sys.modules, 'headwater.snapshot' in sys.modules)"
     )
     env = {

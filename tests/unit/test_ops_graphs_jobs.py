@@ -21,7 +21,7 @@ from headwater import (
     job,
     op,
 )
-from headwater.definitions.graphs import GraphOut
+from headwater.definitions.ops.graphs import GraphOut
 from headwater.errors import (
     ConfigError,
     CycleError,
@@ -433,7 +433,7 @@ def test_op_selection_runs_a_subset() -> None:
 
 
 def test_graph_cycle_is_impossible_to_build_but_checked() -> None:
-    from headwater.definitions.composition import NodeInvocation, OutputHandle
+    from headwater.definitions.ops.composition import NodeInvocation, OutputHandle
 
     invocations = {
         "a": NodeInvocation("a", double, {"x": OutputHandle("b", "result")}),

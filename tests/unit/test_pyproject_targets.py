@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from headwater.core.origins import PythonFileOrigin, PythonModuleOrigin, PythonPackageOrigin
 from headwater.errors import LoadError
 from headwater.loading.entry_reader import TargetFile
-from headwater.loading.origins import PythonFileOrigin, PythonModuleOrigin, PythonPackageOrigin
 from headwater.loading.pyproject import (
     MissingToolTableError,
     PyprojectError,

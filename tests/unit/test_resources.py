@@ -18,15 +18,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import PrivateAttr
 
-from headwater.definitions.config import Config, ImmutableFieldError, RunConfig
-from headwater.definitions.configurable import (
+from headwater.definitions.config.configurable import (
     ConfigurableResource,
     ConfigurableResourceFactory,
     PartialResource,
 )
-from headwater.definitions.env_var import EnvVar
-from headwater.definitions.io_managers import InMemoryIOManager, IOManager
-from headwater.definitions.resources import (
+from headwater.definitions.config.env_var import EnvVar
+from headwater.definitions.config.io_managers import InMemoryIOManager, IOManager
+from headwater.definitions.config.pythonic import Config, ImmutableFieldError, RunConfig
+from headwater.definitions.config.resources import (
     InitResourceContext,
     MissingResourceError,
     ResourceDefinition,
@@ -548,9 +548,9 @@ def test_non_pydantic_modules_do_not_import_pydantic() -> None:
     code = textwrap.dedent(
         """
         import json, sys
-        import headwater.definitions.resources
-        import headwater.definitions.io_managers
-        import headwater.definitions.env_var
+        import headwater.definitions.config.resources
+        import headwater.definitions.config.io_managers
+        import headwater.definitions.config.env_var
         import headwater.execution.resources
         print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] == "pydantic")))
         """

@@ -11,12 +11,21 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from headwater.definitions.asset_job import define_asset_job
-from headwater.definitions.asset_key import AssetKey
-from headwater.definitions.partitioned_schedule import (
+from headwater.definitions.asset_graph.keys import AssetKey
+from headwater.definitions.assets.asset_job import define_asset_job
+from headwater.definitions.automation.partitioned_schedule import (
     UnresolvedPartitionedScheduleDefinition,
     build_schedule_from_partitioned_job,
 )
+from headwater.definitions.automation.run_request import RunRequest, SkipReason
+from headwater.definitions.automation.schedules import (
+    DefaultScheduleStatus,
+    ScheduleDefinition,
+    ScheduleEvaluationContext,
+    build_schedule_context,
+    schedule,
+)
+from headwater.definitions.config.resources import ResourceParam
 from headwater.definitions.partitions import (
     DailyPartitionsDefinition,
     DynamicPartitionsDefinition,
@@ -25,15 +34,6 @@ from headwater.definitions.partitions import (
     MultiPartitionsDefinition,
     StaticPartitionsDefinition,
     WeeklyPartitionsDefinition,
-)
-from headwater.definitions.resources import ResourceParam
-from headwater.definitions.run_request import RunRequest, SkipReason
-from headwater.definitions.schedules import (
-    DefaultScheduleStatus,
-    ScheduleDefinition,
-    ScheduleEvaluationContext,
-    build_schedule_context,
-    schedule,
 )
 from headwater.errors import (
     HeadwaterError,

@@ -7,41 +7,41 @@ from typing import Any
 
 import pytest
 
-from headwater.definitions.asset_job import define_asset_job
-from headwater.definitions.asset_key import AssetKey
-from headwater.definitions.asset_sensors import AssetSensorDefinition, asset_sensor
-from headwater.definitions.event_log_entry import EventLogEntry
-from headwater.definitions.partitions import (
-    AddDynamicPartitionsRequest,
-    DynamicPartitionsDefinition,
-    StaticPartitionsDefinition,
-)
-from headwater.definitions.results import AssetMaterialization, AssetObservation
-from headwater.definitions.run_request import RunRequest, SensorResult, SkipReason
-from headwater.definitions.run_status import (
+from headwater.core.run_status import (
     FINISHED_STATUSES,
     IN_PROGRESS_RUN_STATUSES,
     DagsterRunStatus,
     RunStatus,
 )
-from headwater.definitions.run_status_sensor_context import (
+from headwater.definitions.asset_graph.keys import AssetKey
+from headwater.definitions.assets.asset_job import define_asset_job
+from headwater.definitions.automation.asset_sensors import AssetSensorDefinition, asset_sensor
+from headwater.definitions.automation.event_log_entry import EventLogEntry
+from headwater.definitions.automation.run_request import RunRequest, SensorResult, SkipReason
+from headwater.definitions.automation.run_status_sensor_context import (
     RunEventView,
     RunFailureSensorContext,
     RunRecordView,
     RunStatusSensorContext,
     build_run_status_sensor_context,
 )
-from headwater.definitions.run_status_sensors import (
+from headwater.definitions.automation.run_status_sensors import (
     RunStatusSensorDefinition,
     run_failure_sensor,
     run_status_sensor,
 )
-from headwater.definitions.sensors import (
+from headwater.definitions.automation.sensors import (
     DefaultSensorStatus,
     SensorDefinition,
     SensorEvaluationContext,
     build_sensor_context,
     sensor,
+)
+from headwater.definitions.ops.results import AssetMaterialization, AssetObservation
+from headwater.definitions.partitions import (
+    AddDynamicPartitionsRequest,
+    DynamicPartitionsDefinition,
+    StaticPartitionsDefinition,
 )
 from headwater.errors import (
     InvalidDefinitionError,

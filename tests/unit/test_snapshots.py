@@ -382,7 +382,7 @@ def test_resources(repo: RepositorySnapshot) -> None:
     assert warehouse.used_by_assets == [["orders"]]
     assert warehouse.used_by_jobs == ["__ASSET_JOB", "orders_job"]
     client = _by_name(repo.resources, "api_client")
-    assert client.type_name == "headwater.definitions.resources.ResourceDefinition"
+    assert client.type_name == "headwater.definitions.config.resources.ResourceDefinition"
     assert client.description == "An API client."
     assert client.dependencies == ["warehouse"]
     assert client.used_by_jobs == ["numbers_job"]

@@ -11,8 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from headwater.errors import LoadError
-from headwater.loading.origins import (
+from headwater.core.origins import (
     GrpcServerOrigin,
     LocationOrigin,
     PythonFileOrigin,
@@ -20,6 +19,7 @@ from headwater.loading.origins import (
     PythonPackageOrigin,
     origin_from_dict,
 )
+from headwater.errors import LoadError
 from headwater.loading.pyproject import PyprojectError
 from headwater.loading.targets import TargetError, resolve_sourced_targets, resolve_targets
 

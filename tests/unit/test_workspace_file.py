@@ -13,14 +13,14 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from headwater.errors import LoadError
-from headwater.loading.entry_reader import TargetFile
-from headwater.loading.origins import (
+from headwater.core.origins import (
     GrpcServerOrigin,
     PythonFileOrigin,
     PythonModuleOrigin,
     PythonPackageOrigin,
 )
+from headwater.errors import LoadError
+from headwater.loading.entry_reader import TargetFile
 from headwater.loading.workspace_file import (
     WorkspaceFileError,
     load_workspace_file,

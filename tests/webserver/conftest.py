@@ -15,8 +15,8 @@ import httpx2 as httpx
 import pytest
 from starlette.testclient import TestClient
 
-from headwater.definitions.run_status import RunStatus
-from headwater.loading.origins import PythonFileOrigin
+from headwater.core.origins import PythonFileOrigin
+from headwater.core.run_status import RunStatus
 from headwater.snapshot.runs import RunRecord
 from headwater.storage.config import CodeServerSettings
 from headwater.storage.instance import Instance

@@ -6,7 +6,7 @@ import json
 import time
 from pathlib import Path
 
-from headwater.definitions.run_status import RunStatus
+from headwater.core.run_status import RunStatus
 from headwater.snapshot.events import AssetEventData, EventType, RunEvent
 from headwater.snapshot.runs import RunRecord
 from headwater.storage.instance import Instance

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from headwater.loading.origins import LocationOrigin, PythonFileOrigin
+from headwater.core.origins import LocationOrigin, PythonFileOrigin
 from headwater.processes import pid_alive  # noqa: F401 - re-exported to the tests here
 from headwater.storage.config import CodeServerSettings
 from headwater.workspace import LocationEntry, LocationStatus, Workspace

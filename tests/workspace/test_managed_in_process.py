@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from headwater.definitions.run_status import RunStatus
+from headwater.core.origins import PythonFileOrigin
+from headwater.core.run_status import RunStatus
 from headwater.execution.launch import create_run
-from headwater.loading.origins import PythonFileOrigin
 from headwater.storage.instance import Instance
 from headwater.workspace import LocationStatus, Workspace
 from process_tree import child_pids

@@ -14,7 +14,7 @@ from .conftest import USER_CODE, pid_alive, wait_for
 
 HOST = textwrap.dedent("""\
     import json, sys, threading
-    from headwater.loading.origins import PythonFileOrigin
+    from headwater.core.origins import PythonFileOrigin
     from headwater.storage.config import CodeServerSettings
     from headwater.workspace import Workspace
 

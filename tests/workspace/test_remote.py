@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from headwater.codeserver.client import start_code_server_process
-from headwater.definitions.run_status import RunStatus
-from headwater.loading.origins import GrpcServerOrigin, PythonFileOrigin
+from headwater.core.origins import GrpcServerOrigin, PythonFileOrigin
+from headwater.core.run_status import RunStatus
 from headwater.snapshot.runs import RunRecord
 from headwater.storage.instance import Instance
 from headwater.workspace import LocationStatus, Workspace

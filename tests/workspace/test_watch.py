@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from headwater.loading.origins import GrpcServerOrigin, PythonModuleOrigin
+from headwater.core.origins import GrpcServerOrigin, PythonModuleOrigin
 from headwater.workspace import LocationStatus, LocationWatcher, Workspace
 from headwater.workspace.watch import watched_folder
 

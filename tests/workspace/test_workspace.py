@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from headwater.definitions.asset_job import IMPLICIT_ASSET_JOB_NAME
-from headwater.definitions.asset_key import AssetKey
-from headwater.definitions.run_status import RunStatus
+from headwater.core.job_names import IMPLICIT_ASSET_JOB_NAME
+from headwater.core.origins import PythonFileOrigin
+from headwater.core.run_status import RunStatus
+from headwater.definitions.asset_graph.keys import AssetKey
 from headwater.errors import NotFoundError
 from headwater.execution.launch import create_run
-from headwater.loading.origins import PythonFileOrigin
 from headwater.storage.instance import Instance
 from headwater.workspace import LocationEntry, LocationStatus, Workspace, WorkspaceError
 

@@ -13,7 +13,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 
-from headwater.definitions.run_status import RunStatus
+from headwater.core.run_status import RunStatus
 from headwater.execution.launch import (
     RunLaunchError,
     cancel_run,

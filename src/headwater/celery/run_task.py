@@ -14,7 +14,7 @@ import threading
 from typing import Any
 
 from headwater.celery.worker_state import sigterm_cancels, worker_state
-from headwater.definitions.run_status import RunStatus
+from headwater.core.run_status import RunStatus
 from headwater.execution.cancellation import Cancellation
 from headwater.execution.worker_run import execute_run
 from headwater.storage.base import Storage

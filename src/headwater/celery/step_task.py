@@ -14,7 +14,7 @@ import os
 from typing import Any
 
 from headwater.celery.worker_state import sigterm_cancels, worker_state
-from headwater.definitions.run_status import RunStatus
+from headwater.core.run_status import RunStatus
 from headwater.errors import NotFoundError
 from headwater.execution.cancellation import Cancellation
 from headwater.execution.in_process_executor import (

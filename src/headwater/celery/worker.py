@@ -16,7 +16,7 @@ from typing import Any
 from headwater.celery.app import celery_app
 from headwater.celery.settings import CeleryConnection
 from headwater.celery.worker_state import preload
-from headwater.loading.origins import LocationOrigin
+from headwater.core.origins import LocationOrigin
 
 
 def preload_locations(origins: Sequence[LocationOrigin]) -> None:

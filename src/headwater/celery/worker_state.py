@@ -18,7 +18,8 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
-from headwater.definitions.io_managers import FilesystemIOManager
+from headwater.core.origins import LocationOrigin, origin_from_dict
+from headwater.definitions.config.io_managers import FilesystemIOManager
 from headwater.execution.cancellation import Cancellation
 from headwater.execution.log_capture import install_capture
 from headwater.execution.run_context import RunContext
@@ -27,7 +28,6 @@ from headwater.execution.worker_events import EventWriter
 from headwater.execution.worker_setup import build_run_plan, load_run_target
 from headwater.loading.discovery import LoadedDefinitions
 from headwater.loading.load_origin import load_origin
-from headwater.loading.origins import LocationOrigin, origin_from_dict
 from headwater.snapshot.runs import RunRecord
 from headwater.storage.instance import Instance
 

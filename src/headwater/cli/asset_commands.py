@@ -43,7 +43,7 @@ def materialize_command(
         read_config_file,
         storage_errors,
     )
-    from headwater.definitions.asset_selection import coerce_selection
+    from headwater.definitions.selection.asset_selection import coerce_selection
     from headwater.execution.launch import create_run
 
     origin = single_origin(pop_target(target_flags), location)

@@ -19,7 +19,7 @@ from headwater.cli.follow import (
     wait_for_exit,
 )
 from headwater.cli.run_output import RunPrinter
-from headwater.definitions.jobs import JobDefinition
+from headwater.definitions.ops.jobs import JobDefinition
 from headwater.errors import HeadwaterError, UserCodeError
 from headwater.snapshot.runs import RunRecord
 

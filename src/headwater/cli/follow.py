@@ -27,7 +27,7 @@ from rich.progress import (
 )
 
 from headwater.cli.run_output import RunPrinter
-from headwater.definitions.run_status import RunStatus
+from headwater.core.run_status import RunStatus
 from headwater.snapshot.events import EngineData, EventType, RunEvent
 from headwater.snapshot.runs import EventLogRecord, RunRecord
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from headwater import __version__
+from headwater.core.version import __version__
 
 #: Subcommand name -> "module:attribute" of its click command or group.
 SUBCOMMANDS = {

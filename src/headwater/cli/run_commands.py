@@ -134,7 +134,7 @@ def list_command(statuses: tuple[str, ...], job_name: str | None, limit: int) ->
     from rich.table import Table
 
     from headwater.cli.execute_common import storage_errors
-    from headwater.definitions.run_status import RunStatus
+    from headwater.core.run_status import RunStatus
     from headwater.snapshot.runs import RunsFilter
 
     instance = _instance()
@@ -176,7 +176,7 @@ def list_command(statuses: tuple[str, ...], job_name: str | None, limit: int) ->
 
 
 def _job_label(run: RunRecord) -> str:
-    from headwater.definitions.asset_job import IMPLICIT_ASSET_JOB_NAME
+    from headwater.core.job_names import IMPLICIT_ASSET_JOB_NAME
 
     if run.job_name == IMPLICIT_ASSET_JOB_NAME and run.asset_selection:
         count = len(run.asset_selection)

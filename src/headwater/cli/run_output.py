@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from headwater.definitions.run_status import RunStatus
+from headwater.core.run_status import RunStatus
 from headwater.snapshot.events import (
     AssetCheckData,
     AssetEventData,

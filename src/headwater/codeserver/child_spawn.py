@@ -22,7 +22,7 @@ CHILD_MODULE = "headwater.codeserver.location_main"
 
 def child_environment(executable: str) -> dict[str, str]:
     """This process's environment with the executable's ``bin/`` first on PATH (its venv)."""
-    from headwater.loading.environments import environment_for
+    from headwater.core.environments import environment_for
 
     return environment_for(executable)
 

@@ -85,8 +85,8 @@ def _build_group() -> Any:
         gc.disable()  # serve() switches it back on once listening
 
         from headwater.codeserver.location_process import LocationProcess
+        from headwater.core.origins import GrpcServerOrigin, origin_from_dict
         from headwater.errors import LoadError
-        from headwater.loading.origins import GrpcServerOrigin, origin_from_dict
 
         if port is not None and socket_path is not None:
             raise click.UsageError("Give either --port or --socket, not both.")
@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     early = None if args.in_process else _start_child_early(args.origin)
 
     from headwater.codeserver.location_process import LocationProcess
-    from headwater.loading.origins import origin_from_dict
+    from headwater.core.origins import origin_from_dict
 
     try:
         origin = origin_from_dict(json.loads(args.origin))

@@ -28,9 +28,9 @@ from headwater.codeserver.protocol import (
     TickResult,
 )
 from headwater.codeserver.security import token_metadata
+from headwater.core.environments import environment_for, python_for
+from headwater.core.origins import LocationOrigin
 from headwater.errors import HeadwaterError
-from headwater.loading.environments import environment_for, python_for
-from headwater.loading.origins import LocationOrigin
 from headwater.snapshot.location import LocationSnapshot
 from headwater.snapshot.versioning import decode_snapshot
 

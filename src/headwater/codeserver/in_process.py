@@ -24,7 +24,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from headwater.codeserver.location_process import LoadReport, Reply
-from headwater.loading.origins import LocationOrigin
+from headwater.core.origins import LocationOrigin
 from headwater.processes import flush_std_streams
 from headwater.snapshot.errors import ErrorInfo
 

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from headwater.codeserver import protocol as p
 from headwater.codeserver.location_process import LoadReport, Reply
+from headwater.core.origins import LocationOrigin, origin_from_dict
 from headwater.errors import HeadwaterError, NotFoundError
 from headwater.loading.discovery import LoadedDefinitions
-from headwater.loading.origins import LocationOrigin, origin_from_dict
 from headwater.loading.user_errors import user_error_info
 from headwater.snapshot.errors import ErrorInfo
 
@@ -103,7 +103,7 @@ class LoadedLocation:
     def _fill_in_origin(self, run_id: str) -> None:
         """Store this server's origin in a queued run submitted without one (a run of a
         ``grpc_server`` location: the host does not know where the code is)."""
-        from headwater.definitions.run_status import RunStatus
+        from headwater.core.run_status import RunStatus
 
         run = self.instance.storage.get_run(run_id)
         if run is None or run.origin is not None or run.status is not RunStatus.QUEUED:
@@ -140,7 +140,7 @@ class LoadedLocation:
         return repositories[name]
 
     def _evaluate_schedule(self, payload: bytes) -> Reply:
-        from headwater.definitions.schedule_context import build_schedule_context
+        from headwater.definitions.automation.schedule_context import build_schedule_context
 
         request = p.decode(payload, p.ScheduleTickRequest)
         repository = self._repository(request.repository_name)
@@ -173,8 +173,8 @@ class LoadedLocation:
     def _sensor_tick(self, sensor: Any, repository: Any, request: p.SensorTickRequest) -> Any:
         """Evaluate one tick of any kind of sensor; asset and run-status sensors read the
         instance (see :mod:`headwater.codeserver.storage_sensors`)."""
-        from headwater.definitions.asset_sensors import AssetSensorDefinition
-        from headwater.definitions.run_status_sensors import RunStatusSensorDefinition
+        from headwater.definitions.automation.asset_sensors import AssetSensorDefinition
+        from headwater.definitions.automation.run_status_sensors import RunStatusSensorDefinition
 
         if isinstance(sensor, (AssetSensorDefinition, RunStatusSensorDefinition)):
             from headwater.codeserver import storage_sensors as ss
@@ -184,7 +184,7 @@ class LoadedLocation:
             if isinstance(sensor, AssetSensorDefinition):
                 return ss.evaluate_asset_sensor(sensor, scope, request.cursor)
             return ss.evaluate_run_status_sensor(sensor, scope, request.cursor)
-        from headwater.definitions.sensor_contexts import build_sensor_context
+        from headwater.definitions.automation.sensor_contexts import build_sensor_context
 
         context = build_sensor_context(
             instance=self._lazy_instance(), cursor=request.cursor,

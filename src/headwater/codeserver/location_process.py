@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from headwater.codeserver.protocol import FRAME_HEADER_BYTES, frame, frame_length
-from headwater.loading.origins import LocationOrigin
+from headwater.core.origins import LocationOrigin
 from headwater.processes import flush_std_streams
 from headwater.snapshot.errors import ErrorInfo
 
@@ -163,7 +163,7 @@ class LocationProcess:
     @classmethod
     def failed_to_start(cls, origin: LocationOrigin, exc: OSError) -> LocationProcess:
         """The handle of a child whose interpreter could not be started."""
-        from headwater.loading.environments import python_for
+        from headwater.core.environments import python_for
 
         handle = cls(origin, None, None)
         handle.load_error = ErrorInfo(

@@ -24,13 +24,13 @@ from typing import IO, Any
 
 import grpc
 
-from headwater import __version__
 from headwater.codeserver import health
 from headwater.codeserver import protocol as p
 from headwater.codeserver.in_process import InProcessLocation, exit_in_process_server
 from headwater.codeserver.location_process import LocationProcess, Reply
 from headwater.codeserver.security import ServerTls, token_interceptor
-from headwater.loading.origins import LocationOrigin
+from headwater.core.origins import LocationOrigin
+from headwater.core.version import __version__
 from headwater.snapshot.errors import ErrorInfo
 
 #: Seconds in-flight RPCs get to finish when the server shuts down.

@@ -19,17 +19,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from headwater.definitions.asset_key import AssetKey
-from headwater.definitions.asset_sensors import AssetSensorDefinition
-from headwater.definitions.event_log_entry import EventLogEntry
-from headwater.definitions.results import AssetMaterialization
-from headwater.definitions.run_status import RunStatus
-from headwater.definitions.run_status_sensor_context import RunEventView, RunRecordView
-from headwater.definitions.run_status_sensors import RunStatusSensorDefinition
-from headwater.definitions.sensor_contexts import build_sensor_context
-from headwater.definitions.sensor_results import SensorEvaluationResult
+from headwater.core.origins import LocationOrigin
+from headwater.core.run_status import RunStatus
+from headwater.definitions.asset_graph.keys import AssetKey
+from headwater.definitions.automation.asset_sensors import AssetSensorDefinition
+from headwater.definitions.automation.event_log_entry import EventLogEntry
+from headwater.definitions.automation.run_status_sensor_context import RunEventView, RunRecordView
+from headwater.definitions.automation.run_status_sensors import RunStatusSensorDefinition
+from headwater.definitions.automation.sensor_contexts import build_sensor_context
+from headwater.definitions.automation.sensor_results import SensorEvaluationResult
+from headwater.definitions.ops.results import AssetMaterialization
 from headwater.errors import HeadwaterError
-from headwater.loading.origins import LocationOrigin
 from headwater.snapshot.events import AssetEventData, EventType
 from headwater.snapshot.runs import AssetEventRecord, EventLogRecord, RunRecord
 

@@ -13,7 +13,7 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from headwater.definitions.run_status import RunStatus
+from headwater.core.run_status import RunStatus
 from headwater.processes import pid_alive
 from headwater.snapshot.events import EventType, RunEvent
 from headwater.snapshot.runs import RunRecord, RunsFilter

@@ -12,7 +12,7 @@ import logging
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from headwater.definitions.run_status import IN_PROGRESS_RUN_STATUSES, RunStatus
+from headwater.core.run_status import IN_PROGRESS_RUN_STATUSES, RunStatus
 from headwater.errors import NotFoundError
 from headwater.snapshot.runs import RunRecord, RunsFilter
 from headwater.storage.daemon_config import RunQueueSettings

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
+from headwater.core.cron import cron_tick_timestamps
+from headwater.core.run_tags import SCHEDULE_NAME_TAG
 from headwater.daemon.instigators import (
     Instigator,
     StateMap,
@@ -30,8 +32,6 @@ from headwater.daemon.instigators import (
     start_tick,
     submit_requests,
 )
-from headwater.definitions.cron import cron_tick_timestamps
-from headwater.definitions.run_request import SCHEDULE_NAME_TAG
 from headwater.snapshot.location import ScheduleSnap
 from headwater.snapshot.runs import InstigatorType, TickRecord, TickStatus
 from headwater.storage.daemon_config import SchedulerSettings

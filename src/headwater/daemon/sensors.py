@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from headwater.codeserver.protocol import TickResult
+from headwater.core.run_tags import SENSOR_NAME_TAG
 from headwater.daemon.instigators import (
     Instigator,
     StateMap,
@@ -31,7 +32,6 @@ from headwater.daemon.instigators import (
     start_tick,
     submit_requests,
 )
-from headwater.definitions.run_request import SENSOR_NAME_TAG
 from headwater.snapshot.errors import ErrorInfo
 from headwater.snapshot.location import SensorSnap
 from headwater.snapshot.runs import InstigatorState, InstigatorType, TickRecord, TickStatus

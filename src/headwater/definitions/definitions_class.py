@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
-from headwater.definitions.asset_checks import AssetChecksDefinition
 from headwater.definitions.asset_graph import AssetGraph
-from headwater.definitions.asset_key import AssetKey
-from headwater.definitions.asset_specs import AssetSpec
-from headwater.definitions.assets import AssetsDefinition, external_assets_from_specs
-from headwater.definitions.executors import ExecutorDefinition
-from headwater.definitions.jobs import JobDefinition
+from headwater.definitions.asset_graph.keys import AssetKey
+from headwater.definitions.assets.assets_definition import (
+    AssetsDefinition,
+    external_assets_from_specs,
+)
+from headwater.definitions.assets.checks import AssetChecksDefinition
+from headwater.definitions.assets.specs import AssetSpec
+from headwater.definitions.ops.executors import ExecutorDefinition
+from headwater.definitions.ops.jobs import JobDefinition
 from headwater.definitions.repository_def import RepositoryDefinition
 from headwater.errors import DuplicateDefinitionError, InvalidDefinitionError
 

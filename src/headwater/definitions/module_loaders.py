@@ -6,12 +6,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import ModuleType
 from typing import Any, overload
 
-from headwater.definitions.asset_checks import AssetChecksDefinition
-from headwater.definitions.asset_job import UnresolvedAssetJobDefinition
-from headwater.definitions.asset_specs import AssetSpec
-from headwater.definitions.assets import AssetsDefinition, external_assets_from_specs
-from headwater.definitions.executors import ExecutorDefinition
-from headwater.definitions.jobs import JobDefinition
+from headwater.definitions.assets.asset_job import UnresolvedAssetJobDefinition
+from headwater.definitions.assets.assets_definition import (
+    AssetsDefinition,
+    external_assets_from_specs,
+)
+from headwater.definitions.assets.checks import AssetChecksDefinition
+from headwater.definitions.assets.specs import AssetSpec
+from headwater.definitions.ops.executors import ExecutorDefinition
+from headwater.definitions.ops.jobs import JobDefinition
 from headwater.definitions.repository_def import RepositoryDefinition
 from headwater.errors import InvalidDefinitionError
 

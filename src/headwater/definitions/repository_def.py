@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from headwater.core.job_names import IMPLICIT_ASSET_JOB_NAME
 from headwater.definitions.asset_graph import AssetGraph, AssetNode
-from headwater.definitions.asset_job import (
-    IMPLICIT_ASSET_JOB_NAME,
+from headwater.definitions.asset_graph.keys import AssetCheckKey, AssetKey
+from headwater.definitions.assets.asset_job import (
     UnresolvedAssetJobDefinition,
     build_asset_job,
 )
-from headwater.definitions.asset_key import AssetCheckKey, AssetKey
-from headwater.definitions.assets import AssetsDefinition
-from headwater.definitions.executors import ExecutorDefinition
-from headwater.definitions.jobs import JobDefinition
-from headwater.definitions.partitioned_schedule import UnresolvedPartitionedScheduleDefinition
+from headwater.definitions.assets.assets_definition import AssetsDefinition
+from headwater.definitions.automation.partitioned_schedule import (
+    UnresolvedPartitionedScheduleDefinition,
+)
+from headwater.definitions.ops.executors import ExecutorDefinition
+from headwater.definitions.ops.jobs import JobDefinition
 from headwater.errors import (
     DuplicateDefinitionError,
     NotFoundError,

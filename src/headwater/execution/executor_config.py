@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from headwater.definitions.jobs import JobDefinition
+from headwater.definitions.ops.jobs import JobDefinition
 from headwater.errors import ConfigError
 
 IN_PROCESS = "in_process"

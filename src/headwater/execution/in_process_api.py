@@ -6,10 +6,10 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from headwater.definitions.asset_selection import coerce_selection
+from headwater.definitions.config.io_managers import FilesystemIOManager, InMemoryIOManager
 from headwater.definitions.definitions_class import Definitions
-from headwater.definitions.io_managers import FilesystemIOManager, InMemoryIOManager
-from headwater.definitions.jobs import JobDefinition
+from headwater.definitions.ops.jobs import JobDefinition
+from headwater.definitions.selection.asset_selection import coerce_selection
 from headwater.errors import InvalidDefinitionError, RunFailedError
 from headwater.execution.results import ExecuteInProcessResult
 from headwater.execution.run_job import execute_job, new_run_id
@@ -118,7 +118,7 @@ def execute_job_in_process(
             raise InvalidDefinitionError(
                 f"Job '{job.name}' runs ops, not assets; asset_selection does not apply."
             )
-        from headwater.definitions.asset_job import build_asset_job
+        from headwater.definitions.assets.asset_job import build_asset_job
 
         keys = coerce_selection(asset_selection).resolve(layer.asset_graph)
         job = build_asset_job(

@@ -16,29 +16,29 @@ import sys
 import time
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
 
-from headwater.definitions.asset_key import AssetCheckKey, AssetKey
-from headwater.definitions.run_status import RunStatus
-from headwater.errors import HeadwaterError, NotFoundError
-from headwater.execution.reexecution import steps_to_reexecute
-from headwater.loading.origins import (
+from headwater.core.origins import (
     GrpcServerOrigin,
     LocationOrigin,
     origin_from_dict,
 )
+from headwater.core.run_status import RunStatus
+from headwater.core.run_tags import PARENT_RUN_TAG, PARTITION_TAG, ROOT_RUN_TAG
+from headwater.errors import HeadwaterError, NotFoundError
+from headwater.execution.reexecution import steps_to_reexecute
 from headwater.processes import pid_alive
 from headwater.snapshot.errors import ErrorInfo
 from headwater.snapshot.events import EventType, RunEvent, RunFailureData
 from headwater.snapshot.runs import RunRecord
 from headwater.storage.instance import Instance
 
+if TYPE_CHECKING:
+    from headwater.definitions.asset_graph.keys import AssetCheckKey, AssetKey
+
 #: Tags every run carries when they apply.
-PARTITION_TAG = "headwater/partition"
-PARENT_RUN_TAG = "headwater/parent_run_id"
-ROOT_RUN_TAG = "headwater/root_run_id"
 
 #: Statuses a run may be re-executed from.
 _REEXECUTABLE = (RunStatus.FAILURE, RunStatus.CANCELED)
@@ -123,8 +123,10 @@ def create_run(
 
 
 def _check_parts(check: AssetCheckKey | Sequence[str]) -> list[str]:
-    if isinstance(check, AssetCheckKey):
-        return [*check.asset_key.path, check.name]
+    # Duck-typed so that the host side (webserver re-execution) never imports definitions.
+    if hasattr(check, "asset_key"):
+        check_key = cast("AssetCheckKey", check)
+        return [*check_key.asset_key.path, check_key.name]
     parts = [str(part) for part in check]
     if len(parts) < 2:
         raise RunLaunchError(
@@ -268,12 +270,11 @@ def create_reexecution_run(
         origin=origin_from_dict(parent.origin),
         job_name=parent.job_name,
         asset_selection=(
-            [AssetKey(list(path)) for path in parent.asset_selection]
+            [list(path) for path in parent.asset_selection]
             if parent.asset_selection is not None else None
         ),
         asset_check_selection=(
-            [AssetCheckKey(AssetKey(list(parts[:-1])), parts[-1])
-             for parts in parent.asset_check_selection]
+            [list(parts) for parts in parent.asset_check_selection]
             if parent.asset_check_selection is not None else None
         ),
         partition_key=parent.partition_key,

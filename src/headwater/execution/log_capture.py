@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
-from headwater.definitions.logger import USER_LOGGER_NAME
+from headwater.definitions.ops.logger import USER_LOGGER_NAME
 from headwater.snapshot.events import EventType
 
 if TYPE_CHECKING:

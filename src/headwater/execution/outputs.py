@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from headwater.definitions.asset_key import AssetKey
-from headwater.definitions.results import (
+from headwater.definitions.asset_graph.keys import AssetKey
+from headwater.definitions.ops.results import (
     AssetCheckResult,
     AssetMaterialization,
     AssetObservation,

@@ -6,13 +6,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Union
 
-from headwater.definitions.asset_key import AssetCheckKey, AssetKey
-from headwater.definitions.assets import AssetsDefinition
-from headwater.definitions.composition import GraphInputRef, OutputHandle
-from headwater.definitions.graphs import GraphDefinition
-from headwater.definitions.jobs import JobDefinition
-from headwater.definitions.ops import OpDefinition
-from headwater.definitions.retries import RetryPolicy
+from headwater.definitions.asset_graph.keys import AssetCheckKey, AssetKey
+from headwater.definitions.assets.assets_definition import AssetsDefinition
+from headwater.definitions.ops.composition import GraphInputRef, OutputHandle
+from headwater.definitions.ops.graphs import GraphDefinition
+from headwater.definitions.ops.jobs import JobDefinition
+from headwater.definitions.ops.op_definition import OpDefinition
+from headwater.definitions.ops.retries import RetryPolicy
 from headwater.errors import CycleError, InvalidDefinitionError
 
 

@@ -6,9 +6,9 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from headwater.definitions.asset_key import AssetKey
+from headwater.definitions.asset_graph.keys import AssetKey
 from headwater.definitions.metadata import normalize_metadata
-from headwater.definitions.results import (
+from headwater.definitions.ops.results import (
     AssetCheckResult,
     AssetCheckSeverity,
     AssetMaterialization,
@@ -19,7 +19,7 @@ from headwater.snapshot.events import AssetCheckData, AssetEventData, EventType,
 from headwater.snapshot.metadata import MetadataEntrySnap, metadata_to_snap, truncate_metadata
 
 if TYPE_CHECKING:
-    from headwater.definitions.context import ExecutionInfo
+    from headwater.definitions.ops.context import ExecutionInfo
     from headwater.execution.outputs import StepResultItem
     from headwater.execution.plan import ExecutionStep, StepOutput
     from headwater.execution.run_context import RunContext

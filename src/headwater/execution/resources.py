@@ -16,7 +16,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from headwater.definitions.resources import InitResourceContext, ResourceDefinition, Resources
+from headwater.definitions.config.resources import (
+    InitResourceContext,
+    ResourceDefinition,
+    Resources,
+)
 from headwater.errors import (
     ConfigError,
     CycleError,
@@ -27,10 +31,13 @@ from headwater.errors import (
 )
 
 if TYPE_CHECKING:
-    from headwater.definitions.configurable import ConfigurableResourceFactory, PartialResource
+    from headwater.definitions.config.configurable import (
+        ConfigurableResourceFactory,
+        PartialResource,
+    )
 
 _LOG = logging.getLogger("headwater.resources")
-_CONFIGURABLE = "headwater.definitions.configurable"
+_CONFIGURABLE = "headwater.definitions.config.configurable"
 
 
 @dataclass
@@ -120,7 +127,10 @@ def _listing(keys: Mapping[str, object] | AbstractSet[str]) -> str:
 def _configurable_types() -> tuple[type[ConfigurableResourceFactory | PartialResource], ...]:
     if _CONFIGURABLE not in sys.modules:  # no resource class exists unless it was imported
         return ()
-    from headwater.definitions.configurable import ConfigurableResourceFactory, PartialResource
+    from headwater.definitions.config.configurable import (
+        ConfigurableResourceFactory,
+        PartialResource,
+    )
 
     return (ConfigurableResourceFactory, PartialResource)
 
@@ -262,7 +272,7 @@ def _initialize_configurable(
     nested = {name: values[dep] for name, dep in node.deps.items()}
     with user_code_boundary(where):
         configured = entry.resolved_for_run(where, run_config, nested)
-    from headwater.definitions.config import config_to_dict
+    from headwater.definitions.config.pythonic import config_to_dict
 
     context = InitResourceContext(config_to_dict(configured), deps, log, instance, run_id, entry)
     configured.attach_context(context)
@@ -278,7 +288,7 @@ def _resource_config(entry: ResourceDefinition, run_config: Any, where: str) -> 
     schema = entry.config_schema
     if schema is None:
         return run_config
-    from headwater.definitions.config import (
+    from headwater.definitions.config.pythonic import (
         config_model_from_schema,
         config_to_python,
         validate_config,

@@ -6,10 +6,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from headwater.definitions.asset_key import AssetKey, CoercibleToAssetKey
-from headwater.definitions.graphs import GraphDefinition
-from headwater.definitions.jobs import JobDefinition
-from headwater.definitions.results import AssetMaterialization, AssetObservation
+from headwater.definitions.asset_graph.keys import AssetKey, CoercibleToAssetKey
+from headwater.definitions.ops.graphs import GraphDefinition
+from headwater.definitions.ops.jobs import JobDefinition
+from headwater.definitions.ops.results import AssetMaterialization, AssetObservation
 from headwater.errors import NotFoundError
 from headwater.snapshot.events import AssetCheckData, AssetEventData, EventType, RunEvent
 from headwater.snapshot.metadata import metadata_from_snap

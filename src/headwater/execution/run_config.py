@@ -86,7 +86,7 @@ def _validate_step_config(step: ExecutionStep, given: Any) -> Any:
                 "config parameter."
             )
         return None
-    from headwater.definitions.config import config_model_from_schema, validate_config
+    from headwater.definitions.config.pythonic import config_model_from_schema, validate_config
 
     model = schema if isinstance(schema, type) and hasattr(schema, "model_validate") else None
     if model is None:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from headwater.definitions.jobs import JobDefinition
+from headwater.definitions.ops.jobs import JobDefinition
 from headwater.execution.plan import ExecutionPlan
 from headwater.snapshot.events import EventData, EventType, RunEvent
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from headwater.definitions.jobs import JobDefinition
+from headwater.definitions.ops.jobs import JobDefinition
 from headwater.errors import HeadwaterError, NotFoundError
 from headwater.execution.cancellation import Cancellation
 from headwater.execution.in_process_executor import InProcessExecutor

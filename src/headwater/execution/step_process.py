@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from headwater.definitions.io_managers import FilesystemIOManager
+from headwater.definitions.config.io_managers import FilesystemIOManager
 from headwater.errors import NotFoundError
 from headwater.execution.cancellation import Cancellation, install_sigterm_handler
 from headwater.execution.event_pipe import EventPipeWriter

@@ -6,8 +6,8 @@ import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from headwater.definitions.jobs import JobDefinition
-from headwater.definitions.resources import Resources
+from headwater.definitions.config.resources import Resources
+from headwater.definitions.ops.jobs import JobDefinition
 from headwater.execution.plan import ExecutionPlan, ExecutionStep, FromAsset, FromStepOutput
 from headwater.execution.resources import initialize_resources
 from headwater.execution.run_context import RunContext

@@ -10,13 +10,13 @@ from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from headwater.definitions.context import (
+from headwater.definitions.config.io_managers import InputContext, OutputContext
+from headwater.definitions.ops.context import (
     AssetCheckExecutionContext,
     AssetExecutionContext,
     ExecutionInfo,
     OpExecutionContext,
 )
-from headwater.definitions.io_managers import InputContext, OutputContext
 from headwater.errors import InvalidOutputError, StepFailure, user_code_boundary
 from headwater.execution.log_capture import capturing_step_logs
 from headwater.execution.outputs import StepResultItem, normalize_step_result

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater.definitions.jobs import JobDefinition
+from headwater.definitions.ops.jobs import JobDefinition
 from headwater.execution.plan import build_plan
 from headwater.execution.run_config import (
     merge_run_config,

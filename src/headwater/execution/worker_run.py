@@ -14,8 +14,8 @@ import sys
 import threading
 import time
 
-from headwater.definitions.io_managers import FilesystemIOManager
-from headwater.definitions.run_status import RunStatus
+from headwater.core.run_status import RunStatus
+from headwater.definitions.config.io_managers import FilesystemIOManager
 from headwater.errors import HeadwaterError
 from headwater.execution.cancellation import Cancellation, RunInterrupted
 from headwater.execution.executor_config import (
@@ -24,6 +24,7 @@ from headwater.execution.executor_config import (
     ExecutorSettings,
     resolve_executor,
 )
+from headwater.execution.executor_registry import registered_step_executor
 from headwater.execution.in_process_executor import InProcessExecutor
 from headwater.execution.multiprocess_executor import MultiprocessExecutor
 from headwater.execution.reexecution import plan_event_values
@@ -143,10 +144,9 @@ def _execute(instance: Instance, storage: Storage, run: RunRecord, writer: Event
 
 def _executor(settings: ExecutorSettings, writer: EventWriter,
               instance: Instance) -> StepExecutor:
-    if settings.name == CELERY:
-        from headwater.celery.executor_factory import celery_executor_for
-
-        return celery_executor_for(settings, instance, terminate_grace_seconds(), writer.flush)
+    registered = registered_step_executor(settings.name)
+    if registered is not None:
+        return registered(settings, instance, terminate_grace_seconds(), writer.flush)
     if settings.name != MULTIPROCESS:
         return InProcessExecutor()
     launcher = (

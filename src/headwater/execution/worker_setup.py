@@ -9,22 +9,22 @@ import logging
 import time
 from dataclasses import dataclass
 
-from headwater.definitions.asset_key import AssetCheckKey, AssetKey
-from headwater.definitions.jobs import JobDefinition
+from headwater.core.origins import LocationOrigin, origin_from_dict
+from headwater.core.run_tags import REPOSITORY_TAG
+from headwater.definitions.asset_graph.keys import AssetCheckKey, AssetKey
+from headwater.definitions.ops.jobs import JobDefinition
 from headwater.definitions.repository_def import RepositoryDefinition
 from headwater.errors import LoadError, NotFoundError
 from headwater.execution.plan import ExecutionPlan, build_plan, subset_plan
 from headwater.execution.reexecution import succeeded_steps
 from headwater.loading.discovery import LoadedDefinitions
 from headwater.loading.load_origin import load_origin
-from headwater.loading.origins import LocationOrigin, origin_from_dict
 from headwater.snapshot.errors import ErrorInfo
 from headwater.snapshot.events import EventType, RunEvent, StepFailureData
 from headwater.snapshot.runs import RunRecord
 from headwater.storage.base import Storage
 
 #: Tag naming the repository of a run when its location holds several (legacy @repository).
-REPOSITORY_TAG = "headwater/repository"
 #: How many ancestors of a re-execution to search for the run that produced an output.
 _MAX_ANCESTORS = 100
 
@@ -117,7 +117,7 @@ def _job_for_run(run: RunRecord, repository: RepositoryDefinition) -> JobDefinit
             raise NotFoundError(
                 f"Run {run.run_id} selects assets, but job '{run.job_name}' runs ops."
             )
-        from headwater.definitions.asset_job import build_asset_job
+        from headwater.definitions.assets.asset_job import build_asset_job
 
         return build_asset_job(
             job.name, layer.asset_graph, list(dict.fromkeys(layer.all_assets.values())), keys,

@@ -14,7 +14,7 @@ import time
 
 import msgspec
 
-from headwater.loading.origins import origin_from_dict
+from headwater.core.origins import origin_from_dict
 from headwater.loading.user_errors import user_error_info
 from headwater.processes import flush_std_streams
 from headwater.snapshot.errors import ErrorInfo

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from headwater.errors import LoadError
-from headwater.loading.discovery import LoadedDefinitions, find_definitions
-from headwater.loading.gc_pause import collector_paused
-from headwater.loading.origins import (
+from headwater.core.origins import (
     GrpcServerOrigin,
     LocationOrigin,
     PythonFileOrigin,
     PythonModuleOrigin,
     PythonPackageOrigin,
 )
+from headwater.errors import LoadError
+from headwater.loading.discovery import LoadedDefinitions, find_definitions
+from headwater.loading.gc_pause import collector_paused
 from headwater.loading.python_import import load_python_file, load_python_module
 
 

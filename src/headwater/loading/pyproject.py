@@ -27,19 +27,19 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from headwater.core.origins import (
+    LocationOrigin,
+    PythonFileOrigin,
+    PythonModuleOrigin,
+    PythonPackageOrigin,
+    SourcedOrigin,
+)
 from headwater.loading.entry_reader import (
     EntryReader,
     TargetFile,
     TargetFileError,
     describe_value,
     suggest,
-)
-from headwater.loading.origins import (
-    LocationOrigin,
-    PythonFileOrigin,
-    PythonModuleOrigin,
-    PythonPackageOrigin,
-    SourcedOrigin,
 )
 from headwater.loading.target_values import import_root
 

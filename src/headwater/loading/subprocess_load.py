@@ -19,9 +19,9 @@ from typing import IO
 
 import msgspec
 
+from headwater.core.environments import environment_for, python_for
+from headwater.core.origins import GrpcServerOrigin, LocationOrigin
 from headwater.loading.child import LoadReport
-from headwater.loading.environments import environment_for, python_for
-from headwater.loading.origins import GrpcServerOrigin, LocationOrigin
 from headwater.processes import describe_exit, kill_process_group
 from headwater.snapshot.errors import ErrorInfo
 from headwater.snapshot.location import LocationSnapshot

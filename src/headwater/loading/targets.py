@@ -14,14 +14,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TypeAlias, Union
 
-from headwater.errors import LoadError
-from headwater.loading.origins import (
+from headwater.core.origins import (
     LocationOrigin,
     PythonFileOrigin,
     PythonModuleOrigin,
     PythonPackageOrigin,
     SourcedOrigin,
 )
+from headwater.errors import LoadError
 from headwater.loading.pyproject import MissingToolTableError, read_pyproject_targets
 from headwater.loading.target_values import (
     absolute,

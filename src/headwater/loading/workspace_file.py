@@ -17,6 +17,14 @@ from typing import Any, Optional
 
 import yaml
 
+from headwater.core.origins import (
+    GrpcServerOrigin,
+    LocationOrigin,
+    PythonFileOrigin,
+    PythonModuleOrigin,
+    PythonPackageOrigin,
+    SourcedOrigin,
+)
 from headwater.loading.entry_reader import (
     EntryReader,
     PositionedDict,
@@ -25,14 +33,6 @@ from headwater.loading.entry_reader import (
     TargetFileError,
     describe_value,
     line_of,
-)
-from headwater.loading.origins import (
-    GrpcServerOrigin,
-    LocationOrigin,
-    PythonFileOrigin,
-    PythonModuleOrigin,
-    PythonPackageOrigin,
-    SourcedOrigin,
 )
 from headwater.loading.target_values import import_root, is_env_reference, location_name_problem
 

@@ -12,14 +12,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from headwater.definitions.asset_job import IMPLICIT_ASSET_JOB_NAME
-from headwater.definitions.asset_key import AssetKey
-from headwater.definitions.assets import AssetsDefinition
-from headwater.definitions.automation_target import ANONYMOUS_ASSET_JOB_PREFIX
-from headwater.definitions.io_managers import IOManager, IOManagerDefinition
-from headwater.definitions.jobs import JobDefinition
+from headwater.core.job_names import ANONYMOUS_ASSET_JOB_PREFIX, IMPLICIT_ASSET_JOB_NAME
+from headwater.definitions.asset_graph.keys import AssetKey
+from headwater.definitions.assets.assets_definition import AssetsDefinition
+from headwater.definitions.config.io_managers import IOManager, IOManagerDefinition
+from headwater.definitions.config.resources import ResourceDefinition
+from headwater.definitions.ops.jobs import JobDefinition
 from headwater.definitions.repository_def import RepositoryDefinition
-from headwater.definitions.resources import ResourceDefinition
 from headwater.errors import HeadwaterError
 from headwater.snapshot.build_jobs import (
     BuildCache,
@@ -54,7 +53,7 @@ def build_location_snapshot(
         HeadwaterError: a definition cannot be described (e.g. a sensor's asset selection
             names an asset that does not exist); the message names it.
     """
-    from headwater import __version__
+    from headwater.core.version import __version__
 
     with gc_paused():
         return LocationSnapshot(

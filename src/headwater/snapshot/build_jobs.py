@@ -12,15 +12,15 @@ from typing import Any
 
 import msgspec
 
-from headwater.definitions.asset_key import AssetCheckKey, AssetKey
-from headwater.definitions.asset_layer import AssetLayer
-from headwater.definitions.assets import AssetsDefinition
-from headwater.definitions.composition import GraphInputRef, InputSource, OutputHandle
-from headwater.definitions.graphs import GraphDefinition
-from headwater.definitions.jobs import JobDefinition
+from headwater.definitions.asset_graph.keys import AssetCheckKey, AssetKey
+from headwater.definitions.assets.asset_layer import AssetLayer
+from headwater.definitions.assets.assets_definition import AssetsDefinition
+from headwater.definitions.config.resources import ResourceDefinition
 from headwater.definitions.metadata import normalize_metadata
-from headwater.definitions.ops import OpDefinition
-from headwater.definitions.resources import ResourceDefinition
+from headwater.definitions.ops.composition import GraphInputRef, InputSource, OutputHandle
+from headwater.definitions.ops.graphs import GraphDefinition
+from headwater.definitions.ops.jobs import JobDefinition
+from headwater.definitions.ops.op_definition import OpDefinition
 from headwater.snapshot.config_schemas import SchemaCache, run_config_schema
 from headwater.snapshot.location import (
     AssetCheckRef,

@@ -1,6 +1,6 @@
 """JSON Schemas of op and resource config, and of a job's whole run config.
 
-pydantic (through ``headwater.definitions.config``) is imported only when a definition
+pydantic (through ``headwater.definitions.config.pythonic``) is imported only when a definition
 actually has a config schema, so snapshotting a location without config stays cheap.
 """
 
@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from headwater.definitions.resources import ResourceDefinition
+from headwater.definitions.config.resources import ResourceDefinition
 
 _DEFS = "$defs"
 _REF_PREFIX = "#/$defs/"
@@ -30,7 +30,10 @@ class SchemaCache:
         cached = self._by_id.get(id(config_schema))
         if cached is not None:
             return cached[1]
-        from headwater.definitions.config import config_json_schema, config_model_from_schema
+        from headwater.definitions.config.pythonic import (
+            config_json_schema,
+            config_model_from_schema,
+        )
 
         schema = config_json_schema(config_model_from_schema(config_schema, f"{name}_config"))
         self._by_id[id(config_schema)] = (config_schema, schema)
@@ -45,7 +48,7 @@ class SchemaCache:
         ``ConfigurableResource`` already has its values, so none of its fields is required
         there; ``configure_at_launch`` leaves required only the fields it was not given.
         """
-        configurable = sys.modules.get("headwater.definitions.configurable")
+        configurable = sys.modules.get("headwater.definitions.config.configurable")
         if configurable is not None:
             if isinstance(value, configurable.ConfigurableResourceFactory):
                 schema = self._model_schema(type(value).config_model())
@@ -62,7 +65,7 @@ class SchemaCache:
         cached = self._by_id.get(id(model))
         if cached is not None:
             return cached[1]
-        from headwater.definitions.config import config_json_schema
+        from headwater.definitions.config.pythonic import config_json_schema
 
         schema = config_json_schema(model)
         self._by_id[id(model)] = (model, schema)

@@ -82,6 +82,14 @@ class PartitionsSnap(_Snap, frozen=True):
 
         return partitions_def_from_dict(self.data)
 
+    def keys_in_range(self, start: str, end: str,
+                      dynamic_partitions_store: Any = None) -> list[str]:
+        """The partition keys from ``start`` to ``end``, both included, in definition order."""
+        from headwater.definitions.partitions import PartitionKeyRange
+
+        return self.to_partitions_def().get_partition_keys_in_range(
+            PartitionKeyRange(start, end), dynamic_partitions_store=dynamic_partitions_store)
+
 
 # Jobs --------------------------------------------------------------------------------------
 

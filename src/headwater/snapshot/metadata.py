@@ -10,14 +10,12 @@ such number sits. Every value therefore survives a JSON or msgpack round trip ex
 
 from __future__ import annotations
 
-import copy
-import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import msgspec
 
-from headwater.definitions.asset_key import AssetKey
+from headwater.definitions.asset_graph.keys import AssetKey
 from headwater.definitions.metadata import (
     AssetMetadataValue,
     BoolMetadataValue,
@@ -38,7 +36,7 @@ from headwater.definitions.metadata import (
     TimestampMetadataValue,
     UrlMetadataValue,
 )
-from headwater.definitions.metadata_table import (
+from headwater.definitions.metadata.table import (
     TableColumn,
     TableColumnConstraints,
     TableColumnDep,
@@ -48,6 +46,17 @@ from headwater.definitions.metadata_table import (
     TableSchema,
 )
 from headwater.errors import HeadwaterError
+from headwater.snapshot.metadata_numbers import (
+    INT_MAX,
+    INT_MIN,
+    NON_FINITE,
+    MetadataSnapError,
+    parse_number,
+    put_specials,
+    snap_kind,
+    special_text,
+    split_specials,
+)
 from headwater.snapshot.metadata_types import (
     AssetMetadata as AssetMetadata,
 )
@@ -124,117 +133,25 @@ from headwater.snapshot.metadata_types import (
     _Entry as _Entry,
 )
 
-
-class MetadataSnapError(HeadwaterError):
-    """A stored metadata entry is inconsistent and cannot be turned back into a value."""
-
-
-# --- numbers JSON cannot hold ----------------------------------------------------------------
-
-_INT_MIN = -(2**63)
-_INT_MAX = 2**64 - 1
-_NON_FINITE: dict[str, float] = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
-
-
-def _special_text(value: object) -> str | None:
-    kind = type(value)
-    if kind is float:
-        if value != value:
-            return "nan"
-        if value == math.inf:
-            return "inf"
-        if value == -math.inf:
-            return "-inf"
-    elif kind is int and not _INT_MIN <= value <= _INT_MAX:  # type: ignore[operator]
-        return str(value)
-    return None
-
-
-def _find_specials(value: object, path: list[str | int], found: list[SpecialNumber]) -> None:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            path.append(key)
-            _find_specials(item, path, found)
-            path.pop()
-    elif isinstance(value, (list, tuple)):
-        for index, item in enumerate(value):
-            path.append(index)
-            _find_specials(item, path, found)
-            path.pop()
-    else:
-        text = _special_text(value)
-        if text is not None:
-            found.append(SpecialNumber(list(path), text))
-
-
-def _without_specials(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _without_specials(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_without_specials(item) for item in value]
-    return None if _special_text(value) is not None else value
-
-
-def _split_specials(value: Any) -> tuple[Any, list[SpecialNumber]]:
-    found: list[SpecialNumber] = []
-    _find_specials(value, [], found)
-    return (_without_specials(value), found) if found else (value, found)
-
-
-def _number(text: str) -> float | int:
-    special = _NON_FINITE.get(text)
-    if special is not None:
-        return special
-    try:
-        return int(text)
-    except ValueError:
-        raise MetadataSnapError(f"Stored metadata holds an unreadable number {text!r}.") from None
-
-
-def _json_number(text: str) -> object:
-    """The plain-JSON view of a special number: a string for NaN/infinities, else the int."""
-    names = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
-    return names[text] if text in names else _number(text)
-
-
-def _put_specials(
-    value: Any, special: list[SpecialNumber], convert: Callable[[str], object]
-) -> Any:
-    if not special:
-        return value
-    result = copy.deepcopy(value)
-    try:
-        for number in special:
-            container = result
-            for part in number.path[:-1]:
-                container = container[part]
-            container[number.path[-1]] = convert(number.value)
-    except (KeyError, IndexError, TypeError) as error:
-        raise MetadataSnapError(
-            f"Stored metadata marks a special number at a place its data does not have: {error}"
-        ) from None
-    return result
-
-
 # --- values to snapshots ---------------------------------------------------------------------
 
 
 def _int_snap(value: IntMetadataValue) -> IntMetadata:
     number = value.value
-    if _INT_MIN <= number <= _INT_MAX:
+    if INT_MIN <= number <= INT_MAX:
         return IntMetadata(value=number)
     return IntMetadata(digits=str(number))
 
 
 def _float_snap(value: FloatMetadataValue) -> FloatMetadata:
-    text = _special_text(float(value.value))
+    text = special_text(float(value.value))
     if text is None:
         return FloatMetadata(value=float(value.value))
     return FloatMetadata(special=text)  # type: ignore[arg-type]
 
 
 def _json_snap(value: JsonMetadataValue) -> JsonMetadata:
-    data, special = _split_specials(value.data)
+    data, special = split_specials(value.data)
     return JsonMetadata(value=data, special=special)
 
 
@@ -267,7 +184,7 @@ def _table_schema_snap(value: TableSchemaMetadataValue) -> TableSchemaMetadata:
 
 
 def _table_snap(value: TableMetadataValue) -> TableMetadata:
-    records, special = _split_specials([dict(record.data) for record in value.records])
+    records, special = split_specials([dict(record.data) for record in value.records])
     schema = schema_to_snap(value.schema) if value.schema is not None else None
     return TableMetadata(records=records, schema=schema, special=special)
 
@@ -345,20 +262,20 @@ def _int_value(snap: IntMetadata) -> IntMetadataValue:
     if snap.value is not None:
         return IntMetadataValue(snap.value)
     if snap.digits is not None:
-        return IntMetadataValue(int(_number(snap.digits)))
+        return IntMetadataValue(int(parse_number(snap.digits)))
     raise MetadataSnapError("Stored int metadata has neither a value nor digits.")
 
 
 def _float_value(snap: FloatMetadata) -> FloatMetadataValue:
     if snap.special is not None:
-        return FloatMetadataValue(_NON_FINITE[snap.special])
+        return FloatMetadataValue(NON_FINITE[snap.special])
     if snap.value is not None:
         return FloatMetadataValue(float(snap.value))
     raise MetadataSnapError("Stored float metadata has neither a value nor a special value.")
 
 
 def _table_value(snap: TableMetadata) -> TableMetadataValue:
-    rows = _put_specials(snap.records, snap.special, _number)
+    rows = put_specials(snap.records, snap.special, parse_number)
     schema = schema_from_snap(snap.schema) if snap.schema is not None else None
     return TableMetadataValue([TableRecord(row) for row in rows], schema)
 
@@ -385,7 +302,7 @@ _FROM_SNAP: dict[type, Callable[[Any], MetadataValue]] = {
     BoolMetadata: lambda s: BoolMetadataValue(s.value),
     TimestampMetadata: lambda s: TimestampMetadataValue(s.value),
     NullMetadata: lambda s: NullMetadataValue(),
-    JsonMetadata: lambda s: JsonMetadataValue(_put_specials(s.value, s.special, _number)),
+    JsonMetadata: lambda s: JsonMetadataValue(put_specials(s.value, s.special, parse_number)),
     PythonArtifactMetadata: lambda s: PythonArtifactMetadataValue(s.module, s.name),
     AssetMetadata: lambda s: AssetMetadataValue(AssetKey(s.path)),
     JobMetadata: lambda s: JobMetadataValue(s.job_name, s.location_name, s.repository_name),
@@ -406,11 +323,6 @@ def from_snap(snap: MetadataEntrySnap) -> MetadataValue:
 def metadata_from_snap(snaps: Mapping[str, MetadataEntrySnap]) -> dict[str, MetadataValue]:
     """The ``{key: MetadataValue}`` mapping a stored ``{key: entry}`` mapping describes."""
     return {key: from_snap(snap) for key, snap in snaps.items()}
-
-
-def snap_kind(snap: MetadataEntrySnap) -> str:
-    """The ``kind`` tag of an entry, e.g. ``"text"``."""
-    return str(snap.__struct_config__.tag)
 
 
 # --- size limit ------------------------------------------------------------------------------
@@ -470,75 +382,3 @@ def truncate_metadata(
             f"exceed the limit of {max_bytes} bytes for the metadata of one event."
         )
     }
-
-
-# --- plain JSON view -------------------------------------------------------------------------
-
-
-def _schema_json(snap: TableSchemaSnap | TableSchemaMetadata) -> dict[str, Any]:
-    return {
-        "columns": [
-            {
-                "name": column.name,
-                "type": column.type,
-                "description": column.description,
-                "constraints": {
-                    "nullable": column.constraints.nullable,
-                    "unique": column.constraints.unique,
-                    "other": list(column.constraints.other),
-                },
-                "tags": dict(column.tags),
-            }
-            for column in snap.columns
-        ],
-        "constraints": {"other": list(snap.constraints)},
-    }
-
-
-def _int_json(snap: IntMetadata) -> int:
-    return _int_value(snap).value
-
-
-def _float_json(snap: FloatMetadata) -> float | str | None:
-    if snap.special is not None:
-        return str(_json_number(snap.special))
-    return snap.value
-
-
-_JSON_VIEW: dict[type, Callable[[Any], Any]] = {
-    IntMetadata: _int_json,
-    FloatMetadata: _float_json,
-    NullMetadata: lambda s: None,
-    JsonMetadata: lambda s: _put_specials(s.value, s.special, _json_number),
-    PythonArtifactMetadata: lambda s: {"module": s.module, "name": s.name},
-    AssetMetadata: lambda s: list(s.path),
-    JobMetadata: lambda s: {
-        "job_name": s.job_name,
-        "location_name": s.location_name,
-        "repository_name": s.repository_name,
-    },
-    TableSchemaMetadata: _schema_json,
-    TableMetadata: lambda s: {
-        "records": _put_specials(s.records, s.special, _json_number),
-        "schema": _schema_json(s.schema) if s.schema is not None else None,
-    },
-    ColumnLineageMetadata: lambda s: {
-        "deps_by_column": {
-            column: [
-                {"asset_key": list(dep.asset_key), "column_name": dep.column_name} for dep in deps
-            ]
-            for column, deps in s.deps_by_column.items()
-        }
-    },
-}
-
-
-def to_json_friendly(snap: MetadataEntrySnap) -> dict[str, Any]:
-    """A plain-JSON view of an entry for the HTTP API: ``{"kind": ..., "value": ...}``.
-
-    NaN and the infinities appear as the strings ``"NaN"``, ``"Infinity"`` and
-    ``"-Infinity"``; asset references as their list of key parts.
-    """
-    view = _JSON_VIEW.get(type(snap))
-    value = view(snap) if view is not None else snap.value  # type: ignore[union-attr]
-    return {"kind": snap_kind(snap), "value": value}

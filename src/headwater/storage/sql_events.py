@@ -17,7 +17,7 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from headwater.definitions.run_status import FINISHED_STATUSES, RunStatus
+from headwater.core.run_status import FINISHED_STATUSES, RunStatus
 from headwater.snapshot.events import (
     AssetCheckData,
     AssetEventData,

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from headwater.definitions.run_status import FINISHED_STATUSES, RunStatus
+from headwater.core.run_status import FINISHED_STATUSES, RunStatus
 from headwater.snapshot.runs import RunRecord, RunsFilter
 from headwater.storage.errors import RunAlreadyExistsError
 from headwater.storage.schema import (

@@ -18,7 +18,7 @@ from typing import Any
 
 import msgspec
 
-from headwater.definitions.run_status import RunStatus
+from headwater.core.run_status import RunStatus
 from headwater.snapshot.location import AssetSnap, LocationSnapshot
 from headwater.snapshot.runs import AssetEventRecord, RunRecord, RunsFilter
 from headwater.storage.instance import Instance

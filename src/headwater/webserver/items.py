@@ -19,7 +19,7 @@ from headwater.snapshot.location import (
     ScheduleSnap,
     SensorSnap,
 )
-from headwater.snapshot.metadata import to_json_friendly
+from headwater.snapshot.metadata_json import to_json_friendly
 from headwater.snapshot.metadata_types import MetadataEntrySnap
 from headwater.snapshot.runs import InstigatorState, InstigatorStatus, TickRecord
 from headwater.workspace import LocationEntry
@@ -117,7 +117,7 @@ def instigator_status(state: InstigatorState | None, default: DefaultStatus) -> 
 
 def next_tick(schedule: ScheduleSnap, now: float | None = None) -> float | None:
     """When the schedule ticks next (epoch seconds), or None if it cannot be computed."""
-    from headwater.definitions.cron import next_tick as cron_next_tick
+    from headwater.core.cron import next_tick as cron_next_tick
 
     after = datetime.fromtimestamp(time.time() if now is None else now, tz=timezone.utc)
     try:

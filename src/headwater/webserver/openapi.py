@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from headwater import __version__
+from headwater.core.version import __version__
 
 Schema = dict[str, Any]
 

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from headwater import __version__
+from headwater.core.version import __version__
 from headwater.webserver.context import context_of
 from headwater.webserver.errors import JSONResponse
 from headwater.webserver.items import location_item

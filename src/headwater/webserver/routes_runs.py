@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from headwater.definitions.run_status import RunStatus
+from headwater.core.run_status import RunStatus
 from headwater.errors import HeadwaterError, NotFoundError
 from headwater.snapshot.runs import RunRecord, RunsFilter
 from headwater.webserver.bodies import ReexecuteBody, RunBody, one_target, read_body

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from headwater.definitions.run_status import RunStatus
+from headwater.core.run_status import RunStatus
 from headwater.snapshot.runs import RunRecord
 from headwater.storage.instance import Instance
 

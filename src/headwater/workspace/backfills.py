@@ -20,9 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from headwater.definitions.partitions.base import PartitionKeyRange
-from headwater.definitions.run_request import PARTITION_TAG
-from headwater.definitions.run_status import IN_PROGRESS_RUN_STATUSES, RunStatus
+from headwater.core.run_status import IN_PROGRESS_RUN_STATUSES, RunStatus
+from headwater.core.run_tags import BACKFILL_TAG, PARTITION_TAG
 from headwater.errors import HeadwaterError, NotFoundError
 from headwater.snapshot.errors import ErrorInfo
 from headwater.snapshot.events import EventType, RunEvent
@@ -47,7 +46,6 @@ __all__ = ["BACKFILL_TAG", "advance_backfill", "backfill_runs", "cancel_backfill
            "create_backfill", "partition_statuses"]
 
 #: The tag every run of a backfill carries: the backfill's id.
-BACKFILL_TAG = "headwater/backfill"
 
 #: Runs a backfill submits per call of advance_backfill (the rest on the next calls).
 SUBMIT_CHUNK = 100
@@ -123,11 +121,10 @@ def _partitions(location: str, repository: Any, job_name: str | None,
 def _resolve_keys(instance: Instance, what: str, partitions: PartitionsSnap,
                   keys: Sequence[str] | None, key_range: tuple[str, str] | None) -> list[str]:
     try:
-        definition = partitions.to_partitions_def()
         if key_range is not None:
             start, end = key_range
-            return definition.get_partition_keys_in_range(
-                PartitionKeyRange(start, end), dynamic_partitions_store=instance.storage)
+            return partitions.keys_in_range(start, end, dynamic_partitions_store=instance.storage)
+        definition = partitions.to_partitions_def()
         assert keys is not None
         wanted = list(dict.fromkeys(str(key) for key in keys))
         if not wanted:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from headwater.loading.origins import GrpcServerOrigin, LocationOrigin
+from headwater.core.origins import GrpcServerOrigin, LocationOrigin
 from headwater.snapshot.errors import ErrorInfo
 from headwater.snapshot.location import LocationSnapshot
 

@@ -23,8 +23,8 @@ from headwater.codeserver.client import (
     ServerInfo,
     start_code_server_process,
 )
+from headwater.core.origins import LocationOrigin
 from headwater.errors import HeadwaterError
-from headwater.loading.origins import LocationOrigin
 from headwater.processes import describe_exit
 from headwater.snapshot.errors import ErrorInfo
 from headwater.snapshot.location import LocationSnapshot

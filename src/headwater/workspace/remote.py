@@ -6,7 +6,7 @@ import time
 
 from headwater.codeserver.client import CodeServerClient, ServerInfo
 from headwater.codeserver.security import SecurityConfigError, read_pem, token_from_env
-from headwater.loading.origins import GrpcServerOrigin
+from headwater.core.origins import GrpcServerOrigin
 from headwater.snapshot.errors import ErrorInfo
 from headwater.snapshot.location import LocationSnapshot
 from headwater.storage.config import CodeServerSettings

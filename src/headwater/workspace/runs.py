@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from headwater.codeserver.client import CodeServerError
-from headwater.definitions.asset_job import IMPLICIT_ASSET_JOB_NAME
-from headwater.definitions.run_request import PARTITION_TAG
-from headwater.definitions.run_status import RunStatus
+from headwater.core.job_names import IMPLICIT_ASSET_JOB_NAME
+from headwater.core.origins import GrpcServerOrigin
+from headwater.core.run_status import RunStatus
+from headwater.core.run_tags import PARTITION_TAG, REPOSITORY_TAG
 from headwater.errors import HeadwaterError, NotFoundError
-from headwater.loading.origins import GrpcServerOrigin
 from headwater.snapshot.errors import ErrorInfo
 from headwater.snapshot.events import EventType, RunEvent, RunFailureData
 from headwater.snapshot.location import (
@@ -45,7 +45,6 @@ if TYPE_CHECKING:
 __all__ = ["REPOSITORY_TAG", "RunSubmissionError", "launch_queued_run", "submit_run"]
 
 #: The run tag naming the repository of a location with several (the worker reads it).
-REPOSITORY_TAG = "headwater/repository"
 
 #: How many names an error message suggests at most.
 _SHOWN = 10

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import watchfiles
 
-from headwater.loading.origins import GrpcServerOrigin, LocationOrigin, PythonFileOrigin
+from headwater.core.origins import GrpcServerOrigin, LocationOrigin, PythonFileOrigin
 from headwater.workspace.workspace import Workspace
 
 logger = logging.getLogger(__name__)

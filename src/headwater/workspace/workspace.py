@@ -22,8 +22,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from headwater.codeserver.client import CodeServerClient
+from headwater.core.origins import GrpcServerOrigin, LocationOrigin
 from headwater.errors import NotFoundError
-from headwater.loading.origins import GrpcServerOrigin, LocationOrigin
 from headwater.storage.config import CodeServerSettings
 from headwater.workspace.entry import LocationEntry, LocationStatus, host_error
 from headwater.workspace.process_manager import (

@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 from headwater import AssetExecutionContext, Definitions, RetryPolicy, asset, define_asset_job
-from headwater.definitions.executors import celery_executor
-from headwater.definitions.io_managers import FilesystemIOManager
+from headwater.definitions.config.io_managers import FilesystemIOManager
+from headwater.definitions.ops.executors import celery_executor
 
 LEAVES = int(os.environ.get("HW_FLEET_LEAVES", "199"))
 SHARED = Path(os.environ["HW_SHARED_DIR"])

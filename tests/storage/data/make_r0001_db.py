@@ -14,7 +14,7 @@ from pathlib import Path
 import msgspec
 import sqlalchemy as sa
 
-from headwater.definitions.run_status import RunStatus
+from headwater.core.run_status import RunStatus
 from headwater.snapshot.events import (
     AssetCheckData,
     AssetEventData,

@@ -1,4 +1,10 @@
-"""Partitions: how an asset or job is split into keyed slices (dates, regions, ...)."""
+"""Partitions: how an asset or job is split into keyed slices (dates, regions, ...).
+
+Partitions definitions (static, time-window with their daily/hourly/weekly/monthly presets,
+multi-dimensional, dynamic), partition keys and ranges, time windows and their serialised form.
+It imports nothing of ``definitions``; of the rest of headwater only ``core`` (cron tick math)
+and ``errors``.
+"""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from datetime import timezone as dt_timezone
 from operator import attrgetter
 from typing import Union
 
-from headwater.definitions.cron import get_timezone
+from headwater.core.cron import get_timezone
 from headwater.errors import InvalidDefinitionError
 
 __all__ = [

@@ -10,7 +10,7 @@ from datetime import datetime
 from itertools import islice, pairwise
 from typing import Any
 
-from headwater.definitions.cron import (
+from headwater.core.cron import (
     cron_tick_timestamps,
     cron_ticks,
     get_timezone,

@@ -1,0 +1,143 @@
+"""``define_asset_job``: a job over a selection of assets, resolved when Definitions are built."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from headwater.definitions.assets.asset_layer import build_asset_layer, common_partitions_def
+from headwater.definitions.ops.jobs import JobDefinition
+
+if TYPE_CHECKING:
+    from headwater.definitions.asset_graph import AssetGraph
+    from headwater.definitions.assets.assets_definition import AssetsDefinition
+    from headwater.definitions.ops.executors import ExecutorDefinition
+
+
+
+class UnresolvedAssetJobDefinition:
+    """A job named by an asset selection; it becomes a ``JobDefinition`` inside Definitions."""
+
+    def __init__(
+        self,
+        name: str,
+        selection: Any = None,
+        config: Any = None,
+        description: str | None = None,
+        tags: Mapping[str, str] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        partitions_def: Any = None,
+        executor_def: ExecutorDefinition | None = None,
+        hooks: Any = None,
+        op_retry_policy: Any = None,
+    ) -> None:
+        from headwater.definitions.selection.asset_selection import coerce_selection
+
+        self.name = name
+        self.selection = coerce_selection(selection if selection is not None else "*")
+        self.config = config
+        self.description = description
+        self.tags = dict(tags or {})
+        self.metadata = dict(metadata or {})
+        self.partitions_def = partitions_def
+        self.executor_def = executor_def
+        self.hooks = hooks
+        self.op_retry_policy = op_retry_policy
+
+    def resolve(
+        self,
+        asset_graph: AssetGraph,
+        assets_defs: Iterable[AssetsDefinition],
+        resource_defs: Mapping[str, object] | None = None,
+        default_executor: ExecutorDefinition | None = None,
+    ) -> JobDefinition:
+        """The concrete job for the location's asset graph."""
+        keys = self.selection.resolve(asset_graph)
+        checks = self.selection.resolve_checks(asset_graph)
+        return build_asset_job(
+            self.name,
+            asset_graph,
+            assets_defs,
+            keys,
+            checks,
+            resource_defs=resource_defs,
+            config=self.config,
+            description=self.description,
+            tags=self.tags,
+            metadata=self.metadata,
+            partitions_def=self.partitions_def,
+            executor_def=self.executor_def or default_executor,
+            hooks=self.hooks,
+            op_retry_policy=self.op_retry_policy,
+        )
+
+    def __repr__(self) -> str:
+        return f"<UnresolvedAssetJobDefinition {self.name} selection={self.selection}>"
+
+
+def build_asset_job(
+    name: str,
+    asset_graph: AssetGraph,
+    assets_defs: Iterable[AssetsDefinition],
+    selected_keys: Iterable[Any],
+    selected_checks: Iterable[Any] | None = None,
+    *,
+    resource_defs: Mapping[str, object] | None = None,
+    config: Any = None,
+    description: str | None = None,
+    tags: Mapping[str, str] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    partitions_def: Any = None,
+    executor_def: ExecutorDefinition | None = None,
+    hooks: Any = None,
+    op_retry_policy: Any = None,
+) -> JobDefinition:
+    """A job executing the ops that compute ``selected_keys`` (and checks)."""
+    layer = build_asset_layer(asset_graph, assets_defs, selected_keys, selected_checks, name)
+    asset_resources: dict[str, object] = {}
+    for definition in layer.executed:
+        asset_resources.update(definition.resource_defs)
+    return JobDefinition(
+        name=name,
+        description=description,
+        resource_defs={**asset_resources, **(resource_defs or {})},
+        config=config,
+        tags=tags,
+        executor_def=executor_def,
+        partitions_def=partitions_def or common_partitions_def(layer, name),
+        op_retry_policy=op_retry_policy,
+        metadata=metadata,
+        hooks=hooks,
+        asset_layer=layer,
+    )
+
+
+def define_asset_job(
+    name: str,
+    selection: Any = None,
+    config: Any = None,
+    description: str | None = None,
+    tags: Mapping[str, str] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    partitions_def: Any = None,
+    executor_def: ExecutorDefinition | None = None,
+    hooks: Any = None,
+    op_retry_policy: Any = None,
+) -> UnresolvedAssetJobDefinition:
+    """Define a job that materializes the assets matched by ``selection``.
+
+    ``selection`` is an ``AssetSelection``, a selection string such as ``"*"`` or
+    ``"orders+"``, or a list of assets or keys; None selects every asset.
+    """
+    return UnresolvedAssetJobDefinition(
+        name,
+        selection,
+        config=config,
+        description=description,
+        tags=tags,
+        metadata=metadata,
+        partitions_def=partitions_def,
+        executor_def=executor_def,
+        hooks=hooks,
+        op_retry_policy=op_retry_policy,
+    )

@@ -1,0 +1,364 @@
+"""The ``context`` object handed to assets, ops and checks while they run."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from headwater.definitions.asset_graph.keys import AssetKey
+from headwater.definitions.ops.results import AssetMaterialization, AssetObservation
+from headwater.errors import HeadwaterError, NotFoundError, user_code_boundary
+
+EPHEMERAL_RUN_ID = "EPHEMERAL"
+
+
+@dataclass
+class ExecutionInfo:
+    """Everything a context exposes, filled in by the execution engine (or a test builder)."""
+
+    run_id: str = EPHEMERAL_RUN_ID
+    job_name: str = "__ephemeral__"
+    step_key: str = "__ephemeral__"
+    op_name: str = "__ephemeral__"
+    op_config: Any = None
+    resources: Any = None
+    log: Any = None
+    instance: Any = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+    partition_key: str | None = None
+    partitions_def: Any = None
+    retry_number: int = 0
+    assets_def: Any = None
+    selected_output_names: frozenset[str] | None = None
+    output_metadata: dict[str, dict[str, Any]] = field(default_factory=dict)
+    logged_events: list[Any] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What a running step knows of its run."""
+
+    run_id: str
+    job_name: str
+    tags: Mapping[str, str]
+
+
+class OpExecutionContext:
+    """The context of a running op: its run, config, resources, partition and logger."""
+
+    def __init__(self, info: ExecutionInfo) -> None:
+        self._info = info
+
+    @property
+    def log(self) -> Any:
+        """A logger whose messages become events of the run."""
+        if self._info.log is None:
+            self._info.log = logging.getLogger("headwater.user")
+        return self._info.log
+
+    @property
+    def run_id(self) -> str:
+        """The id of the run."""
+        return self._info.run_id
+
+    @property
+    def run(self) -> RunInfo:
+        """The run this step belongs to."""
+        return RunInfo(self._info.run_id, self._info.job_name, dict(self._info.tags))
+
+    @property
+    def job_name(self) -> str:
+        """The name of the job being run."""
+        return self._info.job_name
+
+    @property
+    def op_handle(self) -> str:
+        """The dotted name of this op within its job."""
+        return self._info.step_key
+
+    @property
+    def step_key(self) -> str:
+        """The key of the running step."""
+        return self._info.step_key
+
+    @property
+    def op_config(self) -> Any:
+        """This op's config as plain data (a dict for structured config)."""
+        config = self._info.op_config
+        if callable(getattr(config, "model_dump", None)):
+            from headwater.definitions.config.pythonic import config_to_python
+
+            return config_to_python(config)
+        return config
+
+    @property
+    def resources(self) -> Any:
+        """Resources by name: ``context.resources.warehouse``."""
+        return self._info.resources
+
+    @property
+    def instance(self) -> Any:
+        """The instance the run belongs to, when there is one."""
+        return self._info.instance
+
+    @property
+    def retry_number(self) -> int:
+        """0 on the first attempt, 1 on the first retry, ..."""
+        return self._info.retry_number
+
+    @property
+    def run_tags(self) -> Mapping[str, str]:
+        """The run's tags."""
+        return dict(self._info.tags)
+
+    def has_tag(self, key: str) -> bool:
+        """Whether the run has the tag ``key``."""
+        return key in self._info.tags
+
+    def get_tag(self, key: str) -> str | None:
+        """The run tag ``key``, or None."""
+        return self._info.tags.get(key)
+
+    # Partitions ---------------------------------------------------------------------------
+
+    @property
+    def has_partition_key(self) -> bool:
+        """Whether this run targets a partition."""
+        return self._info.partition_key is not None
+
+    @property
+    def partition_key(self) -> str:
+        """The partition being processed; an error when the run is not partitioned."""
+        if self._info.partition_key is None:
+            raise HeadwaterError(
+                f"'{self._info.op_name}' asked for context.partition_key, but this run has no "
+                "partition. Launch it with a partition key, or check context.has_partition_key."
+            )
+        return self._info.partition_key
+
+    @property
+    def partition_keys(self) -> Sequence[str]:
+        """The partitions being processed (one for single-partition runs)."""
+        return [self.partition_key]
+
+    @property
+    def partition_key_range(self) -> Any:
+        """``PartitionKeyRange(start, end)`` of the run (one key: start and end are equal)."""
+        from headwater.definitions.partitions.base import PartitionKeyRange
+
+        key = self.partition_key
+        return PartitionKeyRange(key, key)
+
+    @property
+    def partition_time_window(self) -> Any:
+        """``TimeWindow(start, end)`` of a time-partitioned run."""
+        definition = self._info.partitions_def
+        window_for = getattr(definition, "time_window_for_partition_key", None)
+        if window_for is None:
+            raise HeadwaterError(
+                f"'{self._info.op_name}' asked for context.partition_time_window, but its "
+                "partitions are not time windows."
+            )
+        return window_for(self.partition_key)
+
+    def asset_partition_key_for_output(self, output_name: str = "result") -> str:
+        """The partition of the asset for ``output_name``."""
+        return self.partition_key
+
+    # Assets -------------------------------------------------------------------------------
+
+    @property
+    def has_assets_def(self) -> bool:
+        """Whether this op computes assets."""
+        return self._info.assets_def is not None
+
+    @property
+    def assets_def(self) -> Any:
+        """The assets definition this op computes."""
+        if self._info.assets_def is None:
+            raise HeadwaterError(f"op '{self._info.op_name}' does not compute assets.")
+        return self._info.assets_def
+
+    @property
+    def selected_output_names(self) -> frozenset[str]:
+        """Outputs this run asks for (a subset when only some assets are selected)."""
+        if self._info.selected_output_names is not None:
+            return self._info.selected_output_names
+        if self._info.assets_def is not None:
+            return frozenset(self._info.assets_def.keys_by_output_name)
+        return frozenset()
+
+    @property
+    def selected_asset_keys(self) -> frozenset[AssetKey]:
+        """Assets of this op that the run asks for."""
+        if self._info.assets_def is None:
+            return frozenset()
+        by_output = self._info.assets_def.keys_by_output_name
+        names = self.selected_output_names
+        return frozenset(by_output[name] for name in names if name in by_output)
+
+    @property
+    def asset_key(self) -> AssetKey:
+        """The key of the single asset this op computes."""
+        keys = self.assets_def.keys
+        if len(keys) != 1:
+            raise HeadwaterError(
+                f"'{self._info.op_name}' computes {len(keys)} assets; use "
+                "context.asset_key_for_output(name) instead of context.asset_key."
+            )
+        key: AssetKey = next(iter(keys))
+        return key
+
+    def asset_key_for_output(self, output_name: str = "result") -> AssetKey:
+        """The key of the asset produced on ``output_name``."""
+        try:
+            key: AssetKey = self.assets_def.keys_by_output_name[output_name]
+        except KeyError:
+            raise NotFoundError(
+                f"'{self._info.op_name}' has no asset output named '{output_name}'."
+            ) from None
+        return key
+
+    def asset_key_for_input(self, input_name: str) -> AssetKey:
+        """The key of the upstream asset loaded into ``input_name``."""
+        try:
+            key: AssetKey = self.assets_def.keys_by_input_name[input_name]
+        except KeyError:
+            raise NotFoundError(
+                f"'{self._info.op_name}' has no asset input named '{input_name}'."
+            ) from None
+        return key
+
+    # Events -------------------------------------------------------------------------------
+
+    def add_output_metadata(
+        self,
+        metadata: Mapping[str, Any],
+        output_name: str | None = None,
+        mapping_key: str | None = None,
+    ) -> None:
+        """Attach metadata to an output (and so to the materialization of its asset)."""
+        name = output_name or self._single_output_name()
+        self._info.output_metadata.setdefault(name, {}).update(metadata)
+
+    def add_asset_metadata(
+        self, metadata: Mapping[str, Any], asset_key: Any = None, partition_key: str | None = None
+    ) -> None:
+        """Attach metadata to the materialization of an asset computed by this op."""
+        if asset_key is None:
+            self.add_output_metadata(metadata)
+            return
+        wanted = AssetKey.from_coercible(asset_key)
+        for name, key in self.assets_def.keys_by_output_name.items():
+            if key == wanted:
+                self.add_output_metadata(metadata, output_name=name)
+                return
+        raise NotFoundError(f"'{self._info.op_name}' does not compute asset '{wanted}'.")
+
+    def get_output_metadata(self, output_name: str = "result") -> Mapping[str, Any]:
+        """Metadata added so far to ``output_name``."""
+        return dict(self._info.output_metadata.get(output_name, {}))
+
+    def log_event(self, event: AssetMaterialization | AssetObservation | Any) -> None:
+        """Record an asset materialization or observation that this op caused."""
+        self._info.logged_events.append(event)
+
+    def _single_output_name(self) -> str:
+        assets_def = self._info.assets_def
+        if assets_def is not None and len(assets_def.keys_by_output_name) > 1:
+            raise HeadwaterError(
+                f"'{self._info.op_name}' has several outputs; pass output_name= to "
+                "add_output_metadata."
+            )
+        if assets_def is not None and assets_def.keys_by_output_name:
+            return str(next(iter(assets_def.keys_by_output_name)))
+        return "result"
+
+    @property
+    def op_execution_context(self) -> OpExecutionContext:
+        """This context (kept for code written against the asset/op context split)."""
+        return self
+
+
+class AssetExecutionContext(OpExecutionContext):
+    """The context of a running asset."""
+
+
+class AssetCheckExecutionContext(OpExecutionContext):
+    """The context of a running asset check."""
+
+
+def build_op_context(
+    resources: Mapping[str, Any] | None = None,
+    op_config: Any = None,
+    partition_key: str | None = None,
+    run_tags: Mapping[str, str] | None = None,
+    instance: Any = None,
+    config: Any = None,
+    partitions_def: Any = None,
+) -> OpExecutionContext:
+    """A context for calling an op's function directly in a test."""
+    return OpExecutionContext(
+        _test_info(resources, op_config if op_config is not None else config, partition_key,
+                   run_tags, instance, partitions_def)
+    )
+
+
+def build_asset_context(
+    resources: Mapping[str, Any] | None = None,
+    asset_config: Any = None,
+    partition_key: str | None = None,
+    run_tags: Mapping[str, str] | None = None,
+    instance: Any = None,
+    partitions_def: Any = None,
+) -> AssetExecutionContext:
+    """A context for calling an asset's function directly in a test."""
+    return AssetExecutionContext(
+        _test_info(resources, asset_config, partition_key, run_tags, instance, partitions_def)
+    )
+
+
+def _test_info(
+    resources: Mapping[str, Any] | None,
+    config: Any,
+    partition_key: str | None,
+    run_tags: Mapping[str, str] | None,
+    instance: Any,
+    partitions_def: Any,
+) -> ExecutionInfo:
+    from headwater.definitions.config.resources import Resources
+
+    return ExecutionInfo(
+        op_config=config,
+        resources=Resources({k: _test_resource_value(k, v) for k, v in (resources or {}).items()}),
+        instance=instance,
+        tags=dict(run_tags or {}),
+        partition_key=partition_key,
+        partitions_def=partitions_def,
+    )
+
+
+def _test_resource_value(key: str, value: Any) -> Any:
+    """The value a run would provide for ``value``: resource definitions are initialised.
+
+    Plain objects are used as they are. There is no teardown: the context lives as long as
+    the test needs it.
+    """
+    from headwater.definitions.config.resources import InitResourceContext, ResourceDefinition
+
+    if not isinstance(value, ResourceDefinition):
+        return value
+    where = f"resource '{key}'"
+    with user_code_boundary(where):
+        if callable(getattr(value, "yield_for_execution", None)):
+            configured = value.resolved_for_run(where)  # type: ignore[attr-defined]
+            context = InitResourceContext(resource_def=value)
+            configured.attach_context(context)
+            return configured.yield_for_execution(context).__enter__()
+        result = value(InitResourceContext(resource_def=value))
+        if inspect.isgenerator(result):
+            return next(result)
+        return result

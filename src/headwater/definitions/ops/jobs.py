@@ -1,0 +1,161 @@
+"""Jobs: a graph of ops (or a selection of assets) plus resources, config, tags and executor."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, overload
+
+from headwater.definitions.ops.graphs import GraphDefinition, compose_graph
+
+if TYPE_CHECKING:
+    from headwater.definitions.assets.asset_layer import AssetLayer
+    from headwater.definitions.ops.executors import ExecutorDefinition
+
+
+class JobDefinition:
+    """Something a run executes: a graph of ops, or the ops computing a set of assets."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        graph: GraphDefinition | None = None,
+        description: str | None = None,
+        resource_defs: Mapping[str, object] | None = None,
+        config: Any = None,
+        tags: Mapping[str, str] | None = None,
+        executor_def: ExecutorDefinition | None = None,
+        partitions_def: Any = None,
+        op_retry_policy: Any = None,
+        metadata: Mapping[str, Any] | None = None,
+        hooks: Any = None,
+        asset_layer: AssetLayer | None = None,
+    ) -> None:
+        self.name = name
+        self.graph = graph or GraphDefinition(name, {})
+        self.description = description
+        self.resource_defs = dict(resource_defs or {})
+        self.config = config
+        self.tags = dict(tags or {})
+        self.executor_def = executor_def
+        self.partitions_def = partitions_def
+        self.op_retry_policy = op_retry_policy
+        self.metadata = dict(metadata or {})
+        self.hooks = hooks
+        #: Set for jobs that materialize assets: which assets and checks, computed by which ops.
+        self.asset_layer = asset_layer
+
+    @property
+    def is_asset_job(self) -> bool:
+        """Whether this job materializes assets (rather than running a graph of ops)."""
+        return self.asset_layer is not None
+
+    @property
+    def default_run_config(self) -> dict[str, Any]:
+        """The run config given with ``config=``, as a plain dict."""
+        config = self.config
+        to_dict = getattr(config, "to_config_dict", None)
+        if callable(to_dict):
+            return dict(to_dict())
+        return dict(config or {}) if isinstance(config, Mapping) else {}
+
+    def with_resources(self, resource_defs: Mapping[str, object]) -> JobDefinition:
+        """A copy where ``resource_defs`` fill in resources the job does not define itself."""
+        clone = object.__new__(JobDefinition)
+        clone.__dict__.update(self.__dict__)
+        clone.resource_defs = {**resource_defs, **self.resource_defs}
+        return clone
+
+    def execute_in_process(
+        self,
+        run_config: Any = None,
+        instance: Any = None,
+        partition_key: str | None = None,
+        raise_on_error: bool = True,
+        op_selection: Any = None,
+        asset_selection: Any = None,
+        resources: Mapping[str, object] | None = None,
+        tags: Mapping[str, str] | None = None,
+        run_id: str | None = None,
+    ) -> Any:
+        """Run the job in this process and return the result.
+
+        Outputs are kept in memory unless the job sets its own ``io_manager``.
+        """
+        from headwater.execution.in_process_api import execute_job_in_process
+
+        return execute_job_in_process(
+            self,
+            run_config=run_config,
+            instance=instance,
+            partition_key=partition_key,
+            raise_on_error=raise_on_error,
+            op_selection=op_selection,
+            asset_selection=asset_selection,
+            resources=resources,
+            tags=tags,
+            run_id=run_id,
+        )
+
+    def __repr__(self) -> str:
+        return f"<JobDefinition {self.name}>"
+
+
+@overload
+def job(fn: Callable[..., Any]) -> JobDefinition: ...
+
+
+@overload
+def job(
+    fn: None = None,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    resource_defs: Mapping[str, object] | None = None,
+    config: Any = None,
+    tags: Mapping[str, str] | None = None,
+    executor_def: ExecutorDefinition | None = None,
+    partitions_def: Any = None,
+    op_retry_policy: Any = None,
+    metadata: Mapping[str, Any] | None = None,
+    hooks: Any = None,
+) -> Callable[[Callable[..., Any]], JobDefinition]: ...
+
+
+def job(
+    fn: Callable[..., Any] | None = None,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    resource_defs: Mapping[str, object] | None = None,
+    config: Any = None,
+    tags: Mapping[str, str] | None = None,
+    executor_def: ExecutorDefinition | None = None,
+    partitions_def: Any = None,
+    op_retry_policy: Any = None,
+    metadata: Mapping[str, Any] | None = None,
+    hooks: Any = None,
+) -> JobDefinition | Callable[[Callable[..., Any]], JobDefinition]:
+    """Define a job whose body calls ops, wiring outputs to inputs."""
+
+    def decorate(func: Callable[..., Any]) -> JobDefinition:
+        job_name = name or func.__name__
+        invocations, inputs, outputs = compose_graph(func, job_name, what="job")
+        graph_def = GraphDefinition(
+            job_name, invocations, inputs, outputs, description=inspect.getdoc(func)
+        )
+        return graph_def.to_job(
+            name=job_name,
+            description=description,
+            resource_defs=resource_defs,
+            config=config,
+            tags=tags,
+            executor_def=executor_def,
+            partitions_def=partitions_def,
+            op_retry_policy=op_retry_policy,
+            metadata=metadata,
+            hooks=hooks,
+        )
+
+    return decorate(fn) if fn is not None else decorate

@@ -62,10 +62,10 @@ from headwater.snapshot.metadata import (
     from_snap,
     metadata_from_snap,
     metadata_to_snap,
-    to_json_friendly,
     to_snap,
     truncate_metadata,
 )
+from headwater.snapshot.metadata_json import to_json_friendly
 
 SRC = pathlib.Path(__file__).resolve().parents[2] / "src"
 SNAP_DICT = dict[str, MetadataEntrySnap]

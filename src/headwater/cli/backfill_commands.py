@@ -117,10 +117,10 @@ def _warn_without_daemon() -> None:
 @click.option("--limit", default=50, show_default=True, help="At most this many.")
 def list_command(status: str | None, limit: int) -> None:
     """Backfills, newest first."""
-    from headwater.cli.execute_common import open_instance, storage_errors
+    from headwater.cli.execute_common import open_existing_instance, storage_errors
     from headwater.snapshot.runs import BackfillStatus
 
-    instance = open_instance()
+    instance = open_existing_instance()
     with storage_errors():
         backfills = instance.storage.get_backfills(
             BackfillStatus(status.upper()) if status else None, limit=limit)
@@ -137,10 +137,10 @@ def list_command(status: str | None, limit: int) -> None:
 @click.argument("backfill_id")
 def show_command(backfill_id: str) -> None:
     """A backfill and the status of each partition's run."""
-    from headwater.cli.execute_common import fail, open_instance, storage_errors
+    from headwater.cli.execute_common import fail, open_existing_instance, storage_errors
     from headwater.workspace.backfills import partition_statuses
 
-    instance = open_instance()
+    instance = open_existing_instance()
     with storage_errors():
         backfill = instance.storage.get_backfill(backfill_id)
         if backfill is None:
@@ -158,10 +158,10 @@ def show_command(backfill_id: str) -> None:
 @click.argument("backfill_id")
 def cancel_command(backfill_id: str) -> None:
     """Cancel a backfill: queued runs now, running ones through the daemon."""
-    from headwater.cli.execute_common import open_instance, storage_errors
+    from headwater.cli.execute_common import open_existing_instance, storage_errors
     from headwater.workspace.backfills import cancel_backfill
 
-    instance = open_instance()
+    instance = open_existing_instance()
     with storage_errors():
         backfill = cancel_backfill(instance, backfill_id)
     click.echo(f"Backfill {backfill.backfill_id}: {backfill.status.value}")

@@ -71,10 +71,10 @@ def _run(origins: list[Any]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 def status_command(as_json: bool) -> None:
     """Whether a daemon is alive (exit code 1 if not), its last heartbeat and its loops."""
-    from headwater.cli.execute_common import open_instance, storage_errors
+    from headwater.cli.execute_common import open_existing_instance, storage_errors
     from headwater.daemon import get_daemon_status
 
-    instance = open_instance()
+    instance = open_existing_instance()
     with storage_errors():
         status = get_daemon_status(instance)
     if as_json:

@@ -69,6 +69,29 @@ def open_instance() -> Any:
         return Instance.get()
 
 
+def open_existing_instance(*, lazy: bool = False) -> Any:
+    """The instance of ``$HEADWATER_HOME`` (or ``./.headwater``) if one is there; never creates it.
+
+    For the commands that only read (``run list``, ``instance info``, ``daemon status``, ...):
+    with no instance folder, or a SQLite instance without its database, they say where they
+    looked and exit 1 instead of leaving a new empty instance behind.
+    """
+    from headwater.storage.config import SqliteStorageConfig, instance_root, load_instance_config
+    from headwater.storage.instance import Instance
+
+    with storage_errors():
+        root = instance_root()
+        hint = ("Set $HEADWATER_HOME to the instance folder, or run this where `headwater dev` "
+                "(or a run) created .headwater.")
+        if not root.is_dir():
+            fail(f"No headwater instance at {root}. {hint}")
+        config = load_instance_config(root)
+        storage = config.storage
+        if isinstance(storage, SqliteStorageConfig) and not storage.db_path.is_file():
+            fail(f"No headwater instance at {root}: {storage.db_path} does not exist. {hint}")
+        return Instance(root, config, lazy=lazy)
+
+
 @contextmanager
 def storage_errors() -> Iterator[None]:
     """Turn storage and instance errors into a one-line message and exit code 1."""

@@ -21,6 +21,13 @@ def _lazy_instance() -> Any:
         return Instance.get(lazy=True)
 
 
+def _existing_lazy_instance() -> Any:
+    """Like :func:`_lazy_instance`, but only an instance that is there (never creates one)."""
+    from headwater.cli.execute_common import open_existing_instance
+
+    return open_existing_instance(lazy=True)
+
+
 @instance_group.command("info")
 def info_command() -> None:
     """Where the instance is, its storage backend and URL, schema revision and run count."""
@@ -30,7 +37,7 @@ def info_command() -> None:
 
     from headwater.cli.execute_common import storage_errors
 
-    instance = _lazy_instance()
+    instance = _existing_lazy_instance()
     with storage_errors():
         info: dict[str, Any] = instance.info()
     rows = [

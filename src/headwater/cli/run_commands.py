@@ -45,9 +45,9 @@ def _console() -> Console:
 
 
 def _instance() -> Any:
-    from headwater.cli.execute_common import open_instance
+    from headwater.cli.execute_common import open_existing_instance
 
-    return open_instance()
+    return open_existing_instance()
 
 
 def _get_run(instance: Any, run_id: str) -> RunRecord:

@@ -1,4 +1,25 @@
-"""headwater.definitions: the user-facing API (pure Python; imports nothing of ours below it).
+"""headwater.definitions: the user-facing API, in concept subpackages.
+
+Subpackages, each importing only those to its right (the layering test enforces it)::
+
+    automation -> assets -> ops -> config, metadata, partitions -> asset_graph
+                  assets -> selection -> asset_graph
+
+- ``asset_graph``: ``AssetKey``, ``AssetCheckKey`` and the ``AssetGraph`` built from assets;
+- ``partitions``: partitions definitions, keys, ranges and time windows;
+- ``metadata``: ``MetadataValue`` and its kinds, tables, normalisation of user values;
+- ``config``: ``Config``, ``ConfigurableResource``, ``@resource``, IO managers, ``EnvVar``;
+- ``selection``: ``AssetSelection``, its node types and the selection string syntax;
+- ``ops``: ``@op``, ``@graph``, ``@job``, composition, direct invocation, params, retries,
+  executors, results and the execution contexts;
+- ``assets``: ``@asset``, ``@multi_asset``, ``AssetsDefinition``, specs, deps, asset checks,
+  the asset layer and asset jobs;
+- ``automation``: schedules, sensors, run requests, instigation contexts and results.
+
+At this top level only what ties them together: ``Definitions``, repositories and the module
+loaders. Nothing here imports headwater's other layers except ``headwater.core`` (plain data
+shared with the host processes) and ``headwater.errors``; ``JobDefinition.execute_in_process``
+imports the execution engine when it is called.
 
 The package object is also the ``@definitions`` decorator. Importing this subpackage makes
 ``headwater.definitions`` refer to it, so it must still work as ``@hw.definitions``.

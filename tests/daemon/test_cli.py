@@ -53,6 +53,7 @@ def test_backfill_launch_mistakes_are_clear(tmp_path: Path) -> None:
     half = headwater(home, "backfill", "launch", "-f", LOCATION_FILE, "--job", "letters_job",
                      "--from", "a")
     assert half.returncode == 2 and "needs both --from and --to" in half.stderr
+    assert headwater(home, "instance", "migrate").returncode == 0  # an instance, no backfills
     missing = headwater(home, "backfill", "show", "nope")
     assert missing.returncode == 1 and "No backfill with id 'nope'" in missing.stderr
 
@@ -66,6 +67,7 @@ def test_backfill_launch_of_an_unknown_partition_names_it(tmp_path: Path) -> Non
 
 
 def test_daemon_status_without_a_daemon(tmp_path: Path) -> None:
+    assert headwater(tmp_path / "home", "instance", "migrate").returncode == 0
     result = headwater(tmp_path / "home", "daemon", "status")
     assert result.returncode == 1
     assert "No daemon has run against this instance" in result.stdout

@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_env import prepare  # noqa: E402
 from generated_location import write_location  # noqa: E402
-from headwater.core.job_names import IMPLICIT_ASSET_JOB_NAME  # noqa: E402
+from headwater.core.names import IMPLICIT_ASSET_JOB_NAME  # noqa: E402
 from headwater.core.origins import PythonFileOrigin  # noqa: E402
 from headwater.definitions.asset_graph.keys import AssetKey  # noqa: E402
 from runs import open_instance, postgres_database, write_home  # noqa: E402

@@ -10,10 +10,9 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from headwater.core.version import __version__ as __version__
-
 if TYPE_CHECKING:
     from headwater.core.run_status import DagsterRunStatus, RunStatus
+    from headwater.core.version import __version__ as __version__
     from headwater.definitions.asset_graph.keys import AssetCheckKey, AssetKey
     from headwater.definitions.assets.asset_job import define_asset_job
     from headwater.definitions.assets.assets_definition import AssetsDefinition
@@ -313,7 +312,7 @@ _LAZY: dict[str, str] = {
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
+    module = "headwater.core.version" if name == "__version__" else _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'headwater' has no attribute '{name}'")
     value = getattr(importlib.import_module(module), name)

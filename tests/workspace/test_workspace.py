@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from headwater.core.job_names import IMPLICIT_ASSET_JOB_NAME
+from headwater.core.names import IMPLICIT_ASSET_JOB_NAME
 from headwater.core.origins import PythonFileOrigin
 from headwater.core.run_status import RunStatus
 from headwater.definitions.asset_graph.keys import AssetKey

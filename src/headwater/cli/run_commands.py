@@ -176,7 +176,7 @@ def list_command(statuses: tuple[str, ...], job_name: str | None, limit: int) ->
 
 
 def _job_label(run: RunRecord) -> str:
-    from headwater.core.job_names import IMPLICIT_ASSET_JOB_NAME
+    from headwater.core.names import IMPLICIT_ASSET_JOB_NAME
 
     if run.job_name == IMPLICIT_ASSET_JOB_NAME and run.asset_selection:
         count = len(run.asset_selection)

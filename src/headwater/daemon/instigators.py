@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from headwater.codeserver.protocol import RunRequestSnap
-from headwater.core.run_tags import RUN_KEY_TAG
+from headwater.core.names import RUN_KEY_TAG
 from headwater.snapshot.errors import ErrorInfo
 from headwater.snapshot.location import DefaultStatus, ScheduleSnap, SensorSnap
 from headwater.snapshot.runs import (

@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from headwater.core.cron import cron_tick_timestamps
-from headwater.core.run_tags import SCHEDULE_NAME_TAG
+from headwater.core.names import SCHEDULE_NAME_TAG
 from headwater.daemon.instigators import (
     Instigator,
     StateMap,

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from headwater.codeserver.protocol import TickResult
-from headwater.core.run_tags import SENSOR_NAME_TAG
+from headwater.core.names import SENSOR_NAME_TAG
 from headwater.daemon.instigators import (
     Instigator,
     StateMap,

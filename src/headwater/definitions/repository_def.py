@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from headwater.core.job_names import IMPLICIT_ASSET_JOB_NAME
+from headwater.core.names import IMPLICIT_ASSET_JOB_NAME
 from headwater.definitions.asset_graph import AssetGraph, AssetNode
 from headwater.definitions.asset_graph.keys import AssetCheckKey, AssetKey
 from headwater.definitions.assets.asset_job import (

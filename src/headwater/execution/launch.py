@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
 
+from headwater.core.names import PARENT_RUN_TAG, PARTITION_TAG, ROOT_RUN_TAG
 from headwater.core.origins import (
     GrpcServerOrigin,
     LocationOrigin,
     origin_from_dict,
 )
 from headwater.core.run_status import RunStatus
-from headwater.core.run_tags import PARENT_RUN_TAG, PARTITION_TAG, ROOT_RUN_TAG
 from headwater.errors import HeadwaterError, NotFoundError
 from headwater.execution.reexecution import steps_to_reexecute
 from headwater.processes import pid_alive

@@ -9,8 +9,8 @@ import logging
 import time
 from dataclasses import dataclass
 
+from headwater.core.names import REPOSITORY_TAG
 from headwater.core.origins import LocationOrigin, origin_from_dict
-from headwater.core.run_tags import REPOSITORY_TAG
 from headwater.definitions.asset_graph.keys import AssetCheckKey, AssetKey
 from headwater.definitions.ops.jobs import JobDefinition
 from headwater.definitions.repository_def import RepositoryDefinition

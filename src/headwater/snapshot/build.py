@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from headwater.core.job_names import ANONYMOUS_ASSET_JOB_PREFIX, IMPLICIT_ASSET_JOB_NAME
+from headwater.core.names import ANONYMOUS_ASSET_JOB_PREFIX, IMPLICIT_ASSET_JOB_NAME
 from headwater.definitions.asset_graph.keys import AssetKey
 from headwater.definitions.assets.assets_definition import AssetsDefinition
 from headwater.definitions.config.io_managers import IOManager, IOManagerDefinition

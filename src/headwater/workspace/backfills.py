@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from headwater.core.names import BACKFILL_TAG, PARTITION_TAG
 from headwater.core.run_status import IN_PROGRESS_RUN_STATUSES, RunStatus
-from headwater.core.run_tags import BACKFILL_TAG, PARTITION_TAG
 from headwater.errors import HeadwaterError, NotFoundError
 from headwater.snapshot.errors import ErrorInfo
 from headwater.snapshot.events import EventType, RunEvent

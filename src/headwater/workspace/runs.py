@@ -20,10 +20,9 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from headwater.codeserver.client import CodeServerError
-from headwater.core.job_names import IMPLICIT_ASSET_JOB_NAME
+from headwater.core.names import IMPLICIT_ASSET_JOB_NAME, PARTITION_TAG, REPOSITORY_TAG
 from headwater.core.origins import GrpcServerOrigin
 from headwater.core.run_status import RunStatus
-from headwater.core.run_tags import PARTITION_TAG, REPOSITORY_TAG
 from headwater.errors import HeadwaterError, NotFoundError
 from headwater.snapshot.errors import ErrorInfo
 from headwater.snapshot.events import EventType, RunEvent, RunFailureData

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, Union, runtime_checkable
 
-from headwater.core.run_tags import PARTITION_TAG, RUN_KEY_TAG
+from headwater.core.names import PARTITION_TAG, RUN_KEY_TAG
 from headwater.definitions.asset_graph.keys import AssetCheckKey, AssetKey, CoercibleToAssetKey
 from headwater.definitions.ops.results import AssetMaterialization, AssetObservation
 from headwater.errors import InvalidDefinitionError

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from headwater.core.names import PARTITION_TAG
 from headwater.core.run_status import RunStatus
-from headwater.core.run_tags import PARTITION_TAG
 from headwater.definitions.automation.instigation_context import InstigationContext
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from headwater.core.run_tags import SCHEDULE_NAME_TAG
+from headwater.core.names import SCHEDULE_NAME_TAG
 from headwater.definitions.automation.run_request import (
     RunConfigLike,
     RunRequest,

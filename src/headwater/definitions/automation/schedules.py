@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping, Set
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from headwater.core.job_names import ANONYMOUS_ASSET_JOB_PREFIX
+from headwater.core.names import ANONYMOUS_ASSET_JOB_PREFIX
 from headwater.definitions.automation.instigation_fn import (
     FunctionShape,
     call_and_collect,

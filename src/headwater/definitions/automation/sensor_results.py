@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from headwater.core.run_tags import SENSOR_NAME_TAG
+from headwater.core.names import SENSOR_NAME_TAG
 from headwater.definitions.automation.run_request import (
     AssetEvent,
     RunRequest,

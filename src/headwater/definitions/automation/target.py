@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, TypeVar
 
-from headwater.core.job_names import ANONYMOUS_ASSET_JOB_PREFIX
+from headwater.core.names import ANONYMOUS_ASSET_JOB_PREFIX
 from headwater.errors import InvalidDefinitionError, InvalidOutputError
 
 E = TypeVar("E", bound=Enum)

@@ -1,6 +1,9 @@
-"""Names of the run tags headwater itself sets and reads (all under ``headwater/``)."""
+"""Names headwater reserves: the run tags it sets and reads (all under ``headwater/``) and the
+jobs it makes itself. Both user code and the host processes read them."""
 
 from __future__ import annotations
+
+# Run tags ------------------------------------------------------------------------------------
 
 #: The schedule whose tick requested the run.
 SCHEDULE_NAME_TAG = "headwater/schedule_name"
@@ -18,3 +21,10 @@ ROOT_RUN_TAG = "headwater/root_run_id"
 REPOSITORY_TAG = "headwater/repository"
 #: The backfill that submitted the run.
 BACKFILL_TAG = "headwater/backfill"
+
+# Job names -----------------------------------------------------------------------------------
+
+#: The implicit job over every asset of a repository.
+IMPLICIT_ASSET_JOB_NAME = "__ASSET_JOB"
+#: Prefix of the jobs made for schedules and sensors that target an asset selection.
+ANONYMOUS_ASSET_JOB_PREFIX = "__anonymous_asset_job"

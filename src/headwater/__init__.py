@@ -24,6 +24,12 @@ if TYPE_CHECKING:
     from headwater.definitions.asset_sensors import AssetSensorDefinition, asset_sensor
     from headwater.definitions.asset_specs import AssetDep, AssetIn, AssetOut, AssetSpec
     from headwater.definitions.assets import AssetsDefinition
+    from headwater.definitions.components.core_components import (
+        DefinitionsComponent,
+        DefsFolderComponent,
+        FunctionComponent,
+        PythonScriptComponent,
+    )
     from headwater.definitions.config import Config, RunConfig
     from headwater.definitions.configurable import (
         ConfigurableIOManager,
@@ -38,6 +44,11 @@ if TYPE_CHECKING:
         build_op_context,
     )
     from headwater.definitions.definitions_class import Definitions, definitions
+    from headwater.definitions.defs_folder import (
+        ComponentLoadContext,
+        load_defs,
+        load_from_defs_folder,
+    )
     from headwater.definitions.env_var import EnvVar
     from headwater.definitions.event_log_entry import EventLogEntry
     from headwater.definitions.executors import (
@@ -292,6 +303,13 @@ _LAZY: dict[str, str] = {
     "schedule": "headwater.definitions.schedules",
     "sensor": "headwater.definitions.sensors",
     "validate_run_config": "headwater.execution.validation",
+    "ComponentLoadContext": "headwater.definitions.defs_folder",
+    "DefinitionsComponent": "headwater.definitions.components.core_components",
+    "DefsFolderComponent": "headwater.definitions.components.core_components",
+    "FunctionComponent": "headwater.definitions.components.core_components",
+    "PythonScriptComponent": "headwater.definitions.components.core_components",
+    "load_defs": "headwater.definitions.defs_folder",
+    "load_from_defs_folder": "headwater.definitions.defs_folder",
 }
 
 
@@ -328,6 +346,7 @@ __all__ = [
     "AssetSpec",
     "AssetsDefinition",
     "Backoff",
+    "ComponentLoadContext",
     "Config",
     "ConfigError",
     "ConfigurableIOManager",
@@ -341,6 +360,8 @@ __all__ = [
     "DefaultSensorStatus",
     "DefinitionError",
     "Definitions",
+    "DefinitionsComponent",
+    "DefsFolderComponent",
     "DynamicOut",
     "DynamicOutput",
     "DynamicPartitionsDefinition",
@@ -351,6 +372,7 @@ __all__ = [
     "ExecutorDefinition",
     "Failure",
     "FilesystemIOManager",
+    "FunctionComponent",
     "GraphDefinition",
     "GraphOut",
     "HeadwaterError",
@@ -382,6 +404,7 @@ __all__ = [
     "OutputContext",
     "PartitionKeyRange",
     "PartitionsDefinition",
+    "PythonScriptComponent",
     "RepositoryDefinition",
     "ResourceDefinition",
     "ResourceParam",
@@ -432,6 +455,8 @@ __all__ = [
     "job",
     "load_asset_checks_from_modules",
     "load_assets_from_modules",
+    "load_defs",
+    "load_from_defs_folder",
     "materialize",
     "materialize_to_memory",
     "mem_io_manager",

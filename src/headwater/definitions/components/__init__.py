@@ -1,0 +1,1 @@
+"""dg projects: their ``[tool.dg]`` configuration and the ``defs.yaml`` component types."""

@@ -302,7 +302,14 @@ def merge_contributions(contributions: list[Contribution]) -> Definitions:
             resources.claim(resource_key, resource, item.source)
     if not contributions:
         return Definitions()
-    return Definitions.merge(*(item.defs for item in contributions))
+    merged = Definitions.merge(*(item.defs for item in contributions))
+    # A definition imported by a second module is the same object: keep it once.
+    merged.assets = _unique(merged.assets)
+    merged.jobs = _unique(merged.jobs)
+    merged.schedules = _unique(merged.schedules)
+    merged.sensors = _unique(merged.sensors)
+    merged.asset_checks = _unique(merged.asset_checks)
+    return merged
 
 
 def _package_folder(module: ModuleType) -> Path:

@@ -96,9 +96,10 @@ class _Executable:
         name = self.name or self._default_name()
         run = self._run
         keys = [spec.key for spec in self.assets]
+        load_context = context
 
-        def compute(op_context: Any) -> Any:
-            result = run(op_context, context)
+        def compute(context: Any) -> Any:
+            result = run(context, load_context)
             if result is None and keys:
                 return tuple(MaterializeResult(asset_key=key) for key in keys)
             return result

@@ -117,6 +117,9 @@ def test_the_workspace_names_one_location_per_project_with_its_own_python(
         project = dg_workspace / "projects" / origin.location_name
         assert origin.executable_path == str(project / ".venv" / "bin" / "python")
         assert origin.working_directory == str(project / "src")
+    # -w accepts the dg.toml itself, from anywhere.
+    named = resolve_targets(workspace_files=[str(dg_workspace / "dg.toml")], cwd=Path("/"))
+    assert named == [alpha, beta]
     # From inside one project (or a folder in it) only that project is loaded.
     inner = dg_workspace / "projects" / "beta" / "src" / "beta" / "defs"
     [only] = resolve_targets(cwd=inner)

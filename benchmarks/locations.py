@@ -3,9 +3,13 @@
 Prints, for generated locations of 10 / 1,000 / 5,000 / 10,000 assets:
 - wall time and peak RSS of ``headwater definitions validate -f <file>`` (the CLI process
   plus the subprocess that loads the location),
-- the snapshot's encoded size (msgpack and JSON) and its encode / decode times.
+- the snapshot's encoded size (msgpack and JSON) and its encode / decode times;
 
-Run: .venv/bin/python benchmarks/locations.py
+and for a dg project whose defs folder has 500 modules of 10 assets each (issue 13), the wall
+time of ``headwater definitions validate`` run with no arguments in the project's folder.
+
+Run: .venv/bin/python benchmarks/locations.py            (everything)
+     .venv/bin/python benchmarks/locations.py --defs-folder   (only the defs-folder case)
 """
 
 from __future__ import annotations
@@ -34,14 +38,19 @@ print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)
 """
 
 
-def validate_cli(path: Path, repeats: int, env: dict[str, str]) -> tuple[float, float]:
-    """Median wall seconds and max peak RSS (MB) of ``definitions validate -f path``."""
-    command = [sys.executable, "-m", "headwater.cli.main", "definitions", "validate", "-f",
-               str(path)]
+DEFS_MODULES = 500
+DEFS_ASSETS_PER_MODULE = 10
+
+
+def validate_cli(path: Path | None, repeats: int, env: dict[str, str],
+                 cwd: Path | None = None) -> tuple[float, float]:
+    """Median wall seconds and max peak RSS (MB) of ``definitions validate [-f path]``."""
+    command = [sys.executable, "-m", "headwater.cli.main", "definitions", "validate",
+               *(["-f", str(path)] if path is not None else [])]
     times, peaks = [], []
     for _ in range(repeats):
         out = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True,
-                             text=True, check=True, env=env).stdout.split()
+                             text=True, check=True, env=env, cwd=cwd).stdout.split()
         if out[2] != "0":
             raise SystemExit(f"validate failed for {path}")
         times.append(float(out[0]))
@@ -71,8 +80,52 @@ def snapshot_figures(path: Path) -> tuple[int, int, float, float]:
     return len(packed), len(as_json), (encoded - start) * 1000, (decoded - encoded) * 1000
 
 
+def write_defs_project(folder: Path, modules: int, per_module: int) -> Path:
+    """A dg project (src layout, as create-dagster writes it) with ``modules`` modules of
+    ``per_module`` assets under its defs folder, each asset depending on the previous one."""
+    root = folder / "defs-bench"
+    package = root / "src" / "defs_bench"
+    (package / "defs").mkdir(parents=True)
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "defs_bench"\n\n[tool.dg]\ndirectory_type = "project"\n\n'
+        '[tool.dg.project]\nroot_module = "defs_bench"\n')
+    (package / "__init__.py").write_text("")
+    (package / "definitions.py").write_text(
+        "from pathlib import Path\n\nfrom headwater import definitions, load_from_defs_folder"
+        "\n\n\n@definitions\ndef defs():\n"
+        "    return load_from_defs_folder(path_within_project=Path(__file__).parent)\n")
+    (package / "defs" / "__init__.py").write_text("")
+    for m in range(modules):
+        group = package / "defs" / f"group_{m // 50:02d}"
+        group.mkdir(exist_ok=True)
+        lines = ["import headwater as hw", ""]
+        for a in range(per_module):
+            name = f"m{m:03d}_a{a}"
+            dep = f"deps=['m{m:03d}_a{a - 1}'], " if a else ""
+            lines += ["", f"@hw.asset({dep}group_name='g{m // 50}')", f"def {name}() -> None:",
+                      "    pass", ""]
+        (group / f"module_{m:03d}.py").write_text("\n".join(lines))
+    return root
+
+
+def defs_folder_case(env: dict[str, str], folder: Path) -> dict[str, float]:
+    """Validate the defs-folder project from its folder, with no arguments."""
+    root = write_defs_project(folder, DEFS_MODULES, DEFS_ASSETS_PER_MODULE)
+    validate_cli(None, 1, env, cwd=root)  # writes the project's bytecode, as an installed one has
+    seconds, peak = validate_cli(None, 5, env, cwd=root)
+    print(f"defs folder, {DEFS_MODULES} modules x {DEFS_ASSETS_PER_MODULE} assets: validate "
+          f"(fresh process, no arguments) {seconds:6.3f} s, peak RSS {peak:6.1f} MB "
+          "(target < 1.5 s)")
+    return {"defs_modules": DEFS_MODULES, "assets": DEFS_MODULES * DEFS_ASSETS_PER_MODULE,
+            "validate_s": round(seconds, 3), "peak_rss_mb": round(peak, 1)}
+
+
 def main() -> None:
     env = prepare()
+    if "--defs-folder" in sys.argv[1:]:
+        with tempfile.TemporaryDirectory() as folder:
+            print(json.dumps([defs_folder_case(env, Path(folder))]))
+        return
     with tempfile.TemporaryDirectory() as folder:
         rows = []
         for size in SIZES:
@@ -87,6 +140,7 @@ def main() -> None:
                   f"snapshot {packed / 1024:8.1f} KiB msgpack / {as_json / 1024:8.1f} KiB JSON, "
                   f"encode {enc_ms:6.1f} ms, decode {dec_ms:6.1f} ms")
         print("targets: 10 assets < 0.4 s, 5,000 assets < 1.5 s; memory < half of 125/152/293 MB")
+        rows.append(defs_folder_case(env, Path(folder)))
         print(json.dumps(rows))
 
 

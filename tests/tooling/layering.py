@@ -67,6 +67,9 @@ DEFINITIONS_ALLOWED: dict[str, frozenset[str]] = {
                          "selection"}),
     "automation": frozenset({"asset_graph", "config", "metadata", "partitions", "ops",
                              "selection", "assets"}),
+    # Builds Definitions from a defs folder: above the top-level modules, which never import it.
+    "components": frozenset({"asset_graph", "config", "metadata", "partitions", "ops",
+                             "selection", "assets", "automation", "<top>"}),
 }
 
 #: Imports made only for type annotations that point against the direction above.
@@ -159,6 +162,7 @@ def definitions_violations(
     for relative, path in _python_files(definitions):
         source = _definitions_part(relative, definitions)
         if source == "<top>":
+            violations += _top_level_violations(relative, path, allowed)
             continue
         if source not in allowed:
             undeclared = f"definitions/{source}/ is not declared in DEFINITIONS_ALLOWED"
@@ -178,6 +182,19 @@ def definitions_violations(
             violations.append(f"definitions/{relative} imports {found.module} "
                               f"({source} -> {target})")
     return violations
+
+
+def _top_level_violations(relative: str, path: Path,
+                          allowed: Mapping[str, frozenset[str]]) -> list[str]:
+    """The top-level modules may import every subpackage except those placed above them."""
+    above = {name for name, targets in allowed.items() if "<top>" in targets}
+    found_violations = []
+    for found in imports_of(path.read_text(), str(path)):
+        parts = found.module.split(".")
+        if parts[:2] == ["headwater", "definitions"] and len(parts) > 2 and parts[2] in above:
+            found_violations.append(f"definitions/{relative} imports {found.module} "
+                                    f"(<top> -> {parts[2]})")
+    return found_violations
 
 
 def find_cycle(graph: Mapping[str, frozenset[str]]) -> list[str] | None:

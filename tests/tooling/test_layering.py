@@ -217,3 +217,15 @@ def test_type_only_imports_are_excused_only_when_listed(tmp_path: Path) -> None:
 def test_find_cycle_reports_the_cycle() -> None:
     assert find_cycle({"a": frozenset({"b"}), "b": frozenset({"c"}), "c": frozenset({"a"})}) == [
         "a", "b", "c", "a"]
+
+
+def test_checker_finds_the_top_level_importing_the_package_above_it(tmp_path: Path) -> None:
+    package = _tree(tmp_path / "headwater", {
+        **CLEAN,
+        "definitions/module_loaders.py":
+            "from headwater.definitions.components.defs_folder import load_defs\n",
+    })
+    assert definitions_violations(package) == [
+        "definitions/module_loaders.py imports headwater.definitions.components.defs_folder "
+        "(<top> -> components)"
+    ]

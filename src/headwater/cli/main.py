@@ -18,13 +18,17 @@ SUBCOMMANDS = {
     "asset": "headwater.cli.asset_commands:asset_group",
     "backfill": "headwater.cli.backfill_commands:backfill_group",
     "celery": "headwater.cli.celery_commands:celery_group",
+    "check": "headwater.cli.dg_commands:check_group",
     "code-server": "headwater.codeserver.cli:code_server_group",
     "daemon": "headwater.cli.daemon_commands:daemon_group",
     "definitions": "headwater.cli.definitions_commands:definitions_group",
     "dev": "headwater.cli.dev_command:dev_command",
     "instance": "headwater.cli.instance_commands:instance_group",
     "job": "headwater.cli.job_commands:job_group",
+    "launch": "headwater.cli.dg_commands:launch_command",
+    "list": "headwater.cli.dg_commands:list_group",
     "run": "headwater.cli.run_commands:run_group",
+    "scaffold": "headwater.cli.scaffold_commands:scaffold_group",
     "webserver": "headwater.cli.webserver_commands:webserver_command",
 }
 

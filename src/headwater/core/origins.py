@@ -107,6 +107,36 @@ class PythonPackageOrigin:
 
 
 @dataclass(frozen=True)
+class AutoloadDefsOrigin:
+    """A dg project loaded straight from its defs package (``autoload_defs = true``).
+
+    Attributes:
+        location_name: the location's name, unique in the workspace.
+        module_name: the defs package, e.g. ``my_project.defs``; every module under it is
+            loaded (see :func:`headwater.load_defs`).
+        attribute: unused; always ``None`` (kept so every Python origin has the field).
+        working_directory: absolute directory to run from; also first on ``sys.path``.
+        executable_path: the Python interpreter of the location's environment.
+    """
+
+    kind: ClassVar[str] = "autoload_defs_module"
+
+    location_name: str
+    module_name: str
+    attribute: str | None = None
+    working_directory: str | None = None
+    executable_path: str | None = None
+
+    def describe(self) -> str:
+        """``autoload_defs_module my_project.defs``."""
+        return f"{self.kind} {self.module_name}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data with a ``type`` key; :func:`origin_from_dict` reads it back."""
+        return _to_dict(self)
+
+
+@dataclass(frozen=True)
 class GrpcServerOrigin:
     """A location served by a code server that headwater does not start (``grpc_server``).
 
@@ -143,12 +173,14 @@ class GrpcServerOrigin:
 
 
 LocationOrigin: TypeAlias = Union[
-    PythonFileOrigin, PythonModuleOrigin, PythonPackageOrigin, GrpcServerOrigin
+    PythonFileOrigin, PythonModuleOrigin, PythonPackageOrigin, AutoloadDefsOrigin,
+    GrpcServerOrigin,
 ]
 
 ORIGIN_TYPES: dict[str, type[LocationOrigin]] = {
     cls.kind: cls
-    for cls in (PythonFileOrigin, PythonModuleOrigin, PythonPackageOrigin, GrpcServerOrigin)
+    for cls in (PythonFileOrigin, PythonModuleOrigin, PythonPackageOrigin, AutoloadDefsOrigin,
+                GrpcServerOrigin)
 }
 
 

@@ -2,8 +2,9 @@
 
 Subpackages, each importing only those to its right (the layering test enforces it)::
 
-    automation -> assets -> ops -> config, metadata, partitions -> asset_graph
-                  assets -> selection -> asset_graph
+    components -> (top level) -> automation -> assets -> ops
+    ops -> config, metadata, partitions -> asset_graph
+    assets -> selection -> asset_graph
 
 - ``asset_graph``: ``AssetKey``, ``AssetCheckKey`` and the ``AssetGraph`` built from assets;
 - ``partitions``: partitions definitions, keys, ranges and time windows;
@@ -14,7 +15,9 @@ Subpackages, each importing only those to its right (the layering test enforces 
   executors, results and the execution contexts;
 - ``assets``: ``@asset``, ``@multi_asset``, ``AssetsDefinition``, specs, deps, asset checks,
   the asset layer and asset jobs;
-- ``automation``: schedules, sensors, run requests, instigation contexts and results.
+- ``automation``: schedules, sensors, run requests, instigation contexts and results;
+- ``components``: the defs folder, ``defs.yaml`` components and ``[tool.dg]`` configuration;
+  it builds ``Definitions``, so it sits above the top-level modules.
 
 At this top level only what ties them together: ``Definitions``, repositories and the module
 loaders. Nothing here imports headwater's other layers except ``headwater.core`` (plain data

@@ -148,6 +148,14 @@ def _is_definitions_factory(value: object) -> bool:
     return True
 
 
+def definitions_loaded(defs: Definitions, attribute: str | None) -> LoadedDefinitions:
+    """A location made of one ``Definitions`` (found in ``attribute``, or built by a loader)."""
+    repository = defs.get_repository_def()
+    return LoadedDefinitions(
+        repositories={DEFAULT_REPOSITORY_NAME: repository}, definitions=defs, attribute=attribute
+    )
+
+
 def _from_definitions(defs: Definitions, attribute: str) -> LoadedDefinitions:
     repository = defs.get_repository_def()
     return LoadedDefinitions(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from headwater.core.origins import (
+    AutoloadDefsOrigin,
     GrpcServerOrigin,
     LocationOrigin,
     PythonFileOrigin,
@@ -10,7 +11,7 @@ from headwater.core.origins import (
     PythonPackageOrigin,
 )
 from headwater.errors import LoadError
-from headwater.loading.discovery import LoadedDefinitions, find_definitions
+from headwater.loading.discovery import LoadedDefinitions, definitions_loaded, find_definitions
 from headwater.loading.gc_pause import collector_paused
 from headwater.loading.python_import import load_python_file, load_python_module
 
@@ -27,6 +28,11 @@ def load_origin(origin: LocationOrigin) -> LoadedDefinitions:
 
 
 def _load(origin: LocationOrigin) -> LoadedDefinitions:
+    if isinstance(origin, AutoloadDefsOrigin):
+        from headwater.definitions.components.defs_folder import load_defs
+
+        package = load_python_module(origin.module_name, origin.working_directory)
+        return definitions_loaded(load_defs(package), None)
     if isinstance(origin, PythonFileOrigin):
         module = load_python_file(origin.python_file, origin.working_directory)
     elif isinstance(origin, (PythonModuleOrigin, PythonPackageOrigin)):

@@ -3,7 +3,9 @@
 ``-f FILE`` and ``-m MODULE`` (each repeatable, each one location), ``--package-name PKG``
 and ``-w WORKSPACE`` (repeatable) may be combined; ``-d`` and ``-a`` apply to the ``-f``,
 ``-m`` and ``--package-name`` targets. With no target flag, ``[tool.headwater]`` in
-``./pyproject.toml`` is read, else ``./workspace.yaml``. Location names must be unique
+``./pyproject.toml`` is read, else ``./workspace.yaml``, else the nearest dg project or
+workspace (``dg.toml`` or ``[tool.dg]``) in the current folder or above it. A ``-w`` file
+ending in ``.toml`` is read as a dg workspace or project. Location names must be unique
 across everything that was named.
 """
 
@@ -120,7 +122,11 @@ def resolve_sourced_targets(
             sourced.append(SourcedOrigin(origin_type(name, module, attribute, wd),
                                          f"{flag} {module}"))
     for workspace in workspace_files:
-        sourced.extend(_read_workspace(absolute(os.fspath(workspace), base), env))
+        path = absolute(os.fspath(workspace), base)
+        if path.suffix == ".toml":
+            sourced.extend(_read_dg(path))
+        else:
+            sourced.extend(_read_workspace(path, env))
     if not direct and not workspace_files:
         sourced = _default_targets(base, env)
     _check_unique_names(sourced)
@@ -194,9 +200,15 @@ def _default_targets(base: Path, env: Mapping[str, str] | None) -> list[SourcedO
     workspace = base / WORKSPACE_FILE
     if workspace.exists():
         return _read_workspace(workspace, env)
+    from headwater.loading.dg_targets import find_dg_targets
+
+    dg = find_dg_targets(base)
+    if dg is not None:
+        return dg
     raise TargetError(
         f"No code location to load: no target was given and {base} has neither "
-        f"[tool.headwater] in {PYPROJECT_FILE}{pyproject_note} nor a {WORKSPACE_FILE}. "
+        f"[tool.headwater] in {PYPROJECT_FILE}{pyproject_note} nor a {WORKSPACE_FILE}, "
+        "and neither it nor a folder above it has a dg.toml or [tool.dg]. "
         "Do one of:\n"
         "  - pass -f definitions.py (a Python file) or -m my_project.definitions (a module);\n"
         f"  - add to {PYPROJECT_FILE}:\n"
@@ -220,6 +232,12 @@ def _check_unique_names(sourced: list[SourcedOrigin]) -> None:
                 "pyproject.toml)."
             )
         first[name] = item
+
+
+def _read_dg(path: Path) -> list[SourcedOrigin]:
+    from headwater.loading.dg_targets import read_dg_targets
+
+    return read_dg_targets(path)
 
 
 def _read_workspace(path: Path, env: Mapping[str, str] | None) -> list[SourcedOrigin]:

@@ -20,6 +20,16 @@ if TYPE_CHECKING:
     from headwater.definitions.asset_decorators import asset, multi_asset
     from headwater.definitions.asset_job import define_asset_job
     from headwater.definitions.asset_key import AssetCheckKey, AssetKey
+    from headwater.definitions.asset_loaders import (
+        load_asset_checks_from_current_module,
+        load_asset_checks_from_modules,
+        load_asset_checks_from_package_module,
+        load_asset_checks_from_package_name,
+        load_assets_from_current_module,
+        load_assets_from_modules,
+        load_assets_from_package_module,
+        load_assets_from_package_name,
+    )
     from headwater.definitions.asset_selection import AssetSelection
     from headwater.definitions.asset_sensors import AssetSensorDefinition, asset_sensor
     from headwater.definitions.asset_specs import AssetDep, AssetIn, AssetOut, AssetSpec
@@ -38,6 +48,13 @@ if TYPE_CHECKING:
         build_op_context,
     )
     from headwater.definitions.definitions_class import Definitions, definitions
+    from headwater.definitions.definitions_loaders import (
+        load_definitions_from_current_module,
+        load_definitions_from_module,
+        load_definitions_from_modules,
+        load_definitions_from_package_module,
+        load_definitions_from_package_name,
+    )
     from headwater.definitions.env_var import EnvVar
     from headwater.definitions.event_log_entry import EventLogEntry
     from headwater.definitions.executors import (
@@ -69,11 +86,7 @@ if TYPE_CHECKING:
         TableRecord,
         TableSchema,
     )
-    from headwater.definitions.module_loaders import (
-        load_asset_checks_from_modules,
-        load_assets_from_modules,
-        repository,
-    )
+    from headwater.definitions.module_loaders import repository
     from headwater.definitions.ops import DynamicOut, In, Nothing, OpDefinition, Out, op
     from headwater.definitions.partitioned_schedule import build_schedule_from_partitioned_job
     from headwater.definitions.partitions import (
@@ -90,6 +103,8 @@ if TYPE_CHECKING:
         TimeWindowPartitionsDefinition,
         WeeklyPartitionsDefinition,
     )
+    from headwater.definitions.paths import file_relative_path
+    from headwater.definitions.repository_args import create_repository_using_definitions_args
     from headwater.definitions.repository_def import RepositoryDefinition
     from headwater.definitions.resources import (
         InitResourceContext,
@@ -132,6 +147,7 @@ if TYPE_CHECKING:
     )
     from headwater.definitions.sensor_contexts import SensorEvaluationContext, build_sensor_context
     from headwater.definitions.sensors import DefaultSensorStatus, SensorDefinition, sensor
+    from headwater.definitions.with_resources import with_resources
     from headwater.errors import (
         ConfigError,
         DefinitionError,
@@ -147,6 +163,7 @@ if TYPE_CHECKING:
         StepFailure,
         UserCodeError,
     )
+    from headwater.execution.asset_value import AssetValueLoader
     from headwater.execution.in_process_api import materialize, materialize_to_memory
     from headwater.execution.results import AssetCheckEvaluation, ExecuteInProcessResult
     from headwater.execution.validation import validate_run_config
@@ -172,6 +189,7 @@ _LAZY: dict[str, str] = {
     "AssetSelection": "headwater.definitions.asset_selection",
     "AssetSensorDefinition": "headwater.definitions.asset_sensors",
     "AssetSpec": "headwater.definitions.asset_specs",
+    "AssetValueLoader": "headwater.execution.asset_value",
     "AssetsDefinition": "headwater.definitions.assets",
     "Backoff": "headwater.definitions.retries",
     "Config": "headwater.definitions.config",
@@ -268,16 +286,29 @@ _LAZY: dict[str, str] = {
     "build_schedule_from_partitioned_job": "headwater.definitions.partitioned_schedule",
     "build_sensor_context": "headwater.definitions.sensor_contexts",
     "celery_executor": "headwater.definitions.executors",
+    "create_repository_using_definitions_args": "headwater.definitions.repository_args",
     "define_asset_job": "headwater.definitions.asset_job",
     "definitions": "headwater.definitions.definitions_class",
+    "file_relative_path": "headwater.definitions.paths",
     "fs_io_manager": "headwater.definitions.io_managers",
     "get_logger": "headwater.definitions.logger",
     "graph": "headwater.definitions.graphs",
     "in_process_executor": "headwater.definitions.executors",
     "io_manager": "headwater.definitions.io_managers",
     "job": "headwater.definitions.jobs",
-    "load_asset_checks_from_modules": "headwater.definitions.module_loaders",
-    "load_assets_from_modules": "headwater.definitions.module_loaders",
+    "load_asset_checks_from_current_module": "headwater.definitions.asset_loaders",
+    "load_asset_checks_from_modules": "headwater.definitions.asset_loaders",
+    "load_asset_checks_from_package_module": "headwater.definitions.asset_loaders",
+    "load_asset_checks_from_package_name": "headwater.definitions.asset_loaders",
+    "load_assets_from_current_module": "headwater.definitions.asset_loaders",
+    "load_assets_from_modules": "headwater.definitions.asset_loaders",
+    "load_assets_from_package_module": "headwater.definitions.asset_loaders",
+    "load_assets_from_package_name": "headwater.definitions.asset_loaders",
+    "load_definitions_from_current_module": "headwater.definitions.definitions_loaders",
+    "load_definitions_from_module": "headwater.definitions.definitions_loaders",
+    "load_definitions_from_modules": "headwater.definitions.definitions_loaders",
+    "load_definitions_from_package_module": "headwater.definitions.definitions_loaders",
+    "load_definitions_from_package_name": "headwater.definitions.definitions_loaders",
     "materialize": "headwater.execution.in_process_api",
     "materialize_to_memory": "headwater.execution.in_process_api",
     "mem_io_manager": "headwater.definitions.io_managers",
@@ -292,6 +323,7 @@ _LAZY: dict[str, str] = {
     "schedule": "headwater.definitions.schedules",
     "sensor": "headwater.definitions.sensors",
     "validate_run_config": "headwater.execution.validation",
+    "with_resources": "headwater.definitions.with_resources",
 }
 
 
@@ -326,6 +358,7 @@ __all__ = [
     "AssetSelection",
     "AssetSensorDefinition",
     "AssetSpec",
+    "AssetValueLoader",
     "AssetsDefinition",
     "Backoff",
     "Config",
@@ -422,16 +455,29 @@ __all__ = [
     "build_schedule_from_partitioned_job",
     "build_sensor_context",
     "celery_executor",
+    "create_repository_using_definitions_args",
     "define_asset_job",
     "definitions",
+    "file_relative_path",
     "fs_io_manager",
     "get_logger",
     "graph",
     "in_process_executor",
     "io_manager",
     "job",
+    "load_asset_checks_from_current_module",
     "load_asset_checks_from_modules",
+    "load_asset_checks_from_package_module",
+    "load_asset_checks_from_package_name",
+    "load_assets_from_current_module",
     "load_assets_from_modules",
+    "load_assets_from_package_module",
+    "load_assets_from_package_name",
+    "load_definitions_from_current_module",
+    "load_definitions_from_module",
+    "load_definitions_from_modules",
+    "load_definitions_from_package_module",
+    "load_definitions_from_package_name",
     "materialize",
     "materialize_to_memory",
     "mem_io_manager",
@@ -446,4 +492,5 @@ __all__ = [
     "schedule",
     "sensor",
     "validate_run_config",
+    "with_resources",
 ]

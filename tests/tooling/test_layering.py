@@ -33,8 +33,13 @@ HEAVY = {"sqlalchemy", "grpc", "starlette", "fastapi", "uvicorn", "click", "rich
          "msgspec"}
 
 #: Function-level imports from definitions into execution that are part of the public API:
-#: ``JobDefinition.execute_in_process`` runs the job.
-ALLOWED_LAZY = {("definitions/jobs.py", "headwater.execution.in_process_api")}
+#: ``JobDefinition.execute_in_process`` runs the job; ``Definitions.load_asset_value`` and
+#: ``get_asset_value_loader`` (and the repository's) initialise the asset's IO manager.
+ALLOWED_LAZY = {
+    ("definitions/jobs.py", "headwater.execution.in_process_api"),
+    ("definitions/definitions_class.py", "headwater.execution.asset_value"),
+    ("definitions/repository_def.py", "headwater.execution.asset_value"),
+}
 
 #: The run worker side of ``execution/`` loads code locations and talks to storage; the rest
 #: of ``execution/`` (plans, executors, step running) stays free of both and hands its

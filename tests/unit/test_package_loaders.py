@@ -13,8 +13,8 @@ import pytest
 
 from headwater import (
     AssetKey,
-    AssetSpec,
     AssetsDefinition,
+    AssetSpec,
     Definitions,
     asset,
     in_process_executor,

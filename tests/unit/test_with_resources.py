@@ -162,7 +162,8 @@ def test_generator_resources_keep_their_teardown(lifecycle: list[str]) -> None:
     def uses_conn(context: AssetExecutionContext) -> str:
         return str(context.resources.conn)
 
-    [bound] = with_resources([uses_conn], {"conn": connection}, {"conn": {"config": {"name": "db"}}})
+    config = {"conn": {"config": {"name": "db"}}}
+    [bound] = with_resources([uses_conn], {"conn": connection}, config)
     assert materialize([bound]).asset_value("uses_conn") == "db"
     assert lifecycle == ["open db", "close"]
 

@@ -1,7 +1,6 @@
 """Downstream of ``ingest``: an asset, an asset job, a schedule and a sensor."""
 
 from headwater import RunRequest, ScheduleDefinition, asset, define_asset_job, sensor
-
 from loader_pkg.ingest import raw_orders
 
 

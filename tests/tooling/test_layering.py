@@ -32,9 +32,9 @@ WORKSPACE_MAY_IMPORT_FROM_LOADING = {"headwater.loading.origins", "headwater.loa
 HEAVY = {"sqlalchemy", "grpc", "starlette", "fastapi", "uvicorn", "click", "rich", "alembic",
          "msgspec"}
 
-#: Function-level imports from definitions into execution that are part of the public API:
-#: ``JobDefinition.execute_in_process`` runs the job; ``Definitions.load_asset_value`` and
-#: ``get_asset_value_loader`` (and the repository's) initialise the asset's IO manager.
+#: Function-level (or type-only) imports from definitions into execution that are part of the
+#: public API: ``JobDefinition.execute_in_process`` runs the job; ``Definitions.load_asset_value``
+#: and ``get_asset_value_loader`` (and the repository's) initialise the asset's IO manager.
 ALLOWED_LAZY = {
     ("definitions/jobs.py", "headwater.execution.in_process_api"),
     ("definitions/definitions_class.py", "headwater.execution.asset_value"),

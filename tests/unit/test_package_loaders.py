@@ -264,6 +264,18 @@ def test_definitions_from_package_with_duplicate_schedule_names(user_code: None)
     assert "loader_dupe_schedules.one, loader_dupe_schedules.two" in message
 
 
+def test_two_jobs_with_one_name_in_two_modules_are_an_error() -> None:
+    from headwater import define_asset_job
+
+    first, second = types.ModuleType("jobs_one"), types.ModuleType("jobs_two")
+    first.job = define_asset_job("same_name")  # type: ignore[attr-defined]
+    second.job = define_asset_job("same_name", selection="*")  # type: ignore[attr-defined]
+    with pytest.raises(DuplicateDefinitionError, match="Job name 'same_name'.*jobs_one, jobs_two"):
+        load_definitions_from_modules([first, second])
+    second.job = first.job  # type: ignore[attr-defined]
+    assert [j.name for j in load_definitions_from_modules([first, second]).jobs] == ["same_name"]
+
+
 def test_definitions_loaders_accept_a_generator_of_modules(user_code: None) -> None:
     defs = load_definitions_from_modules(_import(name) for name in ["loader_pkg"])
     assert [k.to_user_string() for k in defs.resolve_all_asset_keys()] == ["package_root"]

@@ -92,17 +92,19 @@ class ModuleScope:
     def __init__(self, modules: Iterable[ModuleType], types: tuple[type, ...]) -> None:
         self.objects: list[Any] = []
         self.module_of: dict[int, str] = {}
-        specs: list[AssetSpec] = []
+        specs: dict[AssetKey, list[AssetSpec]] = {}  # specs are unhashable (dict fields)
         for module in modules:
             for value in list(vars(module).values()):
                 for item in _members(value, types):
-                    seen = id(item) in self.module_of
-                    if seen or (isinstance(item, AssetSpec) and item in specs):
+                    if id(item) in self.module_of:
                         continue
+                    if isinstance(item, AssetSpec):
+                        same_key = specs.setdefault(item.key, [])
+                        if item in same_key:
+                            continue
+                        same_key.append(item)
                     self.module_of[id(item)] = module.__name__
                     self.objects.append(item)
-                    if isinstance(item, AssetSpec):
-                        specs.append(item)
         self._check_asset_keys()
         self._check_names()
 
@@ -145,12 +147,22 @@ class ModuleScope:
                 )
 
 
+#: (kind, module, class) of the definitions whose names must be unique. Looked up in
+#: sys.modules: an instance exists only once its class's module was imported.
+_NAMED = (
+    ("schedule", "headwater.definitions.schedules", "ScheduleDefinition"),
+    ("schedule", "headwater.definitions.partitioned_schedule",
+     "UnresolvedPartitionedScheduleDefinition"),
+    ("sensor", "headwater.definitions.sensors", "SensorDefinition"),
+    ("job", "headwater.definitions.jobs", "JobDefinition"),
+    ("job", "headwater.definitions.asset_job", "UnresolvedAssetJobDefinition"),
+)
+
+
 def _named_kind(item: Any) -> str | None:
-    if isinstance(item, (AssetsDefinition, AssetSpec)):
-        return None
-    type_name = type(item).__name__
-    for kind in ("schedule", "sensor", "job"):
-        if kind in type_name.lower():
+    for kind, module_name, class_name in _NAMED:
+        module = sys.modules.get(module_name)
+        if module is not None and isinstance(item, getattr(module, class_name)):
             return kind
     return None
 

@@ -21,7 +21,12 @@ from headwater import (
     resource,
     with_resources,
 )
-from headwater.errors import ConfigError, InvalidDefinitionError, UnknownResourceError
+from headwater.errors import (
+    ConfigError,
+    DuplicateDefinitionError,
+    InvalidDefinitionError,
+    UnknownResourceError,
+)
 
 
 @resource(config_schema={"n": int})
@@ -188,3 +193,36 @@ def test_only_assets_and_jobs_are_accepted() -> None:
         with_resources([AssetSpec("ext")], {})
     with pytest.raises(InvalidDefinitionError, match="got int"):
         with_resources([3], {})
+
+
+def test_location_resource_may_not_replace_a_bound_one() -> None:
+    [bound] = with_resources([counted], {"num": ResourceDefinition.hardcoded_resource(1)})
+    with pytest.raises(DuplicateDefinitionError) as caught:
+        Definitions(assets=[bound], resources={"num": 2}).get_repository_def()
+    assert "Asset 'counted' binds resource(s) 'num' itself" in str(caught.value)
+    # The same object on both sides is fine.
+    same = bound.resource_defs["num"]
+    defs = Definitions(assets=[bound], resources={"num": same})
+    assert defs.resolve_implicit_global_asset_job_def().execute_in_process().asset_value(
+        "counted"
+    ) == 1
+
+
+def test_two_assets_binding_different_resources_to_one_key_cannot_share_a_job() -> None:
+    @asset(required_resource_keys={"num"})
+    def also_counted(context: AssetExecutionContext) -> int:
+        return int(context.resources.num)
+
+    [first] = with_resources([counted], {"num": ResourceDefinition.hardcoded_resource(1)})
+    [second] = with_resources([also_counted], {"num": ResourceDefinition.hardcoded_resource(2)})
+    defs = Definitions(assets=[first, second])
+    with pytest.raises(DuplicateDefinitionError) as caught:
+        defs.resolve_implicit_global_asset_job_def()
+    message = str(caught.value)
+    assert "asset 'counted' and asset 'also_counted' bind different resources to the key 'num'" \
+        in message
+    # Bound together, they share the one object and run in one job.
+    five = ResourceDefinition.hardcoded_resource(5)
+    both = with_resources([counted, also_counted], {"num": five})
+    result = Definitions(assets=both).resolve_implicit_global_asset_job_def().execute_in_process()
+    assert (result.asset_value("counted"), result.asset_value("also_counted")) == (5, 5)

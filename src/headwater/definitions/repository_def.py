@@ -247,6 +247,7 @@ class RepositoryDefinition:
         for job in self.jobs.values():
             check_job_resources(job)
         for definition in self.assets_defs:
+            _check_bound_resources(definition, self.resources)
             provided = set(self.resources) | set(definition.resource_defs) | _DEFAULT_PROVIDED
             missing = sorted(definition.required_resource_keys - provided)
             if missing:
@@ -256,6 +257,21 @@ class RepositoryDefinition:
                     f"provided (resources available: {available}). Add it to "
                     "Definitions(resources={...})."
                 )
+
+
+def _check_bound_resources(definition: AssetsDefinition, resources: Mapping[str, object]) -> None:
+    """An asset's own resource (``with_resources``) may not be replaced by the location's."""
+    clashes = sorted(
+        key for key, value in definition.resource_defs.items()
+        if key in resources and key not in _DEFAULT_PROVIDED and resources[key] is not value
+    )
+    if clashes:
+        raise DuplicateDefinitionError(
+            f"{definition.describe.capitalize()} binds resource(s) "
+            f"{', '.join(repr(k) for k in clashes)} itself (resource_defs= or with_resources), "
+            "and Definitions(resources={...}) provides different ones under the same key. "
+            "Remove one of the two, or give them different keys."
+        )
 
 
 def check_job_resources(job: JobDefinition) -> None:

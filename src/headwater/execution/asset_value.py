@@ -1,10 +1,11 @@
 """Reading stored asset values outside a run: ``Definitions.load_asset_value`` and the
 ``AssetValueLoader`` returned by ``Definitions.get_asset_value_loader``.
 
-The value is read by the asset's IO manager (``load_input``), with the resources the run
-would give it: the asset's own, then the location's, then the default filesystem IO manager
-writing under the instance's storage folder. Resources are initialised on first use, shared
-by later loads, and torn down when the loader closes.
+The value is read by the asset's IO manager (``load_input``), with the resources a run
+would give it: the location's, else the asset's own (``with_resources``), else, for
+``io_manager``, the default filesystem IO manager reading the instance's storage folder.
+Resources are initialised on first use, shared by later loads, and torn down when the loader
+closes.
 """
 
 from __future__ import annotations

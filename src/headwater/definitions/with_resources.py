@@ -8,6 +8,7 @@ shape (``{"key": {"config": ...}}``), validated there and then.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -194,8 +195,6 @@ def _validated(entry: ResourceDefinition, config: Any, where: str) -> Any:
 
 def _configurable_copy(entry: object, config: Any, where: str) -> object | None:
     """For class-based resources: the same class with ``config`` merged into its fields."""
-    import sys
-
     if "headwater.definitions.configurable" not in sys.modules:
         return None  # no class-based resource can exist
     from headwater.definitions.configurable import ConfigurableResourceFactory, PartialResource

@@ -14,6 +14,16 @@ if TYPE_CHECKING:
     from headwater.core.run_status import DagsterRunStatus, RunStatus
     from headwater.core.version import __version__ as __version__
     from headwater.definitions.asset_graph.keys import AssetCheckKey, AssetKey
+    from headwater.definitions.asset_loaders import (
+        load_asset_checks_from_current_module,
+        load_asset_checks_from_modules,
+        load_asset_checks_from_package_module,
+        load_asset_checks_from_package_name,
+        load_assets_from_current_module,
+        load_assets_from_modules,
+        load_assets_from_package_module,
+        load_assets_from_package_name,
+    )
     from headwater.definitions.assets.asset_job import define_asset_job
     from headwater.definitions.assets.assets_definition import AssetsDefinition
     from headwater.definitions.assets.checks import (
@@ -96,6 +106,13 @@ if TYPE_CHECKING:
         resource,
     )
     from headwater.definitions.definitions_class import Definitions, definitions
+    from headwater.definitions.definitions_loaders import (
+        load_definitions_from_current_module,
+        load_definitions_from_module,
+        load_definitions_from_modules,
+        load_definitions_from_package_module,
+        load_definitions_from_package_name,
+    )
     from headwater.definitions.metadata import MetadataValue
     from headwater.definitions.metadata.table import (
         TableColumn,
@@ -103,11 +120,7 @@ if TYPE_CHECKING:
         TableRecord,
         TableSchema,
     )
-    from headwater.definitions.module_loaders import (
-        load_asset_checks_from_modules,
-        load_assets_from_modules,
-        repository,
-    )
+    from headwater.definitions.module_loaders import repository
     from headwater.definitions.ops.context import (
         AssetCheckExecutionContext,
         AssetExecutionContext,
@@ -158,8 +171,11 @@ if TYPE_CHECKING:
         TimeWindowPartitionsDefinition,
         WeeklyPartitionsDefinition,
     )
+    from headwater.definitions.paths import file_relative_path
+    from headwater.definitions.repository_args import create_repository_using_definitions_args
     from headwater.definitions.repository_def import RepositoryDefinition
     from headwater.definitions.selection.asset_selection import AssetSelection
+    from headwater.definitions.with_resources import with_resources
     from headwater.errors import (
         ConfigError,
         DefinitionError,
@@ -175,6 +191,7 @@ if TYPE_CHECKING:
         StepFailure,
         UserCodeError,
     )
+    from headwater.execution.asset_value import AssetValueLoader
     from headwater.execution.in_process_api import materialize, materialize_to_memory
     from headwater.execution.results import AssetCheckEvaluation, ExecuteInProcessResult
     from headwater.execution.validation import validate_run_config
@@ -199,6 +216,7 @@ _LAZY: dict[str, str] = {
     "AssetSelection": "headwater.definitions.selection.asset_selection",
     "AssetSensorDefinition": "headwater.definitions.automation.asset_sensors",
     "AssetSpec": "headwater.definitions.assets.specs",
+    "AssetValueLoader": "headwater.execution.asset_value",
     "AssetsDefinition": "headwater.definitions.assets.assets_definition",
     "Backoff": "headwater.definitions.ops.retries",
     "ComponentLoadContext": "headwater.definitions.components.defs_folder",
@@ -300,16 +318,29 @@ _LAZY: dict[str, str] = {
     "build_schedule_from_partitioned_job": "headwater.definitions.automation.partitioned_schedule",
     "build_sensor_context": "headwater.definitions.automation.sensor_contexts",
     "celery_executor": "headwater.definitions.ops.executors",
+    "create_repository_using_definitions_args": "headwater.definitions.repository_args",
     "define_asset_job": "headwater.definitions.assets.asset_job",
     "definitions": "headwater.definitions.definitions_class",
+    "file_relative_path": "headwater.definitions.paths",
     "fs_io_manager": "headwater.definitions.config.io_managers",
     "get_logger": "headwater.definitions.ops.logger",
     "graph": "headwater.definitions.ops.graphs",
     "in_process_executor": "headwater.definitions.ops.executors",
     "io_manager": "headwater.definitions.config.io_managers",
     "job": "headwater.definitions.ops.jobs",
-    "load_asset_checks_from_modules": "headwater.definitions.module_loaders",
-    "load_assets_from_modules": "headwater.definitions.module_loaders",
+    "load_asset_checks_from_current_module": "headwater.definitions.asset_loaders",
+    "load_asset_checks_from_modules": "headwater.definitions.asset_loaders",
+    "load_asset_checks_from_package_module": "headwater.definitions.asset_loaders",
+    "load_asset_checks_from_package_name": "headwater.definitions.asset_loaders",
+    "load_assets_from_current_module": "headwater.definitions.asset_loaders",
+    "load_assets_from_modules": "headwater.definitions.asset_loaders",
+    "load_assets_from_package_module": "headwater.definitions.asset_loaders",
+    "load_assets_from_package_name": "headwater.definitions.asset_loaders",
+    "load_definitions_from_current_module": "headwater.definitions.definitions_loaders",
+    "load_definitions_from_module": "headwater.definitions.definitions_loaders",
+    "load_definitions_from_modules": "headwater.definitions.definitions_loaders",
+    "load_definitions_from_package_module": "headwater.definitions.definitions_loaders",
+    "load_definitions_from_package_name": "headwater.definitions.definitions_loaders",
     "load_defs": "headwater.definitions.components.defs_folder",
     "load_from_defs_folder": "headwater.definitions.components.defs_folder",
     "materialize": "headwater.execution.in_process_api",
@@ -326,6 +357,7 @@ _LAZY: dict[str, str] = {
     "schedule": "headwater.definitions.automation.schedules",
     "sensor": "headwater.definitions.automation.sensors",
     "validate_run_config": "headwater.execution.validation",
+    "with_resources": "headwater.definitions.with_resources",
 }
 
 
@@ -360,6 +392,7 @@ __all__ = [
     "AssetSelection",
     "AssetSensorDefinition",
     "AssetSpec",
+    "AssetValueLoader",
     "AssetsDefinition",
     "Backoff",
     "ComponentLoadContext",
@@ -461,16 +494,29 @@ __all__ = [
     "build_schedule_from_partitioned_job",
     "build_sensor_context",
     "celery_executor",
+    "create_repository_using_definitions_args",
     "define_asset_job",
     "definitions",
+    "file_relative_path",
     "fs_io_manager",
     "get_logger",
     "graph",
     "in_process_executor",
     "io_manager",
     "job",
+    "load_asset_checks_from_current_module",
     "load_asset_checks_from_modules",
+    "load_asset_checks_from_package_module",
+    "load_asset_checks_from_package_name",
+    "load_assets_from_current_module",
     "load_assets_from_modules",
+    "load_assets_from_package_module",
+    "load_assets_from_package_name",
+    "load_definitions_from_current_module",
+    "load_definitions_from_module",
+    "load_definitions_from_modules",
+    "load_definitions_from_package_module",
+    "load_definitions_from_package_name",
     "load_defs",
     "load_from_defs_folder",
     "materialize",
@@ -487,4 +533,5 @@ __all__ = [
     "schedule",
     "sensor",
     "validate_run_config",
+    "with_resources",
 ]

@@ -370,7 +370,7 @@ def test_several_repositories_are_separate_namespaces() -> None:
     assert set(first_repo.jobs) == {"hello_job"}
     assert second_repo.get_job("only_a").execute_in_process().asset_value("a") == 10
     assert second_repo.get_assets_def(AssetKey("a")) is other_a
-    with pytest.raises(NotFoundError, match="in second"):
+    with pytest.raises(NotFoundError, match="in repository 'second'"):
         second_repo.get_job("hello_job")
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from headwater.definitions.asset_graph import AssetGraph
-from headwater.definitions.asset_graph.keys import AssetKey
+from headwater.definitions.asset_graph.keys import AssetCheckKey, AssetKey
 from headwater.definitions.assets.assets_definition import (
     AssetsDefinition,
     external_assets_from_specs,
@@ -15,8 +15,11 @@ from headwater.definitions.assets.checks import AssetChecksDefinition
 from headwater.definitions.assets.specs import AssetSpec
 from headwater.definitions.ops.executors import ExecutorDefinition
 from headwater.definitions.ops.jobs import JobDefinition
-from headwater.definitions.repository_def import RepositoryDefinition
-from headwater.errors import DuplicateDefinitionError, InvalidDefinitionError
+from headwater.definitions.repository_def import RepositoryDefinition, not_found_message
+from headwater.errors import DuplicateDefinitionError, InvalidDefinitionError, NotFoundError
+
+if TYPE_CHECKING:
+    from headwater.execution.asset_value import AssetValueLoader
 
 DEFAULT_REPOSITORY_NAME = "__repository__"
 
@@ -101,17 +104,20 @@ class Definitions:
     def get_repository_def(self) -> RepositoryDefinition:
         """The resolved, validated definitions (computed once)."""
         if self._repository is None:
-            self._repository = RepositoryDefinition(
-                DEFAULT_REPOSITORY_NAME,
-                assets_defs=self._assets_defs(),
-                jobs=self.jobs,
-                schedules=self.schedules,
-                sensors=self.sensors,
-                resources=self.resources,
-                executor=self.executor,
-                metadata=self.metadata,
-            )
+            self._repository = self._build_repository(DEFAULT_REPOSITORY_NAME)
         return self._repository
+
+    def _build_repository(self, name: str) -> RepositoryDefinition:
+        return RepositoryDefinition(
+            name,
+            assets_defs=self._assets_defs(),
+            jobs=self.jobs,
+            schedules=self.schedules,
+            sensors=self.sensors,
+            resources=self.resources,
+            executor=self.executor,
+            metadata=self.metadata,
+        )
 
     def _assets_defs(self) -> list[AssetsDefinition]:
         found: list[AssetsDefinition] = []
@@ -127,48 +133,152 @@ class Definitions:
                 )
         return found
 
-    # Lookups ------------------------------------------------------------------------------
+    # Lookups: resolve_* give resolved definitions; the older get_* names do the same -------
 
-    def get_job_def(self, name: str) -> JobDefinition:
-        """The job named ``name``, resolved with the location's resources."""
+    def resolve_job_def(self, name: str) -> JobDefinition:
+        """The job named ``name``, resolved (asset jobs built, the location's resources bound).
+
+        Raises:
+            NotFoundError: no such job; the message lists the jobs that exist.
+        """
         return self.get_repository_def().get_job(name)
 
-    def get_schedule_def(self, name: str) -> Any:
-        """The schedule named ``name``."""
+    def resolve_schedule_def(self, name: str) -> Any:
+        """The schedule named ``name``, with its target resolved."""
         return self.get_repository_def().get_schedule(name)
 
-    def get_sensor_def(self, name: str) -> Any:
+    def resolve_sensor_def(self, name: str) -> Any:
         """The sensor named ``name``."""
         return self.get_repository_def().get_sensor(name)
 
-    def get_assets_def(self, key: Any) -> AssetsDefinition:
+    def resolve_assets_def(self, key: Any) -> AssetsDefinition:
         """The definition of the asset ``key`` (an AssetKey, ``"a/b"`` or a list of parts)."""
         return self.get_repository_def().get_assets_def(AssetKey.from_coercible(key))
 
-    def get_implicit_global_asset_job_def(self) -> JobDefinition:
-        """A job over every asset of the location."""
+    def resolve_implicit_global_asset_job_def(self) -> JobDefinition:
+        """A job over every asset of the location (built on first use)."""
         return self.get_repository_def().implicit_asset_job()
+
+    def has_implicit_global_asset_job_def(self) -> bool:
+        """Whether the location has assets for the implicit asset job to materialize."""
+        return bool(self.get_repository_def().asset_graph.executable_asset_keys)
+
+    def get_job_def(self, name: str) -> JobDefinition:
+        """Same as :meth:`resolve_job_def`."""
+        return self.resolve_job_def(name)
+
+    def get_schedule_def(self, name: str) -> Any:
+        """Same as :meth:`resolve_schedule_def`."""
+        return self.resolve_schedule_def(name)
+
+    def get_sensor_def(self, name: str) -> Any:
+        """Same as :meth:`resolve_sensor_def`."""
+        return self.resolve_sensor_def(name)
+
+    def get_assets_def(self, key: Any) -> AssetsDefinition:
+        """Same as :meth:`resolve_assets_def`."""
+        return self.resolve_assets_def(key)
+
+    def get_implicit_global_asset_job_def(self) -> JobDefinition:
+        """Same as :meth:`resolve_implicit_global_asset_job_def`."""
+        return self.resolve_implicit_global_asset_job_def()
+
+    def get_unresolved_schedule_def(self, name: str) -> Any:
+        """The schedule named ``name`` exactly as it was passed in ``schedules=``."""
+        return _passed("schedule", self.schedules, name)
+
+    def get_unresolved_sensor_def(self, name: str) -> Any:
+        """The sensor named ``name`` exactly as it was passed in ``sensors=``."""
+        return _passed("sensor", self.sensors, name)
+
+    def get_asset_checks_def(self, key: AssetCheckKey) -> AssetChecksDefinition:
+        """The ``@asset_check``/``@multi_asset_check`` definition running the check ``key``."""
+        passed = [*self.assets, *self.asset_checks]
+        checks = [c for c in passed if isinstance(c, AssetChecksDefinition)]
+        for definition in checks:
+            if key in definition.check_keys:
+                return definition
+        existing = sorted(k.to_user_string() for c in checks for k in c.check_keys)
+        raise NotFoundError(
+            f"No asset check definition runs check '{key.to_user_string()}'. Standalone checks "
+            f"defined: {', '.join(existing) or 'none'}."
+        )
 
     def resolve_all_asset_keys(self) -> list[AssetKey]:
         """Every asset key of the location, sorted."""
         return sorted(self.get_repository_def().asset_graph.all_asset_keys)
 
     def resolve_asset_graph(self) -> AssetGraph:
-        """The location's asset graph."""
+        """The location's asset graph (validated: unique keys, known dependencies, no cycle)."""
         return self.get_repository_def().asset_graph
 
     def resolve_all_job_defs(self) -> list[JobDefinition]:
         """Every job of the location, asset jobs resolved."""
         return list(self.get_repository_def().jobs.values())
 
-    def get_all_asset_specs(self) -> list[AssetSpec]:
+    def resolve_all_asset_specs(self) -> list[AssetSpec]:
         """One spec per asset of the location."""
         return [spec for d in self.get_repository_def().assets_defs for spec in d.specs]
+
+    def get_all_asset_specs(self) -> list[AssetSpec]:
+        """Same as :meth:`resolve_all_asset_specs`."""
+        return self.resolve_all_asset_specs()
+
+    # Stored values ------------------------------------------------------------------------
+
+    def load_asset_value(
+        self,
+        asset_key: Any,
+        *,
+        python_type: type | None = None,
+        instance: Any = None,
+        partition_key: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> object:
+        """The stored value of an asset, read by the asset's IO manager (``load_input``).
+
+        The IO manager and the resources it needs are initialised for this call and torn
+        down after it; to load several values, use :meth:`get_asset_value_loader`.
+
+        Args:
+            asset_key: the asset (an AssetKey, ``"a/b"`` or a list of parts).
+            python_type: the type to load the value as (``context.dagster_type``).
+            instance: the instance whose storage folder the default IO manager reads;
+                default ``$HEADWATER_HOME``, else ``./.headwater``.
+            partition_key: the partition to load (required for a partitioned asset).
+            metadata: input metadata given to the IO manager (``context.definition_metadata``).
+
+        Raises:
+            NotFoundError: unknown asset or partition, or no stored value.
+        """
+        return self.get_repository_def().load_asset_value(
+            asset_key,
+            python_type=python_type,
+            instance=instance,
+            partition_key=partition_key,
+            metadata=metadata,
+        )
+
+    def get_asset_value_loader(self, instance: Any = None) -> AssetValueLoader:
+        """A context manager that loads asset values, initialising each resource once.
+
+        ``with defs.get_asset_value_loader() as loader: loader.load_asset_value("orders")``;
+        the resources are torn down when the block ends.
+        """
+        loader: AssetValueLoader = self.get_repository_def().get_asset_value_loader(instance)
+        return loader
 
     @property
     def asset_checks_defs(self) -> list[AssetChecksDefinition]:
         """The standalone asset check definitions."""
         return [c for c in self.asset_checks if isinstance(c, AssetChecksDefinition)]
+
+
+def _passed(kind: str, items: Iterable[Any], name: str) -> Any:
+    found = {item.name: item for item in items}
+    if name in found:
+        return found[name]
+    raise NotFoundError(not_found_message(kind, name, list(found), DEFAULT_REPOSITORY_NAME))
 
 
 F = TypeVar("F", bound=Callable[..., Any])

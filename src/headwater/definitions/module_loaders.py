@@ -1,79 +1,27 @@
-"""Collecting definitions from modules, and the legacy ``@repository`` decorator."""
+"""The legacy ``@repository`` decorator (the module loaders live in ``asset_loaders``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from types import ModuleType
+from collections.abc import Callable, Mapping
 from typing import Any, overload
 
+# Re-exported: this module was their home before the package loaders were added.
+from headwater.definitions.asset_loaders import (
+    load_asset_checks_from_modules as load_asset_checks_from_modules,
+)
+from headwater.definitions.asset_loaders import (
+    load_assets_from_modules as load_assets_from_modules,
+)
 from headwater.definitions.assets.asset_job import UnresolvedAssetJobDefinition
 from headwater.definitions.assets.assets_definition import (
     AssetsDefinition,
     external_assets_from_specs,
 )
-from headwater.definitions.assets.checks import AssetChecksDefinition
 from headwater.definitions.assets.specs import AssetSpec
 from headwater.definitions.ops.executors import ExecutorDefinition
 from headwater.definitions.ops.jobs import JobDefinition
 from headwater.definitions.repository_def import RepositoryDefinition
 from headwater.errors import InvalidDefinitionError
-
-
-def _module_objects(modules: Iterable[ModuleType]) -> list[Any]:
-    seen: dict[int, Any] = {}
-    for module in modules:
-        for value in vars(module).values():
-            seen.setdefault(id(value), value)
-    return list(seen.values())
-
-
-def load_assets_from_modules(
-    modules: Iterable[ModuleType],
-    group_name: str | None = None,
-    key_prefix: str | Sequence[str] | None = None,
-    include_specs: bool = False,
-) -> list[AssetsDefinition]:
-    """Every asset defined at module scope in ``modules`` (each once).
-
-    ``group_name`` and ``key_prefix`` are applied to them all; dependencies between the
-    loaded assets follow the new keys.
-    """
-    found: list[AssetsDefinition] = []
-    for value in _module_objects(modules):
-        if isinstance(value, AssetsDefinition) and not isinstance(value, AssetChecksDefinition):
-            found.append(value)
-        elif include_specs and isinstance(value, AssetSpec):
-            found.extend(external_assets_from_specs([value]))
-    if not (group_name or key_prefix):
-        return found
-    return _prefix_together(found, group_name, key_prefix)
-
-
-def _prefix_together(
-    defs: list[AssetsDefinition], group_name: str | None, key_prefix: str | Sequence[str] | None
-) -> list[AssetsDefinition]:
-    loaded = {key for d in defs for key in d.keys}
-    prefixed = [d.with_attributes(key_prefix=key_prefix, group_name=group_name) for d in defs]
-    if not key_prefix:
-        return prefixed
-    parts = [key_prefix] if isinstance(key_prefix, str) else list(key_prefix)
-    remap = {key: key.with_prefix(parts) for key in loaded}
-    result = []
-    for definition in prefixed:
-        specs = [
-            spec.replace_attributes(deps=[remap.get(dep, dep) for dep in spec.deps])
-            for spec in definition.specs
-        ]
-        clone = definition._copy(specs=specs)
-        clone.keys_by_input_name = {n: remap.get(k, k) for n, k in clone.keys_by_input_name.items()}
-        result.append(clone)
-    return result
-
-
-def load_asset_checks_from_modules(modules: Iterable[ModuleType]) -> list[AssetChecksDefinition]:
-    """Every asset check defined at module scope in ``modules``."""
-    return [v for v in _module_objects(modules) if isinstance(v, AssetChecksDefinition)]
-
 
 RepositoryFn = Callable[[], Any]
 

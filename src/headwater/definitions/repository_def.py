@@ -26,6 +26,8 @@ from headwater.errors import (
 )
 
 _DEFAULT_PROVIDED = frozenset({"io_manager"})
+#: The name ``Definitions`` gives its repository (see definitions_class.DEFAULT_REPOSITORY_NAME).
+_DEFAULT_REPOSITORY = "__repository__"
 
 
 class RepositoryDefinition:
@@ -82,8 +84,9 @@ class RepositoryDefinition:
         try:
             return self.assets_defs_by_key[key]
         except KeyError:
+            existing = [k.to_user_string() for k in self.assets_defs_by_key]
             raise NotFoundError(
-                f"No asset '{key.to_user_string()}' in {self.name}."
+                not_found_message("asset", key.to_user_string(), existing, self.name)
             ) from None
 
     def implicit_asset_job(self) -> JobDefinition:
@@ -93,6 +96,84 @@ class RepositoryDefinition:
                 self.asset_graph.executable_asset_keys, None, IMPLICIT_ASSET_JOB_NAME
             )
         return self._implicit_job
+
+    # Dagster's names for the same lookups ------------------------------------------------
+
+    def get_schedule_def(self, name: str) -> Any:
+        """The schedule named ``name``."""
+        return self.get_schedule(name)
+
+    def get_sensor_def(self, name: str) -> Any:
+        """The sensor named ``name``."""
+        return self.get_sensor(name)
+
+    def has_job(self, name: str) -> bool:
+        """Whether a job named ``name`` exists (the implicit asset job included)."""
+        implicit = name == IMPLICIT_ASSET_JOB_NAME and bool(self.asset_graph.executable_asset_keys)
+        return name in self.jobs or implicit
+
+    def has_schedule_def(self, name: str) -> bool:
+        """Whether a schedule named ``name`` exists."""
+        return name in self.schedules
+
+    def has_sensor_def(self, name: str) -> bool:
+        """Whether a sensor named ``name`` exists."""
+        return name in self.sensors
+
+    def get_all_jobs(self) -> list[JobDefinition]:
+        """Every job, resolved."""
+        return list(self.jobs.values())
+
+    @property
+    def job_names(self) -> list[str]:
+        """Names of the jobs."""
+        return list(self.jobs)
+
+    @property
+    def schedule_defs(self) -> list[Any]:
+        """The schedules."""
+        return list(self.schedules.values())
+
+    @property
+    def sensor_defs(self) -> list[Any]:
+        """The sensors."""
+        return list(self.sensors.values())
+
+    def get_implicit_global_asset_job_def(self) -> JobDefinition:
+        """A job over every executable asset and check."""
+        return self.implicit_asset_job()
+
+    def get_top_level_resources(self) -> dict[str, object]:
+        """The resources given to the repository, by key."""
+        return dict(self.resources)
+
+    def load_asset_value(
+        self,
+        asset_key: Any,
+        *,
+        python_type: type | None = None,
+        instance: Any = None,
+        partition_key: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        resource_config: Mapping[str, Any] | None = None,
+    ) -> object:
+        """The stored value of an asset, loaded by its IO manager (see ``Definitions``)."""
+        from headwater.execution.asset_value import AssetValueLoader
+
+        with AssetValueLoader(self, instance=instance) as loader:
+            return loader.load_asset_value(
+                asset_key,
+                python_type=python_type,
+                partition_key=partition_key,
+                metadata=metadata,
+                resource_config=resource_config,
+            )
+
+    def get_asset_value_loader(self, instance: Any = None) -> Any:
+        """A context manager loading several assets' values with one set of resources."""
+        from headwater.execution.asset_value import AssetValueLoader
+
+        return AssetValueLoader(self, instance=instance)
 
     def job_for_selection(
         self,
@@ -168,6 +249,7 @@ class RepositoryDefinition:
         for job in self.jobs.values():
             check_job_resources(job)
         for definition in self.assets_defs:
+            _check_bound_resources(definition, self.resources)
             provided = set(self.resources) | set(definition.resource_defs) | _DEFAULT_PROVIDED
             missing = sorted(definition.required_resource_keys - provided)
             if missing:
@@ -177,6 +259,21 @@ class RepositoryDefinition:
                     f"provided (resources available: {available}). Add it to "
                     "Definitions(resources={...})."
                 )
+
+
+def _check_bound_resources(definition: AssetsDefinition, resources: Mapping[str, object]) -> None:
+    """An asset's own resource (``with_resources``) may not be replaced by the location's."""
+    clashes = sorted(
+        key for key, value in definition.resource_defs.items()
+        if key in resources and key not in _DEFAULT_PROVIDED and resources[key] is not value
+    )
+    if clashes:
+        raise DuplicateDefinitionError(
+            f"{definition.describe.capitalize()} binds resource(s) "
+            f"{', '.join(repr(k) for k in clashes)} itself (resource_defs= or with_resources), "
+            "and Definitions(resources={...}) provides different ones under the same key. "
+            "Remove one of the two, or give them different keys."
+        )
 
 
 def check_job_resources(job: JobDefinition) -> None:
@@ -226,11 +323,23 @@ def _lookup(kind: str, table: Mapping[str, Any], name: str, where: str) -> Any:
     try:
         return table[name]
     except KeyError:
-        import difflib
+        raise NotFoundError(not_found_message(kind, name, list(table), where)) from None
 
-        close = difflib.get_close_matches(name, list(table), n=3)
-        hint = f" Did you mean: {', '.join(close)}?" if close else ""
-        raise NotFoundError(f"No {kind} named '{name}' in {where}.{hint}") from None
+
+def not_found_message(
+    kind: str, name: str, existing: list[str], where: str, limit: int = 20
+) -> str:
+    """``No job named 'x' in ... Jobs defined: 'a', 'b'. Did you mean: ...?``."""
+    import difflib
+
+    shown = ", ".join(f"'{item}'" for item in sorted(existing)[:limit]) or "none"
+    if len(existing) > limit:
+        shown += f" and {len(existing) - limit} more"
+    close = difflib.get_close_matches(name, existing, n=3)
+    hint = f" Did you mean: {', '.join(close)}?" if close else ""
+    place = "these Definitions" if where == _DEFAULT_REPOSITORY else f"repository '{where}'"
+    missing = f"No asset '{name}'" if kind == "asset" else f"No {kind} named '{name}'"
+    return f"{missing} in {place}. {kind.capitalize()}s defined: {shown}.{hint}"
 
 
 def build_asset_graph(assets_defs: Sequence[AssetsDefinition]) -> AssetGraph:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from headwater.definitions.assets.asset_layer import build_asset_layer, common_partitions_def
 from headwater.definitions.ops.jobs import JobDefinition
+from headwater.errors import DuplicateDefinitionError
 
 if TYPE_CHECKING:
     from headwater.definitions.asset_graph import AssetGraph
@@ -94,9 +95,7 @@ def build_asset_job(
 ) -> JobDefinition:
     """A job executing the ops that compute ``selected_keys`` (and checks)."""
     layer = build_asset_layer(asset_graph, assets_defs, selected_keys, selected_checks, name)
-    asset_resources: dict[str, object] = {}
-    for definition in layer.executed:
-        asset_resources.update(definition.resource_defs)
+    asset_resources = _asset_resources(layer.executed, name)
     return JobDefinition(
         name=name,
         description=description,
@@ -141,3 +140,18 @@ def define_asset_job(
         hooks=hooks,
         op_retry_policy=op_retry_policy,
     )
+
+
+def _asset_resources(executed: Iterable[AssetsDefinition], job_name: str) -> dict[str, object]:
+    """The resources bound to the job's assets; one key bound to two objects is an error."""
+    found: dict[str, tuple[object, AssetsDefinition]] = {}
+    for definition in executed:
+        for key, value in definition.resource_defs.items():
+            other = found.setdefault(key, (value, definition))
+            if other[0] is not value:
+                raise DuplicateDefinitionError(
+                    f"Job '{job_name}': {other[1].describe} and {definition.describe} bind "
+                    f"different resources to the key '{key}'. Bind the same object to both "
+                    "(e.g. one with_resources call), or give the resources different keys."
+                )
+    return {key: value for key, (value, _) in found.items()}

@@ -167,7 +167,7 @@ class InputContext:
 
     __slots__ = (
         "name", "upstream_output", "_asset_key", "_partition_key", "_partition_keys",
-        "definition_metadata", "config", "resources", "log", "op_name",
+        "definition_metadata", "config", "resources", "log", "op_name", "dagster_type",
     )  # fmt: skip
 
     def __init__(
@@ -182,9 +182,12 @@ class InputContext:
         log: logging.Logger | None = None,
         op_name: str | None = None,
         partition_keys: Sequence[str] | None = None,
+        dagster_type: Any = None,
     ) -> None:
         self.name = name
         self.upstream_output = upstream_output
+        #: The type asked for (``.typing_type``), from ``load_asset_value(python_type=...)``.
+        self.dagster_type = dagster_type
         self._asset_key = asset_key
         self._partition_key = partition_key
         self._partition_keys = partition_keys
@@ -500,6 +503,11 @@ def _missing_message(context: InputContext, partition: str | None, where: str) -
     what = context.describe()
     if partition is not None:
         what += f" partition '{partition}'"
+    if context.op_name is None and context.has_asset_key:  # load_asset_value, outside a run
+        return (
+            f"Cannot load {what}: it has no stored value {where}. Materialize it first (that "
+            "partition, if partitioned), with the same IO manager and storage folder."
+        )
     upstream = (
         f"asset '{context.asset_key.to_user_string()}'" if context.has_asset_key else "the step"
     )

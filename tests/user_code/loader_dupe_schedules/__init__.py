@@ -1,0 +1,1 @@
+"""Two modules define different schedules with the same name."""

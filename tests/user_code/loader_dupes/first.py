@@ -1,0 +1,6 @@
+from headwater import asset
+
+
+@asset
+def orders() -> int:
+    return 1

@@ -12,6 +12,7 @@ import pytest
 from headwater.core.origins import LocationOrigin, PythonFileOrigin
 from headwater.processes import pid_alive  # noqa: F401 - re-exported to the tests here
 from headwater.storage.config import CodeServerSettings
+from headwater.storage.instance import Instance
 from headwater.workspace import LocationEntry, LocationStatus, Workspace
 from polling import wait_for  # noqa: F401 - re-exported to the tests here
 
@@ -72,3 +73,15 @@ def make_workspace() -> Iterator[Callable[..., Workspace]]:
     yield make
     for workspace in created:
         workspace.stop()
+
+
+@pytest.fixture
+def instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Instance]:
+    """A SQLite instance the code servers (and their run workers) find via HEADWATER_HOME."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HEADWATER_HOME", str(home))
+    monkeypatch.setenv("RUN_CONTROL_DIR", str(tmp_path))
+    created = Instance.ephemeral(home)
+    yield created
+    created.dispose()

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import sysconfig
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -94,16 +94,6 @@ def dg_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
         _venv(_project(root, name, extra, autoload=name == "beta"), extra)
     return root
 
-
-@pytest.fixture
-def instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Instance]:
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HEADWATER_HOME", str(home))
-    monkeypatch.setenv("RUN_CONTROL_DIR", str(tmp_path))
-    created = Instance.ephemeral(home)
-    yield created
-    created.dispose()
 
 
 def test_the_workspace_names_one_location_per_project_with_its_own_python(

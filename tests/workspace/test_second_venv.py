@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 import sysconfig
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -75,16 +75,6 @@ def second_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _pip(python, EXTRA)
     return python
 
-
-@pytest.fixture
-def instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Instance]:
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HEADWATER_HOME", str(home))
-    monkeypatch.setenv("RUN_CONTROL_DIR", str(tmp_path))
-    created = Instance.ephemeral(home)
-    yield created
-    created.dispose()
 
 
 @pytest.mark.slow

@@ -7,7 +7,7 @@ import os
 import shutil
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -175,17 +175,6 @@ def test_the_old_snapshot_serves_while_reloading(
     assert after.status is LocationStatus.LOADED and asset_names(after) == {"second"}
     assert seen[-1] == after
 
-
-@pytest.fixture
-def instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Instance]:
-    """A SQLite instance the code servers (and their run workers) find via HEADWATER_HOME."""
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HEADWATER_HOME", str(home))
-    monkeypatch.setenv("RUN_CONTROL_DIR", str(tmp_path))
-    created = Instance.ephemeral(home)
-    yield created
-    created.dispose()
 
 
 RUN_CODE = """\

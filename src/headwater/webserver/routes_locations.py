@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -56,13 +56,16 @@ async def reload_location(request: Request) -> Response:
     context = context_of(request)
     name = request.path_params["name"]
     context.entry(name)
-    entry = await run_in_threadpool(context.workspace.reload_location, name)
+    # Awaited, not run in the thread pool: a storm of reloads must not take the threads
+    # the synchronous read endpoints need; concurrent requests share one reload.
+    entry = await asyncio.wrap_future(context.workspace.request_reload(name))
     return JSONResponse(location_item(entry))
 
 
 async def reload_all(request: Request) -> Response:
     """``POST /api/reload``: every location, in parallel."""
-    entries = await run_in_threadpool(context_of(request).workspace.reload_all)
+    futures = context_of(request).workspace.request_reload_all()
+    entries = [await asyncio.wrap_future(future) for future in futures]
     return JSONResponse({"locations": [location_item(entry) for entry in entries]})
 
 

@@ -132,6 +132,12 @@ class Workspace:
             raise WorkspaceError(f"Location '{name}' has no running code server{why}")
         return handle.client
 
+    def restarting(self, name: str) -> bool:
+        """Whether the code server of ``name`` crashed and is waiting to be restarted."""
+        with self._lock:
+            restart = self._restarts.get(name)
+            return restart is not None and restart.pending and name not in self._remotes
+
     def wait_until_settled(self, timeout: float) -> list[LocationEntry]:
         """Wait until no location is ``loading`` (or ``timeout`` passes); the entries."""
         deadline = time.monotonic() + timeout

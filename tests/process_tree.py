@@ -34,3 +34,31 @@ def descendants(pid: int) -> set[int]:
             found.add(child)
             todo.append(child)
     return found
+
+
+def state(pid: int) -> str | None:
+    """The process's state letter (``R``, ``S``, ``Z`` for a zombie, ...); None once gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[0]
+
+
+def zombie_children(pid: int) -> set[int]:
+    """The children of ``pid`` that exited and that it has not reaped (``<defunct>``)."""
+    return {child for child in child_pids(pid) if state(child) == "Z"}
+
+
+def process_group(pgid: int) -> set[int]:
+    """The live (not zombie) processes whose process group is ``pgid``."""
+    found: set[int] = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == pgid and fields[0] not in ("Z", "X"):
+                found.add(int(entry.name))
+    return found

@@ -69,3 +69,41 @@ def flush_std_streams() -> None:
             stream.flush()
         except (OSError, ValueError, AttributeError):
             pass
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Have the kernel SIGKILL this process when its parent dies (Linux), and exit now if
+    the parent ``parent_pid`` is already gone.
+
+    For child processes that must not outlive the process that started them (step processes
+    of a run worker): a SIGKILL of the parent runs no cleanup code, so only the kernel can
+    end them. Elsewhere than Linux this does nothing beyond the check.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent_pid:  # it died before the call above took effect
+        os._exit(1)
+
+
+def kill_group_of_dead_leader(pgid: int) -> bool:
+    """SIGKILL what is left of the process group ``pgid`` whose leader (pid ``pgid``) has
+    exited; True if a signal was sent.
+
+    Nothing is sent while a process ``pgid`` is alive: a reused pid is not the old leader.
+    """
+    if not _POSIX or pid_alive(pgid):
+        return False
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True

@@ -133,6 +133,32 @@ def test_malformed_yaml_names_the_line(tmp_path: Path) -> None:
     assert "not valid YAML" in message
 
 
+def test_a_duplicate_key_is_an_error_naming_both_lines(tmp_path: Path) -> None:
+    message = error(tmp_path, """\
+        run_queue:
+          max_concurrent_runs: 2
+        run_queue:
+          max_concurrent_runs: 50
+        """)
+    assert "headwater.yaml:3" in message
+    assert "duplicate key 'run_queue' (first given on line 1)" in message
+    nested = error(tmp_path / "nested", """\
+        storage:
+          sqlite: {base_dir: a, base_dir: b}
+        """)
+    assert "duplicate key 'base_dir'" in nested
+
+
+def test_a_huge_file_fails_fast_with_a_size_error(tmp_path: Path) -> None:
+    tmp_path.mkdir(exist_ok=True)
+    with (tmp_path / "headwater.yaml").open("w") as file:
+        file.write("run_queue:\n  tag_concurrency_limits:\n")
+        for index in range(400_000):  # ~16 MB of valid YAML
+            file.write(f"    - {{key: k{index}, limit: 1}}\n")
+    with pytest.raises(InstanceConfigError, match="larger than 1024 KiB"):
+        load_instance_config(tmp_path, {})
+
+
 def test_unknown_top_level_key_suggests_the_closest(tmp_path: Path) -> None:
     message = error(tmp_path, "# comment\nstorag:\n  sqlite: {}\n")
     assert "headwater.yaml:2" in message and "'storag'" in message

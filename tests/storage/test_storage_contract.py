@@ -282,6 +282,34 @@ class TestStorageContract:
         assert canceled is not None and canceled.status is RunStatus.CANCELED
         assert canceled.end_time is not None
 
+    def test_a_terminal_status_is_written_once(self, storage: SqlStorage) -> None:
+        storage.add_run(run("r1"))
+        storage.store_event(event("r1", EventType.RUN_START, timestamp=10.0))
+        # The run monitor failed the run (compare-and-set from STARTED) ...
+        assert storage.update_run_status("r1", RunStatus.FAILURE, expected=[RunStatus.STARTED],
+                                         failure_message="Run monitor: no heartbeat")
+        failed = storage.get_run("r1")
+        assert failed is not None and failed.end_time is not None
+        # ... then the worker's late RUN_SUCCESS arrives: stored, but the status stays.
+        storage.store_event(event("r1", EventType.RUN_SUCCESS, timestamp=99.0))
+        storage.store_event(event("r1", EventType.RUN_CANCELED, timestamp=100.0))
+        storage.store_event(event("r1", EventType.RUN_FAILURE, timestamp=101.0, message="late"))
+        after = storage.get_run("r1")
+        assert after is not None and after.status is RunStatus.FAILURE
+        assert after.failure_message == "Run monitor: no heartbeat"
+        assert after.end_time == failed.end_time
+        assert [record.event.event_type for record in storage.get_events("r1")] == [
+            EventType.RUN_START, EventType.RUN_SUCCESS, EventType.RUN_CANCELED,
+            EventType.RUN_FAILURE]
+        # Both in one batch: the first terminal event wins.
+        storage.add_run(run("r2"))
+        storage.store_events([event("r2", EventType.RUN_START),
+                              event("r2", EventType.RUN_SUCCESS, timestamp=5.0),
+                              event("r2", EventType.RUN_FAILURE, message="second")])
+        second = storage.get_run("r2")
+        assert second is not None and (second.status, second.end_time) == (RunStatus.SUCCESS, 5.0)
+        assert second.failure_message is None
+
     def test_events_of_an_unknown_run_are_kept(self, storage: SqlStorage) -> None:
         storage.store_event(event("ghost", EventType.RUN_START))
         assert len(storage.get_events("ghost")) == 1

@@ -449,3 +449,13 @@ def test_fuzz_structures_raise_only_load_errors(tmp_path: Path, data: object) ->
         load_workspace_file(tmp_path / "workspace.yaml", env={})
     except LoadError:
         pass
+
+
+def test_a_huge_workspace_file_fails_fast_with_a_size_error(tmp_path: Path) -> None:
+    path = tmp_path / "workspace.yaml"
+    with path.open("w") as file:
+        file.write("load_from:\n")
+        for index in range(300_000):  # ~12 MB of valid YAML
+            file.write(f"  - python_file: {{relative_path: a.py, location_name: l{index}}}\n")
+    with pytest.raises(WorkspaceFileError, match="larger than 1024 KiB"):
+        load_workspace_file(path)

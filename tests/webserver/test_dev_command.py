@@ -28,8 +28,8 @@ URL = re.compile(r"serving (http://\S+)")
 class Headwater:
     """A ``headwater`` command running in the background, its stderr collected."""
 
-    def __init__(self, tmp_path: Path, *args: str) -> None:
-        env = {**os.environ, "HEADWATER_HOME": str(tmp_path / "home")}
+    def __init__(self, tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> None:
+        env = {**os.environ, "HEADWATER_HOME": str(tmp_path / "home"), **(env or {})}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "headwater.cli.main", *args, "-f", API.python_file,
              "--port", "0"],

@@ -43,6 +43,7 @@ def run_command(verbose: bool, **kwargs: Any) -> None:
 
 def _run(origins: list[Any]) -> None:
     from headwater.daemon import Daemon
+    from headwater.daemon.status import check_no_other_daemon
     from headwater.storage.config import load_instance_config
     from headwater.storage.instance import Instance
 
@@ -51,6 +52,12 @@ def _run(origins: list[Any]) -> None:
     root = instance_root()
     config = load_instance_config(root)
     instance = Instance(root, config, auto_migrate=True)
+    try:
+        # Refuse before any code server starts (and has to be killed again).
+        check_no_other_daemon(instance, "", time.time())
+    except BaseException:
+        instance.dispose()
+        raise
     workspace = start_workspace(origins, root, config)
     daemon = Daemon(workspace, instance)
     try:

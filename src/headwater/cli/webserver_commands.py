@@ -54,6 +54,11 @@ def serve(origins: list[Any], options: ServeOptions,
     stopper.install()
     root = instance_root()
     sock = bind(options.host, options.port)
+    try:
+        credentials = _credentials(_is_loopback(sock))  # before anything starts
+    except BaseException:
+        sock.close()
+        raise
     from headwater.storage.config import load_instance_config
 
     config = load_instance_config(root)
@@ -67,7 +72,7 @@ def serve(origins: list[Any], options: ServeOptions,
     stoppables: list[Callable[[], None]] = [workspace.stop]
     try:
         _serve_workspace(workspace, feed, sock, root, config, options, stopper, stoppables,
-                         announce)
+                         announce, credentials)
     finally:
         sock.close()
         for stop in reversed(stoppables):
@@ -81,7 +86,7 @@ def serve(origins: list[Any], options: ServeOptions,
 def _serve_workspace(workspace: Any, feed: Any, sock: socket.socket, root: Path,
                      config: Any, options: ServeOptions, stopper: StopOnSignal,
                      stoppables: list[Callable[[], None]],
-                     announce: Callable[[str, Path], None]) -> None:
+                     announce: Callable[[str, Path], None], credentials: Any) -> None:
     from headwater.cli.background_start import BackgroundStart
     from headwater.storage.instance import Instance
     from headwater.webserver.app import create_app
@@ -89,10 +94,11 @@ def _serve_workspace(workspace: Any, feed: Any, sock: socket.socket, root: Path,
 
     instance = Instance(root, config, auto_migrate=True, lazy=True)
     stoppables.append(instance.dispose)
+    loopback = _is_loopback(sock)
     app = create_app(workspace, instance, read_only=options.read_only,
                      daemon_status=_daemon_status(instance),
-                     allowed_hosts=LOOPBACK_NAMES if _is_loopback(sock) else None,
-                     location_feed=feed)
+                     allowed_hosts=LOOPBACK_NAMES if loopback else None,
+                     location_feed=feed, credentials=credentials)
     background = BackgroundStart(workspace, instance, with_daemon=options.with_daemon,
                                  on_failure=lambda: stopper.request())
 
@@ -115,6 +121,24 @@ def _serve_workspace(workspace: Any, feed: Any, sock: socket.socket, root: Path,
         server.run()
     if background.error is not None:
         raise background.error
+
+
+def _credentials(loopback: bool) -> Any:
+    """The credentials of the environment; a warning when beyond loopback without them."""
+    import os
+
+    from headwater.webserver.auth import BASIC_AUTH_ENV, TOKEN_ENV, credentials_from_env
+
+    credentials = credentials_from_env(os.environ)
+    if credentials is None and not loopback:
+        logger.warning(
+            "WARNING: the webserver listens beyond this machine and has no authentication: "
+            "anyone who can reach it can start runs and read their logs. Set %s (a token) "
+            "or %s (user:password) to require credentials, or bind 127.0.0.1.",
+            TOKEN_ENV, BASIC_AUTH_ENV)
+    elif credentials is not None:
+        logger.info("Every request must carry %s.", credentials.describe())
+    return credentials
 
 
 def _is_loopback(sock: socket.socket) -> bool:

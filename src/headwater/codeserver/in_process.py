@@ -4,8 +4,10 @@ The code servers a workspace starts itself serve code that the host replaces by 
 new server on every reload, so they need no separate location process: the server imports
 the location in its main thread (as a location process would: code may install signal
 handlers at import) while gRPC threads already answer health checks, then answers runs and
-ticks by calling the handlers directly, each in its gRPC thread, so a slow sensor never
-holds up a launch. This halves the processes, and the memory, per location.
+ticks by calling the handlers directly, each in its gRPC thread, so a slow launch never holds
+up anything. This halves the processes, and the memory, per location without schedules and
+sensors. Their ticks run user code that may end its process, so they are evaluated in a child
+location process started on the first tick (:mod:`headwater.codeserver.tick_evaluator`).
 
 :class:`InProcessLocation` offers what the server uses of a
 :class:`~headwater.codeserver.location_process.LocationProcess`; a Reload call on such a
@@ -24,6 +26,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from headwater.codeserver.location_process import LoadReport, Reply
+from headwater.codeserver.tick_evaluator import TICK_METHODS, TickEvaluator
 from headwater.core.origins import LocationOrigin
 from headwater.processes import flush_std_streams
 from headwater.snapshot.errors import ErrorInfo
@@ -48,6 +51,8 @@ class InProcessLocation:
         self._lock = threading.Lock()
         self._settled = threading.Event()
         self._started = time.perf_counter()
+        #: Schedule and sensor ticks run in a child process (user code may end its process).
+        self._ticks = TickEvaluator(origin)
 
     @property
     def running_pid(self) -> int | None:
@@ -92,6 +97,7 @@ class InProcessLocation:
         An import still running at the timeout keeps running (it cannot be stopped in this
         process); the location's error then says so.
         """
+        self._ticks.startup_timeout = startup_timeout
         if self._settled.wait(startup_timeout):
             return
         with self._lock:
@@ -114,6 +120,8 @@ class InProcessLocation:
             return Reply(error=ErrorInfo(
                 message=f"Location '{self.origin.location_name}' is not running; reload it.",
                 class_name="LoadError"), kind="unavailable")
+        if method in TICK_METHODS:
+            return self._ticks.call(method, payload)
         try:
             return location.handle(method, payload)
         except BaseException as exc:  # noqa: BLE001 - SystemExit from user code: its error
@@ -125,6 +133,7 @@ class InProcessLocation:
         """Stop serving calls (the imported code stays in memory until the process exits)."""
         del wait, grace  # calls in flight finish in their own threads
         self._location = None
+        self._ticks.stop()
 
     def kill(self) -> None:
         """Stop serving calls at once."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from headwater.codeserver import protocol as p
 from headwater.codeserver.location_process import LoadReport, Reply
+from headwater.codeserver.worker_reaper import WorkerReaper
 from headwater.core.origins import LocationOrigin, origin_from_dict
 from headwater.errors import HeadwaterError, NotFoundError
 from headwater.loading.discovery import LoadedDefinitions
@@ -22,8 +23,6 @@ from headwater.loading.user_errors import user_error_info
 from headwater.snapshot.errors import ErrorInfo
 
 if TYPE_CHECKING:
-    import subprocess
-
     from headwater.storage.instance import Instance
 
 
@@ -34,7 +33,7 @@ class LoadedLocation:
         self.origin = origin
         self.loaded = loaded
         self._instance: Instance | None = None
-        self._workers: dict[str, subprocess.Popen[bytes]] = {}
+        self._workers = WorkerReaper()
         self._handlers: dict[str, Callable[[bytes], Reply]] = {
             p.LAUNCH_RUN: self._launch_run,
             p.CANCEL_RUN: self._cancel_run,
@@ -97,7 +96,7 @@ class LoadedLocation:
         self._fill_in_origin(request.run_id)
         launched = launch_run(self.instance, request.run_id)
         if launched.process is not None:
-            self._workers[request.run_id] = launched.process
+            self._workers.add(request.run_id, launched.process)
         return Reply(p.encode(p.LaunchRunResult(launched.pid)))
 
     def _fill_in_origin(self, run_id: str) -> None:
@@ -123,8 +122,8 @@ class LoadedLocation:
 
     def _list_runs(self, payload: bytes) -> Reply:
         p.decode(payload, p.Empty)
-        runs = [p.RunWorkerInfo(run_id, process.pid, process.poll() is None)
-                for run_id, process in self._workers.items()]
+        runs = [p.RunWorkerInfo(run_id, pid, alive)
+                for run_id, pid, alive in self._workers.workers()]
         return Reply(p.encode(p.ListRunsResult(runs)))
 
     # -- ticks --------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from headwater.daemon.monitor import RunMonitor
+from headwater.daemon.outage import StorageOutageLog, is_storage_outage
 from headwater.daemon.run_queue import RunQueue
 from headwater.daemon.scheduler import Scheduler
 from headwater.daemon.sensors import SensorLoop
@@ -55,8 +56,13 @@ TICK_PURGE_INTERVAL = 3600.0
 class _Loop:
     """One background loop: its thread, wake-up event and last outcome."""
 
-    def __init__(self, name: str, interval: float, step: Callable[[], object]) -> None:
+    def __init__(self, name: str, interval: float, step: Callable[[], object],
+                 outage: StorageOutageLog, *, writes_storage: bool = False) -> None:
         self.name = name
+        self.outage = outage
+        #: Every iteration writes to storage, so one that succeeds proves it is reachable
+        #: (other loops may skip storage when they have nothing to do).
+        self.writes_storage = writes_storage
         self.interval = interval
         self.step = step
         self.wake = threading.Event()
@@ -70,8 +76,14 @@ class _Loop:
             try:
                 self.step()
             except Exception as exc:  # noqa: BLE001 - a loop never dies of one bad iteration
-                logger.exception("Daemon loop '%s' failed", self.name)
+                if is_storage_outage(exc):
+                    self.outage.failed(self.name, exc)  # once per outage, not per iteration
+                else:
+                    logger.exception("Daemon loop '%s' failed", self.name)
                 error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            else:
+                if self.writes_storage:
+                    self.outage.succeeded()
             now = clock()
             with self.lock:
                 previous = self.status
@@ -109,18 +121,22 @@ class Daemon:
         self.sensors = SensorLoop(workspace, instance, self.settings.sensors, clock=clock,
                                   on_runs=self._wake_queue)
         self.monitor = RunMonitor(instance, self.settings.run_monitoring)
+        self.storage_outage = StorageOutageLog()
+        outage = self.storage_outage
         self._loops = [
-            _Loop("scheduler", SCHEDULER_INTERVAL, lambda: self.scheduler.iterate(self.clock())),
-            _Loop("sensors", SENSOR_INTERVAL, lambda: self.sensors.iterate(self.clock())),
-            _Loop("run_queue", self.settings.run_queue.dequeue_interval, self.run_queue.iterate),
-            _Loop("backfills", BACKFILL_INTERVAL, self._advance_backfills),
-            _Loop("tick_purge", TICK_PURGE_INTERVAL, self.purge_ticks),
+            _Loop("scheduler", SCHEDULER_INTERVAL, lambda: self.scheduler.iterate(self.clock()),
+                  outage),
+            _Loop("sensors", SENSOR_INTERVAL, lambda: self.sensors.iterate(self.clock()), outage),
+            _Loop("run_queue", self.settings.run_queue.dequeue_interval, self.run_queue.iterate,
+                  outage),
+            _Loop("backfills", BACKFILL_INTERVAL, self._advance_backfills, outage),
+            _Loop("tick_purge", TICK_PURGE_INTERVAL, self.purge_ticks, outage),
         ]
         if self.settings.run_monitoring.enabled:
             self._loops.append(_Loop("run_monitor", self.settings.run_monitoring.poll_interval,
-                                     lambda: self.monitor.iterate(self.clock())))
+                                     lambda: self.monitor.iterate(self.clock()), outage))
         self._heartbeat = _Loop("heartbeat", self.settings.heartbeat_interval,
-                                self.write_heartbeat)
+                                self.write_heartbeat, outage, writes_storage=True)
 
     def start(self) -> None:
         """Start every loop in a background thread; returns at once.

@@ -5,6 +5,11 @@ A STARTED (or CANCELING) run whose worker has not sent a heartbeat within
 FAILURE (CANCELED if it was being canceled); a run STARTING longer than ``start_timeout``
 becomes FAILURE. The reason goes into the run's event log. Status changes are
 compare-and-set, so a run that finished meanwhile is left alone.
+
+A stale heartbeat alone does not fail a run whose worker is still running on this host (its
+``/proc`` command line names the run): the worker is alive and will report, most likely it
+could not reach the storage for a while. The monitor logs that once per run instead. When a
+local worker is gone, what its steps started (the rest of its process group) is killed too.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import time
 from typing import TYPE_CHECKING
 
 from headwater.core.run_status import RunStatus
-from headwater.processes import pid_alive
+from headwater.processes import kill_group_of_dead_leader, pid_alive
 from headwater.snapshot.events import EventType, RunEvent
 from headwater.snapshot.runs import RunRecord, RunsFilter
 from headwater.storage.daemon_config import RunMonitoringSettings
@@ -35,6 +40,8 @@ class RunMonitor:
         launcher = getattr(instance.config, "run_launcher", None)
         #: Worker pids are checked only when workers are local processes.
         self.check_pids = getattr(launcher, "kind", "subprocess") == "subprocess"
+        #: Runs whose stale heartbeat was explained by a live worker (logged once each).
+        self._explained: set[str] = set()
 
     def iterate(self, now: float | None = None) -> list[str]:
         """Fail the runs whose worker is gone; their ids."""
@@ -46,12 +53,19 @@ class RunMonitor:
             reason = self._problem(run, current)
             if reason is not None and self._end(run, reason):
                 ended.append(run.run_id)
+                if self._local(run) and run.worker_pid is not None:
+                    # Step processes and anything they started share the worker's group.
+                    kill_group_of_dead_leader(run.worker_pid)
+        self._explained &= {run.run_id for run in runs}
         return ended
+
+    def _local(self, run: RunRecord) -> bool:
+        return self.check_pids and run.origin is not None
 
     def _problem(self, run: RunRecord, now: float) -> str | None:
         settings = self.settings
         pid = run.worker_pid
-        local = self.check_pids and run.origin is not None
+        local = self._local(run)
         if local and pid is not None and not pid_alive(pid):
             return (f"The run's worker process (pid {pid}) exited without recording the "
                     "end of the run.")
@@ -63,6 +77,9 @@ class RunMonitor:
             return None
         last = run.worker_heartbeat or run.start_time or run.updated_at
         if now - last > settings.worker_heartbeat_timeout:
+            if local and pid is not None and worker_runs_here(pid, run.run_id):
+                self._explain(run, pid, now - last)
+                return None
             return (f"The run's worker sent no heartbeat for {now - last:.0f} s (more than "
                     f"run_monitoring.worker_heartbeat_timeout, "
                     f"{settings.worker_heartbeat_timeout:g} s); it is presumed dead.")
@@ -80,3 +97,27 @@ class RunMonitor:
                 job_name=run.job_name))
             return True
         return fail_run(self.instance, run, f"Run monitor: {reason}", expected=[run.status])
+
+    def _explain(self, run: RunRecord, pid: int, gap: float) -> None:
+        if run.run_id in self._explained:
+            return
+        self._explained.add(run.run_id)
+        logger.warning(
+            "Run %s: no worker heartbeat for %.0f s, but its worker (pid %d) is still running "
+            "on this host, so the run is not failed; its storage writes are most likely "
+            "failing and being retried.", run.run_id, gap, pid)
+
+
+def worker_runs_here(pid: int, run_id: str) -> bool:
+    """Whether process ``pid`` on this host is alive and is the worker of ``run_id`` (its
+    command line names the run; without ``/proc``, whether the pid is alive)."""
+    if not pid_alive(pid):
+        return False
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as file:
+            arguments = file.read().split(b"\0")
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+    return run_id.encode() in arguments

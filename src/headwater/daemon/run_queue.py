@@ -9,6 +9,7 @@ is launched through its location's code server; a run of a location still loadin
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,7 @@ from headwater.errors import NotFoundError
 from headwater.snapshot.runs import RunRecord, RunsFilter
 from headwater.storage.daemon_config import RunQueueSettings
 from headwater.workspace.entry import LocationStatus
-from headwater.workspace.runs import RunSubmissionError, launch_queued_run
+from headwater.workspace.runs import RunSubmissionError, fail_run, launch_queued_run
 
 if TYPE_CHECKING:
     from headwater.storage.instance import Instance
@@ -34,6 +35,8 @@ class RunQueue:
         self.workspace = workspace
         self.instance = instance
         self.settings = settings or RunQueueSettings()
+        #: Runs waiting for their location's code server to restart: since when.
+        self._waiting: dict[str, float] = {}
 
     def iterate(self) -> list[str]:
         """Launch the queued runs that fit the limits; their run ids."""
@@ -63,14 +66,30 @@ class RunQueue:
         return launched
 
     def _location_ready(self, run: RunRecord) -> bool:
-        """False while the run's location is (re)loading: it waits instead of failing."""
+        """False while the run's location is (re)loading, or its crashed code server waits to
+        be restarted (at most ``location_wait_timeout``): it waits instead of failing."""
         if run.location_name is None:
             return True
         try:
             entry = self.workspace.get(run.location_name)
         except NotFoundError:
             return True  # launching fails it with a message naming the locations there are
-        return entry.status is not LocationStatus.LOADING
+        if entry.status is LocationStatus.LOADING:
+            return False
+        if not self.workspace.restarting(run.location_name):
+            self._waiting.pop(run.run_id, None)
+            return True
+        since = self._waiting.setdefault(run.run_id, time.monotonic())
+        waited = time.monotonic() - since
+        if waited < self.settings.location_wait_timeout:
+            return False
+        self._waiting.pop(run.run_id, None)
+        why = f" ({entry.error.message})" if entry.error is not None else ""
+        fail_run(self.instance, run, (
+            f"Location '{run.location_name}' had no running code server for {waited:.0f} s "
+            f"(run_queue.location_wait_timeout){why}; the run was not launched. Fix the "
+            "location and re-execute the run."))
+        return False
 
     def _launch(self, run: RunRecord) -> bool:
         try:

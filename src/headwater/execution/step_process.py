@@ -9,6 +9,7 @@ Exit code 0 when the step succeeded, 1 otherwise.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
@@ -19,9 +20,10 @@ from headwater.execution.event_pipe import EventPipeWriter
 from headwater.execution.log_capture import install_capture
 from headwater.execution.run_context import EventSink, RunContext
 from headwater.execution.run_job import configure_run_context
-from headwater.execution.step_processes import execute_step_in_child
+from headwater.execution.step_processes import PARENT_PID_ENV, execute_step_in_child
 from headwater.execution.worker_events import EventWriter
 from headwater.execution.worker_setup import build_run_plan, code_load_failure, load_run_target
+from headwater.processes import die_with_parent
 from headwater.storage.instance import Instance
 
 _USAGE = "usage: python -m headwater.execution.step_process RUN_ID STEP_KEY [EVENTS_FD]"
@@ -36,6 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_USAGE, file=sys.stderr)
         return 2
     run_id, step_key = args[0], args[1]
+    parent = os.environ.pop(PARENT_PID_ENV, "")
+    if parent.isdigit():
+        die_with_parent(int(parent))  # a SIGKILLed worker leaves no step running
     instance = Instance.get()
     writer: EventWriter | None = None
     if len(args) == 3:

@@ -31,10 +31,14 @@ from headwater.execution.multiprocess_executor import StepProcess, StepReport, p
 from headwater.execution.plan import ExecutionStep
 from headwater.execution.run_context import EventSink, RunContext
 from headwater.execution.step_resources import step_resources
-from headwater.processes import flush_std_streams
+from headwater.processes import die_with_parent, flush_std_streams
 from headwater.snapshot.events import EngineData, EventType, OutputData, RunEvent
 
 ForkGuard = Callable[[], AbstractContextManager[None]]
+
+#: Environment variable: the pid of the run worker that spawned a step process (the step
+#: process dies with it).
+PARENT_PID_ENV = "HEADWATER_STEP_PARENT_PID"
 
 
 class ChildStep:
@@ -122,6 +126,7 @@ class ForkLauncher:
             self._frozen = True
         read_fd, write_fd = os.pipe()
         flush_std_streams()  # or the child would print what is buffered a second time
+        worker_pid = os.getpid()
         with self._guard(), warnings.catch_warnings():
             # Python 3.12+ warns about forking with threads running; ours (event writer,
             # heartbeat) are outside the database driver while the guard is held.
@@ -129,7 +134,7 @@ class ForkLauncher:
             pid = os.fork()
             if pid == 0:
                 os.close(read_fd)
-                _forked_child(run, step, write_fd)
+                _forked_child(run, step, write_fd, worker_pid)
         os.close(write_fd)
         return ChildStep(run, step.key, pid, EventPipeReader(read_fd))
 
@@ -144,16 +149,18 @@ class SpawnLauncher:
                 [sys.executable, "-m", "headwater.execution.step_process", run.run_id, step.key,
                  str(write_fd)],
                 pass_fds=(write_fd,),
+                env={**os.environ, PARENT_PID_ENV: str(os.getpid())},
             )
         finally:
             os.close(write_fd)
         return ChildStep(run, step.key, popen.pid, EventPipeReader(read_fd), popen)
 
 
-def _forked_child(run: RunContext, step: ExecutionStep, fd: int) -> None:
+def _forked_child(run: RunContext, step: ExecutionStep, fd: int, worker_pid: int) -> None:
     """The body of a forked step process; never returns."""
     code = 1
     try:
+        die_with_parent(worker_pid)  # a SIGKILLed worker leaves no step running
         cancellation = Cancellation()
         install_sigterm_handler(cancellation)
         sink = EventPipeWriter(fd, cancellation)

@@ -77,7 +77,7 @@ def execute_run(instance: Instance, run: RunRecord, cancellation: Cancellation) 
         return 1
     storage.set_run_worker(run.run_id, os.getpid())
     io_lock = threading.Lock()
-    writer = EventWriter(storage, io_lock).start()
+    writer = EventWriter(storage, io_lock, spool_dir=instance.root / "spool").start()
     heartbeat = Heartbeat(storage, run.run_id, io_lock).start()
     try:
         success = _execute(instance, storage, run, writer, cancellation)
@@ -89,7 +89,7 @@ def execute_run(instance: Instance, run: RunRecord, cancellation: Cancellation) 
     finally:
         heartbeat.stop()
         writer.close()
-    return 0 if success and not writer.lost else 1
+    return 0 if success else 1
 
 
 def _execute(instance: Instance, storage: Storage, run: RunRecord, writer: EventWriter,

@@ -60,6 +60,8 @@ _DEPLOYMENT_ONLY_KEYS = ("image", "build", "container_context", "git", "agent_qu
 _Where = tuple[str, Optional[int]]
 
 _EXAMPLE = "  load_from:\n    - python_file: definitions.py"
+#: A workspace file larger than this is refused before it is parsed.
+MAX_WORKSPACE_FILE_BYTES = 1024 * 1024
 
 
 def load_workspace_file(
@@ -364,7 +366,8 @@ _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 
 def _parse_yaml(file: TargetFile) -> object:
     try:
-        raw = file.path.read_bytes()
+        with file.path.open("rb") as handle:
+            raw = handle.read(MAX_WORKSPACE_FILE_BYTES + 1)
     except FileNotFoundError:
         file.fail("the workspace file does not exist. Create it, or pass the right path "
                   "with -w/--workspace.")
@@ -372,6 +375,10 @@ def _parse_yaml(file: TargetFile) -> object:
         file.fail("is a directory; pass the workspace.yaml file inside it.")
     except OSError as exc:
         file.fail(f"cannot be read: {exc.strerror or exc}.")
+    if len(raw) > MAX_WORKSPACE_FILE_BYTES:
+        file.fail(f"the file is larger than {MAX_WORKSPACE_FILE_BYTES // 1024} KiB; a workspace "
+                  "file lists code locations in a few lines each. Check that it is the right "
+                  "file.")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -67,6 +67,8 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
 CONFIG_FILE = "headwater.yaml"
+#: A headwater.yaml larger than this is refused before it is parsed.
+MAX_CONFIG_BYTES = 1024 * 1024
 HOME_VARIABLE = "HEADWATER_HOME"
 DEFAULT_ROOT = ".headwater"
 SQLITE_FILE = "headwater.db"
@@ -183,12 +185,18 @@ def load_instance_config(
     if not path.is_file():
         return InstanceConfig(storage=SqliteStorageConfig(root))
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            raw = file.read(MAX_CONFIG_BYTES + 1)
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise InstanceConfigError(
+                f"{path}: the file is larger than {MAX_CONFIG_BYTES // 1024} KiB; a "
+                "headwater.yaml is a few dozen lines. Check that it is the right file.")
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InstanceConfigError(f"{path}: cannot be read: {exc}") from exc
     try:
-        data = yaml.safe_load(text)
-        lines = _key_lines(yaml.compose(text))
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader
+        lines = _key_lines(yaml.compose(text, Loader=yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
@@ -391,6 +399,34 @@ class _Reader:
             database=self.string(data[db_key], (*path, db_key)),
             query=params,
         )
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """Safe YAML that refuses a key given twice in one mapping (YAML would keep the last)."""
+
+
+def _unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    loader.flatten_mapping(node)
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        try:
+            duplicate = key in seen
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key is a list or a mapping; keys must be plain names",
+                key_node.start_mark) from None
+        if duplicate:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (first given on line {seen[key]}); "
+                            "give each key once", key_node.start_mark)
+        seen[key] = line
+    return loader.construct_mapping(node, deep=True)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+                                 _unique_mapping)
 
 
 def _type_name(value: object) -> str:

@@ -3,6 +3,8 @@
     run_queue:
       max_concurrent_runs: 10        # -1: no limit; 0: launch nothing (pause the queue)
       dequeue_interval: 1            # seconds between looks at the queue
+      location_wait_timeout: 300     # a run whose location's code server is restarting
+                                     # waits this long for it before failing
       tag_concurrency_limits:
         - {key: database, value: warehouse, limit: 2}   # runs tagged database=warehouse
         - {key: team, limit: 4}      # runs with a "team" tag, whatever its value
@@ -32,7 +34,8 @@ from typing import Any, NoReturn, Protocol
 Path_ = tuple[str, ...]
 
 DAEMON_SECTIONS = ("run_queue", "scheduler", "sensors", "run_monitoring")
-_RUN_QUEUE_KEYS = ("max_concurrent_runs", "dequeue_interval", "tag_concurrency_limits")
+_RUN_QUEUE_KEYS = ("max_concurrent_runs", "dequeue_interval", "tag_concurrency_limits",
+                   "location_wait_timeout")
 _LIMIT_KEYS = ("key", "value", "limit")
 _SCHEDULER_KEYS = ("catchup_window", "retry_interval")
 _SENSOR_KEYS = ("evaluation_timeout", "max_workers")
@@ -59,6 +62,8 @@ class RunQueueSettings:
     max_concurrent_runs: int = 10
     dequeue_interval: float = 1.0
     tag_concurrency_limits: tuple[TagConcurrencyLimit, ...] = ()
+    #: How long a run waits for its location's crashed code server to be restarted.
+    location_wait_timeout: float = 300.0
 
 
 @dataclass(frozen=True)
@@ -150,9 +155,9 @@ def _run_queue(reader: ConfigReader, value: object) -> RunQueueSettings:
     if "max_concurrent_runs" in data:
         settings["max_concurrent_runs"] = _integer(
             reader, data["max_concurrent_runs"], (*path, "max_concurrent_runs"), -1)
-    if "dequeue_interval" in data:
-        settings["dequeue_interval"] = reader.seconds(data["dequeue_interval"],
-                                                      (*path, "dequeue_interval"))
+    for key in ("dequeue_interval", "location_wait_timeout"):
+        if key in data:
+            settings[key] = reader.seconds(data[key], (*path, key))
     limits = data.get("tag_concurrency_limits")
     if limits is not None:
         limits_path = (*path, "tag_concurrency_limits")

@@ -193,7 +193,7 @@ def connection_error(engine: Engine, exc: DBAPIError) -> StorageError:
     """The clear error for a database that cannot be opened (names host and port, or file)."""
     url = engine.url
     text = str(exc.orig).strip()
-    reason = text.splitlines()[-1].strip() if text else type(exc.orig).__name__
+    reason = text.splitlines()[-1].strip().rstrip(".?!") if text else type(exc.orig).__name__
     if engine.dialect.name == "sqlite":
         if isinstance(exc.orig, sqlite3.DatabaseError) and not isinstance(
             exc.orig, sqlite3.OperationalError
@@ -230,7 +230,8 @@ def run_transaction(
     """Run ``work`` in one transaction, retrying it when the database was busy.
 
     Raises:
-        StorageConnectionError: the database cannot be connected to.
+        StorageConnectionError: the database cannot be connected to, or the connection broke
+            during the transaction (whether a write that broke off committed is unknown).
     """
     delay = 0.01
     for attempt in range(1, MAX_ATTEMPTS + 1):
@@ -250,8 +251,10 @@ def run_transaction(
                     return work(connection)
         # The BEGIN listener talks to the driver directly: its errors arrive unwrapped.
         except (DBAPIError, sqlite3.OperationalError) as exc:
-            invalidated = isinstance(exc, DBAPIError) and exc.connection_invalidated
-            if invalidated or not is_retryable(exc):
+            if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+                # The server went away mid-transaction: as unreachable as a failed connect.
+                raise connection_error(engine, exc) from exc
+            if not is_retryable(exc):
                 raise
             if attempt == MAX_ATTEMPTS:
                 raise _busy_error(engine, exc) from exc

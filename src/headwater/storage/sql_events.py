@@ -2,7 +2,8 @@
 them back in order.
 
 Storing is one transaction per call: insert the events, then move the run's status for
-lifecycle events, then index asset materializations, observations and check evaluations.
+lifecycle events (a terminal status is written once: compare-and-set), then index asset
+materializations, observations and check evaluations.
 An oversized event is stored shortened rather than refused (see :func:`fit_event`).
 """
 
@@ -44,6 +45,7 @@ TRUNCATED_KEY = "headwater/truncated"
 _ASSET_EVENT_TYPES = (EventType.ASSET_MATERIALIZATION, EventType.ASSET_OBSERVATION)
 _FINISHED = [status.value for status in FINISHED_STATUSES]
 _NOT_RESTARTED = [*_FINISHED, RunStatus.CANCELING.value]
+_TERMINAL_EVENTS = (EventType.RUN_SUCCESS, EventType.RUN_FAILURE, EventType.RUN_CANCELED)
 
 
 _INSERT_RETURNING = event_logs.insert().returning(event_logs.c.id, sort_by_parameter_order=True)
@@ -280,7 +282,7 @@ def _apply_run_event(connection: Connection, event: RunEvent) -> None:
     elif kind is EventType.RUN_CANCELING:
         values["status"] = sa.case((runs.c.status.in_(_FINISHED), runs.c.status),
                                    else_=RunStatus.CANCELING.value)
-    elif kind in (EventType.RUN_SUCCESS, EventType.RUN_FAILURE, EventType.RUN_CANCELED):
+    elif kind in _TERMINAL_EVENTS:
         values["status"] = {EventType.RUN_SUCCESS: RunStatus.SUCCESS,
                             EventType.RUN_FAILURE: RunStatus.FAILURE,
                             EventType.RUN_CANCELED: RunStatus.CANCELED}[kind].value
@@ -289,7 +291,12 @@ def _apply_run_event(connection: Connection, event: RunEvent) -> None:
             values["failure_message"] = _failure_message(event)
     else:
         return
-    connection.execute(runs.update().where(runs.c.run_id == event.run_id).values(**values))
+    statement = runs.update().where(runs.c.run_id == event.run_id)
+    if kind in _TERMINAL_EVENTS:
+        # Compare-and-set: a run ends once. A late terminal event (a worker that reports
+        # SUCCESS after the run monitor failed its run) is stored but changes nothing.
+        statement = statement.where(runs.c.status.not_in(_FINISHED))
+    connection.execute(statement.values(**values))
 
 
 def _failure_message(event: RunEvent) -> str | None:

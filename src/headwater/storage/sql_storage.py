@@ -10,6 +10,7 @@ Its methods live in mixins by concept (``sql_runs``, ``sql_events``, ``sql_asset
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from headwater.storage import migrations
@@ -69,6 +70,10 @@ class SqlStorage(SqlRuns, SqlEvents, SqlAssets, SqlInstigators, SqlBackfills, St
     def migrate(self) -> migrations.MigrationResult:
         """Upgrade the schema to the newest revision (a no-op when it is there already)."""
         return migrations.upgrade(self.engine, self.description)
+
+    def ping(self) -> None:
+        """Run a trivial query; StorageConnectionError when the database cannot be reached."""
+        self._read(lambda connection: connection.execute(sa.text("SELECT 1")).scalar())
 
     def dispose(self) -> None:
         self.engine.dispose()

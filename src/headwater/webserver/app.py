@@ -25,6 +25,7 @@ from headwater.webserver import (
     routes_locations,
     routes_runs,
 )
+from headwater.webserver.auth import AuthGuard, Credentials
 from headwater.webserver.context import ApiContext, DaemonStatusProvider
 from headwater.webserver.errors import EXCEPTION_HANDLERS, JSONResponse
 from headwater.webserver.guard import MutationGuard
@@ -58,6 +59,7 @@ def create_app(
     daemon_status: DaemonStatusProvider | None = None,
     allowed_hosts: Collection[str] | None = None,
     location_feed: LocationFeed | None = None,
+    credentials: Credentials | None = None,
 ) -> Starlette:
     """The webserver's ASGI app.
 
@@ -73,6 +75,8 @@ def create_app(
         location_feed: the feed the workspace publishes its changes to (its
             ``on_change``), so that ``/api/events`` sends every change as it happens;
             without it the stream polls the workspace.
+        credentials: require them on every request (see :mod:`headwater.webserver.auth`);
+            None: no authentication.
 
     Returns:
         A Starlette app; ``app.state.context`` holds the shared state (its ``stopping``
@@ -80,10 +84,12 @@ def create_app(
     """
     from headwater.webserver.ui.routes import ui_routes
 
+    middleware = [Middleware(MutationGuard, read_only=read_only, allowed_hosts=allowed_hosts)]
+    if credentials is not None:
+        middleware.insert(0, Middleware(AuthGuard, credentials=credentials))
     app = Starlette(
         routes=[*api_routes(), *ui_routes()],
-        middleware=[Middleware(MutationGuard, read_only=read_only,
-                               allowed_hosts=allowed_hosts)],
+        middleware=middleware,
         exception_handlers=EXCEPTION_HANDLERS,
     )
     app.state.context = ApiContext(workspace=workspace, instance=instance,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 import msgspec
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
 from headwater.webserver.errors import ApiError
 
@@ -54,22 +54,75 @@ class BackfillBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 async def read_body(request: Request, kind: type[T], *, optional: bool = False) -> T:
     """The request's JSON body as ``kind``; ApiError 400 saying which field is wrong.
 
-    With ``optional``, an empty body means the defaults.
+    A body larger than :data:`MAX_BODY_BYTES` is a 413: refused by its Content-Length
+    before any of it is read, or as soon as the streamed body passes the limit (it is never
+    buffered whole). Nesting deeper than the decoder allows and NUL characters (which
+    PostgreSQL cannot store) are 400s. With ``optional``, an empty body means the defaults.
     """
-    raw = await request.body()
-    if len(raw) > MAX_BODY_BYTES:
-        raise ApiError(413, f"The request body is larger than {MAX_BODY_BYTES} bytes.")
+    raw = await read_limited(request, MAX_BODY_BYTES)
     if not raw.strip():
         if optional:
             raw = b"{}"
         else:
             raise ApiError(400, "The request needs a JSON body.")
     try:
-        return msgspec.json.decode(raw, type=kind)
+        value = msgspec.json.decode(raw, type=kind)
+        where = _nul_in(msgspec.to_builtins(value), "")
     except msgspec.ValidationError as exc:
         raise ApiError(400, f"Invalid request body: {_readable(str(exc))}") from None
     except msgspec.DecodeError as exc:
         raise ApiError(400, f"The request body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ApiError(400, "The request body is nested too deeply: flatten its run config "
+                            "(or other values) to a few dozen levels.") from None
+    if where is not None:
+        raise ApiError(400, f"The request body has a NUL character (\\u0000) in "
+                            f"{where or 'a value'}; remove it, it cannot be stored.")
+    return value
+
+
+async def read_limited(request: Request, limit: int) -> bytes:
+    """The whole body, refusing (413) one larger than ``limit`` without reading it all."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, _too_large(limit))
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise ApiError(413, _too_large(limit))
+            chunks.append(chunk)
+    except ClientDisconnect:
+        # Nobody reads the answer; it only must not be logged as a server error.
+        raise ApiError(400, "The client disconnected before sending the whole body.") from None
+    return b"".join(chunks)
+
+
+def _too_large(limit: int) -> str:
+    return (f"The request body is larger than {limit} bytes; send a smaller run config "
+            "(large inputs belong in a resource or a file the run reads).")
+
+
+def _nul_in(value: object, path: str) -> str | None:
+    """Where the first NUL character in ``value`` is (``run_config.ops``), or None."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            inner = f"{path}.{key}" if path else str(key)
+            if "\x00" in str(key):
+                return f"a key of {path}" if path else "a key"
+            found = _nul_in(item, inner)
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _nul_in(item, f"{path}[{index}]")
+            if found is not None:
+                return found
+    return None
 
 
 def _readable(message: str) -> str:

@@ -2,7 +2,8 @@
 
 Handlers raise :class:`ApiError` with the status and a message naming what is wrong. Errors of
 the layers below are mapped here once: an unknown name is a 404, a request the current state
-refuses is a 409, anything unexpected a 500 whose traceback goes to the server log only.
+refuses is a 409, storage that cannot be reached a 503 ("Storage unavailable: ..."), anything
+unexpected a 500 whose traceback goes to the server log only.
 """
 
 from __future__ import annotations
@@ -16,8 +17,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from headwater.errors import NotFoundError
+from headwater.storage.errors import StorageConnectionError
 
 logger = logging.getLogger("headwater.webserver")
+
+#: ``/api/health``'s status while the storage cannot be reached.
+STORAGE_UNAVAILABLE = "storage unavailable"
 
 #: What a client sees of an unexpected failure; the details are in the server log.
 INTERNAL_ERROR = "Internal server error; the webserver's log has the details."
@@ -67,6 +72,12 @@ async def http_exception_handler(request: Request, exc: Exception) -> Response:
     return JSONResponse({"error": message}, status_code=exc.status_code, headers=exc.headers)
 
 
+async def storage_unavailable_handler(request: Request, exc: Exception) -> Response:
+    """503 while the instance storage cannot be reached: a state, not a bug (no traceback)."""
+    logger.warning("%s %s: storage unavailable: %s", request.method, request.url.path, exc)
+    return error_response(503, f"Storage unavailable: {exc} Retry once it is back.")
+
+
 async def internal_error_handler(request: Request, exc: Exception) -> Response:
     """Log the traceback server side and answer a generic message."""
     logger.error("Error answering %s %s", request.method, request.url.path, exc_info=exc)
@@ -77,5 +88,6 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     ApiError: api_error_handler,
     NotFoundError: api_error_handler,
     HTTPException: http_exception_handler,
+    StorageConnectionError: storage_unavailable_handler,
     Exception: internal_error_handler,
 }

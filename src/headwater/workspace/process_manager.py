@@ -25,7 +25,7 @@ from headwater.codeserver.client import (
 )
 from headwater.core.origins import LocationOrigin
 from headwater.errors import HeadwaterError
-from headwater.processes import describe_exit
+from headwater.processes import describe_exit, kill_process_group
 from headwater.snapshot.errors import ErrorInfo
 from headwater.snapshot.location import LocationSnapshot
 from headwater.storage.config import CodeServerSettings
@@ -101,13 +101,17 @@ class ServerHandle:
                     _wait(self.process, 5.0)
         self.close_clients()
 
-    def kill(self) -> None:
-        """Stop the server at once (it never finished starting, or the host is exiting)."""
+    def kill(self, *, group: bool = False) -> None:
+        """Stop the server at once (it never finished starting, or the host is exiting);
+        with ``group``, also every process left in its process group (what its import
+        started; run workers have sessions of their own)."""
         with self._lock:
             self._closed = True
         if self.alive():
             self._signal(signal.SIGKILL)
             _wait(self.process, 5.0)
+        if group:
+            kill_process_group(self.process)
         self.close_clients()
 
     def close_clients(self) -> None:
@@ -172,6 +176,11 @@ def launch_server(
         info = handle.client.wait_until_ready(settings.startup_timeout + STARTUP_MARGIN_SECONDS,
                                               still_starting=handle.alive)
         if info.load_error is not None:
+            if _import_timed_out(info.load_error):
+                # The import still runs in that server (burning a core, holding what it
+                # opened): stop it and all it started now, not at the next reload.
+                handle.kill(group=True)
+                return LaunchResult(None, error=_with_setting_hint(info.load_error))
             return LaunchResult(handle, info=info, error=_with_setting_hint(info.load_error))
         return LaunchResult(handle, info=info, snapshot=handle.client.snapshot())
     except Exception as exc:  # noqa: BLE001 - as above
@@ -183,6 +192,10 @@ def launch_server(
             return LaunchResult(None, error=ErrorInfo(message=message,
                                                       class_name=type(exc).__name__))
         return LaunchResult(None, error=startup_error(name, exc, settings))
+
+
+def _import_timed_out(error: ErrorInfo) -> bool:
+    return error.class_name == "TimeoutError" and "did not finish loading" in error.message
 
 
 def _with_setting_hint(error: ErrorInfo) -> ErrorInfo:

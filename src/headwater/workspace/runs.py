@@ -36,6 +36,7 @@ from headwater.snapshot.location import (
 from headwater.snapshot.runs import RunRecord
 from headwater.workspace.entry import LocationEntry
 from headwater.workspace.process_manager import WorkspaceError
+from headwater.workspace.run_config_check import run_config_problem
 
 if TYPE_CHECKING:
     from headwater.storage.instance import Instance
@@ -121,6 +122,13 @@ def create_queued_run(
     if partition_key is not None:
         _check_partition(instance, location, job, assets, partition_key)
         all_tags[PARTITION_TAG] = partition_key
+    config = plain_config(run_config)
+    if job is not None and not selection:
+        problem = run_config_problem(job.run_config_schema, config)
+        if problem is not None:
+            raise RunSubmissionError(
+                f"The run config does not apply to job '{job.name}' of location "
+                f"'{location}': {problem}")
     if len(entry.snapshot.repositories) > 1:
         all_tags[REPOSITORY_TAG] = repository.name
     record = RunRecord(
@@ -131,7 +139,7 @@ def create_queued_run(
         origin=None if isinstance(entry.origin, GrpcServerOrigin) else entry.origin.to_dict(),
         asset_selection=selection,
         partition_key=partition_key,
-        run_config=plain_config(run_config),
+        run_config=config,
         tags=all_tags,
     )
     return instance.storage.add_run(record)

@@ -18,7 +18,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from headwater.codeserver.client import CodeServerClient
@@ -33,6 +33,7 @@ from headwater.workspace.process_manager import (
     launch_server,
     rpc_error,
 )
+from headwater.workspace.reload_queue import ReloadQueue
 from headwater.workspace.remote import RemoteLocation
 
 logger = logging.getLogger(__name__)
@@ -88,6 +89,7 @@ class Workspace:
         self._remotes: dict[str, RemoteLocation] = {}
         self._restarts = {name: _Restart() for name in self._entries}
         self._ops = {name: threading.Lock() for name in self._entries}
+        self._reloads: ReloadQueue[LocationEntry] = ReloadQueue(self._reload_now)
         self._handles: set[ServerHandle] = set()
         self._stopped = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -129,6 +131,12 @@ class Workspace:
             why = f": {entry.error.message}" if entry.error is not None else "."
             raise WorkspaceError(f"Location '{name}' has no running code server{why}")
         return handle.client
+
+    def restarting(self, name: str) -> bool:
+        """Whether the code server of ``name`` crashed and is waiting to be restarted."""
+        with self._lock:
+            restart = self._restarts.get(name)
+            return restart is not None and restart.pending and name not in self._remotes
 
     def wait_until_settled(self, timeout: float) -> list[LocationEntry]:
         """Wait until no location is ``loading`` (or ``timeout`` passes); the entries."""
@@ -200,7 +208,21 @@ class Workspace:
         and the entry shows the error with the snapshot of the code still served. Either way
         a later successful reload makes the entry ``loaded`` again.
         """
+        return self.request_reload(name).result()
+
+    def request_reload(self, name: str) -> Future[LocationEntry]:
+        """Reload one location in the background; a future of its entry afterwards.
+
+        Requests made while the location reloads share the next reload (at most one runs
+        and one waits per location), so a burst of requests costs two reloads, not one each.
+
+        Raises:
+            NotFoundError: no such location.
+        """
         self.get(name)
+        return self._reloads.request(name)
+
+    def _reload_now(self, name: str) -> LocationEntry:
         with self._ops[name]:
             self._set(name, status=LocationStatus.LOADING)
             if name in self._remotes:
@@ -213,11 +235,11 @@ class Workspace:
 
     def reload_all(self) -> list[LocationEntry]:
         """Reload every location in parallel; the new entries."""
-        names = list(self.get_entries_by_name())
-        if not names:
-            return []
-        with ThreadPoolExecutor(max_workers=len(names)) as pool:
-            return list(pool.map(self.reload_location, names))
+        return [future.result() for future in self.request_reload_all()]
+
+    def request_reload_all(self) -> list[Future[LocationEntry]]:
+        """Reload every location in the background (coalesced as :meth:`request_reload`)."""
+        return [self._reloads.request(name) for name in self.get_entries_by_name()]
 
     # Internals --------------------------------------------------------------------------
 

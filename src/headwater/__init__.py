@@ -8,7 +8,8 @@ location pays only for the parts of the API it uses.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+import typing
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from headwater.core.run_status import DagsterRunStatus, RunStatus
@@ -84,6 +85,26 @@ if TYPE_CHECKING:
         build_init_resource_context,
         resource,
     )
+    from headwater.definitions.config.schema_types import (
+        Any,
+        Array,
+        Bool,
+        BoolSource,
+        Enum,
+        EnumValue,
+        Field,
+        Float,
+        Int,
+        IntSource,
+        Map,
+        Noneable,
+        Permissive,
+        ScalarUnion,
+        Selector,
+        Shape,
+        String,
+        StringSource,
+    )
     from headwater.definitions.definitions_class import Definitions, definitions
     from headwater.definitions.metadata import MetadataValue
     from headwater.definitions.metadata.table import (
@@ -151,6 +172,7 @@ if TYPE_CHECKING:
     from headwater.definitions.selection.asset_selection import AssetSelection
     from headwater.errors import (
         ConfigError,
+        DagsterInvalidConfigError,
         DefinitionError,
         EnvVarError,
         Failure,
@@ -169,8 +191,9 @@ if TYPE_CHECKING:
     from headwater.execution.validation import validate_run_config
     from headwater.storage.instance import DagsterInstance, Instance
 
-
 _LAZY: dict[str, str] = {
+    "Any": "headwater.definitions.config.schema_types",
+    "Array": "headwater.definitions.config.schema_types",
     "AssetCheckEvaluation": "headwater.execution.results",
     "AssetCheckExecutionContext": "headwater.definitions.ops.context",
     "AssetCheckKey": "headwater.definitions.asset_graph.keys",
@@ -190,12 +213,15 @@ _LAZY: dict[str, str] = {
     "AssetSpec": "headwater.definitions.assets.specs",
     "AssetsDefinition": "headwater.definitions.assets.assets_definition",
     "Backoff": "headwater.definitions.ops.retries",
+    "Bool": "headwater.definitions.config.schema_types",
+    "BoolSource": "headwater.definitions.config.schema_types",
     "Config": "headwater.definitions.config.pythonic",
     "ConfigError": "headwater.errors",
     "ConfigurableIOManager": "headwater.definitions.config.configurable",
     "ConfigurableIOManagerFactory": "headwater.definitions.config.configurable",
     "ConfigurableResource": "headwater.definitions.config.configurable",
     "DagsterInstance": "headwater.storage.instance",
+    "DagsterInvalidConfigError": "headwater.errors",
     "DagsterRunStatus": "headwater.core.run_status",
     "DailyPartitionsDefinition": "headwater.definitions.partitions",
     "DataVersion": "headwater.definitions.ops.results",
@@ -206,13 +232,17 @@ _LAZY: dict[str, str] = {
     "DynamicOut": "headwater.definitions.ops.op_definition",
     "DynamicOutput": "headwater.definitions.ops.results",
     "DynamicPartitionsDefinition": "headwater.definitions.partitions",
+    "Enum": "headwater.definitions.config.schema_types",
+    "EnumValue": "headwater.definitions.config.schema_types",
     "EnvVar": "headwater.definitions.config.env_var",
     "EnvVarError": "headwater.errors",
     "EventLogEntry": "headwater.definitions.automation.event_log_entry",
     "ExecuteInProcessResult": "headwater.execution.results",
     "ExecutorDefinition": "headwater.definitions.ops.executors",
     "Failure": "headwater.errors",
+    "Field": "headwater.definitions.config.schema_types",
     "FilesystemIOManager": "headwater.definitions.config.io_managers",
+    "Float": "headwater.definitions.config.schema_types",
     "GraphDefinition": "headwater.definitions.ops.graphs",
     "GraphOut": "headwater.definitions.ops.graphs",
     "HeadwaterError": "headwater.errors",
@@ -224,16 +254,20 @@ _LAZY: dict[str, str] = {
     "InitResourceContext": "headwater.definitions.config.resources",
     "InputContext": "headwater.definitions.config.io_managers",
     "Instance": "headwater.storage.instance",
+    "Int": "headwater.definitions.config.schema_types",
+    "IntSource": "headwater.definitions.config.schema_types",
     "InvalidDefinitionError": "headwater.errors",
     "InvalidOutputError": "headwater.errors",
     "Jitter": "headwater.definitions.ops.retries",
     "JobDefinition": "headwater.definitions.ops.jobs",
     "LoadError": "headwater.errors",
+    "Map": "headwater.definitions.config.schema_types",
     "MaterializeResult": "headwater.definitions.ops.results",
     "MetadataValue": "headwater.definitions.metadata",
     "MonthlyPartitionsDefinition": "headwater.definitions.partitions",
     "MultiPartitionKey": "headwater.definitions.partitions",
     "MultiPartitionsDefinition": "headwater.definitions.partitions",
+    "Noneable": "headwater.definitions.config.schema_types",
     "NotFoundError": "headwater.errors",
     "Nothing": "headwater.definitions.ops.op_definition",
     "ObserveResult": "headwater.definitions.ops.results",
@@ -244,6 +278,7 @@ _LAZY: dict[str, str] = {
     "OutputContext": "headwater.definitions.config.io_managers",
     "PartitionKeyRange": "headwater.definitions.partitions",
     "PartitionsDefinition": "headwater.definitions.partitions",
+    "Permissive": "headwater.definitions.config.schema_types",
     "RepositoryDefinition": "headwater.definitions.repository_def",
     "ResourceDefinition": "headwater.definitions.config.resources",
     "ResourceParam": "headwater.definitions.config.resources",
@@ -256,14 +291,19 @@ _LAZY: dict[str, str] = {
     "RunStatus": "headwater.core.run_status",
     "RunStatusSensorContext": "headwater.definitions.automation.run_status_sensor_context",
     "RunStatusSensorDefinition": "headwater.definitions.automation.run_status_sensors",
+    "ScalarUnion": "headwater.definitions.config.schema_types",
     "ScheduleDefinition": "headwater.definitions.automation.schedules",
     "ScheduleEvaluationContext": "headwater.definitions.automation.schedule_context",
+    "Selector": "headwater.definitions.config.schema_types",
     "SensorDefinition": "headwater.definitions.automation.sensors",
     "SensorEvaluationContext": "headwater.definitions.automation.sensor_contexts",
     "SensorResult": "headwater.definitions.automation.run_request",
+    "Shape": "headwater.definitions.config.schema_types",
     "SkipReason": "headwater.definitions.automation.run_request",
     "StaticPartitionsDefinition": "headwater.definitions.partitions",
     "StepFailure": "headwater.errors",
+    "String": "headwater.definitions.config.schema_types",
+    "StringSource": "headwater.definitions.config.schema_types",
     "TableColumn": "headwater.definitions.metadata.table",
     "TableColumnConstraints": "headwater.definitions.metadata.table",
     "TableRecord": "headwater.definitions.metadata.table",
@@ -311,7 +351,7 @@ _LAZY: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> typing.Any:
     module = "headwater.core.version" if name == "__version__" else _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'headwater' has no attribute '{name}'")
@@ -325,6 +365,8 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "Any",
+    "Array",
     "AssetCheckEvaluation",
     "AssetCheckExecutionContext",
     "AssetCheckKey",
@@ -344,12 +386,15 @@ __all__ = [
     "AssetSpec",
     "AssetsDefinition",
     "Backoff",
+    "Bool",
+    "BoolSource",
     "Config",
     "ConfigError",
     "ConfigurableIOManager",
     "ConfigurableIOManagerFactory",
     "ConfigurableResource",
     "DagsterInstance",
+    "DagsterInvalidConfigError",
     "DagsterRunStatus",
     "DailyPartitionsDefinition",
     "DataVersion",
@@ -360,13 +405,17 @@ __all__ = [
     "DynamicOut",
     "DynamicOutput",
     "DynamicPartitionsDefinition",
+    "Enum",
+    "EnumValue",
     "EnvVar",
     "EnvVarError",
     "EventLogEntry",
     "ExecuteInProcessResult",
     "ExecutorDefinition",
     "Failure",
+    "Field",
     "FilesystemIOManager",
+    "Float",
     "GraphDefinition",
     "GraphOut",
     "HeadwaterError",
@@ -378,16 +427,20 @@ __all__ = [
     "InitResourceContext",
     "InputContext",
     "Instance",
+    "Int",
+    "IntSource",
     "InvalidDefinitionError",
     "InvalidOutputError",
     "Jitter",
     "JobDefinition",
     "LoadError",
+    "Map",
     "MaterializeResult",
     "MetadataValue",
     "MonthlyPartitionsDefinition",
     "MultiPartitionKey",
     "MultiPartitionsDefinition",
+    "Noneable",
     "NotFoundError",
     "Nothing",
     "ObserveResult",
@@ -398,6 +451,7 @@ __all__ = [
     "OutputContext",
     "PartitionKeyRange",
     "PartitionsDefinition",
+    "Permissive",
     "RepositoryDefinition",
     "ResourceDefinition",
     "ResourceParam",
@@ -410,14 +464,19 @@ __all__ = [
     "RunStatus",
     "RunStatusSensorContext",
     "RunStatusSensorDefinition",
+    "ScalarUnion",
     "ScheduleDefinition",
     "ScheduleEvaluationContext",
+    "Selector",
     "SensorDefinition",
     "SensorEvaluationContext",
     "SensorResult",
+    "Shape",
     "SkipReason",
     "StaticPartitionsDefinition",
     "StepFailure",
+    "String",
+    "StringSource",
     "TableColumn",
     "TableColumnConstraints",
     "TableRecord",

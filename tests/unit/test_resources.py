@@ -353,12 +353,12 @@ def test_resource_config_error_names_the_resource() -> None:
     def limited(context: InitResourceContext) -> int:
         return int(context.resource_config["limit"])
 
-    with pytest.raises(ConfigError, match="Invalid config for resource 'lim'") as info:
+    with pytest.raises(ConfigError, match="Error in config for resource 'lim'") as info:
         with initialize_resources(
             {"lim": limited}, resource_run_config={"lim": {"config": {"limit": "many"}}}
         ):
             pass
-    assert "limit: got 'many' (str), expected an integer" in str(info.value)
+    assert "at path resources.lim.config.limit: expected Int, got 'many' (str)" in str(info.value)
 
 
 def test_zero_argument_resource_and_direct_call() -> None:

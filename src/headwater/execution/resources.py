@@ -239,7 +239,7 @@ def _initialize(
             node, entry, values, run_config, teardowns, deps, log, run_id, instance
         )
     assert isinstance(entry, ResourceDefinition)
-    config = _resource_config(entry, run_config, where)
+    config = _resource_config(entry, run_config, where, node.key)
     context = InitResourceContext(config, deps, log, instance, run_id, entry)
     with user_code_boundary(where):
         result = entry(context)
@@ -284,10 +284,17 @@ def _initialize_configurable(
     return value
 
 
-def _resource_config(entry: ResourceDefinition, run_config: Any, where: str) -> Any:
+def _resource_config(entry: ResourceDefinition, run_config: Any, where: str, key: str) -> Any:
     schema = entry.config_schema
     if schema is None:
         return run_config
+    from headwater.definitions.config.schema_types import schema_field
+
+    field = schema_field(entry, schema)
+    if field is not None:
+        from headwater.definitions.config.schema_validation import validate_field
+
+        return validate_field(field, run_config, where, path=f"resources.{key}.config")
     from headwater.definitions.config.pythonic import (
         config_model_from_schema,
         config_to_python,

@@ -86,12 +86,24 @@ def _validate_step_config(step: ExecutionStep, given: Any) -> Any:
                 "config parameter."
             )
         return None
+    from headwater.definitions.config.schema_types import schema_field
+
+    field = schema_field(step.op_def, schema)
+    if field is not None:
+        from headwater.definitions.config.schema_validation import validate_field
+
+        return validate_field(field, given, where, path=op_config_path(step.config_path))
     from headwater.definitions.config.pythonic import config_model_from_schema, validate_config
 
     model = schema if isinstance(schema, type) and hasattr(schema, "model_validate") else None
     if model is None:
         model = config_model_from_schema(schema, f"{step.op_def.name}_config")
     return validate_config(model, given, where)
+
+
+def op_config_path(config_path: tuple[str, ...]) -> str:
+    """Where an op's config sits in run config: ``ops.my_op.config`` (``ops.g.ops.inner...``)."""
+    return "ops." + ".ops.".join(config_path) + ".config"
 
 
 def _check_known_ops(plan: ExecutionPlan, ops_config: Mapping[str, Any]) -> None:

@@ -30,12 +30,21 @@ class SchemaCache:
         cached = self._by_id.get(id(config_schema))
         if cached is not None:
             return cached[1]
-        from headwater.definitions.config.pythonic import (
-            config_json_schema,
-            config_model_from_schema,
-        )
+        from headwater.definitions.config.schema_types import resolve_top_level
 
-        schema = config_json_schema(config_model_from_schema(config_schema, f"{name}_config"))
+        field = resolve_top_level(config_schema)
+        if field is not None:
+            from headwater.definitions.config.schema_json import field_json_schema
+
+            schema = field_json_schema(field)
+        else:
+            from headwater.definitions.config.pythonic import (
+                config_json_schema,
+                config_model_from_schema,
+            )
+
+            model = config_model_from_schema(config_schema, f"{name}_config")
+            schema = config_json_schema(model)
         self._by_id[id(config_schema)] = (config_schema, schema)
         return schema
 

@@ -281,3 +281,40 @@ def test_json_schema_in_the_snapshot() -> None:
     url = op_schema["properties"]["url"]
     assert url["anyOf"][0] == {"type": "string"}
     assert url["anyOf"][1]["required"] == ["env"]
+
+
+class Port(hw.Config):
+    port: int
+
+
+class PortResource(hw.ConfigurableResource):
+    port: int
+
+
+def test_pythonic_config_errors_never_show_env_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HW_SECRET_PORT", "topsecret-value")
+
+    @hw.op
+    def uses(config: Port) -> None:
+        return None
+
+    @hw.job
+    def uses_job() -> None:
+        uses()
+
+    with pytest.raises(DagsterInvalidConfigError) as info:
+        uses_job.execute_in_process(
+            run_config={"ops": {"uses": {"config": {"port": {"env": "HW_SECRET_PORT"}}}}}
+        )
+    assert "port: got the value of $HW_SECRET_PORT (str), expected an integer" in str(info.value)
+
+    @hw.asset
+    def needs(res: PortResource) -> None:
+        return None
+
+    with pytest.raises(DagsterInvalidConfigError) as res_info:
+        hw.materialize_to_memory(
+            [needs], resources={"res": PortResource(port=hw.EnvVar("HW_SECRET_PORT"))}
+        )
+    for error in (info.value, res_info.value):
+        assert "topsecret" not in str(error) and "topsecret" not in repr(error.errors)

@@ -106,8 +106,9 @@ class IntEnvVar(int):
         try:
             return int(raw.strip())
         except ValueError:
+            # The value itself is never shown: environment variables often hold secrets.
             raise ConfigError(
-                f"Environment variable '{self.env_var_name}' is {raw!r}, which is not an "
+                f"Environment variable '{self.env_var_name}' is set, but its value is not an "
                 f"integer{_usage(where)}. Set it to a whole number such as 5432."
             ) from None
 

@@ -31,6 +31,7 @@ from pydantic.json_schema import PydanticJsonSchemaWarning
 
 from headwater.definitions.config.env_var import EnvVar, IntEnvVar
 from headwater.definitions.config.resources import ResourceDefinition
+from headwater.definitions.config.secrets import redact
 from headwater.errors import DagsterInvalidConfigError, HeadwaterError, InvalidDefinitionError
 
 __all__ = [
@@ -254,7 +255,7 @@ def validate_config(model: type[Config], value: Any, where: str) -> Config:
     try:
         return model.model_validate(resolved)
     except ValidationError as exc:
-        raise ConfigValidationError(where, problems_from(exc, model)) from None
+        raise ConfigValidationError(where, redact(problems_from(exc, model), data)) from None
 
 
 def config_to_python(config: Config) -> Any:

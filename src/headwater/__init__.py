@@ -58,6 +58,11 @@ if TYPE_CHECKING:
         SensorDefinition,
         sensor,
     )
+    from headwater.definitions.config.config_mapping import (
+        ConfigMapping,
+        config_mapping,
+        configured,
+    )
     from headwater.definitions.config.configurable import (
         ConfigurableIOManager,
         ConfigurableIOManagerFactory,
@@ -217,6 +222,7 @@ _LAZY: dict[str, str] = {
     "BoolSource": "headwater.definitions.config.schema_types",
     "Config": "headwater.definitions.config.pythonic",
     "ConfigError": "headwater.errors",
+    "ConfigMapping": "headwater.definitions.config.config_mapping",
     "ConfigurableIOManager": "headwater.definitions.config.configurable",
     "ConfigurableIOManagerFactory": "headwater.definitions.config.configurable",
     "ConfigurableResource": "headwater.definitions.config.configurable",
@@ -324,6 +330,8 @@ _LAZY: dict[str, str] = {
     "build_schedule_from_partitioned_job": "headwater.definitions.automation.partitioned_schedule",
     "build_sensor_context": "headwater.definitions.automation.sensor_contexts",
     "celery_executor": "headwater.definitions.ops.executors",
+    "config_mapping": "headwater.definitions.config.config_mapping",
+    "configured": "headwater.definitions.config.config_mapping",
     "define_asset_job": "headwater.definitions.assets.asset_job",
     "definitions": "headwater.definitions.definitions_class",
     "fs_io_manager": "headwater.definitions.config.io_managers",
@@ -390,6 +398,7 @@ __all__ = [
     "BoolSource",
     "Config",
     "ConfigError",
+    "ConfigMapping",
     "ConfigurableIOManager",
     "ConfigurableIOManagerFactory",
     "ConfigurableResource",
@@ -497,6 +506,8 @@ __all__ = [
     "build_schedule_from_partitioned_job",
     "build_sensor_context",
     "celery_executor",
+    "config_mapping",
+    "configured",
     "define_asset_job",
     "definitions",
     "fs_io_manager",

@@ -31,6 +31,22 @@ def normalize_run_config(run_config: Any) -> dict[str, Any]:
     return dict(config)
 
 
+def job_run_config(job: Any, run_config: Any) -> dict[str, Any]:
+    """The run config a run of ``job`` uses: the job's defaults, or its config mapping, applied.
+
+    With ``@job(config=ConfigMapping(...))`` the given run config (minus ``resources``,
+    ``execution`` and ``loggers``) is the mapping's outer config.
+    """
+    mapping = job.config
+    if not callable(getattr(mapping, "resolve", None)):
+        return merge_run_config(job.default_run_config, normalize_run_config(run_config))
+    to_dict = getattr(run_config, "to_config_dict", None)
+    given = dict(to_dict() if callable(to_dict) else run_config or {})
+    passthrough = {k: given.pop(k) for k in ("resources", "execution", "loggers") if k in given}
+    inner = normalize_run_config(mapping.resolve(given, f"job '{job.name}'"))
+    return merge_run_config(inner, passthrough)
+
+
 def merge_run_config(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
     """``override`` laid over ``base``, merging nested mappings."""
     merged = dict(base)

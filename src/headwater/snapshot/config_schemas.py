@@ -208,3 +208,23 @@ def run_config_schema(
     if defs:
         root[_DEFS] = defs
     return root
+
+
+def mapped_run_config_schema(
+    base: dict[str, Any], outer: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The run config schema of a job with a config mapping: the mapping's outer fields at the
+    top, beside ``resources``, ``execution`` and ``loggers`` from ``base``."""
+    defs: dict[str, Any] = dict(base.get(_DEFS, {}))
+    outer = _hoist(outer or {"type": "object"}, "config_mapping", defs)
+    properties = dict(outer.get("properties", {}))
+    passthrough = ("resources", "execution", "loggers")
+    properties.update({key: base["properties"][key] for key in passthrough})
+    required = list(outer.get("required", ()))
+    required += [key for key in base.get("required", ()) if key in passthrough]
+    root = _object(properties, required)
+    if outer.get("additionalProperties", False) is not False or "properties" not in outer:
+        root["additionalProperties"] = True
+    if defs:
+        root[_DEFS] = defs
+    return root

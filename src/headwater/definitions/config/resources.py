@@ -274,6 +274,13 @@ class ResourceDefinition:
             lambda context: context.resource_config, config_schema=str, description=description
         )
 
+    def configured(self, config_or_fn: Any, config_schema: Any = None) -> ResourceDefinition:
+        """A copy whose config is fixed (a dict) or derived from ``config_schema`` by a function."""
+        from headwater.definitions.config.config_mapping import configured
+
+        result: ResourceDefinition = configured(self, config_schema)(config_or_fn)
+        return result
+
     def __repr__(self) -> str:
         name = getattr(self.resource_fn, "__name__", "resource")
         return f"{type(self).__name__}({name})"

@@ -106,6 +106,9 @@ def type_json_schema(config_type: ConfigType) -> dict[str, typing.Any]:  # noqa:
                 type_json_schema(config_type.non_scalar_type),
             ]
         }
+    if config_type.kind == "mapped":  # configured(): run config gives the outer schema
+        outer: ConfigType = getattr(config_type, "outer_type")  # noqa: B009 - no import cycle
+        return type_json_schema(outer)
     if config_type.kind == "nothing":
         return {"type": "null"}
     return {}

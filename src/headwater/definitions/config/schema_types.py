@@ -398,7 +398,7 @@ _PYTHON_SCALARS: dict[object, ConfigType] = {int: Int, float: Float, bool: Bool,
 
 def has_implicit_default(config_type: ConfigType) -> bool:
     """Whether a field of this type may be left out without a default (and gets one)."""
-    if isinstance(config_type, Noneable):
+    if isinstance(config_type, Noneable) or config_type.kind == "mapped":
         return True
     if isinstance(config_type, Shape):
         return all(not f.is_required for f in config_type.fields.values())

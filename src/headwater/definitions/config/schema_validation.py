@@ -119,6 +119,8 @@ class _Walk:
         if kind == "map":
             assert isinstance(t, Map)
             return self.map(t, value, path)
+        if kind == "mapped":  # configured(): config_mapping.MappedConfigType
+            return t.process(value, path)  # type: ignore[attr-defined]
         if kind == "scalar_union":
             assert isinstance(t, ScalarUnion)
             inner = t.non_scalar_type if isinstance(value, (Mapping, list)) else t.scalar_type

@@ -69,6 +69,9 @@ if TYPE_CHECKING:
         ConfigurableResource,
     )
     from headwater.definitions.config.env_var import EnvVar
+    from headwater.definitions.config.io_manager_adapter import (
+        ConfigurableLegacyIOManagerAdapter,
+    )
     from headwater.definitions.config.io_managers import (
         FilesystemIOManager,
         InMemoryIOManager,
@@ -82,10 +85,18 @@ if TYPE_CHECKING:
         io_manager,
         mem_io_manager,
     )
+    from headwater.definitions.config.legacy_resources import (
+        BindResourcesToJobs,
+        InputManager,
+        InputManagerDefinition,
+        input_manager,
+        make_values_resource,
+    )
     from headwater.definitions.config.pythonic import Config, RunConfig
     from headwater.definitions.config.resources import (
         InitResourceContext,
         ResourceDefinition,
+        ResourceDependency,
         ResourceParam,
         build_init_resource_context,
         resource,
@@ -191,6 +202,9 @@ if TYPE_CHECKING:
         StepFailure,
         UserCodeError,
     )
+    from headwater.execution.build_resources import (
+        build_resources,
+    )
     from headwater.execution.in_process_api import materialize, materialize_to_memory
     from headwater.execution.results import AssetCheckEvaluation, ExecuteInProcessResult
     from headwater.execution.validation import validate_run_config
@@ -218,6 +232,7 @@ _LAZY: dict[str, str] = {
     "AssetSpec": "headwater.definitions.assets.specs",
     "AssetsDefinition": "headwater.definitions.assets.assets_definition",
     "Backoff": "headwater.definitions.ops.retries",
+    "BindResourcesToJobs": "headwater.definitions.config.legacy_resources",
     "Bool": "headwater.definitions.config.schema_types",
     "BoolSource": "headwater.definitions.config.schema_types",
     "Config": "headwater.definitions.config.pythonic",
@@ -225,6 +240,7 @@ _LAZY: dict[str, str] = {
     "ConfigMapping": "headwater.definitions.config.config_mapping",
     "ConfigurableIOManager": "headwater.definitions.config.configurable",
     "ConfigurableIOManagerFactory": "headwater.definitions.config.configurable",
+    "ConfigurableLegacyIOManagerAdapter": "headwater.definitions.config.io_manager_adapter",
     "ConfigurableResource": "headwater.definitions.config.configurable",
     "DagsterInstance": "headwater.storage.instance",
     "DagsterInvalidConfigError": "headwater.errors",
@@ -259,6 +275,8 @@ _LAZY: dict[str, str] = {
     "InMemoryIOManager": "headwater.definitions.config.io_managers",
     "InitResourceContext": "headwater.definitions.config.resources",
     "InputContext": "headwater.definitions.config.io_managers",
+    "InputManager": "headwater.definitions.config.legacy_resources",
+    "InputManagerDefinition": "headwater.definitions.config.legacy_resources",
     "Instance": "headwater.storage.instance",
     "Int": "headwater.definitions.config.schema_types",
     "IntSource": "headwater.definitions.config.schema_types",
@@ -287,6 +305,7 @@ _LAZY: dict[str, str] = {
     "Permissive": "headwater.definitions.config.schema_types",
     "RepositoryDefinition": "headwater.definitions.repository_def",
     "ResourceDefinition": "headwater.definitions.config.resources",
+    "ResourceDependency": "headwater.definitions.config.resources",
     "ResourceParam": "headwater.definitions.config.resources",
     "RetryPolicy": "headwater.definitions.ops.retries",
     "RetryRequested": "headwater.errors",
@@ -326,6 +345,7 @@ _LAZY: dict[str, str] = {
     "build_input_context": "headwater.definitions.config.io_managers",
     "build_op_context": "headwater.definitions.ops.context",
     "build_output_context": "headwater.definitions.config.io_managers",
+    "build_resources": "headwater.execution.build_resources",
     "build_schedule_context": "headwater.definitions.automation.schedule_context",
     "build_schedule_from_partitioned_job": "headwater.definitions.automation.partitioned_schedule",
     "build_sensor_context": "headwater.definitions.automation.sensor_contexts",
@@ -338,10 +358,12 @@ _LAZY: dict[str, str] = {
     "get_logger": "headwater.definitions.ops.logger",
     "graph": "headwater.definitions.ops.graphs",
     "in_process_executor": "headwater.definitions.ops.executors",
+    "input_manager": "headwater.definitions.config.legacy_resources",
     "io_manager": "headwater.definitions.config.io_managers",
     "job": "headwater.definitions.ops.jobs",
     "load_asset_checks_from_modules": "headwater.definitions.module_loaders",
     "load_assets_from_modules": "headwater.definitions.module_loaders",
+    "make_values_resource": "headwater.definitions.config.legacy_resources",
     "materialize": "headwater.execution.in_process_api",
     "materialize_to_memory": "headwater.execution.in_process_api",
     "mem_io_manager": "headwater.definitions.config.io_managers",
@@ -394,6 +416,7 @@ __all__ = [
     "AssetSpec",
     "AssetsDefinition",
     "Backoff",
+    "BindResourcesToJobs",
     "Bool",
     "BoolSource",
     "Config",
@@ -401,6 +424,7 @@ __all__ = [
     "ConfigMapping",
     "ConfigurableIOManager",
     "ConfigurableIOManagerFactory",
+    "ConfigurableLegacyIOManagerAdapter",
     "ConfigurableResource",
     "DagsterInstance",
     "DagsterInvalidConfigError",
@@ -435,6 +459,8 @@ __all__ = [
     "InMemoryIOManager",
     "InitResourceContext",
     "InputContext",
+    "InputManager",
+    "InputManagerDefinition",
     "Instance",
     "Int",
     "IntSource",
@@ -463,6 +489,7 @@ __all__ = [
     "Permissive",
     "RepositoryDefinition",
     "ResourceDefinition",
+    "ResourceDependency",
     "ResourceParam",
     "RetryPolicy",
     "RetryRequested",
@@ -502,6 +529,7 @@ __all__ = [
     "build_input_context",
     "build_op_context",
     "build_output_context",
+    "build_resources",
     "build_schedule_context",
     "build_schedule_from_partitioned_job",
     "build_sensor_context",
@@ -514,10 +542,12 @@ __all__ = [
     "get_logger",
     "graph",
     "in_process_executor",
+    "input_manager",
     "io_manager",
     "job",
     "load_asset_checks_from_modules",
     "load_assets_from_modules",
+    "make_values_resource",
     "materialize",
     "materialize_to_memory",
     "mem_io_manager",

@@ -285,28 +285,9 @@ def _initialize_configurable(
 
 
 def _resource_config(entry: ResourceDefinition, run_config: Any, where: str, key: str) -> Any:
-    schema = entry.config_schema
-    if schema is None:
-        return run_config
-    from headwater.definitions.config.schema_types import schema_field
+    from headwater.definitions.config.legacy_resources import resource_config_value
 
-    field = schema_field(entry, schema)
-    if field is not None:
-        from headwater.definitions.config.schema_validation import validate_field
-
-        return validate_field(field, run_config, where, path=f"resources.{key}.config")
-    from headwater.definitions.config.pythonic import (
-        config_model_from_schema,
-        config_to_python,
-        validate_config,
-    )
-
-    model = getattr(entry, "_headwater_config_model", None)
-    if model is None:  # built once per definition, not once per run
-        name = getattr(entry.resource_fn, "__name__", "resource").strip("_<>") or "resource"
-        model = config_model_from_schema(schema, f"{name}_config")
-        entry._headwater_config_model = model  # type: ignore[attr-defined]
-    return config_to_python(validate_config(model, run_config, where))
+    return resource_config_value(entry, run_config, where, key)
 
 
 def _is_generator(value: Any) -> bool:

@@ -39,6 +39,14 @@ produced by ``@resource`` or by ``ConfigurableResource.create_resource``.
 """
 
 
+ResourceDependency = Annotated[T, RESOURCE_PARAM_MARKER]
+"""Annotate a ``ConfigurableResource`` field ``ResourceDependency[T]`` to hold another resource.
+
+The field may be given a ``@resource`` definition (initialised first, its value put in the
+field) or a plain value of type ``T``.
+"""
+
+
 class MissingResourceError(UnknownResourceError, AttributeError, KeyError):
     """A resource was looked up on ``context.resources`` but is not available there.
 

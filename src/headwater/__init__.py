@@ -149,7 +149,10 @@ if TYPE_CHECKING:
     )
     from headwater.definitions.ops.graphs import GraphDefinition, GraphOut, graph
     from headwater.definitions.ops.jobs import JobDefinition, job
-    from headwater.definitions.ops.logger import get_logger
+    from headwater.definitions.ops.logger import (
+        get_dagster_logger,
+        get_logger,
+    )
     from headwater.definitions.ops.op_definition import (
         DynamicOut,
         In,
@@ -209,6 +212,9 @@ if TYPE_CHECKING:
     from headwater.execution.results import AssetCheckEvaluation, ExecuteInProcessResult
     from headwater.execution.validation import validate_run_config
     from headwater.storage.instance import DagsterInstance, Instance
+    from headwater.storage.instance_testing import (
+        instance_for_test,
+    )
 
 _LAZY: dict[str, str] = {
     "Any": "headwater.definitions.config.schema_types",
@@ -355,10 +361,12 @@ _LAZY: dict[str, str] = {
     "define_asset_job": "headwater.definitions.assets.asset_job",
     "definitions": "headwater.definitions.definitions_class",
     "fs_io_manager": "headwater.definitions.config.io_managers",
+    "get_dagster_logger": "headwater.definitions.ops.logger",
     "get_logger": "headwater.definitions.ops.logger",
     "graph": "headwater.definitions.ops.graphs",
     "in_process_executor": "headwater.definitions.ops.executors",
     "input_manager": "headwater.definitions.config.legacy_resources",
+    "instance_for_test": "headwater.storage.instance_testing",
     "io_manager": "headwater.definitions.config.io_managers",
     "job": "headwater.definitions.ops.jobs",
     "load_asset_checks_from_modules": "headwater.definitions.module_loaders",
@@ -539,10 +547,12 @@ __all__ = [
     "define_asset_job",
     "definitions",
     "fs_io_manager",
+    "get_dagster_logger",
     "get_logger",
     "graph",
     "in_process_executor",
     "input_manager",
+    "instance_for_test",
     "io_manager",
     "job",
     "load_asset_checks_from_modules",

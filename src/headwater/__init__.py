@@ -8,7 +8,8 @@ location pays only for the parts of the API it uses.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+import typing
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from headwater.core.run_status import DagsterRunStatus, RunStatus
@@ -78,12 +79,18 @@ if TYPE_CHECKING:
         load_defs,
         load_from_defs_folder,
     )
+    from headwater.definitions.config.config_mapping import (
+        ConfigMapping,
+        config_mapping,
+        configured,
+    )
     from headwater.definitions.config.configurable import (
         ConfigurableIOManager,
         ConfigurableIOManagerFactory,
         ConfigurableResource,
     )
     from headwater.definitions.config.env_var import EnvVar
+    from headwater.definitions.config.io_manager_adapter import ConfigurableLegacyIOManagerAdapter
     from headwater.definitions.config.io_managers import (
         FilesystemIOManager,
         InMemoryIOManager,
@@ -97,13 +104,41 @@ if TYPE_CHECKING:
         io_manager,
         mem_io_manager,
     )
+    from headwater.definitions.config.legacy_resources import (
+        BindResourcesToJobs,
+        InputManager,
+        InputManagerDefinition,
+        input_manager,
+        make_values_resource,
+    )
     from headwater.definitions.config.pythonic import Config, RunConfig
     from headwater.definitions.config.resources import (
         InitResourceContext,
         ResourceDefinition,
+        ResourceDependency,
         ResourceParam,
         build_init_resource_context,
         resource,
+    )
+    from headwater.definitions.config.schema_types import (
+        Any,
+        Array,
+        Bool,
+        BoolSource,
+        Enum,
+        EnumValue,
+        Field,
+        Float,
+        Int,
+        IntSource,
+        Map,
+        Noneable,
+        Permissive,
+        ScalarUnion,
+        Selector,
+        Shape,
+        String,
+        StringSource,
     )
     from headwater.definitions.definitions_class import Definitions, definitions
     from headwater.definitions.definitions_loaders import (
@@ -136,7 +171,7 @@ if TYPE_CHECKING:
     )
     from headwater.definitions.ops.graphs import GraphDefinition, GraphOut, graph
     from headwater.definitions.ops.jobs import JobDefinition, job
-    from headwater.definitions.ops.logger import get_logger
+    from headwater.definitions.ops.logger import get_dagster_logger, get_logger
     from headwater.definitions.ops.op_definition import (
         DynamicOut,
         In,
@@ -178,6 +213,7 @@ if TYPE_CHECKING:
     from headwater.definitions.with_resources import with_resources
     from headwater.errors import (
         ConfigError,
+        DagsterInvalidConfigError,
         DefinitionError,
         EnvVarError,
         Failure,
@@ -192,13 +228,17 @@ if TYPE_CHECKING:
         UserCodeError,
     )
     from headwater.execution.asset_value import AssetValueLoader
+    from headwater.execution.build_resources import build_resources
     from headwater.execution.in_process_api import materialize, materialize_to_memory
     from headwater.execution.results import AssetCheckEvaluation, ExecuteInProcessResult
     from headwater.execution.validation import validate_run_config
     from headwater.storage.instance import DagsterInstance, Instance
+    from headwater.storage.instance_testing import instance_for_test
 
 
 _LAZY: dict[str, str] = {
+    "Any": "headwater.definitions.config.schema_types",
+    "Array": "headwater.definitions.config.schema_types",
     "AssetCheckEvaluation": "headwater.execution.results",
     "AssetCheckExecutionContext": "headwater.definitions.ops.context",
     "AssetCheckKey": "headwater.definitions.asset_graph.keys",
@@ -219,13 +259,19 @@ _LAZY: dict[str, str] = {
     "AssetValueLoader": "headwater.execution.asset_value",
     "AssetsDefinition": "headwater.definitions.assets.assets_definition",
     "Backoff": "headwater.definitions.ops.retries",
+    "BindResourcesToJobs": "headwater.definitions.config.legacy_resources",
+    "Bool": "headwater.definitions.config.schema_types",
+    "BoolSource": "headwater.definitions.config.schema_types",
     "ComponentLoadContext": "headwater.definitions.components.defs_folder",
     "Config": "headwater.definitions.config.pythonic",
     "ConfigError": "headwater.errors",
+    "ConfigMapping": "headwater.definitions.config.config_mapping",
     "ConfigurableIOManager": "headwater.definitions.config.configurable",
     "ConfigurableIOManagerFactory": "headwater.definitions.config.configurable",
+    "ConfigurableLegacyIOManagerAdapter": "headwater.definitions.config.io_manager_adapter",
     "ConfigurableResource": "headwater.definitions.config.configurable",
     "DagsterInstance": "headwater.storage.instance",
+    "DagsterInvalidConfigError": "headwater.errors",
     "DagsterRunStatus": "headwater.core.run_status",
     "DailyPartitionsDefinition": "headwater.definitions.partitions",
     "DataVersion": "headwater.definitions.ops.results",
@@ -238,13 +284,17 @@ _LAZY: dict[str, str] = {
     "DynamicOut": "headwater.definitions.ops.op_definition",
     "DynamicOutput": "headwater.definitions.ops.results",
     "DynamicPartitionsDefinition": "headwater.definitions.partitions",
+    "Enum": "headwater.definitions.config.schema_types",
+    "EnumValue": "headwater.definitions.config.schema_types",
     "EnvVar": "headwater.definitions.config.env_var",
     "EnvVarError": "headwater.errors",
     "EventLogEntry": "headwater.definitions.automation.event_log_entry",
     "ExecuteInProcessResult": "headwater.execution.results",
     "ExecutorDefinition": "headwater.definitions.ops.executors",
     "Failure": "headwater.errors",
+    "Field": "headwater.definitions.config.schema_types",
     "FilesystemIOManager": "headwater.definitions.config.io_managers",
+    "Float": "headwater.definitions.config.schema_types",
     "FunctionComponent": "headwater.definitions.components.core_components",
     "GraphDefinition": "headwater.definitions.ops.graphs",
     "GraphOut": "headwater.definitions.ops.graphs",
@@ -256,17 +306,23 @@ _LAZY: dict[str, str] = {
     "InMemoryIOManager": "headwater.definitions.config.io_managers",
     "InitResourceContext": "headwater.definitions.config.resources",
     "InputContext": "headwater.definitions.config.io_managers",
+    "InputManager": "headwater.definitions.config.legacy_resources",
+    "InputManagerDefinition": "headwater.definitions.config.legacy_resources",
     "Instance": "headwater.storage.instance",
+    "Int": "headwater.definitions.config.schema_types",
+    "IntSource": "headwater.definitions.config.schema_types",
     "InvalidDefinitionError": "headwater.errors",
     "InvalidOutputError": "headwater.errors",
     "Jitter": "headwater.definitions.ops.retries",
     "JobDefinition": "headwater.definitions.ops.jobs",
     "LoadError": "headwater.errors",
+    "Map": "headwater.definitions.config.schema_types",
     "MaterializeResult": "headwater.definitions.ops.results",
     "MetadataValue": "headwater.definitions.metadata",
     "MonthlyPartitionsDefinition": "headwater.definitions.partitions",
     "MultiPartitionKey": "headwater.definitions.partitions",
     "MultiPartitionsDefinition": "headwater.definitions.partitions",
+    "Noneable": "headwater.definitions.config.schema_types",
     "NotFoundError": "headwater.errors",
     "Nothing": "headwater.definitions.ops.op_definition",
     "ObserveResult": "headwater.definitions.ops.results",
@@ -277,9 +333,11 @@ _LAZY: dict[str, str] = {
     "OutputContext": "headwater.definitions.config.io_managers",
     "PartitionKeyRange": "headwater.definitions.partitions",
     "PartitionsDefinition": "headwater.definitions.partitions",
+    "Permissive": "headwater.definitions.config.schema_types",
     "PythonScriptComponent": "headwater.definitions.components.core_components",
     "RepositoryDefinition": "headwater.definitions.repository_def",
     "ResourceDefinition": "headwater.definitions.config.resources",
+    "ResourceDependency": "headwater.definitions.config.resources",
     "ResourceParam": "headwater.definitions.config.resources",
     "RetryPolicy": "headwater.definitions.ops.retries",
     "RetryRequested": "headwater.errors",
@@ -290,14 +348,19 @@ _LAZY: dict[str, str] = {
     "RunStatus": "headwater.core.run_status",
     "RunStatusSensorContext": "headwater.definitions.automation.run_status_sensor_context",
     "RunStatusSensorDefinition": "headwater.definitions.automation.run_status_sensors",
+    "ScalarUnion": "headwater.definitions.config.schema_types",
     "ScheduleDefinition": "headwater.definitions.automation.schedules",
     "ScheduleEvaluationContext": "headwater.definitions.automation.schedule_context",
+    "Selector": "headwater.definitions.config.schema_types",
     "SensorDefinition": "headwater.definitions.automation.sensors",
     "SensorEvaluationContext": "headwater.definitions.automation.sensor_contexts",
     "SensorResult": "headwater.definitions.automation.run_request",
+    "Shape": "headwater.definitions.config.schema_types",
     "SkipReason": "headwater.definitions.automation.run_request",
     "StaticPartitionsDefinition": "headwater.definitions.partitions",
     "StepFailure": "headwater.errors",
+    "String": "headwater.definitions.config.schema_types",
+    "StringSource": "headwater.definitions.config.schema_types",
     "TableColumn": "headwater.definitions.metadata.table",
     "TableColumnConstraints": "headwater.definitions.metadata.table",
     "TableRecord": "headwater.definitions.metadata.table",
@@ -314,18 +377,24 @@ _LAZY: dict[str, str] = {
     "build_input_context": "headwater.definitions.config.io_managers",
     "build_op_context": "headwater.definitions.ops.context",
     "build_output_context": "headwater.definitions.config.io_managers",
+    "build_resources": "headwater.execution.build_resources",
     "build_schedule_context": "headwater.definitions.automation.schedule_context",
     "build_schedule_from_partitioned_job": "headwater.definitions.automation.partitioned_schedule",
     "build_sensor_context": "headwater.definitions.automation.sensor_contexts",
     "celery_executor": "headwater.definitions.ops.executors",
+    "config_mapping": "headwater.definitions.config.config_mapping",
+    "configured": "headwater.definitions.config.config_mapping",
     "create_repository_using_definitions_args": "headwater.definitions.repository_args",
     "define_asset_job": "headwater.definitions.assets.asset_job",
     "definitions": "headwater.definitions.definitions_class",
     "file_relative_path": "headwater.definitions.paths",
     "fs_io_manager": "headwater.definitions.config.io_managers",
+    "get_dagster_logger": "headwater.definitions.ops.logger",
     "get_logger": "headwater.definitions.ops.logger",
     "graph": "headwater.definitions.ops.graphs",
     "in_process_executor": "headwater.definitions.ops.executors",
+    "input_manager": "headwater.definitions.config.legacy_resources",
+    "instance_for_test": "headwater.storage.instance_testing",
     "io_manager": "headwater.definitions.config.io_managers",
     "job": "headwater.definitions.ops.jobs",
     "load_asset_checks_from_current_module": "headwater.definitions.asset_loaders",
@@ -343,6 +412,7 @@ _LAZY: dict[str, str] = {
     "load_definitions_from_package_name": "headwater.definitions.definitions_loaders",
     "load_defs": "headwater.definitions.components.defs_folder",
     "load_from_defs_folder": "headwater.definitions.components.defs_folder",
+    "make_values_resource": "headwater.definitions.config.legacy_resources",
     "materialize": "headwater.execution.in_process_api",
     "materialize_to_memory": "headwater.execution.in_process_api",
     "mem_io_manager": "headwater.definitions.config.io_managers",
@@ -361,7 +431,7 @@ _LAZY: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> typing.Any:
     module = "headwater.core.version" if name == "__version__" else _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'headwater' has no attribute '{name}'")
@@ -375,6 +445,8 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "Any",
+    "Array",
     "AssetCheckEvaluation",
     "AssetCheckExecutionContext",
     "AssetCheckKey",
@@ -395,13 +467,19 @@ __all__ = [
     "AssetValueLoader",
     "AssetsDefinition",
     "Backoff",
+    "BindResourcesToJobs",
+    "Bool",
+    "BoolSource",
     "ComponentLoadContext",
     "Config",
     "ConfigError",
+    "ConfigMapping",
     "ConfigurableIOManager",
     "ConfigurableIOManagerFactory",
+    "ConfigurableLegacyIOManagerAdapter",
     "ConfigurableResource",
     "DagsterInstance",
+    "DagsterInvalidConfigError",
     "DagsterRunStatus",
     "DailyPartitionsDefinition",
     "DataVersion",
@@ -414,13 +492,17 @@ __all__ = [
     "DynamicOut",
     "DynamicOutput",
     "DynamicPartitionsDefinition",
+    "Enum",
+    "EnumValue",
     "EnvVar",
     "EnvVarError",
     "EventLogEntry",
     "ExecuteInProcessResult",
     "ExecutorDefinition",
     "Failure",
+    "Field",
     "FilesystemIOManager",
+    "Float",
     "FunctionComponent",
     "GraphDefinition",
     "GraphOut",
@@ -432,17 +514,23 @@ __all__ = [
     "InMemoryIOManager",
     "InitResourceContext",
     "InputContext",
+    "InputManager",
+    "InputManagerDefinition",
     "Instance",
+    "Int",
+    "IntSource",
     "InvalidDefinitionError",
     "InvalidOutputError",
     "Jitter",
     "JobDefinition",
     "LoadError",
+    "Map",
     "MaterializeResult",
     "MetadataValue",
     "MonthlyPartitionsDefinition",
     "MultiPartitionKey",
     "MultiPartitionsDefinition",
+    "Noneable",
     "NotFoundError",
     "Nothing",
     "ObserveResult",
@@ -453,9 +541,11 @@ __all__ = [
     "OutputContext",
     "PartitionKeyRange",
     "PartitionsDefinition",
+    "Permissive",
     "PythonScriptComponent",
     "RepositoryDefinition",
     "ResourceDefinition",
+    "ResourceDependency",
     "ResourceParam",
     "RetryPolicy",
     "RetryRequested",
@@ -466,14 +556,19 @@ __all__ = [
     "RunStatus",
     "RunStatusSensorContext",
     "RunStatusSensorDefinition",
+    "ScalarUnion",
     "ScheduleDefinition",
     "ScheduleEvaluationContext",
+    "Selector",
     "SensorDefinition",
     "SensorEvaluationContext",
     "SensorResult",
+    "Shape",
     "SkipReason",
     "StaticPartitionsDefinition",
     "StepFailure",
+    "String",
+    "StringSource",
     "TableColumn",
     "TableColumnConstraints",
     "TableRecord",
@@ -490,18 +585,24 @@ __all__ = [
     "build_input_context",
     "build_op_context",
     "build_output_context",
+    "build_resources",
     "build_schedule_context",
     "build_schedule_from_partitioned_job",
     "build_sensor_context",
     "celery_executor",
+    "config_mapping",
+    "configured",
     "create_repository_using_definitions_args",
     "define_asset_job",
     "definitions",
     "file_relative_path",
     "fs_io_manager",
+    "get_dagster_logger",
     "get_logger",
     "graph",
     "in_process_executor",
+    "input_manager",
+    "instance_for_test",
     "io_manager",
     "job",
     "load_asset_checks_from_current_module",
@@ -519,6 +620,7 @@ __all__ = [
     "load_definitions_from_package_name",
     "load_defs",
     "load_from_defs_folder",
+    "make_values_resource",
     "materialize",
     "materialize_to_memory",
     "mem_io_manager",

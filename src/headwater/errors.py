@@ -10,7 +10,8 @@ The tree::
     │   ├── UnknownResourceError         a required resource key is not provided
     │   └── InvalidDefinitionError       a bad argument to a decorator or constructor
     ├── ConfigError                  run or resource config does not match its schema
-    │   └── EnvVarError                  an EnvVar is unset when its value is needed
+    │   ├── EnvVarError                  an EnvVar is unset when its value is needed
+    │   └── DagsterInvalidConfigError    config fails its schema; ``errors`` name each path
     ├── InvalidOutputError           user code returned something its definition does not allow
     ├── UserCodeError                user code raised; wraps the original exception
     │   └── StepFailure                  a step failed (wraps a UserCodeError or a Failure)
@@ -28,7 +29,7 @@ user code are wrapped: it keeps the original exception (as ``__cause__`` and
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 
@@ -157,3 +158,29 @@ class RetryRequested(HeadwaterError):
         super().__init__(f"Retry requested (max_retries={max_retries})")
         self.max_retries = max_retries
         self.seconds_to_wait = seconds_to_wait
+
+
+# ---------------------------------------------------------------------------------------------
+# Dagster's name for invalid config (issue 16: the config schema API).
+
+
+class DagsterInvalidConfigError(ConfigError):
+    """Config failed validation against its schema.
+
+    ``errors`` holds one entry per problem, each with a ``path`` (``ops.my_op.config.path``)
+    and a ``message``; ``config_value`` is the config as given. The message lists every
+    problem under ``description``.
+    """
+
+    def __init__(
+        self, description: str, errors: Sequence[object], config_value: object
+    ) -> None:
+        lines = [description]
+        lines += [f"    Error {i}: {getattr(e, 'message', e)}" for i, e in enumerate(errors, 1)]
+        super().__init__("\n".join(lines))
+        self.description = description
+        self.errors = list(errors)
+        self.config_value = config_value
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.description, self.errors, self.config_value))

@@ -11,6 +11,7 @@ from headwater.definitions.definitions_class import Definitions
 from headwater.definitions.ops.jobs import JobDefinition
 from headwater.definitions.selection.asset_selection import coerce_selection
 from headwater.errors import InvalidDefinitionError, RunFailedError
+from headwater.execution.in_process_recording import recording_sink
 from headwater.execution.results import ExecuteInProcessResult
 from headwater.execution.run_job import execute_job, new_run_id
 from headwater.snapshot.events import EventType, RunEvent
@@ -165,10 +166,14 @@ def run_in_process(
     all_tags = {**job.tags, **(tags or {})}
     if partition_key is not None:
         all_tags.setdefault("headwater/partition", partition_key)
+    run_id = run_id or new_run_id()
+    sink = recording_sink(
+        instance, run_id, job.name, run_config, all_tags, partition_key, events.append
+    )
     outcome = execute_job(
         job,
-        event_sink=events.append,
-        run_id=run_id or new_run_id(),
+        event_sink=sink,
+        run_id=run_id,
         run_config=run_config,
         partition_key=partition_key,
         tags=all_tags,

@@ -239,7 +239,7 @@ def _initialize(
             node, entry, values, run_config, teardowns, deps, log, run_id, instance
         )
     assert isinstance(entry, ResourceDefinition)
-    config = _resource_config(entry, run_config, where)
+    config = _resource_config(entry, run_config, where, node.key)
     context = InitResourceContext(config, deps, log, instance, run_id, entry)
     with user_code_boundary(where):
         result = entry(context)
@@ -284,22 +284,10 @@ def _initialize_configurable(
     return value
 
 
-def _resource_config(entry: ResourceDefinition, run_config: Any, where: str) -> Any:
-    schema = entry.config_schema
-    if schema is None:
-        return run_config
-    from headwater.definitions.config.pythonic import (
-        config_model_from_schema,
-        config_to_python,
-        validate_config,
-    )
+def _resource_config(entry: ResourceDefinition, run_config: Any, where: str, key: str) -> Any:
+    from headwater.definitions.config.legacy_resources import resource_config_value
 
-    model = getattr(entry, "_headwater_config_model", None)
-    if model is None:  # built once per definition, not once per run
-        name = getattr(entry.resource_fn, "__name__", "resource").strip("_<>") or "resource"
-        model = config_model_from_schema(schema, f"{name}_config")
-        entry._headwater_config_model = model  # type: ignore[attr-defined]
-    return config_to_python(validate_config(model, run_config, where))
+    return resource_config_value(entry, run_config, where, key)
 
 
 def _is_generator(value: Any) -> bool:

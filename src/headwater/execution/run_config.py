@@ -31,6 +31,22 @@ def normalize_run_config(run_config: Any) -> dict[str, Any]:
     return dict(config)
 
 
+def job_run_config(job: Any, run_config: Any) -> dict[str, Any]:
+    """The run config a run of ``job`` uses: the job's defaults, or its config mapping, applied.
+
+    With ``@job(config=ConfigMapping(...))`` the given run config (minus ``resources``,
+    ``execution`` and ``loggers``) is the mapping's outer config.
+    """
+    mapping = job.config
+    if not callable(getattr(mapping, "resolve", None)):
+        return merge_run_config(job.default_run_config, normalize_run_config(run_config))
+    to_dict = getattr(run_config, "to_config_dict", None)
+    given = dict(to_dict() if callable(to_dict) else run_config or {})
+    passthrough = {k: given.pop(k) for k in ("resources", "execution", "loggers") if k in given}
+    inner = normalize_run_config(mapping.resolve(given, f"job '{job.name}'"))
+    return merge_run_config(inner, passthrough)
+
+
 def merge_run_config(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
     """``override`` laid over ``base``, merging nested mappings."""
     merged = dict(base)
@@ -86,12 +102,24 @@ def _validate_step_config(step: ExecutionStep, given: Any) -> Any:
                 "config parameter."
             )
         return None
+    from headwater.definitions.config.schema_types import schema_field
+
+    field = schema_field(step.op_def, schema)
+    if field is not None:
+        from headwater.definitions.config.schema_validation import validate_field
+
+        return validate_field(field, given, where, path=op_config_path(step.config_path))
     from headwater.definitions.config.pythonic import config_model_from_schema, validate_config
 
     model = schema if isinstance(schema, type) and hasattr(schema, "model_validate") else None
     if model is None:
         model = config_model_from_schema(schema, f"{step.op_def.name}_config")
     return validate_config(model, given, where)
+
+
+def op_config_path(config_path: tuple[str, ...]) -> str:
+    """Where an op's config sits in run config: ``ops.my_op.config`` (``ops.g.ops.inner...``)."""
+    return "ops." + ".ops.".join(config_path) + ".config"
 
 
 def _check_known_ops(plan: ExecutionPlan, ops_config: Mapping[str, Any]) -> None:

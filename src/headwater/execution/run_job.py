@@ -16,8 +16,7 @@ from headwater.execution.log_capture import install_capture
 from headwater.execution.plan import ExecutionPlan, build_plan
 from headwater.execution.resources import initialize_resources
 from headwater.execution.run_config import (
-    merge_run_config,
-    normalize_run_config,
+    job_run_config,
     resolve_step_configs,
 )
 from headwater.execution.run_context import EventSink, RunContext, StepExecutor
@@ -130,7 +129,7 @@ def configure_run_context(
         NotFoundError: the partition key does not fit the job.
     """
     job = context.job
-    config = merge_run_config(job.default_run_config, normalize_run_config(run_config))
+    config = job_run_config(job, run_config)
     _check_partition(job, context.partition_key)
     context.step_configs = resolve_step_configs(context.plan, config)
     resource_defs = dict(job.resource_defs)

@@ -7,14 +7,13 @@ from typing import Any
 from headwater.definitions.ops.jobs import JobDefinition
 from headwater.execution.plan import build_plan
 from headwater.execution.run_config import (
-    merge_run_config,
-    normalize_run_config,
+    job_run_config,
     resolve_step_configs,
 )
 
 
 def validate_run_config(job_def: JobDefinition, run_config: Any = None) -> dict[str, Any]:
     """The run config merged with the job's defaults, if it is valid; raises ``ConfigError``."""
-    config = merge_run_config(job_def.default_run_config, normalize_run_config(run_config))
+    config = job_run_config(job_def, run_config)
     resolve_step_configs(build_plan(job_def), config)
     return config

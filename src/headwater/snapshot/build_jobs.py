@@ -21,7 +21,11 @@ from headwater.definitions.ops.composition import GraphInputRef, InputSource, Ou
 from headwater.definitions.ops.graphs import GraphDefinition
 from headwater.definitions.ops.jobs import JobDefinition
 from headwater.definitions.ops.op_definition import OpDefinition
-from headwater.snapshot.config_schemas import SchemaCache, run_config_schema
+from headwater.snapshot.config_schemas import (
+    SchemaCache,
+    mapped_run_config_schema,
+    run_config_schema,
+)
 from headwater.snapshot.location import (
     AssetCheckRef,
     InputSnap,
@@ -154,11 +158,26 @@ def job_snap(job: JobDefinition, cache: BuildCache, *, is_implicit: bool = False
             else []
         ),
         ops=ops,
-        run_config_schema=run_config_schema(op_schemas, resource_schemas),
+        run_config_schema=_job_run_config_schema(job, op_schemas, resource_schemas, cache),
         default_run_config=_plain(job.default_run_config),
         partitions=cache.partitions(job.partitions_def),
         executor=job.executor_def.name if job.executor_def is not None else None,
     )
+
+
+def _job_run_config_schema(
+    job: JobDefinition,
+    op_schemas: list[tuple[tuple[str, ...], dict[str, Any]]],
+    resource_schemas: dict[str, tuple[dict[str, Any], bool]],
+    cache: BuildCache,
+) -> dict[str, Any]:
+    schema = run_config_schema(op_schemas, resource_schemas)
+    mapping = job.config
+    if not callable(getattr(mapping, "resolve", None)):
+        return schema
+    outer_schema = getattr(mapping, "config_schema", None)
+    outer = cache.op_schema(outer_schema, f"{job.name}_mapping")
+    return mapped_run_config_schema(schema, outer)
 
 
 # Asset jobs ----------------------------------------------------------------------------------

@@ -30,12 +30,21 @@ class SchemaCache:
         cached = self._by_id.get(id(config_schema))
         if cached is not None:
             return cached[1]
-        from headwater.definitions.config.pythonic import (
-            config_json_schema,
-            config_model_from_schema,
-        )
+        from headwater.definitions.config.schema_types import resolve_top_level
 
-        schema = config_json_schema(config_model_from_schema(config_schema, f"{name}_config"))
+        field = resolve_top_level(config_schema)
+        if field is not None:
+            from headwater.definitions.config.schema_json import field_json_schema
+
+            schema = field_json_schema(field)
+        else:
+            from headwater.definitions.config.pythonic import (
+                config_json_schema,
+                config_model_from_schema,
+            )
+
+            model = config_model_from_schema(config_schema, f"{name}_config")
+            schema = config_json_schema(model)
         self._by_id[id(config_schema)] = (config_schema, schema)
         return schema
 
@@ -196,6 +205,26 @@ def run_config_schema(
         },
         top_required,
     )
+    if defs:
+        root[_DEFS] = defs
+    return root
+
+
+def mapped_run_config_schema(
+    base: dict[str, Any], outer: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The run config schema of a job with a config mapping: the mapping's outer fields at the
+    top, beside ``resources``, ``execution`` and ``loggers`` from ``base``."""
+    defs: dict[str, Any] = dict(base.get(_DEFS, {}))
+    outer = _hoist(outer or {"type": "object"}, "config_mapping", defs)
+    properties = dict(outer.get("properties", {}))
+    passthrough = ("resources", "execution", "loggers")
+    properties.update({key: base["properties"][key] for key in passthrough})
+    required = list(outer.get("required", ()))
+    required += [key for key in base.get("required", ()) if key in passthrough]
+    root = _object(properties, required)
+    if outer.get("additionalProperties", False) is not False or "properties" not in outer:
+        root["additionalProperties"] = True
     if defs:
         root[_DEFS] = defs
     return root

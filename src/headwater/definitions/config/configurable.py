@@ -44,6 +44,7 @@ from headwater.definitions.config.resources import (
     ResourceDefinition,
     is_resource_annotation,
 )
+from headwater.definitions.config.secrets import redact
 from headwater.errors import HeadwaterError, InvalidDefinitionError
 
 __all__ = [
@@ -229,7 +230,7 @@ def _build_for_run(
     config_part = {k: v for k, v in data.items() if not isinstance(v, ResourceDefinition)}
     resolved = resolve_values(cls, config_part, where)
     resolved.update((k, v) for k, v in data.items() if isinstance(v, ResourceDefinition))
-    instance = _validate(cls, resolved, where)
+    instance = _validate(cls, resolved, where, data)
     if has_deferred(instance):  # EnvVar defaults, which validation leaves as declared
         config_part = {
             k: v for k, v in field_values(instance).items() if not isinstance(v, ResourceDefinition)
@@ -238,7 +239,7 @@ def _build_for_run(
         again.update(
             (k, v) for k, v in field_values(instance).items() if isinstance(v, ResourceDefinition)
         )
-        instance = _validate(cls, again, where)
+        instance = _validate(cls, again, where, field_values(instance))
     for name, value in (nested or {}).items():
         instance.__dict__[name] = value  # the dependency's run-time value replaces its definition
     return instance
@@ -251,12 +252,16 @@ def problems_for_non_mapping(value: Any) -> list[ConfigProblem]:
 
 
 def _validate(
-    cls: type[ConfigurableResourceFactory], data: Mapping[str, Any], where: str
+    cls: type[ConfigurableResourceFactory],
+    data: Mapping[str, Any],
+    where: str,
+    given: Mapping[str, Any],
 ) -> ConfigurableResourceFactory:
     try:
         return cls.model_validate(data)
     except ValidationError as exc:
-        raise ConfigValidationError(where, problems_from(exc, cls)) from None
+        # ``given`` still holds the EnvVars, so their values can be kept out of the message.
+        raise ConfigValidationError(where, redact(problems_from(exc, cls), given)) from None
 
 
 class ConfigurableResource(ConfigurableResourceFactory):

@@ -106,10 +106,13 @@ class IntEnvVar(int):
         try:
             return int(raw.strip())
         except ValueError:
-            raise ConfigError(
-                f"Environment variable '{self.env_var_name}' is {raw!r}, which is not an "
-                f"integer{_usage(where)}. Set it to a whole number such as 5432."
-            ) from None
+            pass
+        # Raised outside the except block: the ValueError (which quotes the value) must not
+        # travel along as __context__, since environment variables often hold secrets.
+        raise ConfigError(
+            f"Environment variable '{self.env_var_name}' is set, but its value is not an "
+            f"integer{_usage(where)}. Set it to a whole number such as 5432."
+        )
 
     def __repr__(self) -> str:
         return f"EnvVar.int({self.env_var_name!r})"

@@ -168,6 +168,7 @@ class InputContext:
     __slots__ = (
         "name", "upstream_output", "_asset_key", "_partition_key", "_partition_keys",
         "definition_metadata", "config", "resources", "log", "op_name", "dagster_type",
+        "resource_config",
     )  # fmt: skip
 
     def __init__(
@@ -196,6 +197,8 @@ class InputContext:
         self.resources = resources if isinstance(resources, Resources) else Resources(resources)
         self.log = log or _LOG
         self.op_name = op_name
+        #: The config of the input manager loading this input (set by ``@input_manager``).
+        self.resource_config: Any = None
 
     @property
     def has_asset_key(self) -> bool:

@@ -31,7 +31,8 @@ from pydantic.json_schema import PydanticJsonSchemaWarning
 
 from headwater.definitions.config.env_var import EnvVar, IntEnvVar
 from headwater.definitions.config.resources import ResourceDefinition
-from headwater.errors import ConfigError, HeadwaterError, InvalidDefinitionError
+from headwater.definitions.config.secrets import redact
+from headwater.errors import DagsterInvalidConfigError, HeadwaterError, InvalidDefinitionError
 
 __all__ = [
     "Config",
@@ -65,16 +66,16 @@ class ConfigProblem(NamedTuple):
     value: Any
 
 
-class ConfigValidationError(ConfigError):
-    """Config failed validation; ``problems`` lists every failing field."""
+class ConfigValidationError(DagsterInvalidConfigError):
+    """Config failed validation; ``problems`` (also ``errors``) lists every failing field."""
 
     def __init__(self, where: str, problems: list[ConfigProblem]) -> None:
         lines = [f"Invalid config for {where}:"]
         lines += [f"  - {p.path or '(the config value)'}: {p.message}" for p in problems]
         lines.append(f"Correct the value(s) above in the config for {where}.")
-        super().__init__("\n".join(lines))
-        self.where = where
-        self.problems = problems
+        Exception.__init__(self, "\n".join(lines))  # not DagsterInvalidConfigError's layout
+        self.where, self.problems, self.errors = where, problems, list(problems)
+        self.description, self.config_value = f"Invalid config for {where}", None
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.where, self.problems))
@@ -254,7 +255,7 @@ def validate_config(model: type[Config], value: Any, where: str) -> Config:
     try:
         return model.model_validate(resolved)
     except ValidationError as exc:
-        raise ConfigValidationError(where, problems_from(exc, model)) from None
+        raise ConfigValidationError(where, redact(problems_from(exc, model), data)) from None
 
 
 def config_to_python(config: Config) -> Any:

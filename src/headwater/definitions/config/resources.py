@@ -39,6 +39,14 @@ produced by ``@resource`` or by ``ConfigurableResource.create_resource``.
 """
 
 
+ResourceDependency = Annotated[T, RESOURCE_PARAM_MARKER]
+"""Annotate a ``ConfigurableResource`` field ``ResourceDependency[T]`` to hold another resource.
+
+The field may be given a ``@resource`` definition (initialised first, its value put in the
+field) or a plain value of type ``T``.
+"""
+
+
 class MissingResourceError(UnknownResourceError, AttributeError, KeyError):
     """A resource was looked up on ``context.resources`` but is not available there.
 
@@ -273,6 +281,13 @@ class ResourceDefinition:
         return ResourceDefinition(
             lambda context: context.resource_config, config_schema=str, description=description
         )
+
+    def configured(self, config_or_fn: Any, config_schema: Any = None) -> ResourceDefinition:
+        """A copy whose config is fixed (a dict) or derived from ``config_schema`` by a function."""
+        from headwater.definitions.config.config_mapping import configured
+
+        result: ResourceDefinition = configured(self, config_schema)(config_or_fn)
+        return result
 
     def __repr__(self) -> str:
         name = getattr(self.resource_fn, "__name__", "resource")

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from headwater.definitions.asset_graph.keys import AssetKey
 from headwater.definitions.ops.results import AssetMaterialization, AssetObservation
 from headwater.errors import HeadwaterError, NotFoundError, user_code_boundary
 
 EPHEMERAL_RUN_ID = "EPHEMERAL"
+_Context = TypeVar("_Context", bound="OpExecutionContext")
 
 
 @dataclass
@@ -35,6 +36,8 @@ class ExecutionInfo:
     selected_output_names: frozenset[str] | None = None
     output_metadata: dict[str, dict[str, Any]] = field(default_factory=dict)
     logged_events: list[Any] = field(default_factory=list)
+    #: Teardown of resources a test context initialised (run when the context exits).
+    teardowns: list[Callable[[], object]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,15 @@ class OpExecutionContext:
 
     def __init__(self, info: ExecutionInfo) -> None:
         self._info = info
+
+    def __enter__(self: _Context) -> _Context:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Tear down resources a test context (``build_op_context``) initialised."""
+        teardowns, self._info.teardowns = self._info.teardowns, []
+        for teardown in reversed(teardowns):
+            teardown()
 
     @property
     def log(self) -> Any:
@@ -299,11 +311,17 @@ def build_op_context(
     instance: Any = None,
     config: Any = None,
     partitions_def: Any = None,
+    resources_config: Mapping[str, Any] | None = None,
 ) -> OpExecutionContext:
-    """A context for calling an op's function directly in a test."""
+    """A context for calling an op's function directly in a test.
+
+    Resource definitions in ``resources`` are initialised with ``resources_config`` (config
+    per key); use the context as a context manager (``with build_op_context(...) as ctx``) to
+    tear them down when the block ends.
+    """
     return OpExecutionContext(
         _test_info(resources, op_config if op_config is not None else config, partition_key,
-                   run_tags, instance, partitions_def)
+                   run_tags, instance, partitions_def, resources_config)
     )
 
 
@@ -314,10 +332,12 @@ def build_asset_context(
     run_tags: Mapping[str, str] | None = None,
     instance: Any = None,
     partitions_def: Any = None,
+    resources_config: Mapping[str, Any] | None = None,
 ) -> AssetExecutionContext:
-    """A context for calling an asset's function directly in a test."""
+    """A context for calling an asset's function directly in a test (see ``build_op_context``)."""
     return AssetExecutionContext(
-        _test_info(resources, asset_config, partition_key, run_tags, instance, partitions_def)
+        _test_info(resources, asset_config, partition_key, run_tags, instance, partitions_def,
+                   resources_config)
     )
 
 
@@ -328,37 +348,53 @@ def _test_info(
     run_tags: Mapping[str, str] | None,
     instance: Any,
     partitions_def: Any,
+    resources_config: Mapping[str, Any] | None = None,
 ) -> ExecutionInfo:
     from headwater.definitions.config.resources import Resources
 
-    return ExecutionInfo(
+    info = ExecutionInfo(
         op_config=config,
-        resources=Resources({k: _test_resource_value(k, v) for k, v in (resources or {}).items()}),
         instance=instance,
         tags=dict(run_tags or {}),
         partition_key=partition_key,
         partitions_def=partitions_def,
     )
+    configs = resources_config or {}
+    info.resources = Resources({
+        k: _test_resource_value(k, v, configs.get(k), info.teardowns)
+        for k, v in (resources or {}).items()
+    })
+    return info
 
 
-def _test_resource_value(key: str, value: Any) -> Any:
+def _test_resource_value(
+    key: str, value: Any, config: Any, teardowns: list[Callable[[], object]]
+) -> Any:
     """The value a run would provide for ``value``: resource definitions are initialised.
 
-    Plain objects are used as they are. There is no teardown: the context lives as long as
-    the test needs it.
+    Plain objects are used as they are. Teardowns are recorded for the context's exit.
     """
     from headwater.definitions.config.resources import InitResourceContext, ResourceDefinition
 
     if not isinstance(value, ResourceDefinition):
         return value
     where = f"resource '{key}'"
+    if isinstance(config, Mapping) and set(config) == {"config"}:
+        config = config["config"]
     with user_code_boundary(where):
         if callable(getattr(value, "yield_for_execution", None)):
-            configured = value.resolved_for_run(where)  # type: ignore[attr-defined]
+            configured = value.resolved_for_run(where, config)  # type: ignore[attr-defined]
             context = InitResourceContext(resource_def=value)
             configured.attach_context(context)
-            return configured.yield_for_execution(context).__enter__()
-        result = value(InitResourceContext(resource_def=value))
+            manager = configured.yield_for_execution(context)
+            teardowns.append(lambda: manager.__exit__(None, None, None))
+            return manager.__enter__()
+        from headwater.definitions.config.legacy_resources import resource_config_value
+
+        resource_config = resource_config_value(value, config, where, key)
+        result = value(InitResourceContext(resource_config=resource_config, resource_def=value))
         if inspect.isgenerator(result):
-            return next(result)
+            generator = result
+            teardowns.append(lambda: next(generator, None))
+            return next(generator)
         return result

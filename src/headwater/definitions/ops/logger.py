@@ -14,3 +14,8 @@ def get_logger(name: str | None = None) -> logging.Logger:
     ``context.log`` messages; outside a run it logs like any Python logger.
     """
     return logging.getLogger(f"{USER_LOGGER_NAME}.{name}" if name else USER_LOGGER_NAME)
+
+
+def get_dagster_logger(name: str | None = None) -> logging.Logger:
+    """Dagster's name for :func:`get_logger`: inside a run, its records become run events."""
+    return get_logger(name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
@@ -193,6 +194,25 @@ class OpDefinition:
         from headwater.definitions.ops.composition import invoke_node
 
         return invoke_node(self, self.name, args, kwargs)
+
+    def with_config_schema(
+        self, config_schema: Any, name: str | None = None, description: str | None = None
+    ) -> OpDefinition:
+        """A copy with another config schema (and name): what ``configured(op)`` builds."""
+        clone = copy.copy(self)
+        clone.__dict__.pop("_headwater_schema_field", None)
+        if name is not None:
+            check_name(name, self.kind)
+            clone.name = name
+        clone.config_schema = config_schema
+        clone.description = description or self.description
+        return clone
+
+    def configured(self, config_or_fn: Any, name: str, config_schema: Any = None) -> Any:
+        """A copy named ``name`` whose config is fixed (or derived); see ``configured``."""
+        from headwater.definitions.config.config_mapping import configured
+
+        return configured(self, config_schema, name=name)(config_or_fn)
 
     def alias(self, name: str) -> Any:
         """Use this op under another name inside a graph."""

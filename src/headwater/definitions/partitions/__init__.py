@@ -14,18 +14,44 @@ from headwater.definitions.partitions.base import (
     PartitionsDefinition,
     TimeWindow,
 )
+from headwater.definitions.partitions.context import (
+    PartitionLoadingContext,
+    partition_loading_context,
+)
 from headwater.definitions.partitions.dynamic import (
     AddDynamicPartitionsRequest,
     DeleteDynamicPartitionsRequest,
     DynamicPartitionsDefinition,
 )
+from headwater.definitions.partitions.mappings import (
+    AllPartitionMapping,
+    DimensionPartitionMapping,
+    IdentityPartitionMapping,
+    LastPartitionMapping,
+    MultiPartitionMapping,
+    MultiToSingleDimensionPartitionMapping,
+    PartitionMapping,
+    SpecificPartitionsPartitionMapping,
+    StaticPartitionMapping,
+    TimeWindowPartitionMapping,
+    UpstreamPartitionsResult,
+    infer_partition_mapping,
+    partition_mapping_from_dict,
+)
 from headwater.definitions.partitions.multi import (
     MultiPartitionKey,
     MultiPartitionsDefinition,
     PartitionDimensionDefinition,
+    PartitionDimensionKey,
 )
 from headwater.definitions.partitions.serialization import partitions_def_from_dict
 from headwater.definitions.partitions.static import StaticPartitionsDefinition
+from headwater.definitions.partitions.subsets import (
+    DefaultPartitionsSubset,
+    PartitionsSubset,
+    TimeWindowPartitionsSubset,
+    subset_from_dict,
+)
 from headwater.definitions.partitions.time_window import (
     DEFAULT_DATE_FORMAT,
     DEFAULT_HOURLY_FORMAT,
@@ -42,20 +68,40 @@ __all__ = [
     "DEFAULT_DATE_FORMAT",
     "DEFAULT_HOURLY_FORMAT",
     "AddDynamicPartitionsRequest",
+    "AllPartitionMapping",
     "DailyPartitionsDefinition",
+    "DefaultPartitionsSubset",
     "DeleteDynamicPartitionsRequest",
+    "DimensionPartitionMapping",
     "DynamicPartitionsDefinition",
     "DynamicPartitionsStore",
     "HourlyPartitionsDefinition",
+    "IdentityPartitionMapping",
+    "LastPartitionMapping",
     "MonthlyPartitionsDefinition",
     "MultiPartitionKey",
+    "MultiPartitionMapping",
     "MultiPartitionsDefinition",
+    "MultiToSingleDimensionPartitionMapping",
     "PartitionDimensionDefinition",
+    "PartitionDimensionKey",
     "PartitionKeyRange",
+    "PartitionLoadingContext",
+    "PartitionMapping",
     "PartitionsDefinition",
+    "PartitionsSubset",
+    "SpecificPartitionsPartitionMapping",
+    "StaticPartitionMapping",
     "StaticPartitionsDefinition",
     "TimeWindow",
+    "TimeWindowPartitionMapping",
     "TimeWindowPartitionsDefinition",
+    "TimeWindowPartitionsSubset",
+    "UpstreamPartitionsResult",
     "WeeklyPartitionsDefinition",
+    "infer_partition_mapping",
+    "partition_loading_context",
+    "partition_mapping_from_dict",
     "partitions_def_from_dict",
+    "subset_from_dict",
 ]

@@ -8,6 +8,7 @@ and ``errors``.
 
 from __future__ import annotations
 
+from headwater.definitions.partitions.backfill_policy import BackfillPolicy, BackfillPolicyType
 from headwater.definitions.partitions.base import (
     DynamicPartitionsStore,
     PartitionKeyRange,
@@ -65,6 +66,8 @@ from headwater.definitions.partitions.time_window_presets import (
 )
 
 __all__ = [
+    "BackfillPolicy",
+    "BackfillPolicyType",
     "DEFAULT_DATE_FORMAT",
     "DEFAULT_HOURLY_FORMAT",
     "AddDynamicPartitionsRequest",

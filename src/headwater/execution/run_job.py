@@ -131,7 +131,10 @@ def configure_run_context(
         NotFoundError: the partition key does not fit the job.
     """
     job = context.job
-    config = merge_run_config(job.default_run_config, normalize_run_config(run_config))
+    config = merge_run_config(
+        merge_run_config(job.default_run_config,
+                         job.run_config_for_partition_key(context.partition_key)),
+        normalize_run_config(run_config))
     with partition_loading_context(dynamic_partitions_store=context.instance):
         if context.partition_key is not None or not context.partition_keys:
             _check_partition(job, context.partition_key)

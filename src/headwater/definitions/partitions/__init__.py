@@ -45,6 +45,16 @@ from headwater.definitions.partitions.multi import (
     PartitionDimensionDefinition,
     PartitionDimensionKey,
 )
+from headwater.definitions.partitions.partitioned_config import (
+    PartitionedConfig,
+    daily_partitioned_config,
+    dynamic_partitioned_config,
+    hourly_partitioned_config,
+    monthly_partitioned_config,
+    partitioned_config,
+    static_partitioned_config,
+    weekly_partitioned_config,
+)
 from headwater.definitions.partitions.serialization import partitions_def_from_dict
 from headwater.definitions.partitions.static import StaticPartitionsDefinition
 from headwater.definitions.partitions.subsets import (
@@ -66,6 +76,14 @@ from headwater.definitions.partitions.time_window_presets import (
 )
 
 __all__ = [
+    "PartitionedConfig",
+    "daily_partitioned_config",
+    "dynamic_partitioned_config",
+    "hourly_partitioned_config",
+    "monthly_partitioned_config",
+    "partitioned_config",
+    "static_partitioned_config",
+    "weekly_partitioned_config",
     "BackfillPolicy",
     "BackfillPolicyType",
     "DEFAULT_DATE_FORMAT",

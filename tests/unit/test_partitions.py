@@ -201,13 +201,19 @@ def test_hourly_keys_across_spring_forward() -> None:
         hourly.time_window_for_partition_key("2023-03-12-02:00")
 
 
-def test_hourly_repeated_hour_is_one_partition() -> None:
+def test_hourly_repeated_hour_is_a_partition_of_its_own_keyed_with_its_offset() -> None:
+    # Dagster's keys: the second 01:00 of a fall-back night carries its UTC offset.
     hourly = HourlyPartitionsDefinition("2023-11-05-00:00", timezone="America/New_York")
     keys = hourly.get_partition_keys(datetime(2023, 11, 5, 4, tzinfo=NY))
-    assert keys == ["2023-11-05-00:00", "2023-11-05-01:00", "2023-11-05-02:00", "2023-11-05-03:00"]
-    assert hours(hourly.time_window_for_partition_key("2023-11-05-01:00")) == 2
+    assert keys == ["2023-11-05-00:00", "2023-11-05-01:00", "2023-11-05-01:00-0500",
+                    "2023-11-05-02:00", "2023-11-05-03:00"]
+    assert hours(hourly.time_window_for_partition_key("2023-11-05-01:00")) == 1
+    assert hours(hourly.time_window_for_partition_key("2023-11-05-01:00-0500")) == 1
     second_one_thirty = datetime(2023, 11, 5, 6, 30, tzinfo=UTC)  # 01:30 EST
-    assert hourly.partition_key_for_time(second_one_thirty) == "2023-11-05-01:00"
+    assert hourly.partition_key_for_time(second_one_thirty) == "2023-11-05-01:00-0500"
+    assert hourly.get_partition_keys_in_range(
+        PartitionKeyRange("2023-11-05-01:00", "2023-11-05-02:00")
+    ) == ["2023-11-05-01:00", "2023-11-05-01:00-0500", "2023-11-05-02:00"]
 
 
 def test_hourly_with_offset_in_key_format() -> None:

@@ -167,7 +167,10 @@ class LoadedLocation:
                                                error=user_error_info(exc))))
         return Reply(p.encode(p.TickResult(
             run_requests=[_run_request_snap(r) for r in result.run_requests],
-            skip_message=result.skip_message, cursor=result.cursor)))
+            skip_message=result.skip_message, cursor=result.cursor,
+            dynamic_partitions_requests=[
+                _partitions_request_snap(r)
+                for r in getattr(result, "dynamic_partitions_requests", None) or []])))
 
     def _sensor_tick(self, sensor: Any, repository: Any, request: p.SensorTickRequest) -> Any:
         """Evaluate one tick of any kind of sensor; asset and run-status sensors read the
@@ -214,3 +217,12 @@ def _run_request_snap(request: Any) -> p.RunRequestSnap:
             [list(key.path) for key in selection] if selection is not None else None),
         partition_key=request.partition_key,
     )
+
+
+def _partitions_request_snap(request: Any) -> p.DynamicPartitionsRequestSnap:
+    from headwater.definitions.partitions.dynamic import DeleteDynamicPartitionsRequest
+
+    action = "delete" if isinstance(request, DeleteDynamicPartitionsRequest) else "add"
+    return p.DynamicPartitionsRequestSnap(action=action,
+                                          partitions_def_name=request.partitions_def_name,
+                                          partition_keys=list(request.partition_keys))

@@ -124,13 +124,25 @@ class RunRequestSnap(msgspec.Struct, frozen=True):
     partition_key: str | None
 
 
+class DynamicPartitionsRequestSnap(msgspec.Struct, frozen=True):
+    """Keys a sensor adds to (``add``) or deletes from (``delete``) dynamic partitions."""
+
+    action: str
+    partitions_def_name: str
+    partition_keys: list[str]
+
+
 class TickResult(msgspec.Struct, frozen=True):
-    """What a tick produced: run requests or why it skipped, the new cursor, or an error."""
+    """What a tick produced: run requests or why it skipped, the new cursor, or an error.
+
+    ``dynamic_partitions_requests`` are applied by the daemon before the run requests.
+    """
 
     run_requests: list[RunRequestSnap] = []
     skip_message: str | None = None
     cursor: str | None = None
     error: ErrorInfo | None = None
+    dynamic_partitions_requests: list[DynamicPartitionsRequestSnap] = []
 
 
 class RunWorkerInfo(msgspec.Struct, frozen=True):

@@ -13,6 +13,9 @@ SENSOR_NAME_TAG = "headwater/sensor_name"
 RUN_KEY_TAG = "headwater/run_key"
 #: The partition the run materializes.
 PARTITION_TAG = "headwater/partition"
+#: First and last partition of a run over a range of partitions (a single-run backfill).
+ASSET_PARTITION_RANGE_START_TAG = "headwater/asset_partition_range_start"
+ASSET_PARTITION_RANGE_END_TAG = "headwater/asset_partition_range_end"
 #: The run this one re-executes.
 PARENT_RUN_TAG = "headwater/parent_run_id"
 #: The first run of a re-execution group.

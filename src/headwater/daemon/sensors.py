@@ -12,10 +12,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -234,6 +234,7 @@ class SensorLoop:
             finish_tick(self.instance, tick, TickStatus.FAILURE, finished, error=result.error,
                         cursor=result.cursor)
             return
+        apply_partitions_requests(self.instance, result.dynamic_partitions_requests)
         if not result.run_requests:
             finish_tick(self.instance, tick, TickStatus.SKIPPED, finished, cursor=result.cursor,
                         skip_reason=result.skip_message)
@@ -263,3 +264,14 @@ class SensorLoop:
                                                InstigatorType.SENSOR)
         if current is not None and current.cursor != cursor:
             storage.set_instigator_state(msgspec.structs.replace(current, cursor=cursor))
+
+
+def apply_partitions_requests(instance: Instance, requests: Sequence[Any]) -> None:
+    """Add and delete dynamic partition keys a sensor asked for, in order (before its runs)."""
+    storage = instance.storage
+    for request in requests:
+        if request.action == "delete":
+            for key in request.partition_keys:
+                storage.delete_dynamic_partition(request.partitions_def_name, key)
+        else:  # the storage keeps a key added twice once
+            storage.add_dynamic_partitions(request.partitions_def_name, request.partition_keys)

@@ -163,7 +163,7 @@ def run_in_process(
     """Execute ``job`` here, collecting its events and output values."""
     events: list[RunEvent] = []
     outputs: dict[tuple[str, str], Any] = {}
-    all_tags = {**job.tags, **(tags or {})}
+    all_tags = {**job.tags, **job.tags_for_partition_key(partition_key), **(tags or {})}
     if partition_key is not None:
         all_tags.setdefault("headwater/partition", partition_key)
     run_id = run_id or new_run_id()

@@ -92,18 +92,24 @@ def _report_materialization(
     assert output.asset_key is not None
     metadata = {**io_metadata, **info.output_metadata.get(output.name, {}), **item.metadata}
     data_version = getattr(item.data_version, "value", None)
-    run.emit(
-        EventType.ASSET_MATERIALIZATION,
-        f"Materialized value {output.asset_key.to_user_string()}.",
-        step_key=step.key,
-        data=AssetEventData(
-            asset_key=output.asset_key.path,
-            partition=run.partition_key if _partitioned(step) else None,
-            metadata=snap_metadata(metadata, step.describe),
-            tags=dict(item.tags),
-            data_version=data_version,
-        ),
-    )
+    # A run over a range materializes each of its partitions (one event each, as Dagster).
+    keys: list[str | None] = [None]
+    if _partitioned(step) and run.partition_keys:
+        keys = list(run.partition_keys)
+    for key in keys:
+        run.emit(
+            EventType.ASSET_MATERIALIZATION,
+            f"Materialized value {output.asset_key.to_user_string()}"
+            + (f" (partition {key})." if key is not None and len(keys) > 1 else "."),
+            step_key=step.key,
+            data=AssetEventData(
+                asset_key=output.asset_key.path,
+                partition=key,
+                metadata=snap_metadata(metadata, step.describe),
+                tags=dict(item.tags),
+                data_version=data_version,
+            ),
+        )
 
 
 def _partitioned(step: ExecutionStep) -> bool:

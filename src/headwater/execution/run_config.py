@@ -31,15 +31,19 @@ def normalize_run_config(run_config: Any) -> dict[str, Any]:
     return dict(config)
 
 
-def job_run_config(job: Any, run_config: Any) -> dict[str, Any]:
+def job_run_config(job: Any, run_config: Any,
+                   partition_config: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The run config a run of ``job`` uses: the job's defaults, or its config mapping, applied.
 
     With ``@job(config=ConfigMapping(...))`` the given run config (minus ``resources``,
-    ``execution`` and ``loggers``) is the mapping's outer config.
+    ``execution`` and ``loggers``) is the mapping's outer config. ``partition_config`` (a
+    partitioned config's run config for the run's partition) lies between the job's defaults
+    and the given run config.
     """
     mapping = job.config
     if not callable(getattr(mapping, "resolve", None)):
-        return merge_run_config(job.default_run_config, normalize_run_config(run_config))
+        base = merge_run_config(job.default_run_config, partition_config or {})
+        return merge_run_config(base, normalize_run_config(run_config))
     to_dict = getattr(run_config, "to_config_dict", None)
     given = dict(to_dict() if callable(to_dict) else run_config or {})
     passthrough = {k: given.pop(k) for k in ("resources", "execution", "loggers") if k in given}

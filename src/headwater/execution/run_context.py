@@ -54,6 +54,19 @@ class RunContext:
     resource_run_config: Mapping[str, Any] = field(default_factory=dict)
 
     @property
+    def partition_keys(self) -> list[str] | None:
+        """The partitions the run covers (its key, or its range), None when unpartitioned."""
+        cached = self.__dict__.get("_partition_keys_cache")
+        if cached is None:
+            from headwater.execution.partition_inputs import run_partition_keys
+
+            cached = (run_partition_keys(self.partition_key, self.tags,
+                                         self.plan.partitions_def, self.instance),)
+            self.__dict__["_partition_keys_cache"] = cached
+        keys: list[str] | None = cached[0]
+        return keys
+
+    @property
     def cancel_requested(self) -> bool:
         """Whether someone asked this run to stop."""
         return self.cancellation is not None and self.cancellation.requested

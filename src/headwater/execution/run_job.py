@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from headwater.definitions.ops.jobs import JobDefinition
+from headwater.definitions.partitions.context import partition_loading_context
 from headwater.errors import HeadwaterError, NotFoundError
 from headwater.execution.cancellation import Cancellation
 from headwater.execution.in_process_executor import InProcessExecutor
@@ -129,8 +130,11 @@ def configure_run_context(
         NotFoundError: the partition key does not fit the job.
     """
     job = context.job
-    config = job_run_config(job, run_config)
-    _check_partition(job, context.partition_key)
+    config = job_run_config(
+        job, run_config, partition_config=job.run_config_for_partition_key(context.partition_key))
+    with partition_loading_context(dynamic_partitions_store=context.instance):
+        if context.partition_key is not None or not context.partition_keys:
+            _check_partition(job, context.partition_key)
     context.step_configs = resolve_step_configs(context.plan, config)
     resource_defs = dict(job.resource_defs)
     if "io_manager" not in resource_defs and default_io_manager is not None:

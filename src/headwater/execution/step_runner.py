@@ -17,9 +17,11 @@ from headwater.definitions.ops.context import (
     ExecutionInfo,
     OpExecutionContext,
 )
+from headwater.definitions.partitions.context import partition_loading_context
 from headwater.errors import InvalidOutputError, StepFailure, user_code_boundary
 from headwater.execution.log_capture import capturing_step_logs
 from headwater.execution.outputs import StepResultItem, normalize_step_result
+from headwater.execution.partition_inputs import InputPartitions, input_partitions
 from headwater.execution.plan import (
     ExecutionStep,
     FromAsset,
@@ -60,7 +62,9 @@ def run_step(run: RunContext, step: ExecutionStep, produced: Mapping[str, set[st
         run.emit(EventType.STEP_RESTARTED, f"Started re-execution (attempt {retry_number + 1}) "
                  f"of step '{step.key}'.", step_key=step.key)
     log = StepLogger(run, step.key)
-    kwargs = _load_inputs(run, step, log)
+    resolver = InputPartitions(run, step)
+    kwargs = _load_inputs(run, step, log, resolver)
+    run_keys = run.partition_keys
     info = ExecutionInfo(
         run_id=run.run_id,
         job_name=run.job.name,
@@ -71,7 +75,9 @@ def run_step(run: RunContext, step: ExecutionStep, produced: Mapping[str, set[st
         log=log,
         instance=run.instance,
         tags=run.tags,
-        partition_key=run.partition_key,
+        partition_key=run_keys[0] if run_keys is not None and len(run_keys) == 1 else None,
+        partition_keys=run_keys,
+        input_partitions=resolver,
         partitions_def=run.plan.partitions_def,
         retry_number=retry_number,
         assets_def=step.assets_def,
@@ -79,7 +85,8 @@ def run_step(run: RunContext, step: ExecutionStep, produced: Mapping[str, set[st
     )
     context = _context_for(step, info)
     outcome = StepRun()
-    with capturing_step_logs(run, step.key), user_code_boundary(step.describe):
+    with capturing_step_logs(run, step.key), user_code_boundary(step.describe), \
+            partition_loading_context(dynamic_partitions_store=run.instance):
         result = _call(step, context, info, kwargs)
         items = list(normalize_step_result(step, result))
     for item in items:
@@ -144,12 +151,14 @@ def run_resource(info: ExecutionInfo, key: str) -> Any:
 # Inputs ---------------------------------------------------------------------------------------
 
 
-def _load_inputs(run: RunContext, step: ExecutionStep, log: StepLogger) -> dict[str, Any]:
+def _load_inputs(run: RunContext, step: ExecutionStep, log: StepLogger,
+                 resolver: InputPartitions) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for step_input in step.inputs:
         if step_input.is_nothing:
             continue
-        loaded = [_load_source(run, step, step_input, source, log) for source in step_input.sources]
+        loaded = [_load_source(run, step, step_input, source, log, resolver)
+                  for source in step_input.sources]
         if not step.op_def.input_def(step_input.name).in_signature:
             continue
         values[step_input.name] = loaded if step_input.is_fan_in else loaded[0]
@@ -157,12 +166,15 @@ def _load_inputs(run: RunContext, step: ExecutionStep, log: StepLogger) -> dict[
 
 
 def _load_source(run: RunContext, step: ExecutionStep, step_input: StepInput, source: Any,
-                 log: StepLogger) -> Any:
+                 log: StepLogger, resolver: InputPartitions) -> Any:
     if isinstance(source, FromDefault):
         return source.value
     upstream = _upstream_output_context(run, source, log)
     manager_key = step_input.input_manager_key or upstream.manager_key
-    partition_key, partition_keys = _input_partitions(run, step, upstream.partitions_def)
+    upstream_key = step_input.asset_key or (
+        upstream.context.asset_key if upstream.context.has_asset_key else None)
+    partition_key, partition_keys = input_partitions(resolver, upstream_key,
+                                                     upstream.partitions_def)
     context = InputContext(
         name=step_input.name,
         upstream_output=upstream.context,
@@ -196,27 +208,6 @@ def _load_source(run: RunContext, step: ExecutionStep, step_input: StepInput, so
         ),
     )
     return value
-
-
-def _input_partitions(
-    run: RunContext, step: ExecutionStep, upstream_partitions_def: Any
-) -> tuple[str | None, list[str] | None]:
-    """Which partitions of a partitioned upstream asset an input loads.
-
-    A partitioned asset (or a check, or an op) in a run for one partition loads that
-    partition; an unpartitioned asset, or any step of an unpartitioned run, loads every
-    partition (the IO manager then returns a dict by partition key).
-    """
-    if upstream_partitions_def is None:
-        return None, None
-    unpartitioned_asset = (
-        step.assets_def is not None
-        and step.op_def.kind != "asset_check"
-        and step.assets_def.partitions_def is None
-    )
-    if run.partition_key is not None and not unpartitioned_asset:
-        return run.partition_key, None
-    return None, list(upstream_partitions_def.get_partition_keys())
 
 
 @dataclass
@@ -289,6 +280,7 @@ def output_context(run: RunContext, step: ExecutionStep, output: StepOutput, log
         op_name=step.op_def.name,
         asset_key=output.asset_key,
         partition_key=run.partition_key if partitioned else None,
+        partition_keys=run.partition_keys if partitioned else None,
         definition_metadata=output.definition_metadata,
         config=None,
         resources=run.resources,

@@ -39,6 +39,7 @@ from headwater.snapshot.location import (
     SensorSnap,
     SensorType,
 )
+from headwater.snapshot.partition_mappings import backfill_policy_snap, partition_mappings_snap
 from headwater.snapshot.versioning import SNAPSHOT_FORMAT_VERSION, gc_paused
 
 __all__ = ["build_location_snapshot", "build_repository_snapshot"]
@@ -157,6 +158,9 @@ def _asset_snaps(
                     io_manager_key=definition.io_manager_key_for(key),
                     automation_condition=_label(spec.automation_condition),
                     op_tags=op_tags,
+                    partition_mappings=partition_mappings_snap(definition, key, spec.deps,
+                                                               graph),
+                    backfill_policy=backfill_policy_snap(definition),
                 )
             )
     return snaps

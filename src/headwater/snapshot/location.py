@@ -205,6 +205,10 @@ class AssetSnap(_Snap, frozen=True):
     #: A label for the automation condition, when the asset has one.
     automation_condition: str | None = None
     op_tags: dict[str, str] = {}
+    #: Upstream key ``a/b`` -> the effective partition mapping's ``to_dict`` (partitioned deps).
+    partition_mappings: dict[str, dict[str, Any]] = {}
+    #: ``{"max_partitions_per_run": n}`` (None inside: one run), or None without a policy.
+    backfill_policy: dict[str, Any] | None = None
 
 
 class AssetCheckSnap(_Snap, frozen=True):

@@ -173,3 +173,6 @@ class BackfillRecord(msgspec.Struct, frozen=True, omit_defaults=True, kw_only=Tr
     tags: dict[str, str] = {}
     submitted: int = 0
     error: ErrorInfo | None = None
+    #: Partitions per run, in order (a backfill policy's slices of ``partition_keys``); empty:
+    #: one run per partition. A slice of several keys is one run over their range.
+    run_sizes: list[int] = []

@@ -5,7 +5,9 @@
     cancel_backfill(instance, backfill.backfill_id)
 
 A backfill is stored REQUESTED; the daemon's backfill loop (:func:`advance_backfill`) submits
-one QUEUED run per partition, tagged ``headwater/backfill=<id>``, through the run queue, and
+QUEUED runs tagged ``headwater/backfill=<id>`` through the run queue (one per partition, or
+per slice of consecutive partitions allowed by the assets' ``BackfillPolicy``: a run over a
+range carries the ``headwater/asset_partition_range_start``/``_end`` tags), and
 marks the backfill COMPLETED (every run succeeded) or FAILED once all runs finished. A
 partition's status is its run's (:func:`partition_statuses`).
 """
@@ -20,13 +22,19 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from headwater.core.names import BACKFILL_TAG, PARTITION_TAG
+from headwater.core.names import (
+    ASSET_PARTITION_RANGE_END_TAG,
+    ASSET_PARTITION_RANGE_START_TAG,
+    BACKFILL_TAG,
+    PARTITION_TAG,
+)
 from headwater.core.run_status import IN_PROGRESS_RUN_STATUSES, RunStatus
 from headwater.errors import HeadwaterError, NotFoundError
 from headwater.snapshot.errors import ErrorInfo
 from headwater.snapshot.events import EventType, RunEvent
-from headwater.snapshot.location import PartitionsSnap
+from headwater.snapshot.location import AssetSnap, PartitionsSnap
 from headwater.snapshot.runs import BackfillRecord, BackfillStatus, RunRecord, RunsFilter
+from headwater.workspace.backfill_slices import partitions_per_run, run_sizes, slice_at
 from headwater.workspace.runs import (
     REPOSITORY_TAG,
     RunSubmissionError,
@@ -88,10 +96,11 @@ def create_backfill(
         raise RunSubmissionError("The asset selection is empty: name at least one asset.")
     what, partitions = _partitions(location, repository, job_name, selection)
     keys = _resolve_keys(instance, what, partitions, partition_keys, partition_range)
+    per_run = partitions_per_run(_target_assets(repository, job_name, selection))
     record = BackfillRecord(
         backfill_id=uuid.uuid4().hex[:12], location_name=location, job_name=job_name,
         asset_selection=selection, partition_keys=keys, run_config=plain_config(run_config),
-        tags=all_tags)
+        tags=all_tags, run_sizes=run_sizes(keys, per_run, partitions, instance.storage))
     return instance.storage.add_backfill(record)
 
 
@@ -116,6 +125,16 @@ def _partitions(location: str, repository: Any, job_name: str | None,
                 "separately.")
     assert first is not None
     return first_what, first
+
+
+def _target_assets(repository: Any, job_name: str | None,
+                   selection: list[list[str]] | None) -> list[AssetSnap]:
+    if job_name is not None:
+        job = next((j for j in repository.jobs if j.name == job_name), None)
+        wanted = {tuple(key) for key in (job.asset_selection if job is not None else [])}
+    else:
+        wanted = {tuple(key) for key in selection or []}
+    return [asset for asset in repository.assets if tuple(asset.key) in wanted]
 
 
 def _resolve_keys(instance: Instance, what: str, partitions: PartitionsSnap,
@@ -198,9 +217,16 @@ def partition_statuses(instance: Instance,
     its run was not submitted yet."""
     by_key: dict[str, tuple[RunStatus | None, str | None]] = {
         key: (None, None) for key in backfill.partition_keys}
+    position = {key: index for index, key in enumerate(backfill.partition_keys)}
     for run in reversed(backfill_runs(instance, backfill.backfill_id)):
         if run.partition_key is not None:
             by_key[run.partition_key] = (run.status, run.run_id)
+            continue
+        start = position.get(run.tags.get(ASSET_PARTITION_RANGE_START_TAG, ""))
+        end = position.get(run.tags.get(ASSET_PARTITION_RANGE_END_TAG, ""))
+        if start is not None and end is not None:
+            for key in backfill.partition_keys[start:end + 1]:
+                by_key[key] = (run.status, run.run_id)
     return by_key
 
 
@@ -225,18 +251,15 @@ def advance_backfill(workspace: Workspace, instance: Instance,
 def _submit_next(workspace: Workspace, instance: Instance,
                  backfill: BackfillRecord) -> BackfillRecord:
     storage = instance.storage
-    chunk = backfill.partition_keys[backfill.submitted:backfill.submitted + SUBMIT_CHUNK]
     created: list[RunRecord] = []
+    done = backfill.submitted
     try:
-        for key in chunk:
-            if storage.get_runs(RunsFilter(tags={BACKFILL_TAG: backfill.backfill_id,
-                                                 PARTITION_TAG: key}), limit=1):
-                continue
-            created.append(create_queued_run(
-                workspace, instance, location=backfill.location_name,
-                job_name=backfill.job_name, asset_selection=backfill.asset_selection,
-                partition_key=key, run_config=backfill.run_config,
-                tags={**backfill.tags, BACKFILL_TAG: backfill.backfill_id}))
+        for _ in range(SUBMIT_CHUNK):
+            keys = slice_at(backfill.partition_keys, backfill.run_sizes, done)
+            if not keys:
+                break
+            created.extend(_submit_slice(workspace, instance, backfill, keys))
+            done += len(keys)
     except RunSubmissionError as exc:
         if exc.reason == "unavailable":
             return backfill  # the location is (re)loading: try again later
@@ -246,10 +269,30 @@ def _submit_next(workspace: Workspace, instance: Instance,
             error=ErrorInfo(message=str(exc), class_name=type(exc).__name__))
         storage.update_backfill(failed, expected=[BackfillStatus.REQUESTED])
         return storage.get_backfill(backfill.backfill_id) or failed
-    progressed = msgspec.structs.replace(backfill, submitted=backfill.submitted + len(chunk))
+    progressed = msgspec.structs.replace(backfill, submitted=done)
     if not storage.update_backfill(progressed, expected=[BackfillStatus.REQUESTED]):
         _cancel_queued(instance, created)  # canceled meanwhile
     return storage.get_backfill(backfill.backfill_id) or progressed
+
+
+def _submit_slice(workspace: Workspace, instance: Instance, backfill: BackfillRecord,
+                  keys: list[str]) -> list[RunRecord]:
+    """One run for ``keys``: a partition run, or a run over their range (none if it exists)."""
+    tags = {**backfill.tags, BACKFILL_TAG: backfill.backfill_id}
+    if len(keys) == 1:
+        marker = {PARTITION_TAG: keys[0]}
+        partition_key: str | None = keys[0]
+    else:
+        marker = {ASSET_PARTITION_RANGE_START_TAG: keys[0],
+                  ASSET_PARTITION_RANGE_END_TAG: keys[-1]}
+        partition_key = None
+    if instance.storage.get_runs(RunsFilter(tags={BACKFILL_TAG: backfill.backfill_id,
+                                                  **marker}), limit=1):
+        return []
+    return [create_queued_run(
+        workspace, instance, location=backfill.location_name, job_name=backfill.job_name,
+        asset_selection=backfill.asset_selection, partition_key=partition_key,
+        run_config=backfill.run_config, tags={**tags, **marker})]
 
 
 def _finish_if_done(instance: Instance, backfill: BackfillRecord) -> BackfillRecord:

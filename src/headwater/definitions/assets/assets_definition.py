@@ -35,6 +35,8 @@ class AssetsDefinition:
         resource_defs: Mapping[str, object] | None = None,
         selected_keys: Iterable[AssetKey] | None = None,
         is_observable: bool = False,
+        partition_mappings: Mapping[AssetKey, Any] | None = None,
+        backfill_policy: Any = None,
     ) -> None:
         self.op = op
         self.specs_by_key = {spec.key: spec for spec in specs}
@@ -49,6 +51,9 @@ class AssetsDefinition:
         self.can_subset = can_subset
         self.resource_defs = dict(resource_defs or {})
         self.is_observable = is_observable
+        #: Upstream key -> PartitionMapping given with AssetIn/AssetDep (others inferred).
+        self.partition_mappings = dict(partition_mappings or {})
+        self.backfill_policy = backfill_policy
         self.selected_keys = (
             frozenset(selected_keys) if selected_keys is not None else frozenset(self.specs_by_key)
         )
@@ -159,6 +164,14 @@ class AssetsDefinition:
         """Code version of each asset."""
         return {key: spec.code_version for key, spec in self.specs_by_key.items()}
 
+    def get_partition_mapping(self, upstream_key: AssetKey, upstream_partitions_def: Any) -> Any:
+        """The mapping from ``upstream_key``'s partitions: the one given, or the default."""
+        from headwater.definitions.partitions.mappings import infer_partition_mapping
+
+        return infer_partition_mapping(
+            self.partition_mappings.get(upstream_key), self.partitions_def, upstream_partitions_def
+        )
+
     def io_manager_key_for(self, key: AssetKey) -> str:
         """The IO manager storing the asset's value."""
         name = self.output_names_by_key.get(key)
@@ -212,6 +225,7 @@ class AssetsDefinition:
         clone.keys_by_input_name = {n: remap(k) for n, k in self.keys_by_input_name.items()}
         clone.output_names_by_key = {k: n for n, k in clone.keys_by_output_name.items()}
         clone.selected_keys = frozenset(remap(key) for key in self.selected_keys)
+        clone.partition_mappings = {remap(k): m for k, m in self.partition_mappings.items()}
         clone.check_specs_by_output_name = {
             name: spec.with_asset_key(remap(spec.asset_key)) if spec.asset_key in mapping else spec
             for name, spec in self.check_specs_by_output_name.items()

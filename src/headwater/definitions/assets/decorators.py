@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 from headwater.definitions.asset_graph.keys import AssetKey, CoercibleToAssetKey
 from headwater.definitions.assets.assets_definition import AssetsDefinition
+from headwater.definitions.assets.partition_mappings import collect_partition_mappings
 from headwater.definitions.assets.specs import (
     AssetIn,
     AssetOut,
@@ -235,6 +236,9 @@ def asset(  # noqa: C901 - one flat pass over the decorator's many options
             check_specs_by_output_name=checks,
             partitions_def=partitions_def,
             resource_defs=resource_defs,
+            partition_mappings=collect_partition_mappings(
+                what, ins, keys_by_input, deps, non_argument_deps),
+            backfill_policy=backfill_policy,
         )
 
     return decorate(fn) if fn is not None else decorate
@@ -348,6 +352,8 @@ def multi_asset(  # noqa: C901 - one flat pass over the decorator's many options
             partitions_def=partitions_def,
             can_subset=can_subset,
             resource_defs=resource_defs,
+            partition_mappings=collect_partition_mappings(what, ins, keys_by_input, deps),
+            backfill_policy=backfill_policy,
         )
 
     return decorate

@@ -47,7 +47,7 @@ class OutputContext:
 
     __slots__ = (
         "name", "step_key", "run_id", "op_name", "_asset_key", "_partition_key", "mapping_key",
-        "definition_metadata", "config", "resources", "log", "_output_metadata",
+        "definition_metadata", "config", "resources", "log", "_output_metadata", "_partition_keys",
     )  # fmt: skip
 
     def __init__(
@@ -63,9 +63,12 @@ class OutputContext:
         resources: Resources | Mapping[str, Any] | None = None,
         log: logging.Logger | None = None,
         mapping_key: str | None = None,
+        partition_keys: Sequence[str] | None = None,
     ) -> None:
         self.name = name
         self.step_key = step_key
+        #: Every partition stored by a run over a range (None: ``partition_key`` alone).
+        self._partition_keys = list(partition_keys) if partition_keys is not None else None
         self.run_id = run_id
         self.op_name = op_name
         self._asset_key = asset_key
@@ -110,6 +113,8 @@ class OutputContext:
     @property
     def asset_partition_keys(self) -> list[str]:
         """The partitions being stored (empty when unpartitioned)."""
+        if self._partition_keys is not None:
+            return list(self._partition_keys)
         return [] if self._partition_key is None else [self._partition_key]
 
     @property
@@ -447,6 +452,12 @@ class FilesystemIOManager(IOManager):
 
     def handle_output(self, context: OutputContext, obj: Any) -> None:
         """Pickle ``obj`` to its path, atomically; records the path as output metadata."""
+        if len(context.asset_partition_keys) > 1:
+            raise InvalidOutputError(
+                f"Cannot store {context.describe()}: this IO manager stores one partition per "
+                "file, and the run covers several (a single-run backfill). Return None and "
+                "write the partitions yourself, or backfill with BackfillPolicy.multi_run(1)."
+            )
         path = self.path_for(context.get_identifier())
         try:
             data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)

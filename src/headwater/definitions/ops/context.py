@@ -30,6 +30,10 @@ class ExecutionInfo:
     instance: Any = None
     tags: Mapping[str, str] = field(default_factory=dict)
     partition_key: str | None = None
+    #: Every partition of the run (several for a run over a range); None when unpartitioned.
+    partition_keys: Sequence[str] | None = None
+    #: Resolves ``asset_partition_keys_for_input`` (the execution engine's InputPartitions).
+    input_partitions: Any = None
     partitions_def: Any = None
     retry_number: int = 0
     assets_def: Any = None
@@ -138,13 +142,31 @@ class OpExecutionContext:
 
     @property
     def has_partition_key(self) -> bool:
-        """Whether this run targets a partition."""
+        """Whether this run targets exactly one partition."""
         return self._info.partition_key is not None
 
     @property
+    def has_partition_key_range(self) -> bool:
+        """Whether this run targets partitions (one, or a range)."""
+        return bool(self._keys_or_none())
+
+    def _keys_or_none(self) -> list[str] | None:
+        info = self._info
+        if info.partition_keys is not None:
+            return list(info.partition_keys)
+        return [info.partition_key] if info.partition_key is not None else None
+
+    @property
     def partition_key(self) -> str:
-        """The partition being processed; an error when the run is not partitioned."""
+        """The partition being processed; an error when the run is not for one partition."""
         if self._info.partition_key is None:
+            keys = self._keys_or_none()
+            if keys:
+                raise HeadwaterError(
+                    f"'{self._info.op_name}' asked for context.partition_key, but this run "
+                    f"covers {len(keys)} partitions ({keys[0]}...{keys[-1]}). Use "
+                    "context.partition_key_range or context.partition_keys."
+                )
             raise HeadwaterError(
                 f"'{self._info.op_name}' asked for context.partition_key, but this run has no "
                 "partition. Launch it with a partition key, or check context.has_partition_key."
@@ -154,31 +176,97 @@ class OpExecutionContext:
     @property
     def partition_keys(self) -> Sequence[str]:
         """The partitions being processed (one for single-partition runs)."""
-        return [self.partition_key]
+        keys = self._keys_or_none()
+        return keys if keys is not None else [self.partition_key]
 
     @property
     def partition_key_range(self) -> Any:
         """``PartitionKeyRange(start, end)`` of the run (one key: start and end are equal)."""
         from headwater.definitions.partitions.base import PartitionKeyRange
 
-        key = self.partition_key
-        return PartitionKeyRange(key, key)
+        keys = self.partition_keys
+        return PartitionKeyRange(keys[0], keys[-1])
 
     @property
     def partition_time_window(self) -> Any:
-        """``TimeWindow(start, end)`` of a time-partitioned run."""
-        definition = self._info.partitions_def
+        """``TimeWindow(start, end)`` spanning the run's time partitions."""
+        return self._window(self._info.partitions_def, self.partition_keys,
+                            "context.partition_time_window")
+
+    def _window(self, definition: Any, keys: Sequence[str], what: str) -> Any:
+        from headwater.definitions.partitions.base import TimeWindow
+
         window_for = getattr(definition, "time_window_for_partition_key", None)
         if window_for is None:
             raise HeadwaterError(
-                f"'{self._info.op_name}' asked for context.partition_time_window, but its "
-                "partitions are not time windows."
+                f"'{self._info.op_name}' asked for {what}, but its partitions are not time "
+                "windows."
             )
-        return window_for(self.partition_key)
+        if not keys:
+            raise HeadwaterError(f"'{self._info.op_name}' asked for {what}, but it reads no "
+                                 "partitions.")
+        return TimeWindow(window_for(keys[0]).start, window_for(keys[-1]).end)
 
     def asset_partition_key_for_output(self, output_name: str = "result") -> str:
         """The partition of the asset for ``output_name``."""
         return self.partition_key
+
+    def asset_partition_keys_for_output(self, output_name: str = "result") -> Sequence[str]:
+        """The partitions of the asset for ``output_name``."""
+        return self.partition_keys
+
+    def asset_partition_key_range_for_output(self, output_name: str = "result") -> Any:
+        """The partition range of the asset for ``output_name``."""
+        return self.partition_key_range
+
+    def _input(self, input_name: str) -> tuple[list[str], Any]:
+        resolver = self._info.input_partitions
+        if resolver is None:
+            raise HeadwaterError(
+                f"'{self._info.op_name}' asked for the partitions of input '{input_name}' "
+                "outside a run; they are known only while the asset executes."
+            )
+        key, keys, definition = resolver.resolve_input(input_name)
+        if keys is None:
+            raise HeadwaterError(
+                f"'{self._info.op_name}' asked for the partitions of input '{input_name}', but "
+                f"the upstream asset '{key.to_user_string()}' is not partitioned."
+            )
+        return keys, definition
+
+    def asset_partition_keys_for_input(self, input_name: str) -> Sequence[str]:
+        """The upstream partitions input ``input_name`` reads (through its partition mapping)."""
+        return self._input(input_name)[0]
+
+    def asset_partition_key_for_input(self, input_name: str) -> str:
+        """The one upstream partition ``input_name`` reads; an error when it reads several."""
+        keys = self._input(input_name)[0]
+        if len(keys) != 1:
+            raise HeadwaterError(
+                f"Input '{input_name}' of '{self._info.op_name}' reads {len(keys)} partitions; "
+                "use context.asset_partition_keys_for_input."
+            )
+        return keys[0]
+
+    def asset_partition_key_range_for_input(self, input_name: str) -> Any:
+        """``PartitionKeyRange`` from the first to the last upstream partition read."""
+        from headwater.definitions.partitions.base import PartitionKeyRange
+
+        keys = self._input(input_name)[0]
+        if not keys:
+            raise HeadwaterError(f"Input '{input_name}' of '{self._info.op_name}' reads no "
+                                 "partitions.")
+        return PartitionKeyRange(keys[0], keys[-1])
+
+    def asset_partitions_time_window_for_input(self, input_name: str) -> Any:
+        """The time window spanning the upstream partitions ``input_name`` reads."""
+        keys, definition = self._input(input_name)
+        return self._window(definition, keys,
+                            f"asset_partitions_time_window_for_input('{input_name}')")
+
+    def asset_partitions_def_for_input(self, input_name: str) -> Any:
+        """The upstream asset's partitions definition."""
+        return self._input(input_name)[1]
 
     # Assets -------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, overload
 
 from headwater.definitions.ops.graphs import GraphDefinition, compose_graph
+from headwater.definitions.partitions.partitioned_config import PartitionedConfig
 
 if TYPE_CHECKING:
     from headwater.definitions.assets.asset_layer import AssetLayer
@@ -39,6 +40,8 @@ class JobDefinition:
         self.config = config
         self.tags = dict(tags or {})
         self.executor_def = executor_def
+        if partitions_def is None and isinstance(config, PartitionedConfig):
+            partitions_def = config.partitions_def
         self.partitions_def = partitions_def
         self.op_retry_policy = op_retry_policy
         self.metadata = dict(metadata or {})
@@ -59,6 +62,25 @@ class JobDefinition:
         if callable(to_dict):
             return dict(to_dict())
         return dict(config or {}) if isinstance(config, Mapping) else {}
+
+    @property
+    def partitioned_config(self) -> PartitionedConfig | None:
+        """The ``PartitionedConfig`` given as ``config=``, if any."""
+        return self.config if isinstance(self.config, PartitionedConfig) else None
+
+    def run_config_for_partition_key(self, partition_key: str | None) -> dict[str, Any]:
+        """The partitioned config's run config for ``partition_key`` (empty without one)."""
+        partitioned = self.partitioned_config
+        if partitioned is None or partition_key is None:
+            return {}
+        return partitioned.get_run_config_for_partition_key(partition_key)
+
+    def tags_for_partition_key(self, partition_key: str | None) -> dict[str, str]:
+        """The partitioned config's tags for ``partition_key`` (empty without one)."""
+        partitioned = self.partitioned_config
+        if partitioned is None or partition_key is None:
+            return {}
+        return partitioned.get_tags_for_partition_key(partition_key, self.name)
 
     def with_resources(self, resource_defs: Mapping[str, object]) -> JobDefinition:
         """A copy where ``resource_defs`` fill in resources the job does not define itself."""

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol
 
 from headwater.errors import InvalidDefinitionError, NotFoundError
+
+if TYPE_CHECKING:
+    from headwater.definitions.partitions.subsets import PartitionsSubset
 
 __all__ = [
     "DynamicPartitionsStore",
@@ -157,6 +160,40 @@ class PartitionsDefinition(ABC):
     ) -> int:
         """Return how many partitions there are as of ``current_time``."""
         return len(self.get_partition_keys(current_time, dynamic_partitions_store))
+
+    # -- subsets ------------------------------------------------------------------------
+
+    def empty_subset(self) -> PartitionsSubset:
+        """A subset of this definition with no keys."""
+        from headwater.definitions.partitions.subsets import subset_for
+
+        return subset_for(self)
+
+    def subset_with_partition_keys(self, partition_keys: Iterable[str]) -> PartitionsSubset:
+        """A subset of this definition holding ``partition_keys``."""
+        from headwater.definitions.partitions.subsets import subset_for
+
+        return subset_for(self, partition_keys)
+
+    def subset_with_all_partitions(
+        self,
+        current_time: datetime | None = None,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> PartitionsSubset:
+        """A subset holding every key as of ``current_time``."""
+        return self.subset_with_partition_keys(
+            self.get_partition_keys(current_time, dynamic_partitions_store)
+        )
+
+    def subset_with_partition_key_range(
+        self,
+        partition_key_range: PartitionKeyRange,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+    ) -> PartitionsSubset:
+        """A subset holding the keys of ``partition_key_range``."""
+        return self.subset_with_partition_keys(
+            self.get_partition_keys_in_range(partition_key_range, dynamic_partitions_store)
+        )
 
     def _unknown_key_message(self, partition_key: str, keys: Sequence[str]) -> str:
         if not keys:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from headwater.definitions.partitions.base import DynamicPartitionsStore, PartitionsDefinition
+from headwater.definitions.partitions.context import effective_store
 from headwater.errors import HeadwaterError, InvalidDefinitionError
 
 __all__ = [
@@ -78,10 +79,12 @@ class DynamicPartitionsDefinition(PartitionsDefinition):
     def _require_store(
         self, dynamic_partitions_store: DynamicPartitionsStore | None
     ) -> DynamicPartitionsStore:
+        dynamic_partitions_store = effective_store(dynamic_partitions_store)
         if dynamic_partitions_store is None:
             raise HeadwaterError(
                 f"DynamicPartitionsDefinition {self.name!r} keeps its partition keys in the "
-                "instance; pass the instance as dynamic_partitions_store to read them."
+                "instance; pass the instance as dynamic_partitions_store, or read them inside "
+                "a run or a partition_loading_context(dynamic_partitions_store=instance)."
             )
         return dynamic_partitions_store
 

@@ -11,7 +11,12 @@ from headwater.definitions.partitions.base import DynamicPartitionsStore, Partit
 from headwater.definitions.partitions.static import StaticPartitionsDefinition
 from headwater.errors import InvalidDefinitionError, NotFoundError
 
-__all__ = ["MultiPartitionKey", "MultiPartitionsDefinition", "PartitionDimensionDefinition"]
+__all__ = [
+    "MultiPartitionKey",
+    "MultiPartitionsDefinition",
+    "PartitionDimensionDefinition",
+    "PartitionDimensionKey",
+]
 
 SEPARATOR = "|"
 
@@ -50,6 +55,18 @@ class MultiPartitionKey(str):
     def keys_by_dimension(self) -> dict[str, str]:
         """The key in each dimension, by dimension name."""
         return dict(self._keys_by_dimension)
+
+    @property
+    def dimension_keys(self) -> list[PartitionDimensionKey]:
+        """``PartitionDimensionKey(dimension_name, partition_key)`` per dimension, by name."""
+        return [PartitionDimensionKey(name, key) for name, key in self._keys_by_dimension.items()]
+
+
+class PartitionDimensionKey(NamedTuple):
+    """One dimension's part of a :class:`MultiPartitionKey`."""
+
+    dimension_name: str
+    partition_key: str
 
 
 class PartitionDimensionDefinition(NamedTuple):
@@ -112,6 +129,49 @@ class MultiPartitionsDefinition(PartitionsDefinition):
             f"MultiPartitionsDefinition has no dimension {dimension_name!r}; its dimensions "
             f"are {self.partition_dimension_names!r}."
         )
+
+    @property
+    def primary_dimension(self) -> PartitionDimensionDefinition:
+        """The time dimension when there is exactly one, else the first by name."""
+        times = [d for d in self._dimensions if hasattr(d.partitions_def, "cron_schedule")]
+        return times[0] if len(times) == 1 else self._dimensions[0]
+
+    @property
+    def secondary_dimension(self) -> PartitionDimensionDefinition:
+        """The dimension that is not the primary one."""
+        primary = self.primary_dimension
+        return next(d for d in self._dimensions if d.name != primary.name)
+
+    @property
+    def time_window_dimension(self) -> PartitionDimensionDefinition:
+        """The time-window dimension.
+
+        Raises:
+            NotFoundError: no dimension is a time window.
+        """
+        for dimension in self._dimensions:
+            if hasattr(dimension.partitions_def, "cron_schedule"):
+                return dimension
+        raise NotFoundError(f"{self!r} has no time-window dimension.")
+
+    def time_window_for_partition_key(self, partition_key: str) -> Any:
+        """The time window of the key's time dimension."""
+        dimension = self.time_window_dimension
+        part = self.get_partition_key_from_str(partition_key).keys_by_dimension[dimension.name]
+        return dimension.partitions_def.time_window_for_partition_key(part)  # type: ignore[attr-defined]
+
+    def get_multipartition_keys_with_dimension_value(
+        self,
+        dimension_name: str,
+        dimension_partition_key: str,
+        dynamic_partitions_store: DynamicPartitionsStore | None = None,
+        current_time: datetime | None = None,
+    ) -> list[MultiPartitionKey]:
+        """Every key whose ``dimension_name`` part is ``dimension_partition_key``."""
+        self.get_partitions_def_for_dimension(dimension_name)
+        keys = self.get_partition_keys(current_time, dynamic_partitions_store)
+        return [key for key in keys if isinstance(key, MultiPartitionKey)
+                and key.keys_by_dimension[dimension_name] == dimension_partition_key]
 
     def get_partition_key_from_str(self, partition_key: str) -> MultiPartitionKey:
         """Split an ``a|b`` string into a :class:`MultiPartitionKey` of this definition.

@@ -16,9 +16,11 @@ __all__ = [
     "DEFAULT_HOURLY_FORMAT",
     "UTC",
     "DateLike",
+    "dst_safe_formatter",
     "just_after",
     "just_before",
     "key_formatter",
+    "parse_key",
     "to_datetime",
 ]
 
@@ -106,3 +108,40 @@ def to_datetime(value: DateLike, fmt: str, zone_name: str, owner: str, what: str
     aware = parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=zone)
     # Through UTC, so that a wall time skipped by a DST gap becomes a real instant.
     return aware.astimezone(UTC).astimezone(zone)
+
+
+def _repeats_every_hour(cron_schedule: str) -> bool:
+    fields = cron_schedule.split()
+    return len(fields) >= 2 and fields[1] == "*"
+
+
+def dst_safe_formatter(
+    render: Callable[[datetime], str], fmt: str, cron_schedule: str
+) -> Callable[[datetime], str]:
+    """``render``, except that the second occurrence of a wall time repeated by a fall-back
+    transition gets its UTC offset appended (``2024-11-03-01:00-0500``), as Dagster does for
+    schedules that tick every hour; so the repeated hour is a partition of its own."""
+    if "%z" in fmt or not _repeats_every_hour(cron_schedule):
+        return render
+    suffixed = fmt + "%z"
+
+    def safe(value: datetime) -> str:
+        if value.fold and value.utcoffset() != value.replace(fold=0).utcoffset():
+            return value.strftime(suffixed)
+        return render(value)
+
+    return safe
+
+
+def parse_key(partition_key: str, fmt: str) -> datetime:
+    """Read a key made by :func:`dst_safe_formatter` (aware when it carries an offset).
+
+    Raises:
+        ValueError: the key matches neither ``fmt`` nor ``fmt`` with an offset.
+    """
+    try:
+        return datetime.strptime(partition_key, fmt)
+    except ValueError:
+        if "%z" in fmt:
+            raise
+        return datetime.strptime(partition_key, fmt + "%z")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from itertools import islice, pairwise
 from typing import Any
@@ -22,13 +22,21 @@ from headwater.definitions.partitions.base import (
     PartitionsDefinition,
     TimeWindow,
 )
+from headwater.definitions.partitions.context import effective_time
+from headwater.definitions.partitions.time_exclusions import (
+    exclusions_from_json,
+    exclusions_to_json,
+    read_exclusions,
+)
 from headwater.definitions.partitions.time_keys import (
     DEFAULT_DATE_FORMAT,
     DEFAULT_HOURLY_FORMAT,
     DateLike,
+    dst_safe_formatter,
     just_after,
     just_before,
     key_formatter,
+    parse_key,
     to_datetime,
 )
 from headwater.errors import InvalidDefinitionError, NotFoundError
@@ -48,9 +56,10 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
     formatted with ``fmt`` in ``timezone``. The first window starts at the first tick at or
     after ``start``. As of a given time only complete windows exist, shifted by
     ``end_offset`` (``1`` adds the window in progress, ``-1`` drops the last complete one);
-    with ``end``, windows starting at or after ``end`` never exist. Where a fall-back
-    transition makes two ticks format to the same key (hourly keys without an offset), the
-    two windows form one partition.
+    with ``end``, windows starting at or after ``end`` never exist. For schedules ticking
+    every hour, the second occurrence of an hour repeated by a fall-back transition is a
+    partition of its own whose key carries the UTC offset (``2024-11-03-01:00-0500``), as
+    in Dagster; other ticks that format to the same key form one partition.
 
     Args:
         cron_schedule: a single cron string; it also drives schedules built for the
@@ -61,6 +70,9 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
         timezone: IANA name of the zone windows are cut in; UTC when omitted.
         end: first instant no longer covered (exclusive), same forms as ``start``.
         end_offset: number of windows to add after the last complete one (may be negative).
+        exclusions: windows that are not partitions: cron strings (a window starting on one of
+            their ticks is excluded) or datetimes (the window starting exactly then). The
+            windows around an excluded one keep their own bounds.
 
     Raises:
         InvalidDefinitionError: bad schedule, zone, format, start or end, or end not after
@@ -77,6 +89,7 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
         timezone: str | None = None,
         end: DateLike | None = None,
         end_offset: int = 0,
+        exclusions: Sequence[str | datetime] | None = None,
     ) -> None:
         owner = type(self).__name__
         if not isinstance(cron_schedule, str):
@@ -106,7 +119,11 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
                 f"{owner}: end ({self.end.isoformat()}) must be after start "
                 f"({self.start.isoformat()}). Move end later or start earlier."
             )
-        self._format = key_formatter(fmt)
+        self.exclusions = read_exclusions(exclusions, zone_name, owner)
+        self._excluded_stamps = frozenset(
+            item.timestamp() for item in self.exclusions if isinstance(item, datetime))
+        self._excluded_crons = [item for item in self.exclusions if isinstance(item, str)]
+        self._format = dst_safe_formatter(key_formatter(fmt), fmt, cron_schedule)
         self._check_fmt(owner)
         self._reset_cache()
 
@@ -128,7 +145,7 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
                 )
         if keys:
             try:
-                datetime.strptime(keys[0], self.fmt)
+                parse_key(keys[0], self.fmt)
             except ValueError:
                 raise InvalidDefinitionError(
                     f"{owner}: keys made with fmt {self.fmt!r} (such as {keys[0]!r}) cannot be "
@@ -141,17 +158,19 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
         self._ticks: list[datetime] = []
         self._stamps: list[int] = []
         self._keys: list[str] = []
+        #: With exclusions: the end of each cached window (the next tick, excluded or not).
+        self._ends: list[int] = []
         self._exhausted = False
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        for name in ("_lock", "_ticks", "_stamps", "_keys", "_exhausted", "_format"):
+        for name in ("_lock", "_ticks", "_stamps", "_keys", "_ends", "_exhausted", "_format"):
             state.pop(name, None)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        self._format = key_formatter(self.fmt)
+        self._format = dst_safe_formatter(key_formatter(self.fmt), self.fmt, self.cron_schedule)
         self._reset_cache()
 
     # -- tick cache ---------------------------------------------------------------------
@@ -167,19 +186,27 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
         previous_key = keys[-1] if keys else None
         zone = get_timezone(self.timezone)
         render = self._format
+        ends = self._ends if self.exclusions else None
         for stamp in cron_tick_timestamps(self.cron_schedule, after, self.timezone):
             tick = datetime.fromtimestamp(stamp, zone)
             key = render(tick)
-            if key != previous_key:
-                ticks.append(tick)
-                stamps.append(stamp)
-                keys.append(key)
-                previous_key = key
-                if len(ticks) >= count and stamp > until:
-                    return
+            if key == previous_key:
+                continue
+            previous_key = key
+            if ends is not None:
+                if len(ends) < len(ticks):
+                    ends.append(stamp)
+                if self._is_excluded(stamp, tick):
+                    continue
+            ticks.append(tick)
+            stamps.append(stamp)
+            keys.append(key)
+            if len(ticks) >= count and stamp > until:
+                return
         self._exhausted = True
 
     def _timestamp(self, value: datetime | None) -> float:
+        value = effective_time(value)
         if value is None:
             return time.time()
         if value.tzinfo is None:
@@ -191,7 +218,10 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
         now = self._timestamp(current_time)
         end = self.end.timestamp() if self.end is not None else None
         self._extend(until=now if end is None else min(now, end))
-        complete = bisect_right(self._stamps, now) - 1
+        if self.exclusions:
+            complete = bisect_right(self._ends, now)
+        else:
+            complete = bisect_right(self._stamps, now) - 1
         count = max(0, complete + self.end_offset)
         self._extend(count=count + 1)
         count = min(count, max(0, len(self._ticks) - 1))
@@ -200,7 +230,17 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
             count = min(count, bisect_left(self._stamps, end))
         return count
 
-    def _distinct_ticks(self, after: datetime) -> Iterator[tuple[int, datetime, str]]:
+    def _is_excluded(self, stamp: int, tick: datetime) -> bool:
+        if stamp in self._excluded_stamps:
+            return True
+        return any(
+            next(cron_tick_timestamps(cron, just_before(tick), self.timezone), None) == stamp
+            for cron in self._excluded_crons
+        )
+
+    def _distinct_ticks(
+        self, after: datetime, *, keep_excluded: bool = False
+    ) -> Iterator[tuple[int, datetime, str]]:
         """Ticks strictly after ``after`` with their timestamps and keys, one per key."""
         zone = get_timezone(self.timezone)
         previous = None
@@ -209,7 +249,8 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
             key = self._format(tick)
             if key != previous:
                 previous = key
-                yield stamp, tick, key
+                if keep_excluded or not self.exclusions or not self._is_excluded(stamp, tick):
+                    yield stamp, tick, key
 
     def _aware(self, value: datetime) -> datetime:
         zone = get_timezone(self.timezone)
@@ -261,7 +302,12 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
         """Return the window of the last partition as of ``current_time``, or None."""
         with self._lock:
             count = self._count(current_time)
-            return TimeWindow(self._ticks[count - 1], self._ticks[count]) if count else None
+            if not count:
+                return None
+            if not self.exclusions:
+                return TimeWindow(self._ticks[count - 1], self._ticks[count])
+            key = self._keys[count - 1]
+        return self.time_window_for_partition_key(key)
 
     def has_partition_key(
         self,
@@ -321,16 +367,21 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
         """
         example = self._format(self.start)
         try:
-            parsed = datetime.strptime(partition_key, self.fmt)
+            parsed = parse_key(partition_key, self.fmt)
         except (TypeError, ValueError):
             raise NotFoundError(
                 f"{partition_key!r} is not a partition key of {self!r}: keys use the format "
                 f"{self.fmt!r}, like {example!r}."
             ) from None
         after = just_before(max(self._aware(parsed), self.start, key=datetime.timestamp))
-        ticks = self._distinct_ticks(after)
+        ticks = self._distinct_ticks(after, keep_excluded=True)
         first = next(ticks, None)
         following = next(ticks, None)
+        if first is not None and self.exclusions and self._is_excluded(first[0], first[1]):
+            raise NotFoundError(
+                f"{partition_key!r} is not a partition key of {self!r}: its window is "
+                f"excluded by exclusions={self._exclusions_repr()}."
+            )
         if first is None or following is None or first[2] != partition_key:
             raise NotFoundError(
                 f"{partition_key!r} is not a partition key of {self!r}: no window starts "
@@ -396,6 +447,7 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
             "timezone": self.timezone,
             "end": self.end.isoformat() if self.end is not None else None,
             "end_offset": self.end_offset,
+            **({"exclusions": exclusions_to_json(self.exclusions)} if self.exclusions else {}),
         }
 
     @classmethod
@@ -409,13 +461,18 @@ class TimeWindowPartitionsDefinition(PartitionsDefinition):
             timezone=data["timezone"],
             end=datetime.fromisoformat(end) if end is not None else None,
             end_offset=data.get("end_offset", 0),
+            exclusions=exclusions_from_json(data.get("exclusions")),
         )
 
     def __repr__(self) -> str:
         end = f", end={self.end.isoformat()!r}" if self.end is not None else ""
         offset = f", end_offset={self.end_offset}" if self.end_offset else ""
+        excluded = f", exclusions={self._exclusions_repr()}" if self.exclusions else ""
         return (
             f"{type(self).__name__}(cron_schedule={self.cron_schedule!r}, "
             f"start={self.start.isoformat()!r}, fmt={self.fmt!r}, "
-            f"timezone={self.timezone!r}{end}{offset})"
+            f"timezone={self.timezone!r}{end}{offset}{excluded})"
         )
+
+    def _exclusions_repr(self) -> str:
+        return repr(exclusions_to_json(self.exclusions))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
+
 from headwater.definitions.partitions.time_window import (
     DEFAULT_DATE_FORMAT,
     DEFAULT_HOURLY_FORMAT,
@@ -36,6 +39,7 @@ class HourlyPartitionsDefinition(TimeWindowPartitionsDefinition):
         timezone: IANA zone name; UTC when omitted.
         fmt: key format; ``"%Y-%m-%d-%H:%M"`` by default.
         end_offset: windows to add after the last complete one.
+        exclusions: cron strings or datetimes of windows that are not partitions.
     """
 
     def __init__(
@@ -46,6 +50,7 @@ class HourlyPartitionsDefinition(TimeWindowPartitionsDefinition):
         timezone: str | None = None,
         fmt: str | None = None,
         end_offset: int = 0,
+        exclusions: Sequence[str | datetime] | None = None,
     ) -> None:
         owner = type(self).__name__
         self.minute_offset = _check_offset(owner, "minute_offset", minute_offset, 0, 59, "minute")
@@ -56,6 +61,7 @@ class HourlyPartitionsDefinition(TimeWindowPartitionsDefinition):
             timezone=timezone,
             end=end_date,
             end_offset=end_offset,
+            exclusions=exclusions,
         )
 
 
@@ -70,6 +76,7 @@ class DailyPartitionsDefinition(TimeWindowPartitionsDefinition):
         timezone: IANA zone name; UTC when omitted.
         fmt: key format; ``"%Y-%m-%d"`` by default.
         end_offset: windows to add after the last complete one.
+        exclusions: cron strings or datetimes of windows that are not partitions.
     """
 
     def __init__(
@@ -81,6 +88,7 @@ class DailyPartitionsDefinition(TimeWindowPartitionsDefinition):
         timezone: str | None = None,
         fmt: str | None = None,
         end_offset: int = 0,
+        exclusions: Sequence[str | datetime] | None = None,
     ) -> None:
         owner = type(self).__name__
         self.minute_offset = _check_offset(owner, "minute_offset", minute_offset, 0, 59, "minute")
@@ -92,6 +100,7 @@ class DailyPartitionsDefinition(TimeWindowPartitionsDefinition):
             timezone=timezone,
             end=end_date,
             end_offset=end_offset,
+            exclusions=exclusions,
         )
 
 
@@ -107,6 +116,7 @@ class WeeklyPartitionsDefinition(TimeWindowPartitionsDefinition):
         timezone: IANA zone name; UTC when omitted.
         fmt: key format; ``"%Y-%m-%d"`` by default.
         end_offset: windows to add after the last complete one.
+        exclusions: cron strings or datetimes of windows that are not partitions.
     """
 
     def __init__(
@@ -119,6 +129,7 @@ class WeeklyPartitionsDefinition(TimeWindowPartitionsDefinition):
         timezone: str | None = None,
         fmt: str | None = None,
         end_offset: int = 0,
+        exclusions: Sequence[str | datetime] | None = None,
     ) -> None:
         owner = type(self).__name__
         self.minute_offset = _check_offset(owner, "minute_offset", minute_offset, 0, 59, "minute")
@@ -133,6 +144,7 @@ class WeeklyPartitionsDefinition(TimeWindowPartitionsDefinition):
             timezone=timezone,
             end=end_date,
             end_offset=end_offset,
+            exclusions=exclusions,
         )
 
 
@@ -149,6 +161,7 @@ class MonthlyPartitionsDefinition(TimeWindowPartitionsDefinition):
         timezone: IANA zone name; UTC when omitted.
         fmt: key format; ``"%Y-%m-%d"`` by default.
         end_offset: windows to add after the last complete one.
+        exclusions: cron strings or datetimes of windows that are not partitions.
     """
 
     def __init__(
@@ -161,6 +174,7 @@ class MonthlyPartitionsDefinition(TimeWindowPartitionsDefinition):
         timezone: str | None = None,
         fmt: str | None = None,
         end_offset: int = 0,
+        exclusions: Sequence[str | datetime] | None = None,
     ) -> None:
         owner = type(self).__name__
         self.minute_offset = _check_offset(owner, "minute_offset", minute_offset, 0, 59, "minute")
@@ -173,4 +187,5 @@ class MonthlyPartitionsDefinition(TimeWindowPartitionsDefinition):
             timezone=timezone,
             end=end_date,
             end_offset=end_offset,
+            exclusions=exclusions,
         )

@@ -39,6 +39,7 @@ from headwater.definitions.automation.partitioned_schedule import (
 from headwater.definitions.automation.schedules import ScheduleDefinition
 from headwater.definitions.automation.sensors import SensorDefinition
 from headwater.definitions.definitions_class import Definitions
+from headwater.definitions.module_scope import ModuleScope
 from headwater.definitions.ops.jobs import JobDefinition
 from headwater.errors import DuplicateDefinitionError, InvalidDefinitionError, LoadError
 
@@ -243,15 +244,14 @@ def call_definitions_function(fn: Any, context: ComponentLoadContext) -> Definit
 
 
 def collect_module_definitions(module: ModuleType) -> Definitions:
-    """Every asset, spec, check, job, schedule and sensor at ``module``'s scope (each once)."""
-    objects = _unique(value for value in vars(module).values() if isinstance(value, _COLLECTED))
-    assets = [o for o in objects if isinstance(o, (AssetsDefinition, AssetSpec))]
+    """Every asset, spec, check, job, schedule and sensor at ``module``'s scope (each once),
+    found the way ``load_definitions_from_module`` finds them."""
+    scope = ModuleScope([module], _COLLECTED)
     return Definitions(
-        assets=assets,
-        jobs=[o for o in objects if isinstance(o, (JobDefinition, UnresolvedAssetJobDefinition))],
-        schedules=[o for o in objects
-                   if isinstance(o, (ScheduleDefinition, UnresolvedPartitionedScheduleDefinition))],
-        sensors=[o for o in objects if isinstance(o, SensorDefinition)],
+        assets=scope.of_type(AssetsDefinition, AssetSpec),
+        jobs=scope.of_type(JobDefinition, UnresolvedAssetJobDefinition),
+        schedules=scope.of_type(ScheduleDefinition, UnresolvedPartitionedScheduleDefinition),
+        sensors=scope.of_type(SensorDefinition),
     )
 
 

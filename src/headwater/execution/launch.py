@@ -27,7 +27,7 @@ from headwater.core.origins import (
     origin_from_dict,
 )
 from headwater.core.run_status import RunStatus
-from headwater.errors import HeadwaterError, NotFoundError
+from headwater.errors import HeadwaterError, RunNotFoundError
 from headwater.execution.reexecution import steps_to_reexecute
 from headwater.processes import pid_alive
 from headwater.snapshot.errors import ErrorInfo
@@ -289,7 +289,7 @@ def create_reexecution_run(
 def _get_run(instance: Instance, run_id: str) -> RunRecord:
     run = instance.storage.get_run(run_id)
     if run is None:
-        raise NotFoundError(f"No run with id '{run_id}' in the instance at {instance.root}.")
+        raise RunNotFoundError(f"No run with id '{run_id}' in the instance at {instance.root}.")
     return run
 
 

@@ -23,6 +23,7 @@ from headwater.execution.outputs import StepResultItem, normalize_step_result
 from headwater.execution.plan import (
     ExecutionStep,
     FromAsset,
+    FromCollected,
     FromDefault,
     FromStepOutput,
     StepInput,
@@ -43,6 +44,8 @@ class StepRun:
 
     produced_outputs: set[str] = field(default_factory=set)
     failed_blocking_checks: list[str] = field(default_factory=list)
+    #: Mapping keys yielded for each dynamic output, in order.
+    mapping_keys: dict[str, list[str]] = field(default_factory=dict)
 
 
 def run_step(run: RunContext, step: ExecutionStep, produced: Mapping[str, set[str]],
@@ -160,6 +163,12 @@ def _load_source(run: RunContext, step: ExecutionStep, step_input: StepInput, so
                  log: StepLogger) -> Any:
     if isinstance(source, FromDefault):
         return source.value
+    if isinstance(source, FromCollected):
+        raise StepFailure(
+            f"Input '{step_input.name}' of step '{step.key}' collects dynamic output "
+            f"'{source.output_name}' of '{source.step_key}', whose mapping keys are not known "
+            "in this process. Execute the run from its start (or re-execute from failure)."
+        )
     upstream = _upstream_output_context(run, source, log)
     manager_key = step_input.input_manager_key or upstream.manager_key
     partition_key, partition_keys = _input_partitions(run, step, upstream.partitions_def)
@@ -243,6 +252,7 @@ def _upstream_output_context(run: RunContext, source: Any, log: StepLogger) -> _
             output_context(
                 run, upstream_step, output, log, partitions_def is not None,
                 source_run_id=run.plan.source_run_ids.get(source.step_key),
+                mapping_key=source.mapping_key,
             ),
             output.io_manager_key,
             partitions_def,
@@ -274,7 +284,8 @@ def _upstream_output_context(run: RunContext, source: Any, log: StepLogger) -> _
 
 def output_context(run: RunContext, step: ExecutionStep, output: StepOutput, log: Any,
                    partitioned: bool | None = None,
-                   source_run_id: str | None = None) -> OutputContext:
+                   source_run_id: str | None = None,
+                   mapping_key: str | None = None) -> OutputContext:
     """The IO manager context for ``output`` of ``step``.
 
     ``source_run_id`` is the run that stored the output when it is not this one (an input
@@ -293,6 +304,7 @@ def output_context(run: RunContext, step: ExecutionStep, output: StepOutput, log
         config=None,
         resources=run.resources,
         log=log,
+        mapping_key=mapping_key,
     )
 
 
@@ -309,7 +321,8 @@ def _handle_item(run: RunContext, step: ExecutionStep, info: ExecutionInfo, log:
                 f"declare (or which this run did not select). Declared: "
                 f"{', '.join(o.name for o in step.outputs) or 'none'}."
             )
-        if item.output_name in outcome.produced_outputs:
+        _check_dynamic(step, item, outcome)
+        if item.output_name in outcome.produced_outputs and item.mapping_key is None:
             raise InvalidOutputError(
                 f"{step.describe} produced output '{item.output_name}' more than once."
             )
@@ -326,9 +339,37 @@ def _handle_item(run: RunContext, step: ExecutionStep, info: ExecutionInfo, log:
         report_asset_event(run, step, item.event)
 
 
+def _check_dynamic(step: ExecutionStep, item: StepResultItem, outcome: StepRun) -> None:
+    """A ``DynamicOutput`` goes to a ``DynamicOut``, once per mapping key; nothing else does."""
+    dynamic = step.op_def.has_output(item.output_name) and step.op_def.output_def(
+        item.output_name
+    ).is_dynamic
+    if item.mapping_key is None:
+        if dynamic:
+            raise InvalidOutputError(
+                f"{step.describe} produced a plain value for output '{item.output_name}', which "
+                "is a DynamicOut; yield DynamicOutput(value, mapping_key=...) for each value."
+            )
+        return
+    if not dynamic:
+        raise InvalidOutputError(
+            f"{step.describe} yielded a DynamicOutput for output '{item.output_name}', which "
+            "is not a DynamicOut. Declare it with out=DynamicOut(), or yield Output(value)."
+        )
+    keys = outcome.mapping_keys.setdefault(item.output_name, [])
+    if item.mapping_key in keys:
+        raise InvalidOutputError(
+            f"{step.describe} yielded mapping key '{item.mapping_key}' twice for dynamic output "
+            f"'{item.output_name}'; each DynamicOutput needs its own mapping_key."
+        )
+    keys.append(item.mapping_key)
+
+
 def _check_required_outputs(step: ExecutionStep, outcome: StepRun) -> None:
     missing = [
-        o.name for o in step.outputs if o.is_required and o.name not in outcome.produced_outputs
+        o.name for o in step.outputs
+        if o.is_required and o.name not in outcome.produced_outputs
+        and not step.op_def.output_def(o.name).is_dynamic
     ]
     if missing:
         raise InvalidOutputError(

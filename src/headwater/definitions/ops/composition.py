@@ -38,7 +38,9 @@ class GraphInputRef:
     name: str
 
 
-InputSource = Union[OutputHandle, GraphInputRef, tuple[Union[OutputHandle, GraphInputRef], ...]]
+#: Where an input comes from: an output, a graph input, a collected dynamic output
+#: (``CollectedHandle``), or a tuple of those (fan-in).
+InputSource = Any
 
 
 @dataclass
@@ -56,6 +58,8 @@ class _Builder:
     def __init__(self, graph_name: str) -> None:
         self.graph_name = graph_name
         self.invocations: dict[str, NodeInvocation] = {}
+        #: How many ``.map()`` calls are being recorded (ops called then are mapped).
+        self.mapping = 0
 
     def unique_name(self, name: str, explicit: bool) -> str:
         if name not in self.invocations:
@@ -93,6 +97,16 @@ class composing:
 
     def __exit__(self, *exc: object) -> None:
         _stack().pop()
+
+
+def current_builder(what: str) -> _Builder:
+    """The builder of the graph body being recorded; raises outside a graph body."""
+    stack = _stack()
+    if not stack:
+        raise InvalidDefinitionError(
+            f"{what} was called outside a graph body; use it inside @graph or @job."
+        )
+    return stack[-1]
 
 
 def is_composing() -> bool:
@@ -169,24 +183,40 @@ def invoke_node(
         if key in bound:
             raise InvalidDefinitionError(f"{where} got input '{key}' twice.")
         bound[key] = value
+    from headwater.definitions.ops.dynamic import DynamicOutputHandle, check_dynamic_inputs
+
     inputs = {key: _as_source(value, key, where, definition) for key, value in bound.items()}
+    mapped = check_dynamic_inputs(inputs, builder.mapping, where)
     builder.invocations[node_name] = NodeInvocation(
         node_name, definition, inputs, dict(tags or {}), retry_policy
     )
     output_names = definition.output_names
+    dynamic = set(output_names) if mapped else set(_dynamic_outputs(definition))
+    handles = [
+        (DynamicOutputHandle if out in dynamic else OutputHandle)(node_name, out)
+        for out in output_names
+    ]
     if len(output_names) == 1:
-        return OutputHandle(node_name, output_names[0])
-    handles = [OutputHandle(node_name, out) for out in output_names]
+        return handles[0]
     tuple_type = namedtuple(f"{definition.name}_outputs", output_names)  # type: ignore[misc]
     return tuple_type(*handles)
 
 
+def _dynamic_outputs(definition: NodeDefinition) -> list[str]:
+    outputs = getattr(definition, "output_defs", None)
+    if outputs is not None:
+        return [d.name for d in outputs if d.is_dynamic]
+    return list(getattr(definition, "dynamic_output_names", ()))
+
+
 def _as_source(value: Any, key: str, where: str, definition: NodeDefinition) -> InputSource:
+    from headwater.definitions.ops.dynamic import CollectedHandle
+
     if key not in definition.all_input_names:
         raise InvalidDefinitionError(
             f"{where} has no input '{key}'. Its inputs: {', '.join(definition.all_input_names)}."
         )
-    if isinstance(value, (OutputHandle, GraphInputRef)):
+    if isinstance(value, (OutputHandle, GraphInputRef, CollectedHandle)):
         return value
     if isinstance(value, (list, tuple)) and all(
         isinstance(item, (OutputHandle, GraphInputRef)) for item in value

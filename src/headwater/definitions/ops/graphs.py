@@ -52,6 +52,13 @@ class GraphDefinition:
         self.description = description
         self.tags = dict(tags or {})
         self.config = config
+        from headwater.definitions.ops.dynamic import DynamicOutputHandle
+
+        #: Outputs mapped from dynamic outputs of the graph's ops (callers get dynamic handles).
+        self.dynamic_output_names = [
+            name for name, handle in self.output_mappings.items()
+            if isinstance(handle, DynamicOutputHandle)
+        ]
         self._check_acyclic()
 
     @property
@@ -165,7 +172,8 @@ class GraphDefinition:
                 raise CycleError(f"{self.describe} has a cycle: {' -> '.join(cycle)}.")
             state[name] = 1
             for source in self.invocations[name].inputs.values():
-                for handle in source if isinstance(source, tuple) else (source,):
+                for item in source if isinstance(source, tuple) else (source,):
+                    handle = getattr(item, "source", item)  # a collected output's source
                     if isinstance(handle, OutputHandle):
                         visit(handle.node_name, [*path, name])
             state[name] = 2

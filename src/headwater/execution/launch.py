@@ -256,7 +256,8 @@ def create_reexecution_run(
     if from_failure:
         events = [record.event for record in instance.storage.get_events(
             parent_run_id,
-            event_types=[EventType.ENGINE_EVENT, EventType.STEP_SUCCESS],
+            event_types=[EventType.ENGINE_EVENT, EventType.STEP_SUCCESS, EventType.STEP_START,
+                         EventType.STEP_SKIPPED],
         )]
         step_keys = steps_to_reexecute(events, parent.step_keys_to_execute)
         if step_keys is not None and not step_keys:

@@ -79,6 +79,7 @@ def run_step(run: RunContext, step: ExecutionStep, produced: Mapping[str, set[st
         retry_number=retry_number,
         assets_def=step.assets_def,
         selected_output_names=frozenset(o.name for o in step.outputs),
+        mapping_key=step.mapping_key,
     )
     context = _context_for(step, info)
     outcome = StepRun()

@@ -35,6 +35,8 @@ class ExecutionInfo:
     selected_output_names: frozenset[str] | None = None
     output_metadata: dict[str, dict[str, Any]] = field(default_factory=dict)
     logged_events: list[Any] = field(default_factory=list)
+    #: The mapping key of a step mapped over a dynamic output.
+    mapping_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,10 @@ class OpExecutionContext:
     def step_key(self) -> str:
         """The key of the running step."""
         return self._info.step_key
+
+    def get_mapping_key(self) -> str | None:
+        """The mapping key of a step mapped over a dynamic output (``op[key]``), else None."""
+        return self._info.mapping_key
 
     @property
     def op_config(self) -> Any:

@@ -276,21 +276,35 @@ def _asset_steps(job: JobDefinition) -> list[ExecutionStep]:
     producer: dict[AssetKey, tuple[str, str]] = {}
     check_step: dict[AssetCheckKey, str] = {}
     for definition in layer.executed:
-        assert definition.op is not None
+        node = definition.node_def
+        assert node is not None
         for name, key in definition.keys_by_output_name.items():
             if key in definition.selected_keys:
-                producer[key] = (definition.op.name, name)
+                producer[key] = (
+                    _graph_output_step(definition, name) if definition.is_graph_backed
+                    else (node.name, name)
+                )
         for check in definition.check_keys & layer.selected_check_keys:
-            check_step[check] = definition.op.name
+            check_step[check] = node.name
     blocking_checks: dict[AssetKey, set[str]] = {}
     for definition in layer.executed:
         for spec in definition.check_specs:
             if spec.blocking and spec.key in check_step:
                 blocking_checks.setdefault(spec.asset_key, set()).add(check_step[spec.key])
-    return [
-        _asset_step(d, producer, blocking_checks, layer.selected_check_keys, job)
-        for d in layer.executed
-    ]
+    steps: list[ExecutionStep] = []
+    for d in layer.executed:
+        if d.is_graph_backed:
+            from headwater.execution.graph_asset_steps import graph_asset_steps
+
+            steps.extend(graph_asset_steps(d, producer, job))
+        else:
+            steps.append(_asset_step(d, producer, blocking_checks, layer.selected_check_keys, job))
+    return steps
+
+
+def _graph_output_step(definition: AssetsDefinition, output_name: str) -> tuple[str, str]:
+    handle, _, inner_output = definition.node_def.resolve_output(output_name)
+    return f"{definition.node_name}.{handle}", inner_output
 
 
 def _asset_step(

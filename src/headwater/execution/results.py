@@ -100,9 +100,13 @@ class ExecuteInProcessResult:
         key = AssetKey.from_coercible(asset_key)
         layer = self.job_def.asset_layer
         definition = layer.definition_for(key) if layer is not None else None
-        if definition is None or definition.op is None:
+        if definition is None or definition.node_def is None:
             raise NotFoundError(f"Asset '{key.to_user_string()}' was not part of this run.")
-        return self.output_for_node(definition.op.name, definition.output_names_by_key[key])
+        output_name = definition.output_names_by_key[key]
+        if definition.is_graph_backed:
+            handle, _, inner = definition.node_def.resolve_output(output_name)
+            return self.output_for_node(f"{definition.node_name}.{handle}", inner)
+        return self.output_for_node(definition.node_name, output_name)
 
     # Events -------------------------------------------------------------------------------
 

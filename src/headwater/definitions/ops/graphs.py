@@ -81,6 +81,40 @@ class GraphDefinition:
         """Outputs in declaration order."""
         return list(self.output_mappings) or [DEFAULT_OUTPUT]
 
+    def has_output(self, name: str) -> bool:
+        """Whether the graph has an output named ``name``."""
+        return name in self.output_mappings
+
+    def resolve_output(self, name: str) -> tuple[str, OpDefinition, str]:
+        """(dotted op handle, op, op output name) that the graph output ``name`` maps to."""
+        handle = self.output_mappings.get(name)
+        if handle is None:
+            raise InvalidDefinitionError(
+                f"{self.describe} has no output '{name}'. Its outputs: "
+                f"{', '.join(self.output_mappings) or 'none'}."
+            )
+        definition = self.invocations[handle.node_name].definition
+        if isinstance(definition, GraphDefinition):
+            inner, op_def, output = definition.resolve_output(handle.output_name)
+            return f"{handle.node_name}.{inner}", op_def, output
+        return handle.node_name, definition, handle.output_name
+
+    def output_def(self, name: str) -> Any:
+        """The definition of the op output that the graph output ``name`` maps to."""
+        _, op_def, output = self.resolve_output(name)
+        return op_def.output_def(output)
+
+    @property
+    def required_resource_keys(self) -> frozenset[str]:
+        """Resource keys needed by the graph's ops."""
+        ops = self.iter_ops()
+        return frozenset(k for _, op_def, _ in ops for k in op_def.required_resource_keys)
+
+    @property
+    def io_manager_keys(self) -> frozenset[str]:
+        """IO manager keys used by the graph's ops."""
+        return frozenset(k for _, op_def, _ in self.iter_ops() for k in op_def.io_manager_keys)
+
     def iter_ops(self, prefix: str = "") -> list[tuple[str, OpDefinition, NodeInvocation]]:
         """Every op in this graph, nested graphs flattened, with its dotted handle."""
         found: list[tuple[str, OpDefinition, NodeInvocation]] = []

@@ -57,8 +57,20 @@ def execute_step_with_retries(
     """Run ``step`` (again, per its retry policy); what it produced, or None if it failed.
 
     ``first_attempt`` counts the attempts made elsewhere already (a Celery step whose worker
-    was lost is retried on another worker).
+    was lost is retried on another worker). The step's hooks run after its last attempt.
     """
+    outcome = _attempts(run, step, produced, first_attempt)
+    if step.hooks:
+        from headwater.execution.hook_runner import run_hooks
+
+        run_hooks(run, step, outcome is not None,
+                  outcome.output_values if outcome is not None else None)
+    return outcome
+
+
+def _attempts(
+    run: RunContext, step: ExecutionStep, produced: dict[str, set[str]], first_attempt: int
+) -> StepRun | None:
     attempt = first_attempt
     while True:
         try:

@@ -240,6 +240,7 @@ def _graph_steps(
                     invocation.retry_policy or definition.retry_policy or job.op_retry_policy
                 ),
                 config_path=path,
+                hooks=(*job.hooks, *(h for h in invocation.hooks if h not in job.hooks)),
             )
         )
     return steps
@@ -371,6 +372,7 @@ def _asset_step(
         tags=op_def.tags,
         retry_policy=op_def.retry_policy or job.op_retry_policy,
         config_path=(step_key,),
+        hooks=job.hooks,
     )
 
 

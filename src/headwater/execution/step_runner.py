@@ -46,6 +46,8 @@ class StepRun:
     failed_blocking_checks: list[str] = field(default_factory=list)
     #: Mapping keys yielded for each dynamic output, in order.
     mapping_keys: dict[str, list[str]] = field(default_factory=dict)
+    #: Values produced, by output name (dicts by mapping key for dynamic outputs); for hooks.
+    output_values: dict[str, Any] = field(default_factory=dict)
 
 
 def run_step(run: RunContext, step: ExecutionStep, produced: Mapping[str, set[str]],
@@ -328,6 +330,12 @@ def _handle_item(run: RunContext, step: ExecutionStep, info: ExecutionInfo, log:
                 f"{step.describe} produced output '{item.output_name}' more than once."
             )
         outcome.produced_outputs.add(item.output_name)
+        if item.has_value and step.hooks:
+            if item.mapping_key is None:
+                outcome.output_values[item.output_name] = item.value
+            else:
+                by_key = outcome.output_values.setdefault(item.output_name, {})
+                by_key[item.mapping_key] = item.value
         report_output(run, step, info, log, output, item)
     elif item.kind == "check":
         failed = report_check(run, step, item)

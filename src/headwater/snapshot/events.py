@@ -41,6 +41,11 @@ class EventType(str, Enum):
     RESOURCE_INIT_FAILURE = "RESOURCE_INIT_FAILURE"
     ENGINE_EVENT = "ENGINE_EVENT"
     LOG = "LOG"
+    HOOK_COMPLETED = "HOOK_COMPLETED"
+    HOOK_ERRORED = "HOOK_ERRORED"
+    HOOK_SKIPPED = "HOOK_SKIPPED"
+    #: An input's value passed its type check (only for inputs with a type to check).
+    STEP_INPUT = "STEP_INPUT"
 
 
 class _Data(msgspec.Struct, frozen=True, tag_field="kind", omit_defaults=True):

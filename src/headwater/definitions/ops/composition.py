@@ -52,6 +52,8 @@ class NodeInvocation:
     inputs: dict[str, InputSource] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)
     retry_policy: RetryPolicy | None = None
+    #: Hooks attached to this use of the node (``op.with_hooks({...})``).
+    hooks: tuple[Any, ...] = ()
 
 
 class _Builder:
@@ -123,25 +125,36 @@ class PendingInvocation:
         alias: str | None = None,
         tags: Mapping[str, str] | None = None,
         retry_policy: RetryPolicy | None = None,
+        hooks: Any = (),
     ) -> None:
         self.definition = definition
         self.alias_name = alias
         self.tags = dict(tags or {})
         self.retry_policy = retry_policy
+        self.hooks = tuple(hooks or ())
 
     def alias(self, name: str) -> PendingInvocation:
         """Another name for this use."""
-        return PendingInvocation(self.definition, name, self.tags, self.retry_policy)
+        return PendingInvocation(self.definition, name, self.tags, self.retry_policy, self.hooks)
 
     def tag(self, tags: Mapping[str, str]) -> PendingInvocation:
         """Extra tags for this use."""
         return PendingInvocation(
-            self.definition, self.alias_name, {**self.tags, **tags}, self.retry_policy
+            self.definition, self.alias_name, {**self.tags, **tags}, self.retry_policy,
+            self.hooks,
         )
 
     def with_retry_policy(self, retry_policy: RetryPolicy) -> PendingInvocation:
         """A retry policy for this use."""
-        return PendingInvocation(self.definition, self.alias_name, self.tags, retry_policy)
+        return PendingInvocation(self.definition, self.alias_name, self.tags, retry_policy,
+                                 self.hooks)
+
+    def with_hooks(self, hook_defs: Any) -> PendingInvocation:
+        """Hooks for this use (run after its step succeeds or fails)."""
+        from headwater.definitions.ops.hooks import hook_set
+
+        return PendingInvocation(self.definition, self.alias_name, self.tags, self.retry_policy,
+                                 (*self.hooks, *hook_set(hook_defs)))
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return invoke_node(
@@ -152,6 +165,7 @@ class PendingInvocation:
             explicit_name=self.alias_name is not None,
             tags=self.tags,
             retry_policy=self.retry_policy,
+            hooks=self.hooks,
         )
 
 
@@ -164,6 +178,7 @@ def invoke_node(
     explicit_name: bool = False,
     tags: Mapping[str, str] | None = None,
     retry_policy: RetryPolicy | None = None,
+    hooks: tuple[Any, ...] = (),
 ) -> Any:
     """Record a call inside a graph body, or run the definition directly outside one."""
     stack = _stack()
@@ -188,7 +203,7 @@ def invoke_node(
     inputs = {key: _as_source(value, key, where, definition) for key, value in bound.items()}
     mapped = check_dynamic_inputs(inputs, builder.mapping, where)
     builder.invocations[node_name] = NodeInvocation(
-        node_name, definition, inputs, dict(tags or {}), retry_policy
+        node_name, definition, inputs, dict(tags or {}), retry_policy, hooks
     )
     output_names = definition.output_names
     dynamic = set(output_names) if mapped else set(_dynamic_outputs(definition))

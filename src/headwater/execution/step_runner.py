@@ -35,6 +35,7 @@ from headwater.execution.reporting import (
     report_output,
 )
 from headwater.execution.run_context import RunContext, StepLogger
+from headwater.execution.type_checks import check_inputs, check_output
 from headwater.snapshot.events import EventType, InputData, StepSuccessData
 
 
@@ -66,6 +67,8 @@ def run_step(run: RunContext, step: ExecutionStep, produced: Mapping[str, set[st
                  f"of step '{step.key}'.", step_key=step.key)
     log = StepLogger(run, step.key)
     kwargs = _load_inputs(run, step, log)
+    if step.op_def.input_defs:
+        check_inputs(run, step, kwargs, log)
     info = ExecutionInfo(
         run_id=run.run_id,
         job_name=run.job.name,
@@ -329,6 +332,8 @@ def _handle_item(run: RunContext, step: ExecutionStep, info: ExecutionInfo, log:
             raise InvalidOutputError(
                 f"{step.describe} produced output '{item.output_name}' more than once."
             )
+        if item.has_value:
+            check_output(run, step, item.output_name, item.value, item.mapping_key, log)
         outcome.produced_outputs.add(item.output_name)
         if item.has_value and step.hooks:
             if item.mapping_key is None:

@@ -74,12 +74,25 @@ class StepSuccessData(_Data, frozen=True, tag="step_success"):
     duration_ms: float
 
 
+class TypeCheckData(_Data, frozen=True, tag="type_check"):
+    """A value checked against the type of an input or output."""
+
+    name: str
+    type_name: str
+    success: bool
+    description: str | None = None
+    is_input: bool = True
+    metadata: dict[str, MetadataEntrySnap] = {}
+
+
 class OutputData(_Data, frozen=True, tag="output"):
     """An output was produced or stored."""
 
     output_name: str
     io_manager_key: str | None = None
     mapping_key: str | None = None
+    #: The output's type check, when it has a type that is checked.
+    type_check: TypeCheckData | None = None
 
 
 class InputData(_Data, frozen=True, tag="input"):
@@ -134,6 +147,7 @@ EventData = Union[
     StepSuccessData,
     OutputData,
     InputData,
+    TypeCheckData,
     AssetEventData,
     AssetCheckData,
     RunFailureData,

@@ -1,10 +1,10 @@
 """Checking input and output values against their ``DagsterType`` while a step runs.
 
 Only inputs and outputs with a type to check (see ``definitions.ops.types``) cost anything.
-A passed input check is recorded as STEP_INPUT (except for plain ``int``/``str``/... annotations,
-recorded only when they fail, which keeps the events of untyped-looking code as they were); an output's check result goes on its
-STEP_OUTPUT. A failed check raises ``TypeCheckError`` naming the input or output, which
-fails the step.
+A passed input check is recorded as STEP_INPUT (plain ``int``/``str``/... annotations only
+when they fail, which keeps the events of lightly annotated code as they were); a failed
+output check goes on its STEP_OUTPUT. A failed check raises ``TypeCheckError`` naming the
+input or output, which fails the step.
 """
 
 from __future__ import annotations

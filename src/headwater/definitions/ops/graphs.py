@@ -12,7 +12,7 @@ from headwater.definitions.ops.composition import (
     OutputHandle,
     composing,
 )
-from headwater.definitions.ops.op_definition import DEFAULT_OUTPUT, OpDefinition, Out
+from headwater.definitions.ops.op_definition import DEFAULT_OUTPUT, OpDefinition, Out, check_name
 from headwater.errors import CycleError, InvalidDefinitionError
 
 if TYPE_CHECKING:
@@ -38,13 +38,31 @@ class GraphDefinition:
     def __init__(
         self,
         name: str,
-        invocations: Mapping[str, NodeInvocation],
+        invocations: Mapping[str, NodeInvocation] | None = None,
         input_names: Sequence[str] = (),
-        output_mappings: Mapping[str, OutputHandle] | None = None,
+        output_mappings: Mapping[str, OutputHandle] | Sequence[Any] | None = None,
         description: str | None = None,
         tags: Mapping[str, str] | None = None,
         config: Any = None,
+        *,
+        node_defs: Sequence[Any] | None = None,
+        dependencies: Mapping[Any, Mapping[str, Any]] | None = None,
+        input_mappings: Sequence[Any] | None = None,
     ) -> None:
+        """Either ``invocations`` (what ``@graph`` records), or Dagster's older form:
+        ``node_defs`` wired by ``dependencies``, with ``input_mappings`` and
+        ``output_mappings`` (lists of ``InputMapping``/``OutputMapping``)."""
+        check_name(name, "graph")
+        if invocations is None:
+            from headwater.definitions.ops.dependencies import build_invocations
+
+            invocations, input_names = build_invocations(
+                name, list(node_defs or ()), dependencies, input_mappings
+            )
+        if output_mappings is not None and not isinstance(output_mappings, Mapping):
+            from headwater.definitions.ops.dependencies import output_handles
+
+            output_mappings = output_handles(name, list(output_mappings), invocations)
         self.name = name
         self.invocations = dict(invocations)
         self.input_names = list(input_names)

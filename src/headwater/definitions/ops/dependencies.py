@@ -36,7 +36,7 @@ class MultiDependencyDefinition:
     dependencies: Sequence[Any]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # a dict key by identity: its tags may be a dict
 class NodeInvocation:
     """A use of the node definition ``name`` in a dependencies dict, with an optional alias,
     tags, hooks and retry policy."""

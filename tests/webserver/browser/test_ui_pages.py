@@ -259,7 +259,7 @@ def test_run_page_folds_1000_mapped_steps_and_shows_graph_asset_ops(
     expect(chart).to_have_attribute("data-rows", "6")  # the 1,000 mapped steps are one row
     group = chart.locator('g.group[data-group="square"]')
     expect(group).to_have_attribute("data-count", "1000")
-    expect(group.locator("text.step-name")).to_contain_text("square [1000 mapped]")
+    expect(group.locator("text.step-name")).to_contain_text("square [1000 mapped, 1 failed]")
     expect(group.locator("rect.bar")).to_have_class("bar st-failure group-bar")
     expect(group.locator("text.step-name title")).to_contain_text("999 success, 1 failure")
     expect(chart.locator('g[data-step="refined.times_ten"] text.step-name')).to_contain_text(

@@ -8,13 +8,15 @@ Prints:
   time (start-up and loading the location included);
 - events written per second by 1 and 8 concurrent writers on each backend, one event per
   transaction, with every event counted back afterwards;
-- the wall time of ``headwater asset materialize --select '*'`` for the 100-asset location.
+- the wall time of ``headwater asset materialize --select '*'`` for the 100-asset location;
+- a fan-out of 1,000 dynamic outputs mapped and collected (issue 15): ms per mapped step with
+  the in-process and multiprocess executors (``dynamic_fanout.py``; ``--fanout`` runs only it).
 
 PostgreSQL: a fresh database on 127.0.0.1:5432 (``$HEADWATER_BENCH_PG_URL``, default
 ``postgresql://postgres@127.0.0.1:5432/postgres``, is where it is created from), dropped
 afterwards; the PostgreSQL rows are skipped with a note when the server does not answer.
 
-Run: .venv/bin/python benchmarks/runs.py [--quick]
+Run: .venv/bin/python benchmarks/runs.py [--quick] [--fanout]
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_env import prepare  # noqa: E402
+from dynamic_fanout import FANOUT, HEADER, fanout_rows  # noqa: E402
 from generated_location import write_location  # noqa: E402
 from headwater.core.names import IMPLICIT_ASSET_JOB_NAME  # noqa: E402
 from headwater.core.origins import PythonFileOrigin  # noqa: E402
@@ -240,6 +243,11 @@ def main() -> None:
             backends.append(("postgres", write_home(work / "postgres", pg_url)))
         for _, home in backends:  # create the schema before timing anything
             open_instance(home).dispose()
+
+        section(f"Dynamic fan-out: {FANOUT} mapped steps + collect (SQLite)", HEADER)
+        fanout_rows(backends[0][1], work, env)
+        if "--fanout" in sys.argv:
+            return
 
         section("Runs (trivial assets): per-asset overhead = run duration / assets",
                 "backend   assets executor      ms/asset  run (s) wall (s)  events")

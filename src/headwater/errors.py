@@ -9,17 +9,34 @@ The tree::
     │   ├── UnknownDependencyError       a dependency names an asset that is not defined
     │   ├── UnknownResourceError         a required resource key is not provided
     │   └── InvalidDefinitionError       a bad argument to a decorator or constructor
+    │       ├── InvalidInvocationError       an op or asset called directly with bad arguments
+    │       ├── InvalidConfigDefinitionError a config schema that cannot be used
+    │       └── InvalidSubsetError           a selection a job or asset cannot run
     ├── ConfigError                  run or resource config does not match its schema
     │   ├── EnvVarError                  an EnvVar is unset when its value is needed
     │   └── DagsterInvalidConfigError    config fails its schema; ``errors`` name each path
     ├── InvalidOutputError           user code returned something its definition does not allow
+    ├── TypeCheckError               a value failed the type check of its input or output
+    ├── InvariantViolationError      an API was used in a state where it cannot work
     ├── UserCodeError                user code raised; wraps the original exception
-    │   └── StepFailure                  a step failed (wraps a UserCodeError or a Failure)
+    │   └── ResourceInitError            a resource's function raised while initialising
+    ├── StepFailure                  a step failed (wraps a UserCodeError or a Failure)
     ├── RunFailedError               raised by in-process execution with raise_on_error=True
     ├── LoadError                    a code location could not be loaded
     ├── NotFoundError                a lookup by name found nothing
+    │   ├── OutputNotFoundError          a step output a result was asked for was not produced
+    │   ├── UnknownPartitionError        a partition key its definition does not have
+    │   └── RunNotFoundError             no run with that id
     ├── Failure                      raised by user code to fail its step on purpose
     └── RetryRequested               raised by user code to ask for a retry of its step
+
+    ExecutionInterruptedError (a BaseException): a running step's run was canceled.
+
+Dagster's public exception names are provided as aliases of these (``DagsterError`` is
+``HeadwaterError``, ``DagsterInvalidDefinitionError`` is ``DefinitionError``, ...; see the
+end of this module), so ``pytest.raises(DagsterInvalidDefinitionError)`` in a test written
+for Dagster catches what headwater raises in the same situation. Our names stay the primary
+ones.
 
 ``UserCodeError`` is produced by :func:`user_code_boundary`, the one place where calls into
 user code are wrapped: it keeps the original exception (as ``__cause__`` and
@@ -61,6 +78,36 @@ class InvalidDefinitionError(DefinitionError):
     """A decorator or constructor received arguments it cannot accept."""
 
 
+class InvalidInvocationError(InvalidDefinitionError):
+    """An op, asset, hook or graph was called directly with arguments it cannot take."""
+
+
+class InvalidConfigDefinitionError(InvalidDefinitionError):
+    """A config schema (``config_schema=``, a ``Config`` class) cannot be used."""
+
+
+class InvalidSubsetError(InvalidDefinitionError):
+    """A selection (of ops or assets) that the job or asset definition cannot execute."""
+
+
+class TypeCheckError(HeadwaterError):
+    """A value did not pass the type check of the input or output it was given to.
+
+    ``metadata`` and ``description`` come from the ``TypeCheck`` the type returned.
+    """
+
+    def __init__(self, message: str, description: str | None = None,
+                 metadata: dict[str, object] | None = None) -> None:
+        super().__init__(message)
+        self.description = description
+        self.metadata = dict(metadata or {})
+
+
+class InvariantViolationError(HeadwaterError):
+    """An API was used in a state where it cannot work (e.g. a context property that does
+    not apply to this run)."""
+
+
 class ConfigError(HeadwaterError):
     """Config does not match its schema; the message names the path and the value."""
 
@@ -90,6 +137,10 @@ class UserCodeError(HeadwaterError):
         )
 
 
+class ResourceInitError(UserCodeError):
+    """A resource's function (or ``setup_for_execution``) raised while it was initialised."""
+
+
 class StepFailure(HeadwaterError):
     """A step of a run failed; raised inside execution, recorded as a step failure event."""
 
@@ -109,8 +160,27 @@ class NotFoundError(HeadwaterError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+class OutputNotFoundError(NotFoundError):
+    """A result was asked for a step output that the run did not produce."""
+
+
+class UnknownPartitionError(NotFoundError):
+    """A partition key that its partitions definition does not have."""
+
+
+class RunNotFoundError(NotFoundError):
+    """No run with the given id is stored in the instance."""
+
+
+class ExecutionInterruptedError(BaseException):
+    """Raised inside a running step when its run is canceled (a ``BaseException``, like
+    ``KeyboardInterrupt``, so that user code catching ``Exception`` does not swallow it)."""
+
+
 @contextmanager
-def user_code_boundary(what: str) -> Iterator[None]:
+def user_code_boundary(
+    what: str, error_class: type[UserCodeError] = UserCodeError
+) -> Iterator[None]:
     """Wrap every exception raised by user code inside the block in a ``UserCodeError``.
 
     ``what`` names the definition being called, e.g. ``"asset 'orders'"``. Errors that are
@@ -122,7 +192,7 @@ def user_code_boundary(what: str) -> Iterator[None]:
     except HeadwaterError:
         raise
     except Exception as exc:
-        raise UserCodeError(
+        raise error_class(
             f"Error in {what}: {type(exc).__name__}: {exc}", original=exc
         ) from exc
 
@@ -158,6 +228,25 @@ class RetryRequested(HeadwaterError):
         super().__init__(f"Retry requested (max_retries={max_retries})")
         self.max_retries = max_retries
         self.seconds_to_wait = seconds_to_wait
+
+
+# Dagster's public names, for code (and tests) written against Dagster. Each is the headwater
+# class raised in the same situation, or its parent where Dagster's name is broader.
+DagsterError = HeadwaterError
+DagsterInvalidDefinitionError = DefinitionError
+DagsterInvariantViolationError = InvariantViolationError
+DagsterInvalidInvocationError = InvalidInvocationError
+DagsterInvalidConfigDefinitionError = InvalidConfigDefinitionError
+DagsterUnknownResourceError = UnknownResourceError
+DagsterUserCodeExecutionError = UserCodeError
+DagsterExecutionStepExecutionError = UserCodeError
+DagsterTypeCheckDidNotPass = TypeCheckError
+DagsterStepOutputNotFoundError = OutputNotFoundError
+DagsterInvalidSubsetError = InvalidSubsetError
+DagsterUnknownPartitionError = UnknownPartitionError
+DagsterRunNotFoundError = RunNotFoundError
+DagsterExecutionInterruptedError = ExecutionInterruptedError
+DagsterResourceFunctionError = ResourceInitError
 
 
 # ---------------------------------------------------------------------------------------------

@@ -44,6 +44,27 @@ def test_a_200_step_run_spreads_over_two_workers(cluster: Cluster) -> None:
     assert _value(cluster, "total") == 1
 
 
+def test_dynamic_outputs_are_mapped_over_workers_and_collected(cluster: Cluster) -> None:
+    first = cluster.start_worker("w1")
+    second = cluster.start_worker("w2")
+    run = cluster.create_run("fanned_out")
+    process = cluster.run_worker(run)
+    assert process.wait(timeout=100) == 0
+
+    assert cluster.status(run.run_id) is RunStatus.SUCCESS
+    events = cluster.events(run.run_id)
+    mapped = [f"square[n{index}]" for index in range(12)]
+    succeeded = [e.step_key for e in of_type(events, EventType.STEP_SUCCESS)]
+    assert sorted(succeeded) == sorted(["fan_out", *mapped, "sum_all"])
+    assert succeeded[-1] == "sum_all"
+    hosts = Counter(executing_host(events, key) for key in mapped)
+    assert set(hosts) == {first, second}, hosts
+    # Collected in the order the mapping keys were yielded, each loaded from its mapped step.
+    assert _value(cluster, f"{run.run_id}/sum_all/result") == [i * i for i in range(12)]
+    loaded = of_type(events, EventType.LOADED_INPUT, "sum_all")
+    assert len(loaded) == 12
+
+
 def test_cancelling_the_run_terminates_its_steps_on_the_workers(cluster: Cluster) -> None:
     from headwater.execution.launch import cancel_run
 

@@ -102,12 +102,15 @@ def _owner(task: Any) -> str:
     return f"{task.request.hostname} pid {os.getpid()}"
 
 
-def _execute_step(task: Any, run_id: str, step_key: str, first_attempt: int = 0) -> dict[str, Any]:
+def _execute_step(task: Any, run_id: str, step_key: str, first_attempt: int = 0,
+                  dynamic: list[Any] | None = None) -> dict[str, Any]:
     if not claim_task(task.app, task.request.id, _owner(task)):
         raise Ignore()  # a redelivery of a task that a (lost) worker already started
     from headwater.celery.step_task import execute_step_task
 
-    return execute_step_task(run_id, step_key, first_attempt, task.request.hostname or "")
+    return execute_step_task(
+        run_id, step_key, first_attempt, task.request.hostname or "", dynamic
+    )
 
 
 def _execute_run(task: Any, run_id: str) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from headwater.celery.app import STEP_TASK, celery_app, celery_priority
 from headwater.celery.settings import QUEUE_TAG, CeleryConnection, step_priority
 from headwater.celery.step_task import SUCCESS
 from headwater.errors import StepFailure
+from headwater.execution.dynamic_plan import dynamic_keys_payload
 from headwater.execution.in_process_executor import report_step_failure
 from headwater.execution.plan import ExecutionStep
 from headwater.execution.run_context import RunContext
@@ -156,9 +157,13 @@ class _Schedule:
         task_id = f"hw-{self.run_ctx.run_id}-{step.key}-{uuid.uuid4().hex[:12]}"
         priority = step_priority(step.tags, step.key)
         queue = step.tags.get(QUEUE_TAG) or connection.queue
+        plan = self.run_ctx.plan
+        collects = step.mapping_key is None and any(i.is_fan_in for i in step.inputs)
+        dynamic = dynamic_keys_payload(plan) if collects and plan.dynamic_keys else None
         self.app.send_task(
             STEP_TASK,
             args=[self.run_ctx.run_id, step.key, first_attempt],
+            kwargs={"dynamic": dynamic} if dynamic else None,
             task_id=task_id,
             queue=queue,
             priority=celery_priority(connection.broker, priority),
@@ -191,7 +196,8 @@ class _Schedule:
         key = dispatch.step_key
         if state == "SUCCESS" and isinstance(info, dict):
             if info.get("status") == SUCCESS:
-                self.steps.succeeded(key, set(info.get("outputs") or []))
+                self.steps.succeeded(key, set(info.get("outputs") or []),
+                                     info.get("mapping_keys") or {})
                 return
             if info.get("status") == "failure":
                 self.steps.fail(key)

@@ -17,6 +17,7 @@ from headwater.celery.worker_state import sigterm_cancels, worker_state
 from headwater.core.run_status import RunStatus
 from headwater.errors import NotFoundError
 from headwater.execution.cancellation import Cancellation
+from headwater.execution.dynamic_plan import apply_dynamic_keys
 from headwater.execution.in_process_executor import (
     execute_step_with_retries,
     report_step_failure,
@@ -32,17 +33,21 @@ NOT_EXECUTED = "not_executed"
 
 
 def execute_step_task(run_id: str, step_key: str, first_attempt: int,
-                      hostname: str) -> dict[str, Any]:
-    """Execute ``step_key`` of run ``run_id``; the task's result (plain data)."""
+                      hostname: str, dynamic: list[Any] | None = None) -> dict[str, Any]:
+    """Execute ``step_key`` of run ``run_id``; the task's result (plain data).
+
+    ``dynamic`` holds the mapping keys of the run's dynamic outputs known when the step was
+    sent (needed by steps that collect them).
+    """
     state = worker_state()
     try:
-        return _execute(state, run_id, step_key, first_attempt, hostname)
+        return _execute(state, run_id, step_key, first_attempt, hostname, dynamic)
     finally:
         state.writer.flush()
 
 
 def _execute(state: Any, run_id: str, step_key: str, first_attempt: int,
-             hostname: str) -> dict[str, Any]:
+             hostname: str, dynamic: list[Any] | None) -> dict[str, Any]:
     context = state.contexts.get(run_id)
     if context is None:  # the first step of this run here: check the run, load its code
         run = state.instance.storage.get_run(run_id)
@@ -51,7 +56,8 @@ def _execute(state: Any, run_id: str, step_key: str, first_attempt: int,
             return _result(NOT_EXECUTED, hostname, reason=f"run {run_id} {why}")
     try:
         context = context or state.run_context(run)
-        step = context.plan.steps.get(step_key)
+        apply_dynamic_keys(context.plan, dynamic)
+        step = context.plan.known_step(step_key)
         if step is None:
             raise NotFoundError(f"Run {run_id} has no step '{step_key}'.")
     except (Exception, SystemExit) as exc:
@@ -70,19 +76,22 @@ def _execute(state: Any, run_id: str, step_key: str, first_attempt: int,
             data=EngineData(values={"hostname": hostname, "pid": str(os.getpid()),
                                     "first_attempt": str(first_attempt)}),
         )
-        outputs: set[str] | None = None
+        outcome = None
         with sigterm_cancels(cancellation):
             try:
                 with step_resources(step_run, step) as resources:
                     step_run.resources = resources
-                    outputs = execute_step_with_retries(step_run, step, {}, first_attempt)
+                    outcome = execute_step_with_retries(step_run, step, {}, first_attempt)
             except Exception as exc:  # noqa: BLE001 - resource set-up failures fail the step
                 report_step_failure(step_run, step, exc)
     finally:
         cancellation.close()
-    if outputs is None:
+    if outcome is None:
         return _result(FAILURE, hostname)
-    return _result(SUCCESS, hostname, outputs=sorted(outputs))
+    result = _result(SUCCESS, hostname, outputs=sorted(outcome.produced_outputs))
+    if outcome.mapping_keys:
+        result["mapping_keys"] = outcome.mapping_keys
+    return result
 
 
 def _result(status: str, hostname: str, *, outputs: list[str] | None = None,

@@ -400,24 +400,25 @@ def _check_unique_op_names(assets_defs: Sequence[AssetsDefinition]) -> None:
     """Two executable definitions with one op name would collide as steps of a run."""
     seen: dict[str, AssetsDefinition] = {}
     for definition in assets_defs:
-        if definition.op is None:
+        if definition.node_def is None:
             continue
-        other = seen.setdefault(definition.op.name, definition)
+        other = seen.setdefault(definition.node_def.name, definition)
         if other is not definition:
             raise DuplicateDefinitionError(
                 f"{other.describe} and {definition.describe} are both computed by an op named "
-                f"'{definition.op.name}'. Op names must be unique within a location: give one "
-                "of them another name= (e.g. when loading the same module twice with "
+                f"'{definition.node_def.name}'. Op names must be unique within a location: give "
+                "one of them another name= (e.g. when loading the same module twice with "
                 "different key prefixes)."
             )
 
 
 def _where_defined(definition: AssetsDefinition) -> str:
     """``function 'orders' (defs.py:12)`` for computed assets; ``an AssetSpec`` otherwise."""
-    if definition.op is None:
+    if definition.node_def is None:
         return "an AssetSpec"
-    code = getattr(definition.op.compute_fn, "__code__", None)
-    name = getattr(definition.op.compute_fn, "__qualname__", definition.op.name)
+    compute_fn = getattr(definition.node_def, "compute_fn", None)
+    code = getattr(compute_fn, "__code__", None)
+    name = getattr(compute_fn, "__qualname__", definition.node_def.name)
     if code is None:
         return f"function '{name}'"
     return f"function '{name}' ({code.co_filename}:{code.co_firstlineno})"

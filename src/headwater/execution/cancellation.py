@@ -18,8 +18,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
+from headwater.errors import ExecutionInterruptedError
 
-class RunInterrupted(BaseException):
+
+class RunInterrupted(ExecutionInterruptedError):
     """Raised inside a running step when its run is canceled.
 
     A ``BaseException``, like ``KeyboardInterrupt``: user code catching ``Exception`` does not

@@ -130,11 +130,11 @@ def execute_job_in_process(
         )
     plan = None
     if op_selection is not None:
+        from headwater.execution.op_selection import select_steps
         from headwater.execution.plan import build_plan, subset_plan
 
         full = build_plan(job)
-        wanted = [op_selection] if isinstance(op_selection, str) else list(op_selection)
-        plan = subset_plan(full, [key for key in full.step_keys if key in wanted])
+        plan = subset_plan(full, select_steps(full, op_selection))
     return run_in_process(
         job,
         run_config=run_config,

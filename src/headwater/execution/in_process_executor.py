@@ -15,7 +15,8 @@ from headwater.errors import (
 from headwater.execution.cancellation import RunInterrupted
 from headwater.execution.plan import ExecutionStep
 from headwater.execution.run_context import RunContext
-from headwater.execution.step_runner import run_step
+from headwater.execution.step_progress import StepProgress
+from headwater.execution.step_runner import StepRun, run_step
 from headwater.snapshot.errors import ErrorInfo
 from headwater.snapshot.events import EventType, StepFailureData, StepRetryData
 
@@ -37,65 +38,46 @@ def execute_steps_in_process(run: RunContext) -> list[str]:
     produced, is skipped. Once the run is canceled no further step starts, and a running
     step is interrupted (it fails with a message saying so).
     """
-    produced: dict[str, set[str]] = {}
-    failed: list[str] = []
-    not_run: set[str] = set()
-    for step in run.plan.steps.values():
-        if run.cancel_requested:
+    progress = StepProgress(run)
+    while not run.cancel_requested:
+        step = progress.next_to_start()
+        if step is None:
             break
-        blocked = blocked_by(step, produced, not_run)
-        if blocked is not None:
-            not_run.add(step.key)
-            run.emit(
-                EventType.STEP_SKIPPED,
-                f"Skipped step '{step.key}': {blocked}.",
-                step_key=step.key,
-                level=logging.WARNING,
-            )
-            continue
-        outputs = execute_step_with_retries(run, step, produced)
-        if outputs is None:
-            failed.append(step.key)
-            not_run.add(step.key)
+        outcome = execute_step_with_retries(run, step, progress.produced)
+        if outcome is None:
+            progress.fail(step.key)
         else:
-            produced[step.key] = outputs
-    return failed
-
-
-def blocked_by(
-    step: ExecutionStep, produced: dict[str, set[str]], not_run: set[str]
-) -> str | None:
-    """Why ``step`` cannot run (an upstream did not succeed or did not produce an output)."""
-    for upstream in sorted(step.upstream):
-        if upstream in not_run:
-            return f"upstream step '{upstream}' did not succeed"
-    for step_input in step.inputs:
-        for source in step_input.sources:
-            step_key = getattr(source, "step_key", None)
-            output_name = getattr(source, "output_name", None)
-            if step_key is not None and step_key in produced and (
-                output_name not in produced[step_key]
-            ):
-                return f"input '{step_input.name}' needs output '{output_name}' of " \
-                       f"'{step_key}', which was not produced"
-    return None
+            progress.succeeded(step.key, outcome.produced_outputs, outcome.mapping_keys)
+    return progress.failed
 
 
 def execute_step_with_retries(
     run: RunContext, step: ExecutionStep, produced: dict[str, set[str]], first_attempt: int = 0
-) -> set[str] | None:
-    """Run ``step`` (again, per its retry policy); its produced outputs, or None if it failed.
+) -> StepRun | None:
+    """Run ``step`` (again, per its retry policy); what it produced, or None if it failed.
 
     ``first_attempt`` counts the attempts made elsewhere already (a Celery step whose worker
-    was lost is retried on another worker).
+    was lost is retried on another worker). The step's hooks run after its last attempt.
     """
+    outcome = _attempts(run, step, produced, first_attempt)
+    if step.hooks:
+        from headwater.execution.hook_runner import run_hooks
+
+        run_hooks(run, step, outcome is not None,
+                  outcome.output_values if outcome is not None else None)
+    return outcome
+
+
+def _attempts(
+    run: RunContext, step: ExecutionStep, produced: dict[str, set[str]], first_attempt: int
+) -> StepRun | None:
     attempt = first_attempt
     while True:
         try:
             if run.cancellation is None:
-                return run_step(run, step, produced, retry_number=attempt).produced_outputs
+                return run_step(run, step, produced, retry_number=attempt)
             with run.cancellation.interruptible():
-                return run_step(run, step, produced, retry_number=attempt).produced_outputs
+                return run_step(run, step, produced, retry_number=attempt)
         except RunInterrupted:
             report_step_failure(run, step, StepFailure(
                 f"Step '{step.key}' was interrupted because its run was canceled."

@@ -27,7 +27,7 @@ from headwater.core.origins import (
     origin_from_dict,
 )
 from headwater.core.run_status import RunStatus
-from headwater.errors import HeadwaterError, NotFoundError
+from headwater.errors import HeadwaterError, RunNotFoundError
 from headwater.execution.reexecution import steps_to_reexecute
 from headwater.processes import pid_alive
 from headwater.snapshot.errors import ErrorInfo
@@ -256,7 +256,8 @@ def create_reexecution_run(
     if from_failure:
         events = [record.event for record in instance.storage.get_events(
             parent_run_id,
-            event_types=[EventType.ENGINE_EVENT, EventType.STEP_SUCCESS],
+            event_types=[EventType.ENGINE_EVENT, EventType.STEP_SUCCESS, EventType.STEP_START,
+                         EventType.STEP_SKIPPED],
         )]
         step_keys = steps_to_reexecute(events, parent.step_keys_to_execute)
         if step_keys is not None and not step_keys:
@@ -289,7 +290,7 @@ def create_reexecution_run(
 def _get_run(instance: Instance, run_id: str) -> RunRecord:
     run = instance.storage.get_run(run_id)
     if run is None:
-        raise NotFoundError(f"No run with id '{run_id}' in the instance at {instance.root}.")
+        raise RunNotFoundError(f"No run with id '{run_id}' in the instance at {instance.root}.")
     return run
 
 

@@ -67,6 +67,8 @@ class StepReport:
     success: bool = False
     #: Outputs produced by the final attempt.
     outputs: set[str] = field(default_factory=set)
+    #: Mapping keys yielded for each dynamic output, in order.
+    mapping_keys: dict[str, list[str]] = field(default_factory=dict)
 
 
 class StepLauncher(Protocol):
@@ -181,7 +183,7 @@ class _Schedule:
         key = process.step_key
         report = process.report()
         if report.finished and report.success:
-            self.steps.succeeded(key, report.outputs)
+            self.steps.succeeded(key, report.outputs, report.mapping_keys)
             return
         if not report.finished:
             step = run.plan.steps[key]

@@ -34,6 +34,8 @@ class StepResultItem:
     tags: dict[str, str] = field(default_factory=dict)
     check: AssetCheckResult | None = None
     event: Any = None
+    #: Set for a ``DynamicOutput``: which mapping key of the dynamic output this value is.
+    mapping_key: str | None = None
 
     @property
     def has_value(self) -> bool:
@@ -47,7 +49,9 @@ def normalize_step_result(step: ExecutionStep, result: Any) -> Iterator[StepResu
         d.name for d in step.op_def.output_defs
         if step.assets_def is None or d.name not in step.assets_def.check_specs_by_output_name
     ]
-    if isinstance(result, list) and _was_generator(step, result):
+    if isinstance(result, list) and (
+        _was_generator(step, result) or _is_dynamic_list(step, result)
+    ):
         for element in result:
             yield from _from_result_object(step, element, value_outputs, yielded=True)
         return
@@ -69,6 +73,13 @@ def normalize_step_result(step: ExecutionStep, result: Any) -> Iterator[StepResu
                 yield StepResultItem("output", name, element)
         return
     yield from _from_result_object(step, result, value_outputs, yielded=False)
+
+
+def _is_dynamic_list(step: ExecutionStep, result: list[Any]) -> bool:
+    """A returned list of ``DynamicOutput``s (allowed for a ``DynamicOut``)."""
+    return any(d.is_dynamic for d in step.op_def.output_defs) and all(
+        isinstance(element, DynamicOutput) for element in result
+    )
 
 
 def _was_generator(step: ExecutionStep, result: list[Any]) -> bool:
@@ -101,9 +112,9 @@ def _from_result_object(
         yield StepResultItem("event", event=AssetObservation(key, metadata=obj.metadata,
                                                              tags=obj.tags))
     elif isinstance(obj, DynamicOutput):
-        raise InvalidOutputError(
-            f"{step.describe} yielded a DynamicOutput; dynamic outputs are not supported yet."
-        )
+        name = obj.output_name if obj.output_name != "result" or "result" in value_outputs \
+            else _single(step, value_outputs)
+        yield StepResultItem("output", name, obj.value, obj.metadata, mapping_key=obj.mapping_key)
     elif yielded:
         raise InvalidOutputError(
             f"{step.describe} yielded {type(obj).__name__} ({_short(obj)}). A generator must "

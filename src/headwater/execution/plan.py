@@ -9,6 +9,7 @@ from typing import Any, Union
 from headwater.definitions.asset_graph.keys import AssetCheckKey, AssetKey
 from headwater.definitions.assets.assets_definition import AssetsDefinition
 from headwater.definitions.ops.composition import GraphInputRef, OutputHandle
+from headwater.definitions.ops.dynamic import CollectedHandle
 from headwater.definitions.ops.graphs import GraphDefinition
 from headwater.definitions.ops.jobs import JobDefinition
 from headwater.definitions.ops.op_definition import OpDefinition
@@ -19,6 +20,17 @@ from headwater.errors import CycleError, InvalidDefinitionError
 @dataclass(frozen=True)
 class FromStepOutput:
     """The input is an output of an earlier step."""
+
+    step_key: str
+    output_name: str
+    #: The value of one mapping key of a dynamic output.
+    mapping_key: str | None = None
+
+
+@dataclass(frozen=True)
+class FromCollected:
+    """Every mapped value of a dynamic output (``.collect()``); resolved into one
+    ``FromStepOutput`` per mapping key once the dynamic output is known."""
 
     step_key: str
     output_name: str
@@ -38,7 +50,7 @@ class FromDefault:
     value: Any
 
 
-InputSource = Union[FromStepOutput, FromAsset, FromDefault]
+InputSource = Union[FromStepOutput, FromAsset, FromDefault, FromCollected]
 
 
 @dataclass(frozen=True)
@@ -80,6 +92,12 @@ class ExecutionStep:
     retry_policy: RetryPolicy | None = None
     #: Path of node names in run config (``ops: {graph: {ops: {op: ...}}}``).
     config_path: tuple[str, ...] = ()
+    #: For steps mapped over a dynamic output: (step key, output name) of that output.
+    dynamic_root: tuple[str, str] | None = None
+    #: For a mapped step (``op[key]``): its mapping key. None for a template or other step.
+    mapping_key: str | None = None
+    #: Hooks to run after the step (``HookDefinition``s from the job, the op invocation).
+    hooks: tuple[Any, ...] = ()
 
     def output(self, name: str) -> StepOutput | None:
         """The output named ``name``, if the step has it in this plan."""
@@ -107,14 +125,27 @@ class ExecutionPlan:
     #: For outputs of ``loaded_steps``: the run whose stored value to load, by step key
     #: (op outputs are stored per run; asset values are not). Missing: this run.
     source_run_ids: dict[str, str] = field(default_factory=dict)
+    #: Steps mapped over a dynamic output whose mapping keys are not known yet, by key;
+    #: each becomes one step per mapping key (``op[key]``) once its dynamic output is.
+    templates: dict[str, ExecutionStep] = field(default_factory=dict)
+    #: Mapping keys of the dynamic outputs known so far, by (step key, output name).
+    dynamic_keys: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
     def step(self, key: str) -> ExecutionStep:
         """The step ``key``."""
         return self.steps[key]
 
     def known_step(self, key: str) -> ExecutionStep | None:
-        """The step ``key``, executed by this plan or only loaded from; None if unknown."""
-        return self.steps.get(key) or self.loaded_steps.get(key)
+        """The step ``key``, executed by this plan or only loaded from; None if unknown.
+
+        A mapped step key (``op[mapping_key]``) of a template is made from the template.
+        """
+        found = self.steps.get(key) or self.loaded_steps.get(key)
+        if found is None and key.endswith("]"):
+            from headwater.execution.dynamic_plan import mapped_step
+
+            found = mapped_step(self, key)
+        return found
 
     @property
     def step_keys(self) -> list[str]:
@@ -132,12 +163,16 @@ def build_plan(job: JobDefinition) -> ExecutionPlan:
         steps = _asset_steps(job)
     else:
         steps = _graph_steps(job.graph, "", {}, (), job)
-    return ExecutionPlan(job.name, _toposorted(steps, job.name), job.partitions_def)
+    ordered = _toposorted(steps, job.name)
+    from headwater.execution.dynamic_plan import split_templates
+
+    ordered, templates = split_templates(ordered, job.name)
+    return ExecutionPlan(job.name, ordered, job.partitions_def, templates=templates)
 
 
 # Op graphs ------------------------------------------------------------------------------------
 
-Resolved = list[FromStepOutput]
+Resolved = list[Union[FromStepOutput, FromCollected]]
 
 
 def _graph_steps(
@@ -153,7 +188,7 @@ def _graph_steps(
         fan_in: set[str] = set()
         for input_name, source in invocation.inputs.items():
             items = source if isinstance(source, tuple) else (source,)
-            if isinstance(source, tuple):
+            if isinstance(source, (tuple, CollectedHandle)):
                 fan_in.add(input_name)
             resolved[input_name] = [
                 out for item in items for out in _resolve(graph, prefix, item, graph_inputs)
@@ -190,7 +225,8 @@ def _graph_steps(
             for d in definition.output_defs
         ]
         upstream = frozenset(
-            s.step_key for i in step_inputs for s in i.sources if isinstance(s, FromStepOutput)
+            s.step_key for i in step_inputs for s in i.sources
+            if isinstance(s, (FromStepOutput, FromCollected))
         )
         steps.append(
             ExecutionStep(
@@ -204,6 +240,7 @@ def _graph_steps(
                     invocation.retry_policy or definition.retry_policy or job.op_retry_policy
                 ),
                 config_path=path,
+                hooks=(*job.hooks, *(h for h in invocation.hooks if h not in job.hooks)),
             )
         )
     return steps
@@ -212,11 +249,14 @@ def _graph_steps(
 def _resolve(
     graph: GraphDefinition,
     prefix: str,
-    source: OutputHandle | GraphInputRef,
+    source: OutputHandle | GraphInputRef | CollectedHandle,
     graph_inputs: Mapping[str, Resolved],
 ) -> Resolved:
     if isinstance(source, GraphInputRef):
         return list(graph_inputs.get(source.name, []))
+    if isinstance(source, CollectedHandle):
+        collected = _resolve(graph, prefix, source.source, graph_inputs)
+        return [FromCollected(s.step_key, s.output_name) for s in collected]
     definition = graph.invocations[source.node_name].definition
     if isinstance(definition, GraphDefinition):
         inner = definition.output_mappings.get(source.output_name)
@@ -237,21 +277,35 @@ def _asset_steps(job: JobDefinition) -> list[ExecutionStep]:
     producer: dict[AssetKey, tuple[str, str]] = {}
     check_step: dict[AssetCheckKey, str] = {}
     for definition in layer.executed:
-        assert definition.op is not None
+        node = definition.node_def
+        assert node is not None
         for name, key in definition.keys_by_output_name.items():
             if key in definition.selected_keys:
-                producer[key] = (definition.op.name, name)
+                producer[key] = (
+                    _graph_output_step(definition, name) if definition.is_graph_backed
+                    else (node.name, name)
+                )
         for check in definition.check_keys & layer.selected_check_keys:
-            check_step[check] = definition.op.name
+            check_step[check] = node.name
     blocking_checks: dict[AssetKey, set[str]] = {}
     for definition in layer.executed:
         for spec in definition.check_specs:
             if spec.blocking and spec.key in check_step:
                 blocking_checks.setdefault(spec.asset_key, set()).add(check_step[spec.key])
-    return [
-        _asset_step(d, producer, blocking_checks, layer.selected_check_keys, job)
-        for d in layer.executed
-    ]
+    steps: list[ExecutionStep] = []
+    for d in layer.executed:
+        if d.is_graph_backed:
+            from headwater.execution.graph_asset_steps import graph_asset_steps
+
+            steps.extend(graph_asset_steps(d, producer, job))
+        else:
+            steps.append(_asset_step(d, producer, blocking_checks, layer.selected_check_keys, job))
+    return steps
+
+
+def _graph_output_step(definition: AssetsDefinition, output_name: str) -> tuple[str, str]:
+    handle, _, inner_output = definition.node_def.resolve_output(output_name)
+    return f"{definition.node_name}.{handle}", inner_output
 
 
 def _asset_step(
@@ -318,6 +372,7 @@ def _asset_step(
         tags=op_def.tags,
         retry_policy=op_def.retry_policy or job.op_retry_policy,
         config_path=(step_key,),
+        hooks=job.hooks,
     )
 
 
@@ -351,8 +406,12 @@ def subset_plan(
     """
     keep = set(step_keys)
     steps = {key: step for key, step in plan.steps.items() if key in keep}
+    known = keep | {
+        key for key, step in plan.templates.items()
+        if step.dynamic_root is not None and step.dynamic_root[0] in keep
+    }
     for step in steps.values():
-        step.upstream = frozenset(key for key in step.upstream if key in keep)
+        step.upstream = frozenset(key for key in step.upstream if key in known)
     loaded = {
         **plan.loaded_steps,
         **{key: step for key, step in plan.steps.items() if key not in keep},
@@ -363,4 +422,10 @@ def subset_plan(
         plan.partitions_def,
         loaded_steps=loaded,
         source_run_ids={**plan.source_run_ids, **(source_run_ids or {})},
+        # Templates of dynamic outputs this plan computes; the others were resolved before.
+        templates={
+            key: step for key, step in plan.templates.items()
+            if step.dynamic_root is not None and step.dynamic_root[0] in keep
+        },
+        dynamic_keys=dict(plan.dynamic_keys),
     )

@@ -58,5 +58,14 @@ def steps_to_reexecute(
         planned = list(planned_fallback) if planned_fallback is not None else None
     if planned is None:
         return None
+    # Steps mapped over a dynamic output (``op[key]``) exist only once the run made them.
+    known = set(planned)
+    for event in events:
+        key = event.step_key
+        if key is not None and key not in known and key.endswith("]") and (
+            event.event_type in (EventType.STEP_START, EventType.STEP_SKIPPED)
+        ):
+            known.add(key)
+            planned.append(key)
     done = succeeded_steps(events)
     return [key for key in planned if key not in done]

@@ -53,12 +53,12 @@ def report_output(
         f"Yielded output '{output.name}'.",
         step_key=step.key,
         level=logging.DEBUG,
-        data=OutputData(output_name=output.name),
+        data=OutputData(output_name=output.name, mapping_key=item.mapping_key),
     )
     io_metadata: dict[str, Any] = {}
     stored = output.stores_value and item.has_value
     if stored:
-        context = output_context(run, step, output, log)
+        context = output_context(run, step, output, log, mapping_key=item.mapping_key)
         manager = run.resources[output.io_manager_key]
         with user_code_boundary(
             f"IO manager '{output.io_manager_key}' storing output '{output.name}' of "
@@ -67,7 +67,11 @@ def report_output(
             manager.handle_output(context, item.value)
         io_metadata = dict(context.consume_output_metadata())
     if run.captured_outputs is not None and item.has_value:
-        run.captured_outputs[(step.key, output.name)] = item.value
+        if item.mapping_key is not None:
+            by_key = run.captured_outputs.setdefault((step.key, output.name), {})
+            by_key[item.mapping_key] = item.value
+        else:
+            run.captured_outputs[(step.key, output.name)] = item.value
     if output.asset_key is not None:
         _report_materialization(run, step, info, output, item, io_metadata)
     if stored:
@@ -76,7 +80,8 @@ def report_output(
             f"Handled output '{output.name}' using IO manager '{output.io_manager_key}'.",
             step_key=step.key,
             level=logging.DEBUG,
-            data=OutputData(output_name=output.name, io_manager_key=output.io_manager_key),
+            data=OutputData(output_name=output.name, io_manager_key=output.io_manager_key,
+                            mapping_key=item.mapping_key),
         )
 
 

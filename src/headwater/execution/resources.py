@@ -26,6 +26,7 @@ from headwater.errors import (
     CycleError,
     HeadwaterError,
     InvalidDefinitionError,
+    ResourceInitError,
     UnknownResourceError,
     user_code_boundary,
 )
@@ -241,11 +242,11 @@ def _initialize(
     assert isinstance(entry, ResourceDefinition)
     config = _resource_config(entry, run_config, where, node.key)
     context = InitResourceContext(config, deps, log, instance, run_id, entry)
-    with user_code_boundary(where):
+    with user_code_boundary(where, ResourceInitError):
         result = entry(context)
     if not _is_generator(result):
         return result
-    with user_code_boundary(where):
+    with user_code_boundary(where, ResourceInitError):
         try:
             value = next(result)
         except StopIteration:
@@ -270,13 +271,13 @@ def _initialize_configurable(
 ) -> Any:
     where = f"resource '{node.key}'"
     nested = {name: values[dep] for name, dep in node.deps.items()}
-    with user_code_boundary(where):
+    with user_code_boundary(where, ResourceInitError):
         configured = entry.resolved_for_run(where, run_config, nested)
     from headwater.definitions.config.pythonic import config_to_dict
 
     context = InitResourceContext(config_to_dict(configured), deps, log, instance, run_id, entry)
     configured.attach_context(context)
-    with user_code_boundary(where):
+    with user_code_boundary(where, ResourceInitError):
         manager = configured.yield_for_execution(context)
         value = manager.__enter__()
     # The body's exception is not passed in: teardown code after the yield must run anyway.

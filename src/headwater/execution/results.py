@@ -10,7 +10,7 @@ from headwater.definitions.asset_graph.keys import AssetKey, CoercibleToAssetKey
 from headwater.definitions.ops.graphs import GraphDefinition
 from headwater.definitions.ops.jobs import JobDefinition
 from headwater.definitions.ops.results import AssetMaterialization, AssetObservation
-from headwater.errors import NotFoundError
+from headwater.errors import NotFoundError, OutputNotFoundError
 from headwater.snapshot.events import AssetCheckData, AssetEventData, EventType, RunEvent
 from headwater.snapshot.metadata import metadata_from_snap
 
@@ -63,11 +63,18 @@ class ExecuteInProcessResult:
         is the op output it maps to.
         """
         key = _resolve_output(self.job_def.graph, node_str.split("."), output_name, "")
+        step_key, name = key or (node_str, output_name)
+        mapped = {
+            step[len(step_key) + 1:-1]: value for (step, out), value in self._outputs.items()
+            if out == name and step.startswith(f"{step_key}[") and step.endswith("]")
+        }
         try:
-            return self._outputs[key or (node_str, output_name)]
+            return self._outputs[(step_key, name)]
         except KeyError:
+            if mapped:  # a mapped op: its value for each mapping key
+                return mapped
             produced = sorted(f"{step}:{name}" for step, name in self._outputs)
-            raise NotFoundError(
+            raise OutputNotFoundError(
                 f"Node '{node_str}' produced no output '{output_name}' in run {self.run_id}. "
                 f"Outputs produced: {', '.join(produced) or 'none'}."
             ) from None
@@ -93,9 +100,13 @@ class ExecuteInProcessResult:
         key = AssetKey.from_coercible(asset_key)
         layer = self.job_def.asset_layer
         definition = layer.definition_for(key) if layer is not None else None
-        if definition is None or definition.op is None:
+        if definition is None or definition.node_def is None:
             raise NotFoundError(f"Asset '{key.to_user_string()}' was not part of this run.")
-        return self.output_for_node(definition.op.name, definition.output_names_by_key[key])
+        output_name = definition.output_names_by_key[key]
+        if definition.is_graph_backed:
+            handle, _, inner = definition.node_def.resolve_output(output_name)
+            return self.output_for_node(f"{definition.node_name}.{handle}", inner)
+        return self.output_for_node(definition.node_name, output_name)
 
     # Events -------------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ Exit code 0 when the step succeeded, 1 otherwise.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -16,11 +17,16 @@ from collections.abc import Sequence
 from headwater.definitions.config.io_managers import FilesystemIOManager
 from headwater.errors import NotFoundError
 from headwater.execution.cancellation import Cancellation, install_sigterm_handler
+from headwater.execution.dynamic_plan import apply_dynamic_keys
 from headwater.execution.event_pipe import EventPipeWriter
 from headwater.execution.log_capture import install_capture
 from headwater.execution.run_context import EventSink, RunContext
 from headwater.execution.run_job import configure_run_context
-from headwater.execution.step_processes import PARENT_PID_ENV, execute_step_in_child
+from headwater.execution.step_processes import (
+    DYNAMIC_KEYS_ENV,
+    PARENT_PID_ENV,
+    execute_step_in_child,
+)
 from headwater.execution.worker_events import EventWriter
 from headwater.execution.worker_setup import build_run_plan, code_load_failure, load_run_target
 from headwater.processes import die_with_parent
@@ -67,7 +73,8 @@ def _execute(instance: Instance, run_id: str, step_key: str, sink: EventSink,
     try:
         target = load_run_target(run)
         plan = build_run_plan(storage, run, target.job)
-        step = plan.steps.get(step_key)
+        apply_dynamic_keys(plan, json.loads(os.environ.get(DYNAMIC_KEYS_ENV) or "[]"))
+        step = plan.known_step(step_key)
         if step is None:
             raise NotFoundError(f"Run {run_id} has no step '{step_key}'.")
         context = RunContext(

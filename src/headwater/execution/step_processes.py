@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import json
 import logging
 import os
 import subprocess
@@ -25,6 +26,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 
 from headwater.execution.cancellation import Cancellation, install_sigterm_handler
+from headwater.execution.dynamic_plan import dynamic_keys_payload
 from headwater.execution.event_pipe import EventPipeReader, EventPipeWriter
 from headwater.execution.in_process_executor import execute_step_with_retries, report_step_failure
 from headwater.execution.multiprocess_executor import StepProcess, StepReport, pidfd_for
@@ -39,6 +41,8 @@ ForkGuard = Callable[[], AbstractContextManager[None]]
 #: Environment variable: the pid of the run worker that spawned a step process (the step
 #: process dies with it).
 PARENT_PID_ENV = "HEADWATER_STEP_PARENT_PID"
+#: Environment variable of a spawned step process: the run's known mapping keys (JSON).
+DYNAMIC_KEYS_ENV = "HEADWATER_DYNAMIC_KEYS"
 
 
 class ChildStep:
@@ -72,8 +76,13 @@ class ChildStep:
         report = self._report
         if kind in (EventType.STEP_START, EventType.STEP_RESTARTED):
             report.outputs = set()
+            report.mapping_keys = {}
         elif kind is EventType.STEP_OUTPUT and isinstance(event.data, OutputData):
             report.outputs.add(event.data.output_name)
+            if event.data.mapping_key is not None:
+                report.mapping_keys.setdefault(event.data.output_name, []).append(
+                    event.data.mapping_key
+                )
         elif kind is EventType.STEP_SUCCESS:
             report.finished, report.success = True, True
         elif kind is EventType.STEP_FAILURE:
@@ -144,12 +153,15 @@ class SpawnLauncher:
 
     def start_step(self, run: RunContext, step: ExecutionStep) -> StepProcess:
         read_fd, write_fd = os.pipe()
+        env: dict[str, str] = {**os.environ, PARENT_PID_ENV: str(os.getpid())}
+        if run.plan.dynamic_keys:
+            env[DYNAMIC_KEYS_ENV] = json.dumps(dynamic_keys_payload(run.plan))
         try:
             popen = subprocess.Popen(
                 [sys.executable, "-m", "headwater.execution.step_process", run.run_id, step.key,
                  str(write_fd)],
                 pass_fds=(write_fd,),
-                env={**os.environ, PARENT_PID_ENV: str(os.getpid())},
+                env=env,
             )
         finally:
             os.close(write_fd)
@@ -200,11 +212,11 @@ def execute_step_in_child(run: RunContext, step: ExecutionStep, sink: EventSink,
         level=logging.DEBUG,
         data=EngineData(values={"pid": str(os.getpid())}),
     )
-    outputs: set[str] | None = None
+    outcome = None
     try:
         with step_resources(step_run, step) as resources:
             step_run.resources = resources
-            outputs = execute_step_with_retries(step_run, step, {})
+            outcome = execute_step_with_retries(step_run, step, {})
     except Exception as exc:  # noqa: BLE001 - resource set-up failures fail the step
         report_step_failure(step_run, step, exc)
-    return 0 if outputs is not None else 1
+    return 0 if outcome is not None else 1

@@ -25,6 +25,8 @@ def required_resource_keys(
         keys |= {i.input_manager_key for i in step.inputs if i.input_manager_key}
         if step.assets_def is not None:
             keys |= step.assets_def.required_resource_keys
+        for hook in step.hooks:
+            keys |= hook.required_resource_keys
     keys |= _upstream_io_managers(plan, job, chosen)
     return keys
 

@@ -25,6 +25,7 @@ from headwater.execution.partition_inputs import InputPartitions, input_partitio
 from headwater.execution.plan import (
     ExecutionStep,
     FromAsset,
+    FromCollected,
     FromDefault,
     FromStepOutput,
     StepInput,
@@ -36,6 +37,7 @@ from headwater.execution.reporting import (
     report_output,
 )
 from headwater.execution.run_context import RunContext, StepLogger
+from headwater.execution.type_checks import check_inputs, check_output
 from headwater.snapshot.events import EventType, InputData, StepSuccessData
 
 
@@ -45,6 +47,10 @@ class StepRun:
 
     produced_outputs: set[str] = field(default_factory=set)
     failed_blocking_checks: list[str] = field(default_factory=list)
+    #: Mapping keys yielded for each dynamic output, in order.
+    mapping_keys: dict[str, list[str]] = field(default_factory=dict)
+    #: Values produced, by output name (dicts by mapping key for dynamic outputs); for hooks.
+    output_values: dict[str, Any] = field(default_factory=dict)
 
 
 def run_step(run: RunContext, step: ExecutionStep, produced: Mapping[str, set[str]],
@@ -64,6 +70,8 @@ def run_step(run: RunContext, step: ExecutionStep, produced: Mapping[str, set[st
     log = StepLogger(run, step.key)
     resolver = InputPartitions(run, step)
     kwargs = _load_inputs(run, step, log, resolver)
+    if step.op_def.input_defs:
+        check_inputs(run, step, kwargs, log)
     run_keys = run.partition_keys
     info = ExecutionInfo(
         run_id=run.run_id,
@@ -82,6 +90,7 @@ def run_step(run: RunContext, step: ExecutionStep, produced: Mapping[str, set[st
         retry_number=retry_number,
         assets_def=step.assets_def,
         selected_output_names=frozenset(o.name for o in step.outputs),
+        mapping_key=step.mapping_key,
     )
     context = _context_for(step, info)
     outcome = StepRun()
@@ -169,6 +178,12 @@ def _load_source(run: RunContext, step: ExecutionStep, step_input: StepInput, so
                  log: StepLogger, resolver: InputPartitions) -> Any:
     if isinstance(source, FromDefault):
         return source.value
+    if isinstance(source, FromCollected):
+        raise StepFailure(
+            f"Input '{step_input.name}' of step '{step.key}' collects dynamic output "
+            f"'{source.output_name}' of '{source.step_key}', whose mapping keys are not known "
+            "in this process. Execute the run from its start (or re-execute from failure)."
+        )
     upstream = _upstream_output_context(run, source, log)
     manager_key = step_input.input_manager_key or upstream.manager_key
     upstream_key = step_input.asset_key or (
@@ -234,6 +249,7 @@ def _upstream_output_context(run: RunContext, source: Any, log: StepLogger) -> _
             output_context(
                 run, upstream_step, output, log, partitions_def is not None,
                 source_run_id=run.plan.source_run_ids.get(source.step_key),
+                mapping_key=source.mapping_key,
             ),
             output.io_manager_key,
             partitions_def,
@@ -265,7 +281,8 @@ def _upstream_output_context(run: RunContext, source: Any, log: StepLogger) -> _
 
 def output_context(run: RunContext, step: ExecutionStep, output: StepOutput, log: Any,
                    partitioned: bool | None = None,
-                   source_run_id: str | None = None) -> OutputContext:
+                   source_run_id: str | None = None,
+                   mapping_key: str | None = None) -> OutputContext:
     """The IO manager context for ``output`` of ``step``.
 
     ``source_run_id`` is the run that stored the output when it is not this one (an input
@@ -285,6 +302,7 @@ def output_context(run: RunContext, step: ExecutionStep, output: StepOutput, log
         config=None,
         resources=run.resources,
         log=log,
+        mapping_key=mapping_key,
     )
 
 
@@ -301,11 +319,20 @@ def _handle_item(run: RunContext, step: ExecutionStep, info: ExecutionInfo, log:
                 f"declare (or which this run did not select). Declared: "
                 f"{', '.join(o.name for o in step.outputs) or 'none'}."
             )
-        if item.output_name in outcome.produced_outputs:
+        _check_dynamic(step, item, outcome)
+        if item.output_name in outcome.produced_outputs and item.mapping_key is None:
             raise InvalidOutputError(
                 f"{step.describe} produced output '{item.output_name}' more than once."
             )
+        if item.has_value:
+            check_output(run, step, item.output_name, item.value, item.mapping_key, log)
         outcome.produced_outputs.add(item.output_name)
+        if item.has_value and step.hooks:
+            if item.mapping_key is None:
+                outcome.output_values[item.output_name] = item.value
+            else:
+                by_key = outcome.output_values.setdefault(item.output_name, {})
+                by_key[item.mapping_key] = item.value
         report_output(run, step, info, log, output, item)
     elif item.kind == "check":
         failed = report_check(run, step, item)
@@ -318,9 +345,37 @@ def _handle_item(run: RunContext, step: ExecutionStep, info: ExecutionInfo, log:
         report_asset_event(run, step, item.event)
 
 
+def _check_dynamic(step: ExecutionStep, item: StepResultItem, outcome: StepRun) -> None:
+    """A ``DynamicOutput`` goes to a ``DynamicOut``, once per mapping key; nothing else does."""
+    dynamic = step.op_def.has_output(item.output_name) and step.op_def.output_def(
+        item.output_name
+    ).is_dynamic
+    if item.mapping_key is None:
+        if dynamic:
+            raise InvalidOutputError(
+                f"{step.describe} produced a plain value for output '{item.output_name}', which "
+                "is a DynamicOut; yield DynamicOutput(value, mapping_key=...) for each value."
+            )
+        return
+    if not dynamic:
+        raise InvalidOutputError(
+            f"{step.describe} yielded a DynamicOutput for output '{item.output_name}', which "
+            "is not a DynamicOut. Declare it with out=DynamicOut(), or yield Output(value)."
+        )
+    keys = outcome.mapping_keys.setdefault(item.output_name, [])
+    if item.mapping_key in keys:
+        raise InvalidOutputError(
+            f"{step.describe} yielded mapping key '{item.mapping_key}' twice for dynamic output "
+            f"'{item.output_name}'; each DynamicOutput needs its own mapping_key."
+        )
+    keys.append(item.mapping_key)
+
+
 def _check_required_outputs(step: ExecutionStep, outcome: StepRun) -> None:
     missing = [
-        o.name for o in step.outputs if o.is_required and o.name not in outcome.produced_outputs
+        o.name for o in step.outputs
+        if o.is_required and o.name not in outcome.produced_outputs
+        and not step.op_def.output_def(o.name).is_dynamic
     ]
     if missing:
         raise InvalidOutputError(

@@ -15,12 +15,13 @@ from headwater.definitions.asset_graph.keys import AssetCheckKey, AssetKey
 from headwater.definitions.ops.jobs import JobDefinition
 from headwater.definitions.repository_def import RepositoryDefinition
 from headwater.errors import LoadError, NotFoundError
+from headwater.execution.dynamic_plan import expand, split_mapped_key
 from headwater.execution.plan import ExecutionPlan, build_plan, subset_plan
 from headwater.execution.reexecution import succeeded_steps
 from headwater.loading.discovery import LoadedDefinitions
 from headwater.loading.load_origin import load_origin
 from headwater.snapshot.errors import ErrorInfo
-from headwater.snapshot.events import EventType, RunEvent, StepFailureData
+from headwater.snapshot.events import EventType, OutputData, RunEvent, StepFailureData
 from headwater.snapshot.runs import RunRecord
 from headwater.storage.base import Storage
 
@@ -137,16 +138,59 @@ def build_run_plan(storage: Storage, run: RunRecord, job: JobDefinition) -> Exec
     plan = build_plan(job)
     if run.step_keys_to_execute is None:
         return plan
-    unknown = [key for key in run.step_keys_to_execute if key not in plan.steps]
+    wanted = set(run.step_keys_to_execute)
+    if plan.templates:
+        _expand_from_ancestors(storage, run, plan, wanted)
+        # Mapped steps of a dynamic output this run computes again are made anew.
+        wanted = {key for key in wanted if key in plan.steps or not _remade(plan, key, wanted)}
+    unknown = [key for key in sorted(wanted) if key not in plan.steps]
     if unknown:
         raise NotFoundError(
             f"Run {run.run_id} executes step(s) {', '.join(unknown)}, which job '{job.name}' "
             f"does not have (its steps: {', '.join(plan.step_keys)}). The code may have "
             "changed since the run was created; start a new run instead."
         )
-    keep = set(run.step_keys_to_execute)
+    keep = wanted
     outside = [key for key in plan.steps if key not in keep]
     return subset_plan(plan, keep, _source_runs(storage, run, outside))
+
+
+def _remade(plan: ExecutionPlan, key: str, wanted: set[str]) -> bool:
+    parts = split_mapped_key(key)
+    template = plan.templates.get(parts[0]) if parts is not None else None
+    return template is not None and template.dynamic_root is not None and (
+        template.dynamic_root[0] in wanted
+    )
+
+
+def _expand_from_ancestors(storage: Storage, run: RunRecord, plan: ExecutionPlan,
+                           wanted: set[str]) -> None:
+    """Make the mapped steps of dynamic outputs this run does not compute again, with the
+    mapping keys the run that computed them yielded."""
+    roots = {
+        t.dynamic_root for t in plan.templates.values()
+        if t.dynamic_root is not None and t.dynamic_root[0] not in wanted
+    }
+    roots |= {
+        (step.key, o.name) for step in plan.steps.values() if step.key not in wanted
+        for o in step.op_def.output_defs if o.is_dynamic
+    }
+    if not roots:
+        return
+    sources = _source_runs(storage, run, sorted({root[0] for root in roots}))
+    for root in sorted(roots):
+        assert root is not None
+        source = sources.get(root[0])
+        if source is None:
+            continue
+        keys: list[str] = []
+        for record in storage.get_events(source, event_types=[EventType.STEP_OUTPUT]):
+            data = record.event.data
+            if (record.event.step_key == root[0] and isinstance(data, OutputData)
+                    and data.output_name == root[1] and data.mapping_key is not None
+                    and data.mapping_key not in keys):
+                keys.append(data.mapping_key)
+        expand(plan, root, keys)
 
 
 def _source_runs(storage: Storage, run: RunRecord, step_keys: list[str]) -> dict[str, str]:

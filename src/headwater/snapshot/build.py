@@ -133,7 +133,7 @@ def _asset_snaps(
         if not definition.specs_by_key:
             continue
         required = cache.required_keys(definition)
-        op_tags = dict(definition.op.tags) if definition.op is not None else {}
+        op_tags = dict(definition.node_def.tags) if definition.node_def is not None else {}
         for key, spec in definition.specs_by_key.items():
             node = graph.node(key)
             snaps.append(
@@ -188,7 +188,7 @@ def _check_snaps(
                     name=spec.name,
                     description=spec.description,
                     blocking=spec.blocking,
-                    node_name=definition.op.name if definition.op is not None else None,
+                    node_name=definition.node_name if definition.node_def is not None else None,
                     additional_deps=[key_list(dep) for dep in spec.additional_deps],
                     metadata=metadata_snap(spec.metadata),
                     job_names=jobs_by_check.get(tuple(spec.asset_key) + (spec.name,), []),

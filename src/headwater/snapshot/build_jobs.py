@@ -18,6 +18,7 @@ from headwater.definitions.assets.assets_definition import AssetsDefinition
 from headwater.definitions.config.resources import ResourceDefinition
 from headwater.definitions.metadata import normalize_metadata
 from headwater.definitions.ops.composition import GraphInputRef, InputSource, OutputHandle
+from headwater.definitions.ops.dynamic import CollectedHandle
 from headwater.definitions.ops.graphs import GraphDefinition
 from headwater.definitions.ops.jobs import JobDefinition
 from headwater.definitions.ops.op_definition import OpDefinition
@@ -187,11 +188,11 @@ def _asset_ops(layer: AssetLayer, cache: BuildCache) -> list[OpSnap]:
     producer: dict[AssetKey, OutputRef] = {}
     check_step: dict[AssetCheckKey, str] = {}
     for definition in layer.executed:
-        assert definition.op is not None  # executed definitions are executable
-        step = definition.op.name
+        assert definition.node_def is not None  # executed definitions are executable
+        step = definition.node_name
         for output_name, key in definition.keys_by_output_name.items():
             if key in definition.selected_keys:
-                producer[key] = OutputRef(step=step, output=output_name)
+                producer[key] = _producer_ref(definition, output_name)
         for spec in definition.check_specs_by_output_name.values():
             if spec.key in layer.selected_check_keys:
                 check_step[spec.key] = step
@@ -200,9 +201,45 @@ def _asset_ops(layer: AssetLayer, cache: BuildCache) -> list[OpSnap]:
         for spec in definition.check_specs_by_output_name.values():
             if spec.blocking and spec.key in check_step:
                 blocking.setdefault(spec.asset_key, set()).add(check_step[spec.key])
+    ops: list[OpSnap] = []
+    for definition in layer.executed:
+        if definition.is_graph_backed:
+            ops.extend(_graph_asset_ops(definition, producer, cache))
+        else:
+            ops.append(
+                _asset_op(definition, producer, blocking, layer.selected_check_keys, cache)
+            )
+    return ops
+
+
+def _producer_ref(definition: AssetsDefinition, output_name: str) -> OutputRef:
+    if not definition.is_graph_backed:
+        return OutputRef(step=definition.node_name, output=output_name)
+    handle, _, inner = definition.node_def.resolve_output(output_name)
+    return OutputRef(step=f"{definition.node_name}.{handle}", output=inner)
+
+
+def _graph_asset_ops(definition: AssetsDefinition, producer: Mapping[AssetKey, OutputRef],
+                     cache: BuildCache) -> list[OpSnap]:
+    """The ops of a graph-backed asset, named ``graph.op``; asset outputs carry their key."""
+    prefix = definition.node_name
+    inputs = {
+        name: [producer[key]] if key in producer else []
+        for name, key in definition.keys_by_input_name.items()
+    }
+    found: list[OpSnap] = []
+    _collect(definition.node_def, f"{prefix}.", inputs, cache, found)
+    assets = {
+        (ref.step, ref.output): key for key in definition.selected_keys
+        if (ref := _producer_ref(definition, definition.output_names_by_key[key]))
+    }
     return [
-        _asset_op(definition, producer, blocking, layer.selected_check_keys, cache)
-        for definition in layer.executed
+        msgspec.structs.replace(op, outputs=[
+            msgspec.structs.replace(o, asset_key=key_list(assets[(op.name, o.name)]))
+            if (op.name, o.name) in assets else o
+            for o in op.outputs
+        ])
+        for op in found
     ]
 
 
@@ -213,7 +250,7 @@ def _asset_op(
     selected_checks: frozenset[AssetCheckKey],
     cache: BuildCache,
 ) -> OpSnap:
-    op = definition.op
+    op = definition.node_def
     assert op is not None
     step = op.name
     inputs = []
@@ -323,7 +360,8 @@ def _collect(
         if isinstance(definition, GraphDefinition):
             _collect(definition, f"{prefix}{name}.", resolved, cache, found)
             continue
-        fan_in = {n for n, source in invocation.inputs.items() if isinstance(source, tuple)}
+        fan_in = {n for n, source in invocation.inputs.items()
+                  if isinstance(source, (tuple, CollectedHandle))}
         inputs = [
             InputSnap(
                 name=d.name,

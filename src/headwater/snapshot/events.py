@@ -41,6 +41,11 @@ class EventType(str, Enum):
     RESOURCE_INIT_FAILURE = "RESOURCE_INIT_FAILURE"
     ENGINE_EVENT = "ENGINE_EVENT"
     LOG = "LOG"
+    HOOK_COMPLETED = "HOOK_COMPLETED"
+    HOOK_ERRORED = "HOOK_ERRORED"
+    HOOK_SKIPPED = "HOOK_SKIPPED"
+    #: An input's value passed its type check (only for inputs with a type to check).
+    STEP_INPUT = "STEP_INPUT"
 
 
 class _Data(msgspec.Struct, frozen=True, tag_field="kind", omit_defaults=True):
@@ -69,12 +74,25 @@ class StepSuccessData(_Data, frozen=True, tag="step_success"):
     duration_ms: float
 
 
+class TypeCheckData(_Data, frozen=True, tag="type_check"):
+    """A value checked against the type of an input or output."""
+
+    name: str
+    type_name: str
+    success: bool
+    description: str | None = None
+    is_input: bool = True
+    metadata: dict[str, MetadataEntrySnap] = {}
+
+
 class OutputData(_Data, frozen=True, tag="output"):
     """An output was produced or stored."""
 
     output_name: str
     io_manager_key: str | None = None
     mapping_key: str | None = None
+    #: The output's type check, when it has a type that is checked.
+    type_check: TypeCheckData | None = None
 
 
 class InputData(_Data, frozen=True, tag="input"):
@@ -129,6 +147,7 @@ EventData = Union[
     StepSuccessData,
     OutputData,
     InputData,
+    TypeCheckData,
     AssetEventData,
     AssetCheckData,
     RunFailureData,

@@ -5,6 +5,8 @@
 - ``hold`` blocks on its first attempt until the flag file ``HW_SHARED_DIR/release`` exists
   (a test kills its worker meanwhile); it may be retried once. ``hold_once`` blocks the same
   way and may not be retried. ``after_hold`` depends on ``hold``.
+- ``fanned_out`` (an op job) yields 12 dynamic outputs, squares each in a mapped step and
+  collects them in ``sum_all``.
 
 Outputs go to ``HW_SHARED_DIR/outputs``: a folder every worker reaches (as NFS would be).
 """
@@ -13,7 +15,17 @@ import os
 import time
 from pathlib import Path
 
-from headwater import AssetExecutionContext, Definitions, RetryPolicy, asset, define_asset_job
+from headwater import (
+    AssetExecutionContext,
+    Definitions,
+    DynamicOut,
+    DynamicOutput,
+    RetryPolicy,
+    asset,
+    define_asset_job,
+    job,
+    op,
+)
 from headwater.definitions.config.io_managers import FilesystemIOManager
 from headwater.definitions.ops.executors import celery_executor
 
@@ -63,12 +75,34 @@ def hold_once(context: AssetExecutionContext) -> str:
     return "done"
 
 
+@op(out=DynamicOut())
+def fan_out():  # type: ignore[no-untyped-def]
+    for index in range(12):
+        yield DynamicOutput(index, mapping_key=f"n{index}")
+
+
+@op
+def square(value: int) -> int:
+    return value * value
+
+
+@op
+def sum_all(values: list[int]) -> list[int]:
+    return values
+
+
+@job
+def fanned_out() -> None:
+    sum_all(fan_out().map(square).collect())
+
+
 defs = Definitions(
     assets=[*leaves, total, hold, after_hold, hold_once],
     jobs=[
         define_asset_job("fleet", selection="group:leaves"),
         define_asset_job("holding", selection="group:hold or group:leaves"),
         define_asset_job("holding_once", selection="group:hold_once or group:leaves"),
+        fanned_out,
     ],
     resources={"io_manager": FilesystemIOManager(base_dir=str(SHARED / "outputs"))},
     executor=celery_executor,

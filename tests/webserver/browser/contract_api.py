@@ -115,6 +115,23 @@ EVENTS = [
 ]
 
 
+def _step(key: str, start: float, end: float, status: str = "SUCCESS") -> dict[str, Any]:
+    return {"step_key": key, "status": status, "start_time": NOW + start,
+            "end_time": NOW + end, "attempts": 1}
+
+
+#: A run with a graph-backed asset's ops and 1,000 steps mapped over a dynamic output (one
+#: of them failed, so the collecting step was skipped).
+MAPPED_STEPS = [
+    _step("raw", 0.0, 0.1), _step("refined.plus_one", 0.1, 0.2),
+    _step("refined.times_ten", 0.2, 0.3), _step("fan", 0.3, 0.5),
+    *(_step(f"square[n{i}]", 0.5 + i * 0.002, 0.52 + i * 0.002,
+            "FAILURE" if i == 417 else "SUCCESS") for i in range(1000)),
+    {"step_key": "total", "status": "SKIPPED", "start_time": None, "end_time": NOW + 2.6,
+     "attempts": 0},
+]
+
+
 class ContractApi:
     """The endpoint handlers, reading and recording ``state``."""
 
@@ -185,6 +202,9 @@ class ContractApi:
         return JSONResponse({"run_id": "run-new"}, status_code=201)
 
     async def run(self, request: Request) -> Response:
+        if request.path_params["id"] == "run-mapped":
+            return JSONResponse({"run": {**RUN, "run_id": "run-mapped", "job_name": "fanned",
+                                         "status": "FAILURE"}, "steps": MAPPED_STEPS})
         steps = [{"step_key": "asset_0", "status": "SUCCESS", "start_time": NOW + 0.5,
                   "end_time": NOW + 1.5, "attempts": 1}]
         return JSONResponse({"run": {**RUN, "status": self.state.run_status}, "steps": steps})

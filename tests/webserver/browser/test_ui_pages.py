@@ -244,3 +244,34 @@ def test_schedule_toggle_posts_start(api: tuple[str, ContractState], page: Any) 
     card.get_by_role("switch").check()
     expect(card).to_have_attribute("data-status", "RUNNING")
     assert state.posts[-1][0] == "/api/schedules/loc/daily/start"
+
+
+def test_run_page_folds_1000_mapped_steps_and_shows_graph_asset_ops(
+    api: tuple[str, ContractState], page: Any,
+) -> None:
+    from .conftest import screenshot
+
+    base, _ = api
+    expect = _expect()
+    page.goto(base + "/runs/run-mapped")
+    chart = page.locator("svg.gantt")
+    expect(chart).to_have_attribute("data-steps", "1005")
+    expect(chart).to_have_attribute("data-rows", "6")  # the 1,000 mapped steps are one row
+    group = chart.locator('g.group[data-group="square"]')
+    expect(group).to_have_attribute("data-count", "1000")
+    expect(group.locator("text.step-name")).to_contain_text("square [1000 mapped, 1 failed]")
+    expect(group.locator("rect.bar")).to_have_class("bar st-failure group-bar")
+    expect(group.locator("text.step-name title")).to_contain_text("999 success, 1 failure")
+    expect(chart.locator('g[data-step="refined.times_ten"] text.step-name')).to_contain_text(
+        "refined › times_ten")
+    screenshot(page, "run-page-1000-mapped-folded")
+
+    group.click()
+    expect(chart).to_have_attribute("data-rows", "1006")
+    failed = chart.locator('g.mapped[data-step="square[n417]"]')
+    expect(failed).to_have_attribute("data-status", "FAILURE")
+    expect(failed.locator("text.step-name")).to_contain_text("[n417]")
+    screenshot(page, "run-page-1000-mapped-expanded")
+    chart.locator('g.group[data-group="square"]').click()
+    expect(chart).to_have_attribute("data-rows", "6")
+    assert page.problems.messages == []

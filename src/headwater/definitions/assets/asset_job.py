@@ -42,7 +42,9 @@ class UnresolvedAssetJobDefinition:
         self.metadata = dict(metadata or {})
         self.partitions_def = partitions_def
         self.executor_def = executor_def
-        self.hooks = hooks
+        from headwater.definitions.ops.hooks import hook_set
+
+        self.hooks = hook_set(hooks)
         self.op_retry_policy = op_retry_policy
 
     def resolve(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from headwater.definitions.asset_graph import AssetGraph
 from headwater.definitions.asset_graph.keys import AssetCheckKey, AssetKey
 from headwater.definitions.assets.assets_definition import AssetsDefinition
-from headwater.errors import InvalidDefinitionError
+from headwater.errors import InvalidDefinitionError, InvalidSubsetError
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def build_asset_layer(
         if chosen != definition.keys and definition.keys:
             if not definition.can_subset:
                 missing = sorted(k.to_user_string() for k in definition.keys - chosen)
-                raise InvalidDefinitionError(
+                raise InvalidSubsetError(
                     f"Job '{job_name}' selects only part of {definition.describe}, which "
                     f"computes its assets together and cannot run a subset. Also select: "
                     f"{', '.join(missing)} (or set can_subset=True on the multi_asset)."

@@ -25,7 +25,7 @@ class AssetsDefinition:
     def __init__(
         self,
         *,
-        specs: Sequence[AssetSpec],
+        specs: Sequence[AssetSpec] | None = None,
         op: OpDefinition | None = None,
         keys_by_output_name: Mapping[str, AssetKey] | None = None,
         keys_by_input_name: Mapping[str, AssetKey] | None = None,
@@ -37,8 +37,18 @@ class AssetsDefinition:
         is_observable: bool = False,
         partition_mappings: Mapping[AssetKey, Any] | None = None,
         backfill_policy: Any = None,
+        node_def: Any = None,
+        selected_asset_keys: Iterable[AssetKey] | None = None,
+        group_names_by_key: Mapping[AssetKey, str] | None = None,
     ) -> None:
-        self.op = op
+        #: The op or graph computing the assets (None for external assets).
+        self.node_def: Any = node_def if node_def is not None else op
+        if specs is None:
+            specs = _specs_from_keys(
+                keys_by_output_name, keys_by_input_name, group_names_by_key, partitions_def
+            )
+        if selected_keys is None:
+            selected_keys = selected_asset_keys
         self.specs_by_key = {spec.key: spec for spec in specs}
         if len(self.specs_by_key) != len(specs):
             raise InvalidDefinitionError(
@@ -66,6 +76,58 @@ class AssetsDefinition:
     # Identity -----------------------------------------------------------------------------
 
     @property
+    def op(self) -> Any:
+        """The op computing these assets (None for external assets).
+
+        Raises for a graph-backed definition, which has several: use ``node_def``.
+        """
+        node = self.node_def
+        if node is not None and getattr(node, "kind", "") == "graph":
+            from headwater.errors import InvariantViolationError
+
+            raise InvariantViolationError(
+                f"{self.describe} is computed by graph '{node.name}', not by one op; use "
+                ".node_def for the graph."
+            )
+        return node
+
+    @property
+    def is_graph_backed(self) -> bool:
+        """Whether a graph of several ops computes these assets."""
+        return getattr(self.node_def, "kind", "") == "graph"
+
+    @property
+    def input_names(self) -> list[str]:
+        """Names of the inputs that load upstream assets."""
+        return list(self.keys_by_input_name)
+
+    @property
+    def asset_and_check_keys(self) -> frozenset[Any]:
+        """The asset keys and asset check keys of this definition."""
+        return frozenset(self.keys) | self.check_keys
+
+    def subset_for(self, selected_asset_keys: Iterable[AssetKey],
+                   selected_asset_check_keys: Iterable[Any] | None = None) -> AssetsDefinition:
+        """A copy computing only ``selected_asset_keys`` (``can_subset`` must allow it)."""
+        return self.subset(selected_asset_keys)
+
+    @classmethod
+    def from_graph(cls, graph_def: Any, **kwargs: Any) -> AssetsDefinition:
+        """Assets computed by ``graph_def``: one per graph output (``keys_by_output_name``),
+        its inputs loading upstream assets (``keys_by_input_name``)."""
+        from headwater.definitions.assets.graph_assets import assets_from_node
+
+        return assets_from_node(graph_def, **kwargs)
+
+    @classmethod
+    def from_op(cls, op_def: Any, **kwargs: Any) -> AssetsDefinition:
+        """Assets computed by ``op_def``: one per op output, its inputs loading upstream
+        assets."""
+        from headwater.definitions.assets.graph_assets import assets_from_node
+
+        return assets_from_node(op_def, **kwargs)
+
+    @property
     def keys(self) -> frozenset[AssetKey]:
         """Keys of the assets this definition computes (or declares)."""
         cached = self.__dict__.get("_keys_cache")
@@ -87,8 +149,8 @@ class AssetsDefinition:
     @property
     def node_name(self) -> str:
         """Name of the op computing these assets (the key's identifier for external assets)."""
-        if self.op is not None:
-            return self.op.name
+        if self.node_def is not None:
+            return str(self.node_def.name)
         return min(self.specs_by_key).to_python_identifier()
 
     @property
@@ -96,14 +158,14 @@ class AssetsDefinition:
         """How messages name this definition."""
         if len(self.specs_by_key) == 1:
             return f"asset '{next(iter(self.specs_by_key)).to_user_string()}'"
-        if self.op is not None:
-            return f"{self.op.kind} '{self.op.name}'"
+        if self.node_def is not None:
+            return f"{self.node_def.kind} '{self.node_def.name}'"
         return self._describe(list(self.specs_by_key.values()))
 
     @property
     def is_executable(self) -> bool:
         """Whether a run can materialize these assets."""
-        return self.op is not None
+        return self.node_def is not None
 
     @property
     def specs(self) -> list[AssetSpec]:
@@ -175,22 +237,23 @@ class AssetsDefinition:
     def io_manager_key_for(self, key: AssetKey) -> str:
         """The IO manager storing the asset's value."""
         name = self.output_names_by_key.get(key)
-        if self.op is None or name is None:
+        if self.node_def is None or name is None:
             metadata = self.specs_by_key[key].metadata
             return str(metadata.get(IO_MANAGER_KEY_METADATA, "io_manager"))
-        return self.op.output_def(name).io_manager_key
+        return str(self.node_def.output_def(name).io_manager_key)
 
     def output_stores_value(self, key: AssetKey) -> bool:
         """Whether the asset's value goes through an IO manager (not ``-> None``)."""
         name = self.output_names_by_key.get(key)
-        return self.op is not None and name is not None and not self.op.output_def(name).is_nothing
+        node = self.node_def
+        return node is not None and name is not None and not node.output_def(name).is_nothing
 
     @property
     def required_resource_keys(self) -> frozenset[str]:
         """Resource keys the op needs, IO managers included."""
-        if self.op is None:
+        if self.node_def is None:
             return frozenset()
-        return self.op.required_resource_keys | self.op.io_manager_keys
+        return frozenset(self.node_def.required_resource_keys | self.node_def.io_manager_keys)
 
     # Derived definitions ------------------------------------------------------------------
 
@@ -247,13 +310,36 @@ class AssetsDefinition:
         return clone
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if self.op is None:
+        if self.node_def is None:
             raise InvalidDefinitionError(f"{self.describe} is external; it cannot be called.")
-        return self.op(*args, **kwargs)
+        return self.node_def(*args, **kwargs)
 
     def __repr__(self) -> str:
         keys = ", ".join(sorted(k.to_user_string() for k in self.specs_by_key))
         return f"<{type(self).__name__} {keys}>"
+
+
+def _specs_from_keys(
+    keys_by_output_name: Mapping[str, AssetKey] | None,
+    keys_by_input_name: Mapping[str, AssetKey] | None,
+    group_names_by_key: Mapping[AssetKey, str] | None,
+    partitions_def: Any,
+) -> list[AssetSpec]:
+    """Specs for the constructor's Dagster form (keys by output, no ``specs=``)."""
+    if not keys_by_output_name:
+        raise InvalidDefinitionError(
+            "AssetsDefinition(...) needs specs= or keys_by_output_name= to know its assets."
+        )
+    upstream = [AssetKey.from_coercible(k) for k in (keys_by_input_name or {}).values()]
+    return [
+        AssetSpec(
+            AssetKey.from_coercible(key),
+            deps=upstream,
+            group_name=(group_names_by_key or {}).get(key),
+            partitions_def=partitions_def,
+        )
+        for key in keys_by_output_name.values()
+    ]
 
 
 def external_assets_from_specs(specs: Iterable[AssetSpec]) -> list[AssetsDefinition]:

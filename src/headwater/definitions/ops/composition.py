@@ -38,7 +38,9 @@ class GraphInputRef:
     name: str
 
 
-InputSource = Union[OutputHandle, GraphInputRef, tuple[Union[OutputHandle, GraphInputRef], ...]]
+#: Where an input comes from: an output, a graph input, a collected dynamic output
+#: (``CollectedHandle``), or a tuple of those (fan-in).
+InputSource = Any
 
 
 @dataclass
@@ -50,12 +52,16 @@ class NodeInvocation:
     inputs: dict[str, InputSource] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)
     retry_policy: RetryPolicy | None = None
+    #: Hooks attached to this use of the node (``op.with_hooks({...})``).
+    hooks: tuple[Any, ...] = ()
 
 
 class _Builder:
     def __init__(self, graph_name: str) -> None:
         self.graph_name = graph_name
         self.invocations: dict[str, NodeInvocation] = {}
+        #: How many ``.map()`` calls are being recorded (ops called then are mapped).
+        self.mapping = 0
 
     def unique_name(self, name: str, explicit: bool) -> str:
         if name not in self.invocations:
@@ -95,6 +101,16 @@ class composing:
         _stack().pop()
 
 
+def current_builder(what: str) -> _Builder:
+    """The builder of the graph body being recorded; raises outside a graph body."""
+    stack = _stack()
+    if not stack:
+        raise InvalidDefinitionError(
+            f"{what} was called outside a graph body; use it inside @graph or @job."
+        )
+    return stack[-1]
+
+
 def is_composing() -> bool:
     """Whether a graph body is being recorded on this thread."""
     return bool(_stack())
@@ -109,25 +125,36 @@ class PendingInvocation:
         alias: str | None = None,
         tags: Mapping[str, str] | None = None,
         retry_policy: RetryPolicy | None = None,
+        hooks: Any = (),
     ) -> None:
         self.definition = definition
         self.alias_name = alias
         self.tags = dict(tags or {})
         self.retry_policy = retry_policy
+        self.hooks = tuple(hooks or ())
 
     def alias(self, name: str) -> PendingInvocation:
         """Another name for this use."""
-        return PendingInvocation(self.definition, name, self.tags, self.retry_policy)
+        return PendingInvocation(self.definition, name, self.tags, self.retry_policy, self.hooks)
 
     def tag(self, tags: Mapping[str, str]) -> PendingInvocation:
         """Extra tags for this use."""
         return PendingInvocation(
-            self.definition, self.alias_name, {**self.tags, **tags}, self.retry_policy
+            self.definition, self.alias_name, {**self.tags, **tags}, self.retry_policy,
+            self.hooks,
         )
 
     def with_retry_policy(self, retry_policy: RetryPolicy) -> PendingInvocation:
         """A retry policy for this use."""
-        return PendingInvocation(self.definition, self.alias_name, self.tags, retry_policy)
+        return PendingInvocation(self.definition, self.alias_name, self.tags, retry_policy,
+                                 self.hooks)
+
+    def with_hooks(self, hook_defs: Any) -> PendingInvocation:
+        """Hooks for this use (run after its step succeeds or fails)."""
+        from headwater.definitions.ops.hooks import hook_set
+
+        return PendingInvocation(self.definition, self.alias_name, self.tags, self.retry_policy,
+                                 (*self.hooks, *hook_set(hook_defs)))
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return invoke_node(
@@ -138,6 +165,7 @@ class PendingInvocation:
             explicit_name=self.alias_name is not None,
             tags=self.tags,
             retry_policy=self.retry_policy,
+            hooks=self.hooks,
         )
 
 
@@ -150,6 +178,7 @@ def invoke_node(
     explicit_name: bool = False,
     tags: Mapping[str, str] | None = None,
     retry_policy: RetryPolicy | None = None,
+    hooks: tuple[Any, ...] = (),
 ) -> Any:
     """Record a call inside a graph body, or run the definition directly outside one."""
     stack = _stack()
@@ -169,24 +198,40 @@ def invoke_node(
         if key in bound:
             raise InvalidDefinitionError(f"{where} got input '{key}' twice.")
         bound[key] = value
+    from headwater.definitions.ops.dynamic import DynamicOutputHandle, check_dynamic_inputs
+
     inputs = {key: _as_source(value, key, where, definition) for key, value in bound.items()}
+    mapped = check_dynamic_inputs(inputs, builder.mapping, where)
     builder.invocations[node_name] = NodeInvocation(
-        node_name, definition, inputs, dict(tags or {}), retry_policy
+        node_name, definition, inputs, dict(tags or {}), retry_policy, hooks
     )
     output_names = definition.output_names
+    dynamic = set(output_names) if mapped else set(_dynamic_outputs(definition))
+    handles = [
+        (DynamicOutputHandle if out in dynamic else OutputHandle)(node_name, out)
+        for out in output_names
+    ]
     if len(output_names) == 1:
-        return OutputHandle(node_name, output_names[0])
-    handles = [OutputHandle(node_name, out) for out in output_names]
+        return handles[0]
     tuple_type = namedtuple(f"{definition.name}_outputs", output_names)  # type: ignore[misc]
     return tuple_type(*handles)
 
 
+def _dynamic_outputs(definition: NodeDefinition) -> list[str]:
+    outputs = getattr(definition, "output_defs", None)
+    if outputs is not None:
+        return [d.name for d in outputs if d.is_dynamic]
+    return list(getattr(definition, "dynamic_output_names", ()))
+
+
 def _as_source(value: Any, key: str, where: str, definition: NodeDefinition) -> InputSource:
+    from headwater.definitions.ops.dynamic import CollectedHandle
+
     if key not in definition.all_input_names:
         raise InvalidDefinitionError(
             f"{where} has no input '{key}'. Its inputs: {', '.join(definition.all_input_names)}."
         )
-    if isinstance(value, (OutputHandle, GraphInputRef)):
+    if isinstance(value, (OutputHandle, GraphInputRef, CollectedHandle)):
         return value
     if isinstance(value, (list, tuple)) and all(
         isinstance(item, (OutputHandle, GraphInputRef)) for item in value

@@ -42,6 +42,8 @@ class ExecutionInfo:
     logged_events: list[Any] = field(default_factory=list)
     #: Teardown of resources a test context initialised (run when the context exits).
     teardowns: list[Callable[[], object]] = field(default_factory=list)
+    #: The mapping key of a step mapped over a dynamic output.
+    mapping_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,10 @@ class OpExecutionContext:
     def step_key(self) -> str:
         """The key of the running step."""
         return self._info.step_key
+
+    def get_mapping_key(self) -> str | None:
+        """The mapping key of a step mapped over a dynamic output (``op[key]``), else None."""
+        return self._info.mapping_key
 
     @property
     def op_config(self) -> Any:

@@ -11,7 +11,7 @@ from headwater.definitions.ops.context import (
     build_op_context,
 )
 from headwater.definitions.ops.params import NO_VALUE
-from headwater.errors import InvalidDefinitionError
+from headwater.errors import InvalidInvocationError
 
 if TYPE_CHECKING:
     from headwater.definitions.ops.op_definition import OpDefinition
@@ -43,7 +43,7 @@ def invoke_compute_fn(op_def: OpDefinition, args: Sequence[Any], kwargs: Mapping
     call.update(_inputs(op_def, remaining, extra))
     if remaining or extra:
         unexpected = [repr(v) for v in remaining] + list(extra)
-        raise InvalidDefinitionError(
+        raise InvalidInvocationError(
             f"{op_def.describe} was called with unexpected arguments: {', '.join(unexpected)}."
         )
     return op_def.compute_fn(**call)
@@ -60,7 +60,7 @@ def _resources(
         elif context is not None and context.resources is not None and key in context.resources:
             found[key] = context.resources[key]
         else:
-            raise InvalidDefinitionError(
+            raise InvalidInvocationError(
                 f"{op_def.describe} needs resource '{key}'. Pass it as {key}=... or in "
                 "build_asset_context(resources={...})."
             )
@@ -78,7 +78,7 @@ def _inputs(op_def: OpDefinition, remaining: list[Any], extra: dict[str, Any]) -
         elif param.default is not NO_VALUE:
             found[param.name] = param.default
         else:
-            raise InvalidDefinitionError(
+            raise InvalidInvocationError(
                 f"{op_def.describe} was called without a value for input '{param.name}'."
             )
     return found

@@ -12,7 +12,7 @@ from headwater.definitions.ops.composition import (
     OutputHandle,
     composing,
 )
-from headwater.definitions.ops.op_definition import DEFAULT_OUTPUT, OpDefinition, Out
+from headwater.definitions.ops.op_definition import DEFAULT_OUTPUT, OpDefinition, Out, check_name
 from headwater.errors import CycleError, InvalidDefinitionError
 
 if TYPE_CHECKING:
@@ -38,13 +38,31 @@ class GraphDefinition:
     def __init__(
         self,
         name: str,
-        invocations: Mapping[str, NodeInvocation],
+        invocations: Mapping[str, NodeInvocation] | None = None,
         input_names: Sequence[str] = (),
-        output_mappings: Mapping[str, OutputHandle] | None = None,
+        output_mappings: Mapping[str, OutputHandle] | Sequence[Any] | None = None,
         description: str | None = None,
         tags: Mapping[str, str] | None = None,
         config: Any = None,
+        *,
+        node_defs: Sequence[Any] | None = None,
+        dependencies: Mapping[Any, Mapping[str, Any]] | None = None,
+        input_mappings: Sequence[Any] | None = None,
     ) -> None:
+        """Either ``invocations`` (what ``@graph`` records), or Dagster's older form:
+        ``node_defs`` wired by ``dependencies``, with ``input_mappings`` and
+        ``output_mappings`` (lists of ``InputMapping``/``OutputMapping``)."""
+        check_name(name, "graph")
+        if invocations is None:
+            from headwater.definitions.ops.dependencies import build_invocations
+
+            invocations, input_names = build_invocations(
+                name, list(node_defs or ()), dependencies, input_mappings
+            )
+        if output_mappings is not None and not isinstance(output_mappings, Mapping):
+            from headwater.definitions.ops.dependencies import output_handles
+
+            output_mappings = output_handles(name, list(output_mappings), invocations)
         self.name = name
         self.invocations = dict(invocations)
         self.input_names = list(input_names)
@@ -52,6 +70,13 @@ class GraphDefinition:
         self.description = description
         self.tags = dict(tags or {})
         self.config = config
+        from headwater.definitions.ops.dynamic import DynamicOutputHandle
+
+        #: Outputs mapped from dynamic outputs of the graph's ops (callers get dynamic handles).
+        self.dynamic_output_names = [
+            name for name, handle in self.output_mappings.items()
+            if isinstance(handle, DynamicOutputHandle)
+        ]
         self._check_acyclic()
 
     @property
@@ -73,6 +98,40 @@ class GraphDefinition:
     def output_names(self) -> list[str]:
         """Outputs in declaration order."""
         return list(self.output_mappings) or [DEFAULT_OUTPUT]
+
+    def has_output(self, name: str) -> bool:
+        """Whether the graph has an output named ``name``."""
+        return name in self.output_mappings
+
+    def resolve_output(self, name: str) -> tuple[str, OpDefinition, str]:
+        """(dotted op handle, op, op output name) that the graph output ``name`` maps to."""
+        handle = self.output_mappings.get(name)
+        if handle is None:
+            raise InvalidDefinitionError(
+                f"{self.describe} has no output '{name}'. Its outputs: "
+                f"{', '.join(self.output_mappings) or 'none'}."
+            )
+        definition = self.invocations[handle.node_name].definition
+        if isinstance(definition, GraphDefinition):
+            inner, op_def, output = definition.resolve_output(handle.output_name)
+            return f"{handle.node_name}.{inner}", op_def, output
+        return handle.node_name, definition, handle.output_name
+
+    def output_def(self, name: str) -> Any:
+        """The definition of the op output that the graph output ``name`` maps to."""
+        _, op_def, output = self.resolve_output(name)
+        return op_def.output_def(output)
+
+    @property
+    def required_resource_keys(self) -> frozenset[str]:
+        """Resource keys needed by the graph's ops."""
+        ops = self.iter_ops()
+        return frozenset(k for _, op_def, _ in ops for k in op_def.required_resource_keys)
+
+    @property
+    def io_manager_keys(self) -> frozenset[str]:
+        """IO manager keys used by the graph's ops."""
+        return frozenset(k for _, op_def, _ in self.iter_ops() for k in op_def.io_manager_keys)
 
     def iter_ops(self, prefix: str = "") -> list[tuple[str, OpDefinition, NodeInvocation]]:
         """Every op in this graph, nested graphs flattened, with its dotted handle."""
@@ -165,7 +224,8 @@ class GraphDefinition:
                 raise CycleError(f"{self.describe} has a cycle: {' -> '.join(cycle)}.")
             state[name] = 1
             for source in self.invocations[name].inputs.values():
-                for handle in source if isinstance(source, tuple) else (source,):
+                for item in source if isinstance(source, tuple) else (source,):
+                    handle = getattr(item, "source", item)  # a collected output's source
                     if isinstance(handle, OutputHandle):
                         visit(handle.node_name, [*path, name])
             state[name] = 2

@@ -45,7 +45,10 @@ class JobDefinition:
         self.partitions_def = partitions_def
         self.op_retry_policy = op_retry_policy
         self.metadata = dict(metadata or {})
-        self.hooks = hooks
+        from headwater.definitions.ops.hooks import hook_set
+
+        #: Hooks run after every step of the job.
+        self.hooks: tuple[Any, ...] = hook_set(hooks)
         #: Set for jobs that materialize assets: which assets and checks, computed by which ops.
         self.asset_layer = asset_layer
 
@@ -81,6 +84,15 @@ class JobDefinition:
         if partitioned is None or partition_key is None:
             return {}
         return partitioned.get_tags_for_partition_key(partition_key, self.name)
+
+    def with_hooks(self, hook_defs: Any) -> JobDefinition:
+        """A copy whose every step also runs ``hook_defs``."""
+        from headwater.definitions.ops.hooks import hook_set
+
+        clone = object.__new__(JobDefinition)
+        clone.__dict__.update(self.__dict__)
+        clone.hooks = hook_set({*self.hooks, *hook_set(hook_defs)})
+        return clone
 
     def with_resources(self, resource_defs: Mapping[str, object]) -> JobDefinition:
         """A copy where ``resource_defs`` fill in resources the job does not define itself."""

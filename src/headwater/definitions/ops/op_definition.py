@@ -226,6 +226,13 @@ class OpDefinition:
 
         return PendingInvocation(self, tags=dict(tags))
 
+    def with_hooks(self, hook_defs: Any) -> Any:
+        """Use this op with hooks inside a graph (run after its step succeeds or fails)."""
+        from headwater.definitions.ops.composition import PendingInvocation
+        from headwater.definitions.ops.hooks import hook_set
+
+        return PendingInvocation(self, hooks=hook_set(hook_defs))
+
     def with_retry_policy(self, retry_policy: RetryPolicy) -> Any:
         """Use this op with a retry policy inside a graph."""
         from headwater.definitions.ops.composition import PendingInvocation

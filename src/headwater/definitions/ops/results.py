@@ -58,10 +58,15 @@ class DynamicOutput(Generic[T]):
         output_name: str = "result",
         metadata: Mapping[str, Any] | None = None,
     ) -> None:
+        from headwater.definitions.ops.dynamic import check_mapping_key
+
         self.value = value
-        self.mapping_key = mapping_key
+        self.mapping_key = check_mapping_key(mapping_key)
         self.output_name = output_name
         self.metadata = dict(metadata or {})
+
+    def __repr__(self) -> str:
+        return f"DynamicOutput(value={self.value!r}, mapping_key={self.mapping_key!r})"
 
 
 class AssetCheckSeverity(str, Enum):

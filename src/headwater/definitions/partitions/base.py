@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol
 
-from headwater.errors import InvalidDefinitionError, NotFoundError
+from headwater.errors import InvalidDefinitionError, NotFoundError, UnknownPartitionError
 
 if TYPE_CHECKING:
     from headwater.definitions.partitions.subsets import PartitionsSubset
@@ -105,7 +105,7 @@ class PartitionsDefinition(ABC):
         """
         if not self.has_partition_key(partition_key, current_time, dynamic_partitions_store):
             keys = self.get_partition_keys(current_time, dynamic_partitions_store)
-            raise NotFoundError(self._unknown_key_message(partition_key, keys))
+            raise UnknownPartitionError(self._unknown_key_message(partition_key, keys))
 
     def get_partition_keys_in_range(
         self,

@@ -37,47 +37,135 @@ function shortName(name, maxChars) {
   return name.length > maxChars ? `${name.slice(0, maxChars - 1)}…` : name;
 }
 
+/** "op" and "k" of a mapped step key "op[k]"; null for other keys. */
+function mappedParts(key) {
+  const match = /^(.*)\[([^\[\]]+)\]$/.exec(key);
+  return match ? [match[1], match[2]] : null;
+}
+
+const RANK = { "st-failure": 3, "st-running": 2, "st-none": 1, "st-success": 0 };
+
+/** The summary row of the mapped steps of one op: its span, worst status and counts. */
+function groupRow(base, members, now) {
+  const started = members.filter((m) => m.start_time);
+  const counts = {};
+  members.forEach((m) => { counts[m.status] = (counts[m.status] || 0) + 1; });
+  const worst = members.map((m) => stepClass(m.status))
+    .reduce((a, b) => (RANK[b] > RANK[a] ? b : a), "st-success");
+  return {
+    group: base,
+    label: `${base} [${members.length} mapped${
+      counts.FAILURE ? `, ${counts.FAILURE} failed` : ""}]`,
+    start_time: started.length ? Math.min(...started.map((m) => m.start_time)) : null,
+    end_time: members.every((m) => m.end_time) && started.length
+      ? Math.max(...members.map((m) => m.end_time)) : null,
+    cls: worst, counts, now,
+  };
+}
+
+/**
+ * Timeline rows for `steps`: steps mapped over a dynamic output (`op[key]`) fold into one
+ * summary row per op (expanded on click when `expanded` has the op); ops of a graph-backed
+ * asset or nested graph (`graph.op`) show their graph as a prefix.
+ */
+export function timelineRows(steps, expanded, now) {
+  const groups = new Map();
+  steps.forEach((step) => {
+    const parts = mappedParts(step.step_key);
+    if (!parts) return;
+    if (!groups.has(parts[0])) groups.set(parts[0], []);
+    groups.get(parts[0]).push(step);
+  });
+  const rows = [];
+  const emitted = new Set();
+  steps.forEach((step) => {
+    const parts = mappedParts(step.step_key);
+    if (!parts) {
+      rows.push({ step, label: step.step_key.split(".").join(" › "), cls: stepClass(step.status) });
+      return;
+    }
+    if (emitted.has(parts[0])) return;
+    emitted.add(parts[0]);
+    const members = groups.get(parts[0]);
+    rows.push(groupRow(parts[0], members, now));
+    if (expanded.has(parts[0])) {
+      members.forEach((member) => rows.push({ step: member, label: `  [${
+        mappedParts(member.step_key)[1]}]`, cls: stepClass(member.status), child: true }));
+    }
+  });
+  return rows;
+}
+
+function countsText(counts) {
+  return Object.entries(counts).map(([status, n]) => `${n} ${status.toLowerCase()}`).join(", ");
+}
+
 /**
  * An <svg> Gantt chart of `steps` ([{step_key, status, start_time, end_time, attempts}]),
  * `width` pixels wide; `now` ends the bars of steps still running. `runStart` is the origin
- * only when no step has started yet.
+ * only when no step has started yet. Mapped steps are folded per op; clicking a folded row
+ * toggles it in `expanded` and calls `onToggle`.
  */
-export function gantt(steps, runStart, now, width = 960) {
+export function gantt(steps, runStart, now, width = 960, expanded = new Set(), onToggle = null) {
   const started = steps.filter((step) => step.start_time);
-  const t0 = started.length ? Math.min(...started.map((step) => step.start_time))
+  const t0 = started.length ? started.reduce((m, step) => Math.min(m, step.start_time), Infinity)
     : runStart || now;
-  const t1 = Math.max(t0 + 0.001, ...started.map((step) => step.end_time || now));
-  const longest = Math.max(8, ...steps.map((step) => step.step_key.length));
+  const t1 = Math.max(t0 + 0.001,
+    started.reduce((m, step) => Math.max(m, step.end_time || now), -Infinity));
+  const rows = timelineRows(steps, expanded, now);
+  const longest = Math.max(8, ...rows.map((row) => row.label.length + 2));
   const labelWidth = Math.min(Math.max(120, longest * CHAR_PX + 16), width * 0.4);
   const maxChars = Math.floor((labelWidth - 16) / CHAR_PX);
   const plotWidth = width - labelWidth - PAD.right;
   const scale = plotWidth / (t1 - t0);
-  const rowsHeight = Math.max(1, steps.length) * ROW;
+  const rowsHeight = Math.max(1, rows.length) * ROW;
   const height = PAD.top + rowsHeight + AXIS;
   const axisY = PAD.top + rowsHeight;
   const tick = niceStep(t1 - t0, Math.max(2, Math.floor(plotWidth / 110)));
   const ticks = [];
   for (let v = 0; v <= t1 - t0 + tick * 1e-6; v += tick) ticks.push(v);
   return s("svg", { class: "gantt", viewBox: `0 0 ${width} ${height}`, width, height,
-    role: "img", "aria-label": "Step timeline", dataset: { steps: String(steps.length) } },
+    role: "img", "aria-label": "Step timeline",
+    dataset: { steps: String(steps.length), rows: String(rows.length) } },
   ticks.map((v) => s("g", { class: "tick" },
     s("line", { class: "grid", x1: labelWidth + v * scale, x2: labelWidth + v * scale,
       y1: PAD.top, y2: axisY }),
     s("text", { class: "tick-label", x: labelWidth + v * scale, y: axisY + 16,
       "text-anchor": v === 0 ? "start" : "middle" }, elapsedLabel(v, tick)))),
   s("line", { class: "axis", x1: labelWidth, x2: width - PAD.right, y1: axisY, y2: axisY }),
-  steps.map((step, i) => {
+  rows.map((row, i) => {
     const y = PAD.top + i * ROW;
-    const end = step.end_time || now;
-    const duration = step.start_time ? formatDuration(end - step.start_time) : "not started";
-    const bar = step.start_time ? s("rect", {
-      class: `bar ${stepClass(step.status)}`, x: labelWidth + (step.start_time - t0) * scale,
-      y: y + 5, height: ROW - 10, width: Math.max(3, (end - step.start_time) * scale), rx: 3,
-    }, s("title", {}, `${step.step_key}: ${step.status} · ${duration}` +
-      (step.attempts > 1 ? ` · ${step.attempts} attempts` : ""))) : null;
-    return s("g", { class: "step", dataset: { step: step.step_key, status: step.status || "" } },
-      s("text", { class: "step-name", x: 8, y: y + ROW / 2 + 4 },
-        shortName(step.step_key, maxChars), s("title", {}, step.step_key)),
+    const item = row.step || row;
+    const end = item.end_time || now;
+    const title = row.group
+      ? `${row.group}: ${countsText(row.counts)} · click to ${
+        expanded.has(row.group) ? "fold" : "show"} each mapped step`
+      : `${item.step_key}: ${item.status} · ${item.start_time
+        ? formatDuration(end - item.start_time) : "not started"}` +
+        (item.attempts > 1 ? ` · ${item.attempts} attempts` : "");
+    const bar = item.start_time ? s("rect", {
+      class: `bar ${row.cls}${row.group ? " group-bar" : ""}`,
+      x: labelWidth + (item.start_time - t0) * scale, y: y + 5, height: ROW - 10,
+      width: Math.max(3, (end - item.start_time) * scale), rx: 3,
+    }, s("title", {}, title)) : null;
+    const attrs = row.group
+      ? { class: `step group${expanded.has(row.group) ? " expanded" : ""}`,
+        dataset: { group: row.group, count: String(Object.values(row.counts)
+          .reduce((a, b) => a + b, 0)) } }
+      : { class: `step${row.child ? " mapped" : ""}`,
+        dataset: { step: item.step_key, status: item.status || "" } };
+    const node = s("g", attrs,
+      s("text", { class: "step-name", x: row.child ? 20 : 8, y: y + ROW / 2 + 4 },
+        `${row.group ? (expanded.has(row.group) ? "▾ " : "▸ ") : ""}${
+          shortName(row.label.trim(), maxChars - 2)}`, s("title", {}, title)),
       bar);
+    if (row.group && onToggle) {
+      node.addEventListener("click", () => {
+        if (expanded.has(row.group)) expanded.delete(row.group);
+        else expanded.add(row.group);
+        onToggle();
+      });
+    }
+    return node;
   }));
 }

@@ -9,7 +9,8 @@ import { action, every, health, notify, setTitle, startPage } from "../layout.js
 
 const FINISHED = new Set(["SUCCESS", "FAILURE", "CANCELED"]);
 const POLL_MS = 1000;
-const state = { runId: "", run: null, steps: [], seen: new Set(), lastId: null, refreshing: null };
+const state = { runId: "", run: null, steps: [], seen: new Set(), lastId: null, refreshing: null,
+  expanded: new Set() };
 
 function details(run) {
   const selection = (run.asset_selection || []).map((key) => key.join("/")).join(", ");
@@ -61,7 +62,7 @@ function renderRun() {
   if (!state.steps.length) replace(holder, h("p", { class: "muted" }, "No steps have started yet."));
   else {
     drawAtWidth(holder, (width) => gantt(state.steps, run.start_time,
-      run.end_time || Date.now() / 1000, width));
+      run.end_time || Date.now() / 1000, width, state.expanded, renderRun));
   }
 }
 

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from headwater.definitions.asset_graph.keys import AssetKey
 from headwater.definitions.assets.specs import AssetDep, AssetIn
-from headwater.definitions.partitions.mappings import PartitionMapping
 from headwater.errors import InvalidDefinitionError
+
+if TYPE_CHECKING:
+    from headwater.definitions.partitions.mappings import PartitionMapping
 
 __all__ = ["collect_partition_mappings"]
 
 
 def _checked(mapping: Any, where: str) -> PartitionMapping:
+    # Imported here: assets without mappings never load the partitions package.
+    from headwater.definitions.partitions.mappings import PartitionMapping
+
     if not isinstance(mapping, PartitionMapping):
         raise InvalidDefinitionError(
             f"{where}: partition_mapping must be a PartitionMapping such as "

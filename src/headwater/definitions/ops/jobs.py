@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import inspect
+import sys
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, overload
 
 from headwater.definitions.ops.graphs import GraphDefinition, compose_graph
-from headwater.definitions.partitions.partitioned_config import PartitionedConfig
 
 if TYPE_CHECKING:
     from headwater.definitions.assets.asset_layer import AssetLayer
     from headwater.definitions.ops.executors import ExecutorDefinition
+    from headwater.definitions.partitions.partitioned_config import PartitionedConfig
 
 
 class JobDefinition:
@@ -40,7 +41,7 @@ class JobDefinition:
         self.config = config
         self.tags = dict(tags or {})
         self.executor_def = executor_def
-        if partitions_def is None and isinstance(config, PartitionedConfig):
+        if partitions_def is None and _partitioned_config(config) is not None:
             partitions_def = config.partitions_def
         self.partitions_def = partitions_def
         self.op_retry_policy = op_retry_policy
@@ -69,7 +70,7 @@ class JobDefinition:
     @property
     def partitioned_config(self) -> PartitionedConfig | None:
         """The ``PartitionedConfig`` given as ``config=``, if any."""
-        return self.config if isinstance(self.config, PartitionedConfig) else None
+        return _partitioned_config(self.config)
 
     def run_config_for_partition_key(self, partition_key: str | None) -> dict[str, Any]:
         """The partitioned config's run config for ``partition_key`` (empty without one)."""
@@ -193,3 +194,15 @@ def job(
         )
 
     return decorate(fn) if fn is not None else decorate
+
+
+def _partitioned_config(config: Any) -> PartitionedConfig | None:
+    """``config`` if it is a ``PartitionedConfig``.
+
+    Looked up in ``sys.modules`` so that jobs without partitioned config never import the
+    partitions package: a ``PartitionedConfig`` exists only once its module was imported.
+    """
+    module = sys.modules.get("headwater.definitions.partitions.partitioned_config")
+    if module is not None and isinstance(config, module.PartitionedConfig):
+        return config  # type: ignore[no-any-return]
+    return None

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import threading
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import pytest
@@ -56,8 +58,29 @@ class Upload:
             elif message["type"] == "http.response.body":
                 self.body += message.get("body", b"")
 
-        asyncio.run(self.app(scope, receive, send))
+        run_in_own_loop(lambda: self.app(scope, receive, send))
         return self
+
+
+def run_in_own_loop(make_coroutine: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run a coroutine to completion on a fresh event loop in its own thread.
+
+    The browser tests' session-wide Playwright keeps an event loop running in the main thread,
+    where ``asyncio.run`` refuses to start another.
+    """
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(make_coroutine())
+        except BaseException as exc:  # re-raised in the test's thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
 
 
 def test_a_body_declared_too_large_is_refused_unread(served: Served) -> None:

@@ -158,6 +158,12 @@ class Storage(ABC):
     ) -> list[AssetCheckRecord]:
         """Evaluations of one check, newest first."""
 
+    @abstractmethod
+    def get_partition_statuses(self, asset_key: Sequence[str]) -> Mapping[str, int]:
+        """The asset's partitions that are materialized, failed or in progress, by key
+        (values are ``PartitionStatus`` numbers); kept as events are stored, not read from
+        the event log."""
+
     # Schedules and sensors ----------------------------------------------------------------
 
     @abstractmethod

@@ -1,0 +1,76 @@
+"""The per-asset partition status kept with the events, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import time
+
+from headwater.snapshot.events import AssetEventData, EventType, RunEvent
+from headwater.snapshot.runs import RunRecord
+from headwater.storage.sql_partition_status import PartitionStatus
+from headwater.storage.sql_storage import SqlStorage
+
+M, F, P = PartitionStatus.MATERIALIZED, PartitionStatus.FAILED, PartitionStatus.IN_PROGRESS
+
+
+def _event(run_id: str, kind: EventType, data: AssetEventData | None = None) -> RunEvent:
+    return RunEvent(run_id, kind, time.time(), data=data)
+
+
+def _materialized(run_id: str, key: list[str], partition: str) -> RunEvent:
+    return _event(run_id, EventType.ASSET_MATERIALIZATION,
+                  AssetEventData(asset_key=key, partition=partition))
+
+
+def _start(storage: SqlStorage, run_id: str, keys: list[list[str]], partition: str) -> None:
+    storage.add_run(RunRecord(run_id=run_id, job_name="j", asset_selection=keys,
+                              partition_key=partition))
+    storage.store_event(_event(run_id, EventType.RUN_START))
+
+
+def test_materializations_set_their_partitions_materialized(storage: SqlStorage) -> None:
+    assert dict(storage.get_partition_statuses(["a"])) == {}
+    storage.store_events([_materialized("r1", ["a"], "2024-01-01"),
+                          _materialized("r1", ["a"], "2024-01-02"),
+                          _materialized("r1", ["b", "c"], "x")])
+    assert dict(storage.get_partition_statuses(["a"])) == {"2024-01-01": M, "2024-01-02": M}
+    assert dict(storage.get_partition_statuses(["b", "c"])) == {"x": M}
+
+
+def test_a_started_run_is_in_progress_then_failed_or_materialized(storage: SqlStorage) -> None:
+    _start(storage, "r1", [["a"], ["b"]], "p1")
+    assert dict(storage.get_partition_statuses(["a"])) == {"p1": P}
+    assert dict(storage.get_partition_statuses(["b"])) == {"p1": P}
+    storage.store_events([_materialized("r1", ["a"], "p1"),
+                          _event("r1", EventType.RUN_FAILURE)])
+    assert dict(storage.get_partition_statuses(["a"])) == {"p1": M}
+    assert dict(storage.get_partition_statuses(["b"])) == {"p1": F}
+    # A later run fails the materialized partition: failed (the newest attempt wins).
+    _start(storage, "r2", [["a"]], "p1")
+    assert dict(storage.get_partition_statuses(["a"])) == {"p1": P}
+    storage.store_event(_event("r2", EventType.RUN_CANCELED))
+    assert dict(storage.get_partition_statuses(["a"])) == {"p1": F}
+
+
+def test_a_successful_run_without_a_materialization_restores_the_status(
+        storage: SqlStorage) -> None:
+    storage.store_event(_materialized("r0", ["a"], "p1"))
+    _start(storage, "r1", [["a"]], "p1")
+    _start(storage, "r2", [["a"]], "p2")
+    storage.store_events([_event("r1", EventType.RUN_SUCCESS),
+                          _event("r2", EventType.RUN_SUCCESS)])
+    assert dict(storage.get_partition_statuses(["a"])) == {"p1": M}
+
+
+def test_another_reader_sees_only_committed_changes_incrementally(
+        storage: SqlStorage) -> None:
+    """A second storage object (another process) reads the same statuses; a view handed out
+    before a change keeps its content."""
+    other = SqlStorage(storage.engine)
+    storage.store_event(_materialized("r1", ["a"], "p1"))
+    before = other.get_partition_statuses(["a"])
+    assert dict(before) == {"p1": M}
+    storage.store_events([_materialized("r2", ["a"], f"k{index}") for index in range(600)])
+    after = other.get_partition_statuses(["a"])
+    assert len(after) == 601 and after["k599"] == M
+    assert dict(before) == {"p1": M}
+    assert other.get_partition_statuses(["a"]) == after

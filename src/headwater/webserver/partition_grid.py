@@ -1,0 +1,84 @@
+"""The partitions view of an asset: every partition's status, compact enough for 100k keys.
+
+``GET /api/asset-partitions/{key}`` answers::
+
+    {"asset_key": ["hourly"], "location": "etl", "kind": "time_window",
+     "keys": ["2016-01-01-00:00", ...],            # 1-D definitions: every key, in order
+     "dimensions": null,                            # multi: [{"name", "keys"}, {"name", "keys"}]
+     "statuses": "MMMF-P--",                        # one letter per partition (see LETTERS)
+     "counts": {"materialized": 4, "failed": 1, "in_progress": 1, "missing": 2}}
+
+For a multi-partitioned asset ``statuses`` runs over the first dimension's keys (rows), then
+the second's (columns); a cell's key joins the two with ``|`` in dimension-name order.
+
+The keys are listed from the snapshot's partitions data (``core.partition_keys``, cached) and
+the statuses come from the storage's partition-status table (``get_partition_statuses``,
+cached and read incrementally), so answering costs one pass over the keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from itertools import product
+from typing import Any
+
+from headwater.core.partition_keys import MULTI_SEPARATOR, dimension_keys, partition_keys
+from headwater.core.run_status import RunStatus
+from headwater.snapshot.location import PartitionsSnap
+from headwater.storage.instance import Instance
+from headwater.storage.sql_partition_status import PartitionStatus
+
+__all__ = ["LETTERS", "asset_partitions_item", "backfill_status_letters", "status_letters"]
+
+#: The letter of each status in ``statuses``.
+LETTERS = {PartitionStatus.MISSING: "-", PartitionStatus.MATERIALIZED: "M",
+           PartitionStatus.FAILED: "F", PartitionStatus.IN_PROGRESS: "P"}
+_BY_CODE = [LETTERS[PartitionStatus(code)] for code in range(len(PartitionStatus))]
+_COUNT_NAMES = {"M": "materialized", "F": "failed", "P": "in_progress", "-": "missing"}
+_RUN_LETTERS = {RunStatus.SUCCESS: "M", RunStatus.FAILURE: "F", RunStatus.CANCELED: "F"}
+
+
+def status_letters(keys: Sequence[str], statuses: Mapping[str, int]) -> str:
+    """One letter per key: its status, ``-`` when it has none."""
+    letters, get = _BY_CODE, statuses.get
+    return "".join([letters[get(key, 0)] for key in keys])
+
+
+def counts(letters: str) -> dict[str, int]:
+    """How many partitions have each status."""
+    return {name: letters.count(letter) for letter, name in _COUNT_NAMES.items()}
+
+
+def asset_partitions_item(instance: Instance, asset_key: Sequence[str], location: str,
+                          partitions: PartitionsSnap) -> dict[str, Any]:
+    """The partitions view of one asset (see the module docstring)."""
+    storage = instance.storage
+    dynamic = storage.get_dynamic_partitions
+    statuses = storage.get_partition_statuses(asset_key)
+    item: dict[str, Any] = {"asset_key": list(asset_key), "location": location,
+                            "kind": partitions.kind, "keys": None, "dimensions": None}
+    data = partitions.data
+    if data.get("kind") == "multi" and len(data["dimensions"]) == 2:
+        by_name = dimension_keys(data, dynamic)
+        names = list(by_name)
+        first_is_first = sorted(names) == names
+        rows, columns = by_name[names[0]], by_name[names[1]]
+        keys = [MULTI_SEPARATOR.join((row, column) if first_is_first else (column, row))
+                for row, column in product(rows, columns)]
+        item["dimensions"] = [{"name": name, "keys": by_name[name]} for name in names]
+    else:
+        keys = partition_keys(data, dynamic)
+        item["keys"] = keys
+    letters = status_letters(keys, statuses)
+    item["statuses"] = letters
+    item["counts"] = counts(letters)
+    return item
+
+
+def backfill_status_letters(keys: Sequence[str],
+                            runs: Mapping[str, RunStatus | None]) -> str:
+    """One letter per backfill partition from its run's status (``-``: no run yet)."""
+    return "".join([
+        "-" if (status := runs.get(key)) is None else _RUN_LETTERS.get(status, "P")
+        for key in keys
+    ])

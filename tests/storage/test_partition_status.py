@@ -74,3 +74,30 @@ def test_another_reader_sees_only_committed_changes_incrementally(
     assert len(after) == 601 and after["k599"] == M
     assert dict(before) == {"p1": M}
     assert other.get_partition_statuses(["a"]) == after
+
+
+def test_a_new_reader_starts_from_the_compacted_snapshot(storage: SqlStorage) -> None:
+    from headwater.storage import sql_partition_status
+    from headwater.storage.schema import asset_partition_snapshots
+
+    many = sql_partition_status.SNAPSHOT_ROWS
+    storage.store_events([_materialized("r1", ["a"], f"k{index}") for index in range(many)])
+    assert len(storage.get_partition_statuses(["a"])) == many
+    with storage.engine.connect() as connection:
+        versions = connection.execute(
+            asset_partition_snapshots.select().with_only_columns(
+                asset_partition_snapshots.c.version)).scalars().all()
+    assert len(versions) == 1
+    # Changed after the snapshot: a new reader applies the newer rows over it.
+    storage.store_events([_event("r2", EventType.RUN_FAILURE),
+                          _materialized("r2", ["a"], "late")])
+    _start(storage, "r3", [["a"]], "k0")
+    # Proof that the new reader does not read the rows the snapshot covers: drop them.
+    from headwater.storage.schema import asset_partition_status
+
+    with storage.engine.begin() as connection:
+        connection.execute(asset_partition_status.delete().where(
+            asset_partition_status.c.version <= versions[0]))
+    fresh = SqlStorage(storage.engine).get_partition_statuses(["a"])
+    assert len(fresh) == many + 1 and fresh["late"] == M and fresh["k0"] == P
+    assert fresh == {**storage.get_partition_statuses(["a"]), "late": M, "k0": P}

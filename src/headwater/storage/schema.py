@@ -20,7 +20,9 @@ Layout:
 - ``asset_partition_status`` (revision r0005): each partition's current status per asset
   (materialized / failed / in progress / missing), written with the events that change it;
   ``asset_partition_versions`` counts the changes per asset, so a reader can fetch only the
-  partitions changed since it last looked (see ``sql_partition_status``).
+  partitions changed since it last looked (see ``sql_partition_status``);
+  ``asset_partition_snapshots`` holds each asset's statuses compacted into one row as of a
+  version, so a new reader starts from it instead of reading every partition's row.
 
 Asset keys are stored as their compact JSON list (``["a","b"]``). Times are Unix seconds.
 No foreign keys: deletions are explicit, so SQLite table rebuilds in migrations cannot cascade.
@@ -216,6 +218,15 @@ asset_partition_versions = sa.Table(
     metadata,
     sa.Column("asset_key", sa.Text, primary_key=True),
     sa.Column("version", sa.BigInteger, nullable=False),
+)
+
+asset_partition_snapshots = sa.Table(
+    "asset_partition_snapshots",
+    metadata,
+    sa.Column("asset_key", sa.Text, primary_key=True),
+    # The asset's statuses as of this version: msgpack {partition: status}, missing left out.
+    sa.Column("version", sa.BigInteger, nullable=False),
+    sa.Column("body", sa.LargeBinary, nullable=False),
 )
 
 #: Tables that identify a database as headwater's (with the version table).

@@ -13,7 +13,9 @@ Every change bumps the asset's counter in ``asset_partition_versions`` (an upser
 of one asset take turns and versions commit in order) and stamps the changed rows with it.
 :meth:`SqlPartitionStatus.get_partition_statuses` keeps each asset's statuses in memory and
 reads only the rows above the version it holds: a repeated read of an unchanged asset is one
-primary-key lookup, whatever the number of partitions.
+primary-key lookup, whatever the number of partitions. A reader that had to read many rows
+stores what it holds, compacted into one row of ``asset_partition_snapshots``, so the next
+new reader (another process, a restarted webserver) starts from there.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from headwater.snapshot.events import AssetEventData, EventType, RunEvent
+from headwater.storage.schema import asset_partition_snapshots as snapshots_table
 from headwater.storage.schema import asset_partition_status as status_table
 from headwater.storage.schema import asset_partition_versions as versions_table
 from headwater.storage.schema import runs
@@ -53,6 +56,10 @@ class _RunTargets(msgspec.Struct):
 
 
 _run_targets = msgspec.json.Decoder(_RunTargets)
+_snapshot_encoder = msgspec.msgpack.Encoder()
+_snapshot_decoder = msgspec.msgpack.Decoder(dict[str, int])
+#: A refresh that read at least this many rows stores a compacted snapshot.
+SNAPSHOT_ROWS = 5000
 _ENDED = {EventType.RUN_SUCCESS: True, EventType.RUN_FAILURE: False,
           EventType.RUN_CANCELED: False}
 
@@ -118,15 +125,21 @@ def _insert(connection: Connection, table: sa.Table) -> Any:
             else postgresql.insert(table))
 
 
-def _write(connection: Connection, changes: Changes) -> None:
-    # Assets in a fixed order: concurrent writers lock the version rows alike, no deadlock.
-    for key in sorted(changes):
-        bump = _insert(connection, versions_table).values(asset_key=key, version=1)
+_statements: dict[str, tuple[Any, Any]] = {}
+
+
+def _statements_for(connection: Connection) -> tuple[Any, Any]:
+    """The version bump and the status upsert, built once per dialect (building and compiling
+    them costs more than running them)."""
+    name = connection.dialect.name
+    found = _statements.get(name)
+    if found is None:
+        bump = _insert(connection, versions_table).values(
+            asset_key=sa.bindparam("asset_key"), version=1)
         bump = bump.on_conflict_do_update(
             index_elements=[versions_table.c.asset_key],
             set_={"version": versions_table.c.version + 1},
         ).returning(versions_table.c.version)
-        version = int(connection.execute(bump).scalar_one())
         upsert = _insert(connection, status_table)
         upsert = upsert.on_conflict_do_update(
             index_elements=[status_table.c.asset_key, status_table.c.partition],
@@ -139,6 +152,15 @@ def _write(connection: Connection, changes: Changes) -> None:
                 "version": upsert.excluded.version,
             },
         )
+        found = _statements[name] = (bump, upsert)
+    return found
+
+
+def _write(connection: Connection, changes: Changes) -> None:
+    bump, upsert = _statements_for(connection)
+    # Assets in a fixed order: concurrent writers lock the version rows alike, no deadlock.
+    for key in sorted(changes):
+        version = int(connection.execute(bump, {"asset_key": key}).scalar_one())
         connection.execute(upsert, [
             {"asset_key": key, "partition": partition, "status": int(status),
              "materialized": materialized, "run_id": run_id, "version": version}
@@ -147,12 +169,13 @@ def _write(connection: Connection, changes: Changes) -> None:
 
 
 class _Cached:
-    __slots__ = ("lock", "statuses", "version")
+    __slots__ = ("lock", "statuses", "version", "view")
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.version = 0
         self.statuses: dict[str, int] = {}
+        self.view: Mapping[str, int] = MappingProxyType(self.statuses)
 
 
 class SqlPartitionStatus(SqlBase):
@@ -165,7 +188,8 @@ class SqlPartitionStatus(SqlBase):
         """Each partition of the asset with a status other than missing, by partition key.
 
         Values are :class:`PartitionStatus` numbers. The mapping is a read-only view of this
-        storage object's cache for the asset, current as of the call.
+        storage object's cache for the asset, current as of the call; while nothing changes,
+        repeated calls return the same object (callers may cache what they derive from it).
         """
         key = encode_key(asset_key)
         with self._partition_cache_lock:
@@ -173,28 +197,59 @@ class SqlPartitionStatus(SqlBase):
                 self._partition_cache = {}
             cached = self._partition_cache.setdefault(key, _Cached())
         with cached.lock:
-            self._read(lambda connection: _refresh(connection, key, cached))
-            return MappingProxyType(cached.statuses)
+            read = self._read(lambda connection: _refresh(connection, key, cached))
+            if read >= SNAPSHOT_ROWS:
+                self._write(lambda connection: _store_snapshot(connection, key, cached))
+            return cached.view
 
 
-def _refresh(connection: Connection, key: str, cached: _Cached) -> None:
+def _store_snapshot(connection: Connection, key: str, cached: _Cached) -> None:
+    row = {"asset_key": key, "version": cached.version,
+           "body": _snapshot_encoder.encode(cached.statuses)}
+    upsert = _insert(connection, snapshots_table).values(**row)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=[snapshots_table.c.asset_key],
+        set_={"version": upsert.excluded.version, "body": upsert.excluded.body},
+        # Never replace a newer snapshot by an older one.
+        where=snapshots_table.c.version < upsert.excluded.version,
+    )
+    connection.execute(upsert)
+
+
+def _refresh(connection: Connection, key: str, cached: _Cached) -> int:
+    """Bring ``cached`` up to the asset's version; the number of rows read."""
     version = connection.execute(
         sa.select(versions_table.c.version).where(versions_table.c.asset_key == key)
     ).scalar_one_or_none()
     if version is None or int(version) == cached.version:
-        return
+        return 0
+    # Nothing in ``cached`` changes before the end: the transaction may be retried.
+    statuses, since = cached.statuses, cached.version
+    if since == 0:
+        snapshot = connection.execute(
+            sa.select(snapshots_table.c.version, snapshots_table.c.body)
+            .where(snapshots_table.c.asset_key == key,
+                   snapshots_table.c.version <= int(version))
+        ).one_or_none()
+        if snapshot is not None:
+            statuses = _snapshot_decoder.decode(snapshot.body)
+            since = int(snapshot.version)
     # Only rows up to the version read: a writer of a higher one may not have committed.
     query = sa.select(status_table.c.partition, status_table.c.status).where(
         status_table.c.asset_key == key,
-        status_table.c.version > cached.version,
+        status_table.c.version > since,
         status_table.c.version <= int(version),
     )
-    statuses = dict(cached.statuses)
+    read = 0
+    statuses = dict(statuses)
     for partition, status in connection.execute(query):
+        read += 1
         if status == PartitionStatus.MISSING:
             statuses.pop(partition, None)
         else:
             statuses[partition] = int(status)
     # A new dict, not an update: views handed out earlier stay consistent.
     cached.statuses = statuses
+    cached.view = MappingProxyType(statuses)
     cached.version = int(version)
+    return read

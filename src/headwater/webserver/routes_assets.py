@@ -15,7 +15,7 @@ from headwater.webserver.context import ApiContext, context_of, loaded_snapshots
 from headwater.webserver.errors import ApiError, JSONResponse
 from headwater.webserver.items import job_item, metadata_item, partition_keys
 from headwater.webserver.params import int_param
-from headwater.webserver.partition_grid import asset_partitions_item
+from headwater.webserver.partition_grid import encoded_view
 
 #: Materializations shown by default on an asset's page.
 DEFAULT_HISTORY = 25
@@ -99,8 +99,9 @@ def asset_partitions(request: Request) -> Response:
     if asset.partitions is None:
         raise ApiError(409, f"Asset '{'/'.join(key)}' is not partitioned: it has no "
                             "partition statuses.")
-    return JSONResponse(asset_partitions_item(context.instance, key, location,
-                                              asset.partitions))
+    cache = context.caches.setdefault("partition_views", {})
+    return Response(encoded_view(cache, context.instance, key, location, asset.partitions),
+                    media_type="application/json")
 
 
 def _partitions(context: ApiContext, asset: AssetSnap) -> dict[str, Any] | None:

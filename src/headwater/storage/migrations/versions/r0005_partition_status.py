@@ -1,7 +1,9 @@
 """Per-asset partition status: each partition's current status, kept as events are stored.
 
 The partitions view reads these rows (and only those changed since its last read, by the
-per-asset version counter) instead of the event log. Existing materializations are copied in.
+per-asset version counter) instead of the event log; a compacted copy of an asset's statuses
+(one row) lets a new reader start without reading every partition's row.
+Existing materializations are copied in.
 
 Revision ID: r0005
 Revises: r0004
@@ -38,6 +40,13 @@ def upgrade() -> None:
         sa.Column("version", sa.BigInteger, nullable=False),
         sa.PrimaryKeyConstraint("asset_key", name="pk_asset_partition_versions"),
     )
+    op.create_table(
+        "asset_partition_snapshots",
+        sa.Column("asset_key", sa.Text, nullable=False),
+        sa.Column("version", sa.BigInteger, nullable=False),
+        sa.Column("body", sa.LargeBinary, nullable=False),
+        sa.PrimaryKeyConstraint("asset_key", name="pk_asset_partition_snapshots"),
+    )
     # Partitions materialized before this revision: status 1 (materialized), version 1.
     op.execute(
         "INSERT INTO asset_partition_status "
@@ -53,6 +62,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("asset_partition_snapshots")
     op.drop_table("asset_partition_versions")
     op.drop_index("ix_asset_partition_status_run_id", table_name="asset_partition_status")
     op.drop_index("ix_asset_partition_status_key_version", table_name="asset_partition_status")

@@ -122,13 +122,15 @@ export function partitionGrid(view, onSelection, width = 960) {
         grid.cell, grid.cell);
     }
   };
-  const select = (first, last) => {
+  const select = (first, last, typedIn = false) => {
     const selection = cellIndexes(grid, first, last);
     highlight(selection);
     const keys = selection.indexes ? selection.indexes.map((i) => keyAt(view, i))
       : Array.from({ length: selection.hi - selection.lo + 1 }, (_, i) => keyAt(view, selection.lo + i));
-    from.value = keyAt(view, selection.indexes ? first : selection.lo);
-    to.value = keyAt(view, selection.indexes ? last : selection.hi);
+    if (!typedIn) {
+      from.value = keyAt(view, selection.indexes ? first : selection.lo);
+      to.value = keyAt(view, selection.indexes ? last : selection.hi);
+    }
     onSelection({ keys, start: keys[0], end: keys[keys.length - 1], count: keys.length });
   };
   const cellAt = (event) => {
@@ -154,7 +156,7 @@ export function partitionGrid(view, onSelection, width = 960) {
   const typed = () => {
     const first = indexOfKey(from.value.trim());
     const last = indexOfKey((to.value || from.value).trim());
-    if (first !== undefined && last !== undefined) select(first, last);
+    if (first !== undefined && last !== undefined) select(first, last, true);
   };
   from.addEventListener("change", typed);
   to.addEventListener("change", typed);

@@ -108,7 +108,12 @@ function partitionsSection(section) {
   const actions = h("div", { class: "partition-actions" },
     h("span", { class: "muted" }, "Drag over the grid (or type From/To) to select partitions."));
   let view = null;
+  let shown = "";
   const onSelection = (selection) => {
+    // The same selection again (a field's change event on blur): keep the button in place.
+    const signature = `${selection.count}:${selection.start}:${selection.end}`;
+    if (signature === shown) return;
+    shown = signature;
     const label = selection.count === 1 ? `Materialize ${selection.start}`
       : `Backfill ${selection.count} partitions (${selection.start} … ${selection.end})`;
     const button = action(h("button", { class: "primary launch-partitions" }, label),

@@ -50,3 +50,19 @@ def test_dynamic_keys_come_from_the_instance() -> None:
     data = DynamicPartitionsDefinition(name="files").to_dict()
     assert partition_keys(data, lambda name: [f"{name}-1", f"{name}-2"]) == ["files-1", "files-2"]
     assert partition_keys(data) == []
+
+
+def test_ranges_and_unknown_keys_are_checked_like_the_definitions() -> None:
+    from headwater.core.partition_keys import check_partition_key, keys_in_range
+    from headwater.errors import InvalidDefinitionError, NotFoundError
+
+    data = DailyPartitionsDefinition(start_date="2024-01-01", end_date="2024-01-10").to_dict()
+    assert keys_in_range(data, "2024-01-02", "2024-01-04") == [
+        "2024-01-02", "2024-01-03", "2024-01-04"]
+    with pytest.raises(NotFoundError, match="'2023-12-31' is not in the time-window partitions"):
+        keys_in_range(data, "2023-12-31", "2024-01-04")
+    with pytest.raises(InvalidDefinitionError, match="starts after it ends"):
+        keys_in_range(data, "2024-01-04", "2024-01-02")
+    with pytest.raises(NotFoundError, match="Use one of its keys: '2024-01-01'"):
+        check_partition_key(data, "nope")
+    check_partition_key(data, "2024-01-09")

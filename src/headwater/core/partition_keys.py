@@ -28,8 +28,10 @@ from operator import attrgetter
 from typing import Any
 
 from headwater.core.cron import cron_tick_timestamps, get_timezone
+from headwater.errors import InvalidDefinitionError, NotFoundError
 
-__all__ = ["MULTI_SEPARATOR", "dimension_keys", "partition_keys"]
+__all__ = ["MULTI_SEPARATOR", "check_partition_key", "dimension_keys", "keys_in_range",
+           "partition_keys"]
 
 #: Joins the per-dimension keys of a multi-dimensional key.
 MULTI_SEPARATOR = "|"
@@ -61,6 +63,55 @@ def partition_keys(data: Mapping[str, Any], dynamic: DynamicKeys | None = None,
     if kind == "time_window":
         return _time_window_keys(data, time.time() if now is None else now)
     raise ValueError(f"unknown partitions definition kind {kind!r} in {dict(data)!r}")
+
+
+def _describe(data: Mapping[str, Any]) -> str:
+    kind = data.get("kind")
+    if kind == "time_window":
+        return (f"the time-window partitions (cron {data.get('cron_schedule')!r}, from "
+                f"{data.get('start')})")
+    if kind == "dynamic":
+        return f"the dynamic partitions {data.get('name')!r}"
+    return f"the {kind} partitions"
+
+
+def _unknown(data: Mapping[str, Any], key: str, keys: Sequence[str]) -> NotFoundError:
+    if not keys:
+        return NotFoundError(f"Partition key {key!r} is not in {_describe(data)}, which has "
+                             "no partitions.")
+    shown = ", ".join(repr(item) for item in keys[:5])
+    more = f", ... ({len(keys)} in all)" if len(keys) > 5 else ""
+    return NotFoundError(f"Partition key {key!r} is not in {_describe(data)}. Use one of its "
+                         f"keys: {shown}{more}.")
+
+
+def check_partition_key(data: Mapping[str, Any], key: str,
+                        dynamic: DynamicKeys | None = None) -> None:
+    """Raise NotFoundError (showing a few valid keys) unless ``key`` is a key of ``data``."""
+    keys = partition_keys(data, dynamic)
+    if key not in set(keys):
+        raise _unknown(data, key, keys)
+
+
+def keys_in_range(data: Mapping[str, Any], start: str, end: str,
+                  dynamic: DynamicKeys | None = None) -> list[str]:
+    """The keys from ``start`` to ``end``, both included, in definition order.
+
+    Raises:
+        NotFoundError: either end is not a key.
+        InvalidDefinitionError: ``start`` comes after ``end``.
+    """
+    keys = partition_keys(data, dynamic)
+    positions = {key: index for index, key in enumerate(keys)}
+    for key in (start, end):
+        if key not in positions:
+            raise _unknown(data, key, keys)
+    first, last = positions[start], positions[end]
+    if first > last:
+        raise InvalidDefinitionError(f"Partition key range {start!r}..{end!r} of "
+                                     f"{_describe(data)} starts after it ends; swap start "
+                                     "and end.")
+    return keys[first:last + 1]
 
 
 def dimension_keys(data: Mapping[str, Any], dynamic: DynamicKeys | None = None,

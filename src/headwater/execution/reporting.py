@@ -124,8 +124,9 @@ def report_check(run: RunContext, step: ExecutionStep, item: StepResultItem) -> 
     item.output_name = output_name
     severity = AssetCheckSeverity(check.severity)
     # A partitioned check records its result for each partition of the run (one, or a range).
-    partitions: list[str | None] = (
-        list(run.partition_keys or [run.partition_key]) if _partitioned(step) else [None])
+    partitions: list[str | None] = [None]
+    if _partitioned(step):
+        partitions = list(run.partition_keys or [run.partition_key])
     for partition in partitions:
         run.emit(
             EventType.ASSET_CHECK_EVALUATION,

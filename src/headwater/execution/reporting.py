@@ -126,7 +126,8 @@ def report_check(run: RunContext, step: ExecutionStep, item: StepResultItem) -> 
     # A partitioned check records its result for each partition of the run (one, or a range).
     partitions: list[str | None] = [None]
     if _partitioned(step):
-        partitions = list(run.partition_keys or [run.partition_key])
+        keys = run.partition_keys
+        partitions = list(keys) if keys else [run.partition_key]
     for partition in partitions:
         run.emit(
             EventType.ASSET_CHECK_EVALUATION,

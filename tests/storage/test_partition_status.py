@@ -101,3 +101,19 @@ def test_a_new_reader_starts_from_the_compacted_snapshot(storage: SqlStorage) ->
     fresh = SqlStorage(storage.engine).get_partition_statuses(["a"])
     assert len(fresh) == many + 1 and fresh["late"] == M and fresh["k0"] == P
     assert fresh == {**storage.get_partition_statuses(["a"]), "late": M, "k0": P}
+
+
+def test_check_results_are_kept_per_partition(storage: SqlStorage) -> None:
+    from headwater.snapshot.events import AssetCheckData
+
+    def evaluated(partition: str, passed: bool) -> RunEvent:
+        return RunEvent("r1", EventType.ASSET_CHECK_EVALUATION, time.time(),
+                        data=AssetCheckData(asset_key=["a"], check_name="c", passed=passed,
+                                            partition=partition))
+
+    storage.store_events([evaluated("p1", True), evaluated("p2", False), evaluated("p1", False)])
+    assert [r.passed for r in storage.get_check_history(["a"], "c", partition="p1")] == [
+        False, True]
+    assert [(r.partition, r.passed) for r in storage.get_check_history(
+        ["a"], "c", partition="p2")] == [("p2", False)]
+    assert len(storage.get_check_history(["a"], "c")) == 3

@@ -154,9 +154,10 @@ class Storage(ABC):
 
     @abstractmethod
     def get_check_history(
-        self, asset_key: Sequence[str], check_name: str, limit: int | None = None
+        self, asset_key: Sequence[str], check_name: str, limit: int | None = None,
+        *, partition: str | None = None,
     ) -> list[AssetCheckRecord]:
-        """Evaluations of one check, newest first."""
+        """Evaluations of one check, newest first (of one partition when given)."""
 
     @abstractmethod
     def get_partition_statuses(self, asset_key: Sequence[str]) -> Mapping[str, int]:

@@ -26,7 +26,18 @@ def hourly_metrics(context: hw.AssetExecutionContext) -> None:
     context.log.info(f"{{len(context.partition_keys)}} hours")
 
 
-defs = hw.Definitions(assets=[hourly_metrics])
+date_region = hw.MultiPartitionsDefinition({{
+    "date": hw.DailyPartitionsDefinition(start_date="2025-12-20", end_date="2025-12-29"),
+    "region": hw.StaticPartitionsDefinition(["eu", "us"]),
+}})
+
+
+@hw.asset(partitions_def=date_region)
+def regional_sales(context: hw.AssetExecutionContext) -> None:
+    context.log.info(context.partition_key)
+
+
+defs = hw.Definitions(assets=[hourly_metrics, regional_sales])
 '''
 
 
@@ -119,4 +130,36 @@ def test_the_grid_draws_87600_partitions_and_a_selected_range_is_backfilled(
     page.goto(f"{base}/assets/hourly_metrics")
     expect(page.locator('.partition-grid .legend-item[data-status="missing"]')
            ).to_contain_text("missing 0", timeout=60_000)
+    assert page.problems.messages == []
+
+
+@pytest.mark.slow
+def test_a_multi_partitioned_asset_is_a_2d_grid_and_a_rectangle_is_backfilled(
+        grid_dev: tuple[str, dict[str, int]], page: Any) -> None:
+    from playwright.sync_api import expect
+
+    base, _ = grid_dev
+    page.goto(f"{base}/assets/regional_sales")
+    grid = page.locator('.partition-grid[data-cells="18"]')
+    expect(grid).to_be_visible(timeout=60_000)
+    expect(grid).to_contain_text("Rows: date (9), columns: region (2)")
+    canvas = grid.locator(".partition-grid-canvas")
+    box = canvas.bounding_box()
+    assert box is not None
+    cell = 16  # two columns: the largest cell size
+    page.mouse.move(box["x"] + 1 + cell / 2, box["y"] + 1 + cell / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 1 + cell * 1.5, box["y"] + 1 + cell * 1.5)
+    page.mouse.up()
+    launch = page.locator(".partition-actions button.launch-partitions")
+    expect(launch).to_have_text("Backfill 4 partitions (2025-12-20|eu … 2025-12-21|us)")
+    screenshot(page, "partition-grid-2d-selected")
+    launch.click()
+    page.wait_for_url(re.compile(r".*/backfills/[^/]+$"))
+    expect(page.locator('section.backfill[data-status="COMPLETED"]')).to_be_visible(
+        timeout=120_000)
+    page.goto(f"{base}/assets/regional_sales")
+    expect(page.locator('.partition-grid .legend-item[data-status="materialized"]')
+           ).to_contain_text("materialized 4", timeout=60_000)
+    screenshot(page, "partition-grid-2d-materialized")
     assert page.problems.messages == []

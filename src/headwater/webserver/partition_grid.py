@@ -9,7 +9,8 @@
      "counts": {"materialized": 4, "failed": 1, "in_progress": 1, "missing": 2}}
 
 For a multi-partitioned asset ``statuses`` runs over the first dimension's keys (rows), then
-the second's (columns); a cell's key joins the two with ``|`` in dimension-name order.
+the second's (columns); a time dimension is always the columns. A cell's key joins the two
+with ``|`` in dimension-name order.
 
 The keys are listed from the snapshot's partitions data (``core.partition_keys``, cached) and
 the statuses come from the storage's partition-status table (``get_partition_statuses``,
@@ -64,6 +65,9 @@ def _keys(instance: Instance, partitions: PartitionsSnap
         return partition_keys(data, dynamic), None
     by_name = dimension_keys(data, dynamic)
     names = list(by_name)
+    kinds = {item["name"]: item["partitions_def"].get("kind") for item in data["dimensions"]}
+    if kinds[names[0]] == "time_window" and kinds[names[1]] != "time_window":
+        names.reverse()  # time runs along the columns, the other dimension down the rows
     first_is_first = sorted(names) == names
     rows, columns = by_name[names[0]], by_name[names[1]]
     keys = [MULTI_SEPARATOR.join((row, column) if first_is_first else (column, row))

@@ -142,11 +142,11 @@ def test_a_multi_partitioned_asset_is_a_2d_grid_and_a_rectangle_is_backfilled(
     page.goto(f"{base}/assets/regional_sales")
     grid = page.locator('.partition-grid[data-cells="18"]')
     expect(grid).to_be_visible(timeout=60_000)
-    expect(grid).to_contain_text("Rows: date (9), columns: region (2)")
+    expect(grid).to_contain_text("Rows: region (2), columns: date (9)")
     canvas = grid.locator(".partition-grid-canvas")
     box = canvas.bounding_box()
     assert box is not None
-    cell = 16  # two columns: the largest cell size
+    cell = 16  # nine columns: the largest cell size
     page.mouse.move(box["x"] + 1 + cell / 2, box["y"] + 1 + cell / 2)
     page.mouse.down()
     page.mouse.move(box["x"] + 1 + cell * 1.5, box["y"] + 1 + cell * 1.5)

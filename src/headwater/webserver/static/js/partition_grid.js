@@ -142,6 +142,18 @@ export function partitionGrid(view, onSelection, width = 960) {
   };
   let anchor = null;
   const holder = h("div", { class: "partition-grid-canvas" }, canvas, overlay);
+  const rowLabels = grid.twoD && grid.cell >= 12 && grid.rows <= 500
+    ? h("div", { class: "partition-row-labels", "aria-hidden": "true" },
+      view.dimensions[0].keys.map((key) => {
+        const label = h("div", { class: "partition-row-label" }, key);
+        label.style.height = `${grid.cell}px`;
+        label.style.lineHeight = `${grid.cell}px`;
+        return label;
+      }))
+    : null;
+  const columns = grid.twoD ? view.dimensions[1].keys : [];
+  const columnRange = columns.length ? h("p", { class: "muted partition-columns" },
+    `${view.dimensions[1].name}: ${columns[0]} → ${columns[columns.length - 1]}`) : null;
   holder.addEventListener("mousedown", (event) => {
     anchor = cellAt(event);
     if (anchor !== null) select(anchor, anchor);
@@ -170,7 +182,8 @@ export function partitionGrid(view, onSelection, width = 960) {
       `Rows: ${view.dimensions[0].name} (${view.dimensions[0].keys.length}), columns: `
       + `${view.dimensions[1].name} (${view.dimensions[1].keys.length})`) : null,
     h("div", { class: "row" }, h("label", {}, "From ", from), h("label", {}, "To ", to), info),
-    holder);
+    columnRange,
+    h("div", { class: "partition-grid-body" }, rowLabels, holder));
   element.dataset.renderMs = (performance.now() - began).toFixed(1);
   return element;
 }

@@ -117,3 +117,13 @@ def test_check_results_are_kept_per_partition(storage: SqlStorage) -> None:
     assert [(r.partition, r.passed) for r in storage.get_check_history(
         ["a"], "c", partition="p2")] == [("p2", False)]
     assert len(storage.get_check_history(["a"], "c")) == 3
+
+
+def test_a_range_run_marked_in_progress_settles_when_it_ends(storage: SqlStorage) -> None:
+    storage.add_run(RunRecord(run_id="r1", job_name="j", asset_selection=[["a"]]))
+    storage.mark_partitions_in_progress("r1", [["a"]], ["p1", "p2", "p3"])
+    assert dict(storage.get_partition_statuses(["a"])) == {"p1": P, "p2": P, "p3": P}
+    storage.store_events([_event("r1", EventType.RUN_START),
+                          _materialized("r1", ["a"], "p1"), _materialized("r1", ["a"], "p2"),
+                          _event("r1", EventType.RUN_FAILURE)])
+    assert dict(storage.get_partition_statuses(["a"])) == {"p1": M, "p2": M, "p3": F}

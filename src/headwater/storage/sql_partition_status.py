@@ -5,7 +5,8 @@ Each stored event that changes a partition's status updates its row in
 
 - a materialization of a partition: MATERIALIZED;
 - a run starting with an asset selection and a partition key: IN_PROGRESS for each selected
-  asset (runs over a partition range show their partitions as they are materialized);
+  asset; a run over a partition range is marked by whoever knows its keys (a backfill, with
+  ``mark_partitions_in_progress``);
 - a run failing or being canceled: its partitions still IN_PROGRESS become FAILED; a run
   succeeding without materializing one: back to MATERIALIZED or MISSING, as before.
 
@@ -201,6 +202,18 @@ class SqlPartitionStatus(SqlBase):
             if read >= SNAPSHOT_ROWS:
                 self._write(lambda connection: _store_snapshot(connection, key, cached))
             return cached.view
+
+
+    def mark_partitions_in_progress(self, run_id: str, asset_keys: Iterable[Sequence[str]],
+                                    partitions: Sequence[str]) -> None:
+        """Show ``partitions`` of the assets as in progress in run ``run_id`` (a run over a
+        range, whose keys the storage cannot list from its tags); the run's end settles them
+        as for any run."""
+        rows = {partition: (PartitionStatus.IN_PROGRESS, False, run_id)
+                for partition in partitions}
+        changes: Changes = {encode_key(key): dict(rows) for key in asset_keys}
+        if rows and changes:
+            self._write(lambda connection: _write(connection, changes))
 
 
 def _store_snapshot(connection: Connection, key: str, cached: _Cached) -> None:

@@ -290,10 +290,14 @@ def _submit_slice(workspace: Workspace, instance: Instance, backfill: BackfillRe
     if instance.storage.get_runs(RunsFilter(tags={BACKFILL_TAG: backfill.backfill_id,
                                                   **marker}), limit=1):
         return []
-    return [create_queued_run(
+    run = create_queued_run(
         workspace, instance, location=backfill.location_name, job_name=backfill.job_name,
         asset_selection=backfill.asset_selection, partition_key=partition_key,
-        run_config=backfill.run_config, tags={**tags, **marker})]
+        run_config=backfill.run_config, tags={**tags, **marker})
+    if partition_key is None and backfill.asset_selection:
+        # The storage cannot list a range's keys: show them in progress from here.
+        instance.storage.mark_partitions_in_progress(run.run_id, backfill.asset_selection, keys)
+    return [run]
 
 
 def _finish_if_done(instance: Instance, backfill: BackfillRecord) -> BackfillRecord:

@@ -18,6 +18,7 @@ from headwater.definitions.automation.partitioned_schedule import (
 )
 from headwater.definitions.ops.executors import ExecutorDefinition
 from headwater.definitions.ops.jobs import JobDefinition
+from headwater.definitions.partition_checks import validate_partitions
 from headwater.errors import (
     DuplicateDefinitionError,
     NotFoundError,
@@ -393,6 +394,7 @@ def build_asset_graph(assets_defs: Sequence[AssetsDefinition]) -> AssetGraph:
                 "the asset to Definitions(assets=...)."
             )
     graph.toposort()
+    validate_partitions(assets_defs, graph)
     return graph
 
 

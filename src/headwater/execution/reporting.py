@@ -128,22 +128,29 @@ def report_check(run: RunContext, step: ExecutionStep, item: StepResultItem) -> 
     output_name, spec = _check_spec_for(step, check)
     item.output_name = output_name
     severity = AssetCheckSeverity(check.severity)
-    run.emit(
-        EventType.ASSET_CHECK_EVALUATION,
-        f"Check '{spec.name}' on {spec.asset_key.to_user_string()} "
-        f"{'passed' if check.passed else 'failed'}.",
-        step_key=step.key,
-        level=logging.INFO if check.passed else logging.WARNING,
-        data=AssetCheckData(
-            asset_key=spec.asset_key.path,
-            check_name=spec.name,
-            passed=check.passed,
-            severity=severity.value,
-            description=check.description,
-            metadata=snap_metadata(check.metadata, f"check '{spec.name}'"),
-            partition=run.partition_key if _partitioned(step) else None,
-        ),
-    )
+    # A partitioned check records its result for each partition of the run (one, or a range).
+    partitions: list[str | None] = [None]
+    if _partitioned(step):
+        keys = run.partition_keys
+        partitions = list(keys) if keys else [run.partition_key]
+    for partition in partitions:
+        run.emit(
+            EventType.ASSET_CHECK_EVALUATION,
+            f"Check '{spec.name}' on {spec.asset_key.to_user_string()} "
+            f"{'passed' if check.passed else 'failed'}"
+            + (f" (partition {partition})." if partition is not None else "."),
+            step_key=step.key,
+            level=logging.INFO if check.passed else logging.WARNING,
+            data=AssetCheckData(
+                asset_key=spec.asset_key.path,
+                check_name=spec.name,
+                passed=check.passed,
+                severity=severity.value,
+                description=check.description,
+                metadata=snap_metadata(check.metadata, f"check '{spec.name}'"),
+                partition=partition,
+            ),
+        )
     if not check.passed and spec.blocking and severity is AssetCheckSeverity.ERROR:
         failed: str = spec.key.to_user_string()
         return failed

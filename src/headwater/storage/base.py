@@ -154,9 +154,22 @@ class Storage(ABC):
 
     @abstractmethod
     def get_check_history(
-        self, asset_key: Sequence[str], check_name: str, limit: int | None = None
+        self, asset_key: Sequence[str], check_name: str, limit: int | None = None,
+        *, partition: str | None = None,
     ) -> list[AssetCheckRecord]:
-        """Evaluations of one check, newest first."""
+        """Evaluations of one check, newest first (of one partition when given)."""
+
+    @abstractmethod
+    def mark_partitions_in_progress(self, run_id: str, asset_keys: Iterable[Sequence[str]],
+                                    partitions: Sequence[str]) -> None:
+        """Show these partitions of the assets as in progress in run ``run_id`` until it ends
+        (for runs over a range of partitions)."""
+
+    @abstractmethod
+    def get_partition_statuses(self, asset_key: Sequence[str]) -> Mapping[str, int]:
+        """The asset's partitions that are materialized, failed or in progress, by key
+        (values are ``PartitionStatus`` numbers); kept as events are stored, not read from
+        the event log."""
 
     # Schedules and sensors ----------------------------------------------------------------
 

@@ -17,6 +17,12 @@ Layout:
   evaluation.
 - ``instigators`` (schedule/sensor state), ``ticks``, ``dynamic_partitions``, ``kv``.
 - ``backfills`` (revision r0003): one row per backfill, its ``BackfillRecord`` as JSON.
+- ``asset_partition_status`` (revision r0005): each partition's current status per asset
+  (materialized / failed / in progress / missing), written with the events that change it;
+  ``asset_partition_versions`` counts the changes per asset, so a reader can fetch only the
+  partitions changed since it last looked (see ``sql_partition_status``);
+  ``asset_partition_snapshots`` holds each asset's statuses compacted into one row as of a
+  version, so a new reader starts from it instead of reading every partition's row.
 
 Asset keys are stored as their compact JSON list (``["a","b"]``). Times are Unix seconds.
 No foreign keys: deletions are explicit, so SQLite table rebuilds in migrations cannot cascade.
@@ -27,7 +33,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 #: The migration revision these tables describe (a test checks it is the newest one).
-SCHEMA_REVISION = "r0004"
+SCHEMA_REVISION = "r0005"
 
 #: The table Alembic records the schema revision in (prefixed, so a PostgreSQL database
 #: shared with another Alembic-managed application does not clash).
@@ -189,6 +195,38 @@ backfills = sa.Table(
     sa.Column("created_at", sa.Double, nullable=False),
     sa.Column("updated_at", sa.Double, nullable=False),
     sa.Column("body", sa.Text, nullable=False),
+)
+
+asset_partition_status = sa.Table(
+    "asset_partition_status",
+    metadata,
+    sa.Column("asset_key", sa.Text, primary_key=True),
+    sa.Column("partition", sa.Text, primary_key=True),
+    # A PartitionStatus code (storage/sql_partition_status.py).
+    sa.Column("status", sa.SmallInteger, nullable=False),
+    # Whether the partition was ever materialized (what a run ending without one falls back to).
+    sa.Column("materialized", sa.Boolean, nullable=False),
+    sa.Column("run_id", sa.String(255), nullable=True),
+    # The asset's version counter when this row last changed.
+    sa.Column("version", sa.BigInteger, nullable=False),
+    sa.Index("ix_asset_partition_status_key_version", "asset_key", "version"),
+    sa.Index("ix_asset_partition_status_run_id", "run_id"),
+)
+
+asset_partition_versions = sa.Table(
+    "asset_partition_versions",
+    metadata,
+    sa.Column("asset_key", sa.Text, primary_key=True),
+    sa.Column("version", sa.BigInteger, nullable=False),
+)
+
+asset_partition_snapshots = sa.Table(
+    "asset_partition_snapshots",
+    metadata,
+    sa.Column("asset_key", sa.Text, primary_key=True),
+    # The asset's statuses as of this version: msgpack {partition: status}, missing left out.
+    sa.Column("version", sa.BigInteger, nullable=False),
+    sa.Column("body", sa.LargeBinary, nullable=False),
 )
 
 #: Tables that identify a database as headwater's (with the version table).

@@ -155,7 +155,8 @@ class SqlAssets(SqlBase):
         })
 
     def get_check_history(
-        self, asset_key: Sequence[str], check_name: str, limit: int | None = None
+        self, asset_key: Sequence[str], check_name: str, limit: int | None = None,
+        *, partition: str | None = None,
     ) -> list[AssetCheckRecord]:
         query = (
             sa.select(*_CHECK_COLUMNS)
@@ -164,6 +165,8 @@ class SqlAssets(SqlBase):
                    asset_check_results.c.check_name == check_name)
             .order_by(asset_check_results.c.storage_id.desc())
         )
+        if partition is not None:
+            query = query.where(asset_check_results.c.partition == partition)
         if limit is not None:
             query = query.limit(limit)
         return self._read(lambda connection: [

@@ -3,7 +3,7 @@ them back in order.
 
 Storing is one transaction per call: insert the events, then move the run's status for
 lifecycle events (a terminal status is written once: compare-and-set), then index asset
-materializations, observations and check evaluations.
+materializations, observations and check evaluations, and update partition statuses.
 An oversized event is stored shortened rather than refused (see :func:`fit_event`).
 """
 
@@ -33,6 +33,7 @@ from headwater.snapshot.metadata_types import TextMetadata
 from headwater.snapshot.runs import EventLogRecord
 from headwater.storage.schema import asset_check_results, asset_events, asset_keys, event_logs, runs
 from headwater.storage.sql_base import SqlBase, encode_key
+from headwater.storage.sql_partition_status import index_partition_status
 
 #: An encoded event above this size has its message shortened to fit.
 MAX_EVENT_BYTES = 1024 * 1024
@@ -244,6 +245,7 @@ def _index(
         now = time.time()
         # One statement for all keys, in a fixed order: concurrent writers cannot deadlock.
         connection.execute(upsert, [{**latest[key], "updated_at": now} for key in sorted(latest)])
+    index_partition_status(connection, events)
 
 
 def upsert_latest(statement: Any) -> Any:

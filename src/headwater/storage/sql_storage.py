@@ -1,7 +1,8 @@
 """``SqlStorage``: the one implementation of :class:`Storage`, on SQLite or PostgreSQL.
 
 Its methods live in mixins by concept (``sql_runs``, ``sql_events``, ``sql_assets``,
-``sql_instigators``, ``sql_backfills``); this module opens the database and checks its schema.
+``sql_partition_status``, ``sql_instigators``, ``sql_backfills``); this module opens the
+database and checks its schema.
 
     storage = SqlStorage.open(SqliteStorageConfig(Path(".headwater")))
     storage.add_run(RunRecord(run_id="r1", job_name="all"))
@@ -21,10 +22,12 @@ from headwater.storage.sql_assets import SqlAssets
 from headwater.storage.sql_backfills import SqlBackfills
 from headwater.storage.sql_events import SqlEvents
 from headwater.storage.sql_instigators import SqlInstigators
+from headwater.storage.sql_partition_status import SqlPartitionStatus
 from headwater.storage.sql_runs import SqlRuns
 
 
-class SqlStorage(SqlRuns, SqlEvents, SqlAssets, SqlInstigators, SqlBackfills, Storage):
+class SqlStorage(SqlRuns, SqlEvents, SqlAssets, SqlPartitionStatus, SqlInstigators, SqlBackfills,
+                 Storage):
     """Instance storage on one SQLAlchemy engine.
 
     Use :meth:`open`, which checks (or creates) the schema; the constructor trusts that the

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
+from headwater.core.partition_keys import partition_keys as host_partition_keys
 from headwater.snapshot.errors import ErrorInfo
 from headwater.snapshot.location import (
     DefaultStatus,
@@ -85,8 +86,7 @@ def partition_keys(partitions: Any, instance: Any) -> list[str] | None:
     if partitions is None:
         return None
     try:
-        keys = partitions.to_partitions_def().get_partition_keys(
-            dynamic_partitions_store=instance)
+        keys = host_partition_keys(partitions.data, instance.storage.get_dynamic_partitions)
     except Exception:  # noqa: BLE001 - an unlistable definition just shows no keys
         return None
     return list(keys[:MAX_PARTITION_KEYS])

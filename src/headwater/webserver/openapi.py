@@ -56,6 +56,12 @@ SCHEMAS: dict[str, Schema] = {
         "is_executable": BOOL, "check_names": _list(STR),
         "latest_materialization": _null(_ref("Materialization")),
         "latest_run_status": _null(RUN_STATUS)}),
+    "AssetPartitions": _obj({
+        "asset_key": KEY, "location": STR, "kind": STR, "keys": _null(_list(STR)),
+        "dimensions": _null(_list(_obj({"name": STR, "keys": _list(STR)}))),
+        "statuses": STR,
+        "counts": _obj({"materialized": INT, "failed": INT, "in_progress": INT,
+                        "missing": INT})}),
     "AssetCheck": _obj({"name": STR, "passed": _null(BOOL), "timestamp": _null(NUM),
                         "run_id": _null(STR), "metadata": ANY_OBJ}),
     "Job": _obj({
@@ -165,6 +171,11 @@ PATHS: dict[str, Schema] = {
                     "checks": _list(_ref("AssetCheck"))})),
         params=[*_path_params("key"), _query("location", STR, "Location of the asset"),
                 _LIMIT], errors=(400, 404, 409))},
+    "/api/asset-partitions/{key}": {"get": _op(
+        "Every partition of an asset and its status (one letter each: M materialized, "
+        "F failed, P in progress, - missing)", _json(_ref("AssetPartitions")),
+        params=[*_path_params("key"), _query("location", STR, "Location of the asset")],
+        errors=(404, 409))},
     "/api/jobs": {"get": _op("Jobs", _json(_wrap("jobs", "Job")))},
     "/api/schedules": {"get": _op("Schedules", _json(_wrap("schedules", "Schedule")))},
     "/api/schedules/{location}/{name}": {"get": _op(
@@ -208,7 +219,8 @@ PATHS: dict[str, Schema] = {
                     body="BackfillRequest", errors=(400, *_MUTATION), status=201)},
     "/api/backfills/{backfill_id}": {"get": _op(
         "One backfill and each partition's run",
-        _json(_obj({"backfill": _ref("Backfill"), "partitions": _list(ANY_OBJ)})),
+        _json(_obj({"backfill": _ref("Backfill"), "partitions": _list(ANY_OBJ),
+                    "statuses": STR})),
         params=_path_params("backfill_id"), errors=(404,))},
     "/api/backfills/{backfill_id}/cancel": {"post": _op(
         "Cancel a backfill", _json(_ref("Backfill")), params=_path_params("backfill_id"),

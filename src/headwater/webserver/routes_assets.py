@@ -15,6 +15,7 @@ from headwater.webserver.context import ApiContext, context_of, loaded_snapshots
 from headwater.webserver.errors import ApiError, JSONResponse
 from headwater.webserver.items import job_item, metadata_item, partition_keys
 from headwater.webserver.params import int_param
+from headwater.webserver.partition_grid import encoded_view
 
 #: Materializations shown by default on an asset's page.
 DEFAULT_HISTORY = 25
@@ -88,6 +89,21 @@ def asset_detail(request: Request) -> Response:
     })
 
 
+def asset_partitions(request: Request) -> Response:
+    """``GET /api/asset-partitions/{key}``: every partition of the asset and its status."""
+    context = context_of(request)
+    key = [part for part in request.path_params["key"].split("/") if part]
+    if not key:
+        raise ApiError(404, "No asset key given.")
+    location, asset = _find_asset(context, key, request.query_params.get("location"))
+    if asset.partitions is None:
+        raise ApiError(409, f"Asset '{'/'.join(key)}' is not partitioned: it has no "
+                            "partition statuses.")
+    cache = context.caches.setdefault("partition_views", {})
+    return Response(encoded_view(cache, context.instance, key, location, asset.partitions),
+                    media_type="application/json")
+
+
 def _partitions(context: ApiContext, asset: AssetSnap) -> dict[str, Any] | None:
     if asset.partitions is None:
         return None
@@ -128,5 +144,6 @@ def jobs(request: Request) -> Response:
 ROUTES = [
     Route("/api/assets", assets, methods=["GET"]),
     Route("/api/assets/{key:path}", asset_detail, methods=["GET"]),
+    Route("/api/asset-partitions/{key:path}", asset_partitions, methods=["GET"]),
     Route("/api/jobs", jobs, methods=["GET"]),
 ]

@@ -16,6 +16,7 @@ from headwater.webserver.context import ApiContext, context_of
 from headwater.webserver.errors import ApiError, JSONResponse
 from headwater.webserver.items import error_item
 from headwater.webserver.params import enum_value, int_param
+from headwater.webserver.partition_grid import backfill_status_letters
 from headwater.webserver.routes_runs import submission_error
 
 
@@ -60,12 +61,16 @@ def backfill_detail(request: Request) -> Response:
     from headwater.workspace.backfills import partition_statuses
 
     backfill = _backfill(context, request.path_params["backfill_id"])
+    by_key = partition_statuses(context.instance, backfill)
     partitions = [
         {"partition": key, "run_id": run_id,
          "status": status.value if status is not None else None}
-        for key, (status, run_id) in partition_statuses(context.instance, backfill).items()
+        for key, (status, run_id) in by_key.items()
     ]
-    return JSONResponse({"backfill": backfill_item(backfill), "partitions": partitions})
+    letters = backfill_status_letters(backfill.partition_keys,
+                                      {key: status for key, (status, _) in by_key.items()})
+    return JSONResponse({"backfill": backfill_item(backfill), "partitions": partitions,
+                         "statuses": letters})
 
 
 def _create(context: ApiContext, body: BackfillBody) -> BackfillRecord:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from headwater.core.partition_keys import partition_keys
 from headwater.snapshot.location import AssetSnap, PartitionsSnap
 
 __all__ = ["partitions_per_run", "run_sizes", "slice_at"]
@@ -34,8 +35,8 @@ def run_sizes(keys: Sequence[str], per_run: int | None, partitions: PartitionsSn
     """Sizes of consecutive slices of ``keys`` (one per run); empty means one key per run."""
     if per_run == 1 or not keys:
         return []
-    ordered = partitions.to_partitions_def().get_partition_keys(
-        dynamic_partitions_store=store)
+    ordered = partition_keys(partitions.data,
+                             store.get_dynamic_partitions if store is not None else None)
     position = {key: index for index, key in enumerate(ordered)}
     sizes: list[int] = []
     current = 0

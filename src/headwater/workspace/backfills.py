@@ -28,6 +28,7 @@ from headwater.core.names import (
     BACKFILL_TAG,
     PARTITION_TAG,
 )
+from headwater.core.partition_keys import check_partition_key, keys_in_range
 from headwater.core.run_status import IN_PROGRESS_RUN_STATUSES, RunStatus
 from headwater.errors import HeadwaterError, NotFoundError
 from headwater.snapshot.errors import ErrorInfo
@@ -139,17 +140,17 @@ def _target_assets(repository: Any, job_name: str | None,
 
 def _resolve_keys(instance: Instance, what: str, partitions: PartitionsSnap,
                   keys: Sequence[str] | None, key_range: tuple[str, str] | None) -> list[str]:
+    dynamic = instance.storage.get_dynamic_partitions
     try:
         if key_range is not None:
             start, end = key_range
-            return partitions.keys_in_range(start, end, dynamic_partitions_store=instance.storage)
-        definition = partitions.to_partitions_def()
+            return keys_in_range(partitions.data, start, end, dynamic)
         assert keys is not None
         wanted = list(dict.fromkeys(str(key) for key in keys))
         if not wanted:
             raise RunSubmissionError("The list of partition keys to backfill is empty.")
         for key in wanted:
-            definition.validate_partition_key(key, dynamic_partitions_store=instance.storage)
+            check_partition_key(partitions.data, key, dynamic)
         return wanted
     except NotFoundError as exc:
         raise RunSubmissionError(f"{what}: {exc}", reason="not_found") from None
@@ -289,10 +290,14 @@ def _submit_slice(workspace: Workspace, instance: Instance, backfill: BackfillRe
     if instance.storage.get_runs(RunsFilter(tags={BACKFILL_TAG: backfill.backfill_id,
                                                   **marker}), limit=1):
         return []
-    return [create_queued_run(
+    run = create_queued_run(
         workspace, instance, location=backfill.location_name, job_name=backfill.job_name,
         asset_selection=backfill.asset_selection, partition_key=partition_key,
-        run_config=backfill.run_config, tags={**tags, **marker})]
+        run_config=backfill.run_config, tags={**tags, **marker})
+    if partition_key is None and backfill.asset_selection:
+        # The storage cannot list a range's keys: show them in progress from here.
+        instance.storage.mark_partitions_in_progress(run.run_id, backfill.asset_selection, keys)
+    return [run]
 
 
 def _finish_if_done(instance: Instance, backfill: BackfillRecord) -> BackfillRecord:

@@ -22,6 +22,7 @@ import msgspec
 from headwater.codeserver.client import CodeServerError
 from headwater.core.names import IMPLICIT_ASSET_JOB_NAME, PARTITION_TAG, REPOSITORY_TAG
 from headwater.core.origins import GrpcServerOrigin
+from headwater.core.partition_keys import check_partition_key
 from headwater.core.run_status import RunStatus
 from headwater.errors import HeadwaterError, NotFoundError
 from headwater.snapshot.errors import ErrorInfo
@@ -288,9 +289,8 @@ def _check_partition(instance: Instance, location: str, job: JobSnap | None,
                 f"'{name}' of location '{location}' is not partitioned; run it without a "
                 f"partition key (got {partition_key!r}).")
         try:
-            definition = partitions.to_partitions_def()
-            definition.validate_partition_key(partition_key,
-                                              dynamic_partitions_store=instance.storage)
+            check_partition_key(partitions.data, partition_key,
+                                instance.storage.get_dynamic_partitions)
         except NotFoundError as exc:
             raise RunSubmissionError(f"'{name}' of location '{location}': {exc}",
                                      reason="not_found") from None

@@ -17,7 +17,11 @@ from headwater.errors import InvalidDefinitionError
 
 
 class AssetCheckSpec:
-    """Describes a check of an asset: its name, the asset, and whether failure blocks downstream."""
+    """Describes a check of an asset: its name, the asset, and whether failure blocks downstream.
+
+    With ``partitions_def`` (the checked asset's), the check runs per partition: each result is
+    recorded for the partition of the run (for each partition of a run over a range).
+    """
 
     def __init__(
         self,
@@ -28,6 +32,7 @@ class AssetCheckSpec:
         additional_deps: Iterable[CoercibleToAssetDep] | None = None,
         blocking: bool = False,
         metadata: Mapping[str, Any] | None = None,
+        partitions_def: Any = None,
     ) -> None:
         if not name or not all(ch.isalnum() or ch == "_" for ch in name):
             raise InvalidDefinitionError(
@@ -39,6 +44,7 @@ class AssetCheckSpec:
         self.additional_deps = dep_keys(additional_deps)
         self.blocking = blocking
         self.metadata = dict(metadata or {})
+        self.partitions_def = partitions_def
 
     @property
     def key(self) -> AssetCheckKey:
@@ -107,10 +113,13 @@ def asset_check(
     compute_kind: str | None = None,
     metadata: Mapping[str, Any] | None = None,
     pool: str | None = None,
+    partitions_def: Any = None,
 ) -> Callable[[Callable[..., Any]], AssetChecksDefinition]:
     """Define a check of ``asset``; the function returns an ``AssetCheckResult``.
 
-    A parameter named after the asset receives its value (loaded by its IO manager).
+    A parameter named after the asset receives its value (loaded by its IO manager). With
+    ``partitions_def`` (the asset's) the check is evaluated per partition: a parameter
+    receives the run's partition of the asset, and results are recorded by partition.
     """
 
     def decorate(fn: Callable[..., Any]) -> AssetChecksDefinition:
@@ -122,6 +131,7 @@ def asset_check(
             additional_deps=additional_deps,
             blocking=blocking,
             metadata=metadata,
+            partitions_def=partitions_def,
         )
         what = f"asset check '{spec.key.to_user_string()}'"
         params, input_defs, keys = _check_inputs(fn, what, [spec.asset_key], additional_ins)
@@ -178,6 +188,12 @@ def _build(
     by_output = {f"{s.asset_key.to_python_identifier()}_{s.name}": s for s in specs}
     if len(by_output) != len(specs):
         raise InvalidDefinitionError(f"{what} lists the same check twice.")
+    partitions_defs = {id(s.partitions_def): s.partitions_def for s in specs}
+    if len(partitions_defs) > 1 and len({repr(d) for d in partitions_defs.values()}) > 1:
+        raise InvalidDefinitionError(
+            f"{what} has checks with different partitions_def values; checks evaluated by one "
+            "function must share one partitions definition.")
+    partitions_def = next(iter(partitions_defs.values()), None)
     op_def = OpDefinition(
         name=op_name,
         compute_fn=fn,
@@ -197,6 +213,7 @@ def _build(
         op=op_def,
         keys_by_input_name=keys_by_input,
         check_specs_by_output_name=by_output,
+        partitions_def=partitions_def,
     )
 
 

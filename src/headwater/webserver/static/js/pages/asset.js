@@ -1,6 +1,6 @@
 // One asset: definition, metadata, materialisation history, checks and a metadata plot.
 
-import { getJSON } from "../api.js";
+import { getJSON, postJSON } from "../api.js";
 import {
   assetHref, drawAtWidth, formatTime, h, keyText, partitionKeyList, replace, runLink,
   statusBadge, table,
@@ -9,6 +9,7 @@ import { lineChart, numericSeries } from "../chart.js";
 import { metadataList } from "../metadata.js";
 import { action, every, setTitle, startPage } from "../layout.js";
 import { materialize } from "../materialize.js";
+import { showGrid } from "../partition_grid.js";
 
 const REFRESH_MS = 5000;
 
@@ -88,18 +89,71 @@ function render(container, body, location) {
   }
 }
 
+// Launch a run of one selected partition, or a backfill of several.
+async function launchSelection(view, selection) {
+  const base = { location: view.location, asset_selection: [view.asset_key] };
+  if (selection.count === 1) {
+    const body = await postJSON("/api/runs", { ...base, partition: selection.start });
+    window.location.assign(`/runs/${encodeURIComponent(body.run_id)}`);
+    return;
+  }
+  const request = view.dimensions ? { ...base, partitions: selection.keys }
+    : { ...base, partition_range: { start: selection.start, end: selection.end } };
+  const body = await postJSON("/api/backfills", request);
+  window.location.assign(`/backfills/${encodeURIComponent(body.backfill_id)}`);
+}
+
+function partitionsSection(section) {
+  const holder = h("div", { class: "partition-grid-holder" });
+  const actions = h("div", { class: "partition-actions" },
+    h("span", { class: "muted" }, "Drag over the grid (or type From/To) to select partitions."));
+  let view = null;
+  let shown = "";
+  const onSelection = (selection) => {
+    // The same selection again (a field's change event on blur): keep the button in place.
+    const signature = `${selection.count}:${selection.start}:${selection.end}`;
+    if (signature === shown) return;
+    shown = signature;
+    const label = selection.count === 1 ? `Materialize ${selection.start}`
+      : `Backfill ${selection.count} partitions (${selection.start} … ${selection.end})`;
+    const button = action(h("button", { class: "primary launch-partitions" }, label),
+      () => launchSelection(view, selection), "Launching…");
+    replace(actions, h("span", { class: "selection", dataset: { count: String(selection.count) } },
+      `${selection.count} selected`), button);
+  };
+  replace(section, h("h2", {}, "Partitions"), actions, holder);
+  return (next) => {
+    view = next;
+    showGrid(holder, next, onSelection);
+  };
+}
+
 startPage(async (container, params) => {
   const key = params.assetKey.split("/").filter(Boolean);
   const location = new URLSearchParams(window.location.search).get("location");
   setTitle(keyText(key));
   const url = `/api${assetHref(key, location)}`;
+  const details = h("div", { class: "asset-details" });
+  const partitions = h("section", { id: "partitions", hidden: true });
+  replace(container, details, partitions);
+  let showPartitions = null;
   let last = "";
   const load = async () => {
     const body = await getJSON(url);
     const text = JSON.stringify(body);
-    if (text === last) return;
-    last = text;
-    render(container, body, location);
+    if (text !== last) {
+      last = text;
+      render(details, body, location);
+    }
+    if (body.asset.partitioned) {
+      if (!showPartitions) {
+        partitions.hidden = false;
+        showPartitions = partitionsSection(partitions);
+      }
+      const suffix = location ? `?location=${encodeURIComponent(location)}` : "";
+      const path = body.asset.key.map(encodeURIComponent).join("/");
+      showPartitions(await getJSON(`/api/asset-partitions/${path}${suffix}`));
+    }
   };
   await load();
   every(REFRESH_MS, load);

@@ -4,6 +4,10 @@ import { getJSON } from "../api.js";
 import { errorText, formatTime, h, replace, runLink, statusBadge, table } from "../dom.js";
 import { every, setTitle, startPage } from "../layout.js";
 import { backfillTarget, cancelButton } from "../backfills_common.js";
+import { showGrid } from "../partition_grid.js";
+
+//: Rows of the partition table (the grid shows every partition).
+const MAX_ROWS = 500;
 
 const REFRESH_MS = 2000;
 
@@ -14,7 +18,7 @@ function partitionRows(body, backfill) {
       (item.tags && item.tags["headwater/partition"]);
     byPartition.set(key, item);
   }
-  return (backfill.partition_keys || [...byPartition.keys()]).map((key) => {
+  return (backfill.partition_keys || [...byPartition.keys()]).slice(0, MAX_ROWS).map((key) => {
     const item = byPartition.get(key) || {};
     return h("tr", { dataset: { partition: key, status: item.status || "" } },
       h("td", {}, key), h("td", {}, item.status ? statusBadge(item.status) : "not started"),
@@ -24,11 +28,24 @@ function partitionRows(body, backfill) {
 
 startPage(async (container, params) => {
   setTitle(`Backfill ${params.backfillId}`);
+  const details = h("div");
+  const grid = h("div", { class: "partition-grid-holder backfill-grid" });
+  const rows = h("div");
+  replace(container, details, h("h2", {}, "Partitions"), grid, rows);
   const load = async () => {
     const body = await getJSON(`/api/backfills/${encodeURIComponent(params.backfillId)}`);
     const backfill = body.backfill || body;
     const error = backfill.error;
-    replace(container,
+    if (body.statuses !== undefined) {
+      showGrid(grid, { keys: backfill.partition_keys, dimensions: null, statuses: body.statuses },
+        () => {});
+    }
+    const shown = (backfill.partition_keys || []).length;
+    replace(rows,
+      shown > MAX_ROWS ? h("p", { class: "muted" }, `The first ${MAX_ROWS} of ${shown} partitions:`)
+        : null,
+      table(["Partition", "Status", "Run"], partitionRows(body, backfill), { class: "partitions" }));
+    replace(details,
       h("section", { class: "card backfill", dataset: { status: backfill.status } },
         h("div", { class: "row" }, statusBadge(backfill.status), h("span", { class: "spacer" }),
           cancelButton(backfill, load)),
@@ -36,9 +53,7 @@ startPage(async (container, params) => {
           h("dt", {}, "Target"), h("dd", {}, backfillTarget(backfill)),
           h("dt", {}, "Location"), h("dd", {}, backfill.location || backfill.location_name || "—"),
           h("dt", {}, "Created"), h("dd", {}, formatTime(backfill.created_at))),
-        error ? h("pre", { class: "traceback" }, errorText(error)) : null),
-      h("h2", {}, "Partitions"),
-      table(["Partition", "Status", "Run"], partitionRows(body, backfill), { class: "partitions" }));
+        error ? h("pre", { class: "traceback" }, errorText(error)) : null));
   };
   await load();
   every(REFRESH_MS, load);

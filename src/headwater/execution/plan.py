@@ -285,8 +285,12 @@ def _asset_steps(job: JobDefinition) -> list[ExecutionStep]:
                     _graph_output_step(definition, name) if definition.is_graph_backed
                     else (node.name, name)
                 )
-        for check in definition.check_keys & layer.selected_check_keys:
-            check_step[check] = node.name
+        for output_name, spec in definition.check_specs_by_output_name.items():
+            if spec.key in layer.selected_check_keys:
+                check_step[spec.key] = (
+                    _graph_output_step(definition, output_name)[0] if definition.is_graph_backed
+                    else node.name
+                )
     blocking_checks: dict[AssetKey, set[str]] = {}
     for definition in layer.executed:
         for spec in definition.check_specs:
@@ -297,7 +301,8 @@ def _asset_steps(job: JobDefinition) -> list[ExecutionStep]:
         if d.is_graph_backed:
             from headwater.execution.graph_asset_steps import graph_asset_steps
 
-            steps.extend(graph_asset_steps(d, producer, job))
+            steps.extend(graph_asset_steps(d, producer, job, blocking_checks,
+                                           layer.selected_check_keys))
         else:
             steps.append(_asset_step(d, producer, blocking_checks, layer.selected_check_keys, job))
     return steps

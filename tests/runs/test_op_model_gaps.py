@@ -1,0 +1,36 @@
+"""Op-model behaviour through real run workers: checks of graph-backed assets, inputs loaded by
+a Dagster type's loader from run config, and STEP_INPUT events."""
+
+from __future__ import annotations
+
+import pytest
+
+from headwater.core.run_status import RunStatus
+from headwater.snapshot.events import AssetCheckData, EventType
+from headwater.storage.instance import Instance
+
+from .conftest import MULTIPROCESS_2, events, execute, of_type, stored_value
+
+EXECUTORS = pytest.mark.parametrize("run_config", [{}, MULTIPROCESS_2],
+                                    ids=["in_process", "multiprocess"])
+
+
+@EXECUTORS
+def test_checks_of_graph_backed_assets(instance: Instance, run_config: dict[str, object]) -> None:
+    stored, code = execute(instance, "graph_checks", run_config=run_config)
+
+    assert (code, stored.status) == (1, RunStatus.FAILURE)
+    all_events = events(instance, stored.run_id)
+    checks = {(e.step_key, e.data.check_name, e.data.passed)
+              for e in of_type(all_events, EventType.ASSET_CHECK_EVALUATION)
+              if isinstance(e.data, AssetCheckData)}
+    assert checks == {("checked.plus_one_checked", "positive", True),
+                      ("gated_pair.inspect_value", "large", False)}
+    [failure] = of_type(all_events, EventType.STEP_FAILURE)
+    assert failure.step_key == "gated_pair.inspect_value"
+    assert of_type(all_events, EventType.STEP_SKIPPED, "after_gated")
+    assert not of_type(all_events, EventType.STEP_START, "after_gated")
+    assert stored_value(instance, "after_checked") == 12
+    latest = instance.storage.get_latest_check_results(["checked"])
+    assert latest["positive"].passed and latest["positive"].run_id == stored.run_id
+    assert not instance.storage.get_latest_check_results(["gated"])["large"].passed

@@ -34,3 +34,31 @@ def test_checks_of_graph_backed_assets(instance: Instance, run_config: dict[str,
     latest = instance.storage.get_latest_check_results(["checked"])
     assert latest["positive"].passed and latest["positive"].run_id == stored.run_id
     assert not instance.storage.get_latest_check_results(["gated"])["large"].passed
+
+
+LOADED_CONFIG = {"ops": {"describe": {"inputs": {"pair": {"n": 3, "label": "k"}}},
+                         "scale": {"inputs": {"factor": {"value": 1}}}}}
+
+
+@EXECUTORS
+def test_unconnected_inputs_loaded_from_run_config(
+    instance: Instance, run_config: dict[str, object]
+) -> None:
+    stored, code = execute(instance, "op_inputs", "loaded",
+                           run_config={**run_config, **LOADED_CONFIG})
+
+    assert (code, stored.status) == (0, RunStatus.SUCCESS)
+    assert stored_value(instance, stored.run_id, "describe", "result") == "k=3"
+    assert stored_value(instance, stored.run_id, "scale", "result") == "k=3k=3"
+    all_events = events(instance, stored.run_id)
+    [log] = of_type(all_events, EventType.LOG, "describe")
+    assert log.message.startswith("loading a pair in pid")
+
+
+def test_missing_input_config_fails_the_run_naming_where(instance: Instance) -> None:
+    stored, code = execute(instance, "op_inputs", "loaded",
+                           run_config={"ops": {"scale": {"inputs": {"factor": 2}}}})
+
+    assert (code, stored.status) == (1, RunStatus.FAILURE)
+    [failure] = of_type(events(instance, stored.run_id), EventType.RUN_FAILURE)
+    assert "ops.describe.inputs.pair" in failure.message

@@ -172,13 +172,27 @@ def _job_run_config_schema(
     resource_schemas: dict[str, tuple[dict[str, Any], bool]],
     cache: BuildCache,
 ) -> dict[str, Any]:
-    schema = run_config_schema(op_schemas, resource_schemas)
+    schema = run_config_schema(op_schemas, resource_schemas, _input_schemas(job, cache))
     mapping = job.config
     if not callable(getattr(mapping, "resolve", None)):
         return schema
     outer_schema = getattr(mapping, "config_schema", None)
     outer = cache.op_schema(outer_schema, f"{job.name}_mapping")
     return mapped_run_config_schema(schema, outer)
+
+
+def _input_schemas(job: JobDefinition, cache: BuildCache
+                   ) -> list[tuple[tuple[str, ...], str, dict[str, Any], bool]]:
+    if job.asset_layer is not None:
+        return []  # asset inputs always load upstream assets
+    from headwater.definitions.ops.type_loaders import loadable_inputs
+
+    found = []
+    for path, input_def, loader in loadable_inputs(job.graph):
+        schema = cache.op_schema(loader.config_schema, f"{'_'.join(path)}_{input_def.name}")
+        if schema is not None:
+            found.append((path, input_def.name, schema, not input_def.has_default))
+    return found
 
 
 # Asset jobs ----------------------------------------------------------------------------------

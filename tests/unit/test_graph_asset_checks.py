@@ -94,3 +94,13 @@ def test_from_graph_with_check_specs_keeps_check_outputs_out_of_the_assets() -> 
     result = materialize([made])
     [evaluation] = result.get_asset_check_evaluations()
     assert (evaluation.check_name, evaluation.passed) == ("five", True)
+
+
+def test_snapshot_downstream_waits_for_the_op_running_a_blocking_check() -> None:
+    from headwater.snapshot.build import build_location_snapshot
+
+    snap = build_location_snapshot("l", {"m": graph_checks.defs.get_repository_def()})
+    [asset_job] = [j for j in snap.repository("m").jobs if j.is_implicit]
+    ops = {op.name: op for op in asset_job.ops}
+    assert "gated_pair.inspect_value" in ops["after_gated"].depends_on
+    assert "checked.plus_one_checked" in ops["after_checked"].depends_on

@@ -203,13 +203,13 @@ def _asset_ops(layer: AssetLayer, cache: BuildCache) -> list[OpSnap]:
     check_step: dict[AssetCheckKey, str] = {}
     for definition in layer.executed:
         assert definition.node_def is not None  # executed definitions are executable
-        step = definition.node_name
         for output_name, key in definition.keys_by_output_name.items():
             if key in definition.selected_keys:
                 producer[key] = _producer_ref(definition, output_name)
-        for spec in definition.check_specs_by_output_name.values():
+        for check_output, spec in definition.check_specs_by_output_name.items():
             if spec.key in layer.selected_check_keys:
-                check_step[spec.key] = step
+                # In a graph-backed asset, the op whose output the check's output maps to.
+                check_step[spec.key] = _producer_ref(definition, check_output).step
     blocking: dict[AssetKey, set[str]] = {}
     for definition in layer.executed:
         for spec in definition.check_specs_by_output_name.values():

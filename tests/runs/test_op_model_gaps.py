@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from headwater.core.run_status import RunStatus
-from headwater.snapshot.events import AssetCheckData, EventType
+from headwater.snapshot.events import AssetCheckData, EventType, TypeCheckData
 from headwater.storage.instance import Instance
 
 from .conftest import MULTIPROCESS_2, events, execute, of_type, stored_value
@@ -62,3 +62,20 @@ def test_missing_input_config_fails_the_run_naming_where(instance: Instance) -> 
     assert (code, stored.status) == (1, RunStatus.FAILURE)
     [failure] = of_type(events(instance, stored.run_id), EventType.RUN_FAILURE)
     assert "ops.describe.inputs.pair" in failure.message
+
+
+def test_step_inputs_recorded_for_every_input(instance: Instance) -> None:
+    stored, _ = execute(instance, "op_inputs", "loaded", run_config=MULTIPROCESS_2 | LOADED_CONFIG)
+
+    all_events = events(instance, stored.run_id)
+    # From run config: checked and recorded, never loaded by an IO manager.
+    assert [e.event_type for e in all_events if e.step_key == "describe"
+            and e.event_type in (EventType.LOADED_INPUT, EventType.STEP_INPUT)] == [
+        EventType.STEP_INPUT]
+    scale = [e for e in all_events if e.step_key == "scale"
+             and e.event_type in (EventType.LOADED_INPUT, EventType.STEP_INPUT)]
+    assert [(e.event_type, e.data.name if isinstance(e.data, TypeCheckData) else None)
+            for e in scale] == [(EventType.LOADED_INPUT, None),
+                                (EventType.STEP_INPUT, "text"),
+                                (EventType.STEP_INPUT, "factor"),
+                                (EventType.STEP_INPUT, "offset")]

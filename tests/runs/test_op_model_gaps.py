@@ -3,6 +3,8 @@ a Dagster type's loader from run config, and STEP_INPUT events."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from headwater.core.run_status import RunStatus
@@ -79,3 +81,15 @@ def test_step_inputs_recorded_for_every_input(instance: Instance) -> None:
                                 (EventType.STEP_INPUT, "text"),
                                 (EventType.STEP_INPUT, "factor"),
                                 (EventType.STEP_INPUT, "offset")]
+
+
+@EXECUTORS
+def test_contextmanager_resource_is_entered_and_exited_around_op_and_hook(
+    instance: Instance, shared_dir: Path, run_config: dict[str, object]
+) -> None:
+    stored, code = execute(instance, "hooked_resources", "hooked", run_config=run_config)
+
+    assert (code, stored.status) == (0, RunStatus.SUCCESS)
+    assert stored_value(instance, stored.run_id, "work", "result") == "session"
+    lines = (shared_dir / "resource.log").read_text().splitlines()
+    assert lines == ["open", "op saw session", "hook saw session", "closed"]

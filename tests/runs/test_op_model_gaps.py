@@ -93,3 +93,16 @@ def test_contextmanager_resource_is_entered_and_exited_around_op_and_hook(
     assert stored_value(instance, stored.run_id, "work", "result") == "session"
     lines = (shared_dir / "resource.log").read_text().splitlines()
     assert lines == ["open", "op saw session", "hook saw session", "closed"]
+
+
+@EXECUTORS
+def test_mapped_step_with_its_own_dynamic_output(
+    instance: Instance, run_config: dict[str, object]
+) -> None:
+    stored, code = execute(instance, "nested_dynamic", "nested", run_config=run_config)
+
+    assert (code, stored.status) == (0, RunStatus.SUCCESS)
+    assert stored_value(instance, stored.run_id, "joined", "result") == "A,B"
+    assert stored_value(instance, stored.run_id, "split[b]", "parts", "b1") == "b1"
+    outputs = of_type(events(instance, stored.run_id), EventType.STEP_OUTPUT, "split[a]")
+    assert [e.data.mapping_key for e in outputs] == ["a0", "a1", None]  # type: ignore[union-attr]

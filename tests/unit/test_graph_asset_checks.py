@@ -104,3 +104,8 @@ def test_snapshot_downstream_waits_for_the_op_running_a_blocking_check() -> None
     ops = {op.name: op for op in asset_job.ops}
     assert "gated_pair.inspect_value" in ops["after_gated"].depends_on
     assert "checked.plus_one_checked" in ops["after_checked"].depends_on
+    outputs = {o.name: o for o in ops["checked.plus_one_checked"].outputs}
+    assert outputs["value"].asset_key == ["checked"]
+    assert outputs["check"].check_name == "positive"
+    [inspect_out] = ops["gated_pair.inspect_value"].outputs
+    assert inspect_out.check_name == "large"

@@ -218,7 +218,7 @@ def _asset_ops(layer: AssetLayer, cache: BuildCache) -> list[OpSnap]:
     ops: list[OpSnap] = []
     for definition in layer.executed:
         if definition.is_graph_backed:
-            ops.extend(_graph_asset_ops(definition, producer, cache))
+            ops.extend(_graph_asset_ops(definition, producer, cache, layer.selected_check_keys))
         else:
             ops.append(
                 _asset_op(definition, producer, blocking, layer.selected_check_keys, cache)
@@ -234,8 +234,10 @@ def _producer_ref(definition: AssetsDefinition, output_name: str) -> OutputRef:
 
 
 def _graph_asset_ops(definition: AssetsDefinition, producer: Mapping[AssetKey, OutputRef],
-                     cache: BuildCache) -> list[OpSnap]:
-    """The ops of a graph-backed asset, named ``graph.op``; asset outputs carry their key."""
+                     cache: BuildCache, selected_checks: frozenset[AssetCheckKey] = frozenset()
+                     ) -> list[OpSnap]:
+    """The ops of a graph-backed asset, named ``graph.op``; asset outputs carry their key,
+    outputs reporting a selected check its name."""
     prefix = definition.node_name
     inputs = {
         name: [producer[key]] if key in producer else []
@@ -247,10 +249,18 @@ def _graph_asset_ops(definition: AssetsDefinition, producer: Mapping[AssetKey, O
         (ref.step, ref.output): key for key in definition.selected_keys
         if (ref := _producer_ref(definition, definition.output_names_by_key[key]))
     }
+    checks = {
+        (ref.step, ref.output): spec.name
+        for output_name, spec in definition.check_specs_by_output_name.items()
+        if spec.key in selected_checks and (ref := _producer_ref(definition, output_name))
+    }
     return [
         msgspec.structs.replace(op, outputs=[
             msgspec.structs.replace(o, asset_key=key_list(assets[(op.name, o.name)]))
-            if (op.name, o.name) in assets else o
+            if (op.name, o.name) in assets
+            else msgspec.structs.replace(o, check_name=checks[(op.name, o.name)],
+                                         is_required=False)
+            if (op.name, o.name) in checks else o
             for o in op.outputs
         ])
         for op in found

@@ -50,8 +50,8 @@ def test_unconnected_inputs_loaded_from_run_config(
                            run_config={**run_config, **LOADED_CONFIG})
 
     assert (code, stored.status) == (0, RunStatus.SUCCESS)
-    assert stored_value(instance, stored.run_id, "describe", "result") == "k=3"
-    assert stored_value(instance, stored.run_id, "scale", "result") == "k=3k=3"
+    assert stored_value(instance, stored.run_id, "describe", "result") == ">k=3"
+    assert stored_value(instance, stored.run_id, "scale", "result") == ">k=3>k=3"
     all_events = events(instance, stored.run_id)
     [log] = of_type(all_events, EventType.LOG, "describe")
     assert log.message.startswith("loading a pair in pid")

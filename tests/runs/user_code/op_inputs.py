@@ -3,13 +3,23 @@
 
 import os
 
-from headwater import DagsterType, Definitions, Field, In, dagster_type_loader, job, op
+from headwater import (
+    DagsterType,
+    Definitions,
+    Field,
+    In,
+    ResourceDefinition,
+    dagster_type_loader,
+    job,
+    op,
+)
 
 
-@dagster_type_loader(config_schema={"n": int, "label": Field(str, default_value="none")})
+@dagster_type_loader(config_schema={"n": int, "label": Field(str, default_value="none")},
+                     required_resource_keys={"prefix"})
 def load_pair(context, config):
     context.log.info(f"loading a pair in pid {os.getpid()}")
-    return (config["label"], config["n"])
+    return (context.resources.prefix + config["label"], config["n"])
 
 
 Pair = DagsterType(
@@ -29,7 +39,7 @@ def scale(text: str, factor: int, offset: int = 1) -> str:
     return text * (factor + offset)
 
 
-@job
+@job(resource_defs={"prefix": ResourceDefinition.hardcoded_resource(">")})
 def loaded():
     scale(describe())
 

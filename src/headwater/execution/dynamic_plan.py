@@ -114,9 +114,11 @@ def _nested(step: ExecutionStep, source: FromStepOutput | FromCollected,
     outer = template.dynamic_root
     assert outer is not None
     raise InvalidDefinitionError(
-        f"{step.describe} in job '{job_name}' cannot be downstream of more than one dynamic "
-        f"output. It is downstream of both '{source.step_key}:{source.output_name}' and "
-        f"'{outer[0]}:{outer[1]}'. Collect the outer dynamic output before fanning out again."
+        f"{step.describe} in job '{job_name}' consumes dynamic output "
+        f"'{source.step_key}:{source.output_name}' of a step that is itself mapped over "
+        f"'{outer[0]}:{outer[1]}'; a step can follow one dynamic output only, so a nested "
+        "fan-out cannot be mapped or collected. Collect the outer dynamic output before "
+        "fanning out again."
     )
 
 

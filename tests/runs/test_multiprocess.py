@@ -77,7 +77,8 @@ def test_a_step_process_that_dies_fails_its_step_and_the_run(instance: Instance)
     assert of_type(all_events, EventType.STEP_SKIPPED, "after_exit")
     for healthy in ("fine", "independent"):
         assert types_of_step(all_events, healthy) == [
-            "ENGINE_EVENT", "STEP_START", *(["LOADED_INPUT"] if healthy == "independent" else []),
+            "ENGINE_EVENT", "STEP_START",
+            *(["LOADED_INPUT", "STEP_INPUT"] if healthy == "independent" else []),
             "STEP_OUTPUT", "ASSET_MATERIALIZATION", "HANDLED_OUTPUT", "STEP_SUCCESS"]
     assert stored_value(instance, "independent") == 2
     failure = all_events[-1]

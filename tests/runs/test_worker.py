@@ -50,7 +50,8 @@ def test_asset_run_succeeds_with_every_event_stored_in_order(instance: Instance)
     assert all_events[-1].event_type is EventType.RUN_SUCCESS
     assert [e.step_key for e in of_type(all_events, EventType.STEP_START)] == ["a", "b", "c"]
     assert types_of_step(all_events, "a") == [*STEP_EVENTS[:1], "LOG", *STEP_EVENTS[1:]]
-    assert types_of_step(all_events, "c") == [STEP_EVENTS[0], "LOADED_INPUT", *STEP_EVENTS[1:]]
+    assert types_of_step(all_events, "c") == [STEP_EVENTS[0], "LOADED_INPUT", "STEP_INPUT",
+                                                 *STEP_EVENTS[1:]]
     assert f"pid {process.pid}" in of_type(all_events, EventType.LOG, "a")[0].message
     plan = of_type(all_events, EventType.ENGINE_EVENT)[0]
     assert "3 step(s) in the run worker's process" in plan.message

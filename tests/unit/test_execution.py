@@ -55,6 +55,7 @@ def test_event_order_of_a_simple_asset_run() -> None:
         "STEP_SUCCESS",
         "STEP_START",
         "LOADED_INPUT",
+        "STEP_INPUT",
         "STEP_OUTPUT",
         "ASSET_MATERIALIZATION",
         "HANDLED_OUTPUT",

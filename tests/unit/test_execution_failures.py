@@ -92,16 +92,20 @@ def test_step_failure_event_keeps_the_user_traceback() -> None:
     assert "_explode" in stack and "raise BoomError" in stack
 
 
-def test_raise_on_error_raises_an_error_naming_the_asset_with_the_original() -> None:
-    with pytest.raises(UserCodeError) as info:
+def test_raise_on_error_raises_the_original_with_the_error_naming_the_asset() -> None:
+    # As Dagster does: the user's own exception, the wrapper naming the step as its context.
+    with pytest.raises(BoomError) as info:
         materialize_to_memory([root, broken, independent])
-    error = info.value
+    original = info.value
+    error = original.__context__
+    assert isinstance(error, UserCodeError)
     assert "asset 'broken'" in str(error)
-    assert isinstance(error.original, BoomError)
-    assert error.__cause__ is error.original
+    assert error.original is original
+    assert error.__cause__ is original
     assert "_explode" in error.user_traceback
-    frames = traceback.extract_tb(error.original.__traceback__)
+    frames = traceback.extract_tb(original.__traceback__)
     assert frames[-1].name == "_explode"
+    assert "asset 'broken'" in "".join(traceback.format_exception(original))
 
 
 def test_failure_with_metadata_and_description() -> None:
@@ -268,5 +272,6 @@ def test_failure_in_op_job_skips_downstream_ops() -> None:
     result = pipeline.execute_in_process(raise_on_error=False)
     assert ran == ["ok", "other"]
     assert result.get_skipped_step_keys() == ["after"]
-    with pytest.raises(UserCodeError, match="op 'bad'"):
+    with pytest.raises(BoomError, match="bad") as info:
         pipeline.execute_in_process()
+    assert "op 'bad'" in str(info.value.__context__)

@@ -225,15 +225,34 @@ def test_in_default_value_and_parameter_default() -> None:
     assert result.output_for_node("greet") == "hello world"
 
 
+class _NoLoader:
+    pass
+
+
 def test_unconnected_input_without_default_is_an_error() -> None:
+    @op
+    def takes(x: _NoLoader) -> None:
+        del x
+
     @job
     def pipeline() -> None:
-        double()
+        takes()
 
     result = pipeline.execute_in_process(raise_on_error=False)
     assert not result.success
     failure = [e for e in result.all_events if e.event_type.value == "RUN_FAILURE"]
     assert "input 'x' is not connected" in failure[0].message
+
+    @job
+    def from_config() -> None:
+        double()  # an int input: run config must give it (ops.double.inputs.x)
+
+    result = from_config.execute_in_process(raise_on_error=False)
+    failure = [e for e in result.all_events if e.event_type.value == "RUN_FAILURE"]
+    assert "ops.double.inputs.x" in failure[0].message
+    assert from_config.execute_in_process(
+        run_config={"ops": {"double": {"inputs": {"x": 4}}}}
+    ).output_for_node("double") == 8
 
 
 def test_nothing_inputs_order_steps() -> None:

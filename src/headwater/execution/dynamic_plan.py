@@ -56,13 +56,8 @@ def split_templates(
         root = _root_of(step, steps, templates, job_name)
         if root is None:
             continue
-        for output in step.op_def.output_defs:
-            if output.is_dynamic:
-                raise InvalidDefinitionError(
-                    f"{step.describe} in job '{job_name}' is mapped over the dynamic output "
-                    f"'{root[1]}' of '{root[0]}' and has a dynamic output itself; dynamic "
-                    "outputs cannot be nested. Collect the first one before fanning out again."
-                )
+        # A mapped step may have a dynamic output of its own (as in Dagster), but nothing can
+        # consume it: that would be downstream of two dynamic outputs (see ``_nested``).
         step.dynamic_root = root
         templates[step.key] = step
     if not templates:
@@ -80,6 +75,8 @@ def _root_of(
     collects = False
     for step_input in step.inputs:
         for source in step_input.sources:
+            if isinstance(source, (FromCollected, FromStepOutput)):
+                _nested(step, source, templates, job_name)
             if isinstance(source, FromCollected):
                 collects = True
                 _check_collected(step, source, steps, templates, job_name)
@@ -106,6 +103,23 @@ def _root_of(
             "collect it outside the mapped function."
         )
     return root
+
+
+def _nested(step: ExecutionStep, source: FromStepOutput | FromCollected,
+            templates: Mapping[str, ExecutionStep], job_name: str) -> None:
+    """Refuse consuming (mapping or collecting) a dynamic output of a mapped step."""
+    template = templates.get(source.step_key)
+    if template is None or not _is_dynamic(template, source.output_name):
+        return
+    outer = template.dynamic_root
+    assert outer is not None
+    raise InvalidDefinitionError(
+        f"{step.describe} in job '{job_name}' consumes dynamic output "
+        f"'{source.step_key}:{source.output_name}' of a step that is itself mapped over "
+        f"'{outer[0]}:{outer[1]}'; a step can follow one dynamic output only, so a nested "
+        "fan-out cannot be mapped or collected. Collect the outer dynamic output before "
+        "fanning out again."
+    )
 
 
 def _check_collected(

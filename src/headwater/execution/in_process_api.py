@@ -10,7 +10,12 @@ from headwater.definitions.config.io_managers import FilesystemIOManager, InMemo
 from headwater.definitions.definitions_class import Definitions
 from headwater.definitions.ops.jobs import JobDefinition
 from headwater.definitions.selection.asset_selection import coerce_selection
-from headwater.errors import InvalidDefinitionError, RunFailedError
+from headwater.errors import (
+    InvalidDefinitionError,
+    ResourceInitError,
+    RunFailedError,
+    UserCodeError,
+)
 from headwater.execution.in_process_recording import recording_sink
 from headwater.execution.results import ExecuteInProcessResult
 from headwater.execution.run_job import execute_job, new_run_id
@@ -33,7 +38,9 @@ def materialize(
 
     Values pass between assets through the IO manager; unless ``resources`` sets an
     ``io_manager``, that is a filesystem IO manager writing to a temporary directory that
-    is removed when the run ends.
+    is removed when the run ends. With ``raise_on_error`` (the default) a failed run raises:
+    the exception the user's code raised when a step failed in it (the error naming the step
+    is its ``__context__``), else the error that failed the run.
     """
     with tempfile.TemporaryDirectory(prefix="headwater-materialize-") as base_dir:
         return _materialize(
@@ -184,13 +191,14 @@ def run_in_process(
     )
     result = ExecuteInProcessResult(outcome.run_id, job, events, outcome.success, outputs)
     if raise_on_error and not outcome.success:
-        raise _run_error(result, outcome.error)
+        raise _run_error(result, outcome.error, bool(outcome.failed_steps))
     return result
 
 
-def _run_error(result: ExecuteInProcessResult, error: BaseException | None) -> BaseException:
+def _run_error(result: ExecuteInProcessResult, error: BaseException | None,
+               step_failed: bool) -> BaseException:
     if error is not None:
-        return error
+        return user_error(error) if step_failed else error
     failures = [e for e in result.all_events if e.event_type is EventType.STEP_FAILURE]
     first = failures[0] if failures else None
     message = first.message if first is not None else "the run failed"
@@ -198,3 +206,22 @@ def _run_error(result: ExecuteInProcessResult, error: BaseException | None) -> B
         f"Run {result.run_id} of job '{result.job_name}' failed. {message}"
     )
     return summary
+
+
+def user_error(error: BaseException) -> BaseException:
+    """The exception ``raise_on_error`` raises for a failed step: as Dagster does, the user's
+    own exception when user code (an op, asset, check or IO manager) raised it; others
+    (resource initialisation, headwater's own failures) as they are. Errors outside any step
+    (a config mapping's function, say) keep their wrapper, as Dagster's do.
+
+    The wrapper naming the step stays reachable as the exception's ``__context__`` (printed
+    before it in a traceback, as Dagster's is) or, if that is taken, in a note.
+    """
+    if not isinstance(error, UserCodeError) or isinstance(error, ResourceInitError):
+        return error
+    original = error.original
+    if original.__context__ is None:
+        original.__context__ = error
+    elif hasattr(original, "add_note") and str(error) not in getattr(original, "__notes__", ()):
+        original.add_note(str(error))
+    return original

@@ -45,9 +45,12 @@ class StepResultItem:
 
 def normalize_step_result(step: ExecutionStep, result: Any) -> Iterator[StepResultItem]:
     """Items for ``result``: a returned value, or the list of items a generator yielded."""
+    check_outputs = {o.name for o in step.outputs if o.check_key is not None}
     value_outputs = [
         d.name for d in step.op_def.output_defs
-        if step.assets_def is None or d.name not in step.assets_def.check_specs_by_output_name
+        if d.name not in check_outputs and (
+            step.assets_def is None or step.assets_def.is_graph_backed
+            or d.name not in step.assets_def.check_specs_by_output_name)
     ]
     if isinstance(result, list) and (
         _was_generator(step, result) or _is_dynamic_list(step, result)

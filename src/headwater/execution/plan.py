@@ -50,7 +50,17 @@ class FromDefault:
     value: Any
 
 
-InputSource = Union[FromStepOutput, FromAsset, FromDefault, FromCollected]
+@dataclass(frozen=True)
+class FromConfig:
+    """The input is unconnected and its type has a loader: run config
+    (``ops.<op>.inputs.<name>``) gives it, else its default (``default`` is ``NO_VALUE``
+    when it has none)."""
+
+    loader: Any
+    default: Any
+
+
+InputSource = Union[FromStepOutput, FromAsset, FromDefault, FromCollected, FromConfig]
 
 
 @dataclass(frozen=True)
@@ -202,12 +212,7 @@ def _graph_steps(
         for input_def in definition.input_defs:
             sources: tuple[InputSource, ...] = tuple(resolved.get(input_def.name, ()))
             if not sources and not input_def.is_nothing:
-                if not input_def.has_default:
-                    raise InvalidDefinitionError(
-                        f"{definition.describe} in job '{job.name}': input '{input_def.name}' is "
-                        "not connected to any op output and has no default value."
-                    )
-                sources = (FromDefault(input_def.default_value),)
+                sources = (_unconnected(definition, input_def, job),)
             step_inputs.append(
                 StepInput(
                     input_def.name,
@@ -244,6 +249,22 @@ def _graph_steps(
             )
         )
     return steps
+
+
+def _unconnected(definition: OpDefinition, input_def: Any, job: JobDefinition) -> InputSource:
+    from headwater.definitions.ops.type_loaders import input_loader
+
+    loader = input_loader(input_def) if input_def.input_manager_key is None else None
+    if loader is not None:
+        return FromConfig(loader, input_def.default_value)
+    if not input_def.has_default:
+        raise InvalidDefinitionError(
+            f"{definition.describe} in job '{job.name}': input '{input_def.name}' is not "
+            "connected to any op output, has no default value and its type has no loader to "
+            "take it from run config. Connect it, give it a default, or give its DagsterType "
+            "a loader (dagster_type_loader)."
+        )
+    return FromDefault(input_def.default_value)
 
 
 def _resolve(
@@ -285,8 +306,12 @@ def _asset_steps(job: JobDefinition) -> list[ExecutionStep]:
                     _graph_output_step(definition, name) if definition.is_graph_backed
                     else (node.name, name)
                 )
-        for check in definition.check_keys & layer.selected_check_keys:
-            check_step[check] = node.name
+        for output_name, spec in definition.check_specs_by_output_name.items():
+            if spec.key in layer.selected_check_keys:
+                check_step[spec.key] = (
+                    _graph_output_step(definition, output_name)[0] if definition.is_graph_backed
+                    else node.name
+                )
     blocking_checks: dict[AssetKey, set[str]] = {}
     for definition in layer.executed:
         for spec in definition.check_specs:
@@ -297,7 +322,8 @@ def _asset_steps(job: JobDefinition) -> list[ExecutionStep]:
         if d.is_graph_backed:
             from headwater.execution.graph_asset_steps import graph_asset_steps
 
-            steps.extend(graph_asset_steps(d, producer, job))
+            steps.extend(graph_asset_steps(d, producer, job, blocking_checks,
+                                           layer.selected_check_keys))
         else:
             steps.append(_asset_step(d, producer, blocking_checks, layer.selected_check_keys, job))
     return steps

@@ -160,6 +160,10 @@ def report_check(run: RunContext, step: ExecutionStep, item: StepResultItem) -> 
 def _check_spec_for(step: ExecutionStep, check: AssetCheckResult) -> tuple[str, Any]:
     definition = step.assets_def
     specs = definition.check_specs_by_output_name if definition is not None else {}
+    if definition is not None and definition.is_graph_backed:
+        # An op of a graph-backed asset reports the checks its own outputs map to.
+        by_key = {spec.key: spec for spec in specs.values()}
+        specs = {o.name: by_key[o.check_key] for o in step.outputs if o.check_key is not None}
     wanted_key = AssetKey.from_coercible(check.asset_key) if check.asset_key is not None else None
     matches = [
         (name, spec)

@@ -12,7 +12,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from contextlib import contextmanager
+from contextlib import ContextDecorator, contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -244,6 +244,13 @@ def _initialize(
     context = InitResourceContext(config, deps, log, instance, run_id, entry)
     with user_code_boundary(where, ResourceInitError):
         result = entry(context)
+    if isinstance(result, ContextDecorator):
+        # A ``@contextmanager`` resource function: entered now, exited at teardown (as
+        # Dagster does for context decorators).
+        with user_code_boundary(where, ResourceInitError):
+            entered = result.__enter__()  # type: ignore[attr-defined]
+        teardowns.append((node.key, lambda: result.__exit__(None, None, None)))  # type: ignore[attr-defined]
+        return entered
     if not _is_generator(result):
         return result
     with user_code_boundary(where, ResourceInitError):

@@ -40,6 +40,8 @@ class RunContext:
     emit_event: EventSink
     resources: Any = None
     step_configs: Mapping[str, Any] = field(default_factory=dict)
+    #: Run config of inputs loaded by their type's loader, by op config path and input name.
+    input_configs: Mapping[tuple[str, ...], Mapping[str, Any]] = field(default_factory=dict)
     partition_key: str | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
     instance: Any = None

@@ -13,6 +13,7 @@ from headwater.definitions.partitions.context import partition_loading_context
 from headwater.errors import HeadwaterError, NotFoundError
 from headwater.execution.cancellation import Cancellation
 from headwater.execution.in_process_executor import InProcessExecutor
+from headwater.execution.input_config import resolve_input_configs
 from headwater.execution.log_capture import install_capture
 from headwater.execution.plan import ExecutionPlan, build_plan
 from headwater.execution.resources import initialize_resources
@@ -136,6 +137,7 @@ def configure_run_context(
         if context.partition_key is not None or not context.partition_keys:
             _check_partition(job, context.partition_key)
     context.step_configs = resolve_step_configs(context.plan, config)
+    context.input_configs = resolve_input_configs(context.plan, config)
     resource_defs = dict(job.resource_defs)
     if "io_manager" not in resource_defs and default_io_manager is not None:
         resource_defs["io_manager"] = default_io_manager

@@ -8,7 +8,13 @@ from contextlib import contextmanager
 
 from headwater.definitions.config.resources import Resources
 from headwater.definitions.ops.jobs import JobDefinition
-from headwater.execution.plan import ExecutionPlan, ExecutionStep, FromAsset, FromStepOutput
+from headwater.execution.plan import (
+    ExecutionPlan,
+    ExecutionStep,
+    FromAsset,
+    FromConfig,
+    FromStepOutput,
+)
 from headwater.execution.resources import initialize_resources
 from headwater.execution.run_context import RunContext
 
@@ -23,6 +29,8 @@ def required_resource_keys(
         keys |= step.op_def.required_resource_keys
         keys |= {o.io_manager_key for o in step.outputs if o.stores_value}
         keys |= {i.input_manager_key for i in step.inputs if i.input_manager_key}
+        keys |= {key for i in step.inputs for s in i.sources if isinstance(s, FromConfig)
+                 for key in s.loader.required_resource_keys}
         if step.assets_def is not None:
             keys |= step.assets_def.required_resource_keys
         for hook in step.hooks:

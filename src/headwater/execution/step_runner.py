@@ -19,6 +19,7 @@ from headwater.definitions.ops.context import (
 )
 from headwater.definitions.partitions.context import partition_loading_context
 from headwater.errors import InvalidOutputError, StepFailure, user_code_boundary
+from headwater.execution.input_config import LoaderContext, load_from_config
 from headwater.execution.log_capture import capturing_step_logs
 from headwater.execution.outputs import StepResultItem, normalize_step_result
 from headwater.execution.partition_inputs import InputPartitions, input_partitions
@@ -26,6 +27,7 @@ from headwater.execution.plan import (
     ExecutionStep,
     FromAsset,
     FromCollected,
+    FromConfig,
     FromDefault,
     FromStepOutput,
     StepInput,
@@ -178,6 +180,9 @@ def _load_source(run: RunContext, step: ExecutionStep, step_input: StepInput, so
                  log: StepLogger, resolver: InputPartitions) -> Any:
     if isinstance(source, FromDefault):
         return source.value
+    if isinstance(source, FromConfig):
+        return load_from_config(step, step_input.name, source, run.input_configs,
+                                LoaderContext(run.resources, log, step))
     if isinstance(source, FromCollected):
         raise StepFailure(
             f"Input '{step_input.name}' of step '{step.key}' collects dynamic output "

@@ -1,14 +1,14 @@
 """Checking input and output values against their ``DagsterType`` while a step runs.
 
 Only inputs and outputs with a type to check (see ``definitions.ops.types``) cost anything.
-A passed input check is recorded as STEP_INPUT (plain ``int``/``str``/... annotations only
-when they fail, which keeps the events of lightly annotated code as they were); a failed
-output check goes on its STEP_OUTPUT. A failed check raises ``TypeCheckError`` naming the
+Every input is recorded as STEP_INPUT (unchecked annotations as passed); a failed output
+check goes on its STEP_OUTPUT. A failed check raises ``TypeCheckError`` naming the
 input or output, which fails the step.
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
 from typing import Any
 
@@ -30,10 +30,17 @@ class _Context:
 
 
 def check_inputs(run: RunContext, step: ExecutionStep, values: dict[str, Any], log: Any) -> None:
-    """Check each loaded input value that has a type; record the checks."""
+    """Check each input value that has a type and record every input as STEP_INPUT (as
+    Dagster does, after all inputs are loaded, in input order); a failed check raises."""
     for name, value in values.items():
-        dagster_type = resolve_dagster_type(step.op_def.input_def(name).annotation)
-        if dagster_type is None:
+        annotation = step.op_def.input_def(name).annotation
+        dagster_type = resolve_dagster_type(annotation)
+        if dagster_type is None:  # not checked: passes, named as Dagster names it
+            run.emit(EventType.STEP_INPUT,
+                     f"Got input '{name}' of type '{_type_name(annotation)}'. "
+                     "(Type check passed).", step_key=step.key, level=logging.DEBUG,
+                     data=TypeCheckData(name=name, type_name=_type_name(annotation),
+                                        success=True))
             continue
         result = dagster_type.type_check(_Context(run, log), value)
         data = _data(name, dagster_type, result, True, step)
@@ -42,11 +49,17 @@ def check_inputs(run: RunContext, step: ExecutionStep, values: dict[str, Any], l
                      f"Got input '{name}' of type '{dagster_type.display_name}'. "
                      "(Type check failed).", step_key=step.key, level=logging.WARNING, data=data)
             raise _failure("input", name, dagster_type, result)
-        if dagster_type.is_builtin:
-            continue  # plain int/str/... annotations: recorded only when they fail
         run.emit(EventType.STEP_INPUT,
                  f"Got input '{name}' of type '{dagster_type.display_name}'. (Type check passed).",
                  step_key=step.key, level=logging.DEBUG, data=data)
+
+
+def _type_name(annotation: Any) -> str:
+    if annotation is None or annotation is inspect.Parameter.empty or annotation is Any:
+        return "Any"
+    if annotation is list:
+        return "[Any]"
+    return str(getattr(annotation, "__name__", annotation))
 
 
 def check_output(run: RunContext, step: ExecutionStep, output_name: str, value: Any,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from headwater.definitions.ops.jobs import JobDefinition
+from headwater.execution.input_config import resolve_input_configs
 from headwater.execution.plan import build_plan
 from headwater.execution.run_config import (
     job_run_config,
@@ -15,5 +16,7 @@ from headwater.execution.run_config import (
 def validate_run_config(job_def: JobDefinition, run_config: Any = None) -> dict[str, Any]:
     """The run config merged with the job's defaults, if it is valid; raises ``ConfigError``."""
     config = job_run_config(job_def, run_config)
-    resolve_step_configs(build_plan(job_def), config)
+    plan = build_plan(job_def)
+    resolve_step_configs(plan, config)
+    resolve_input_configs(plan, config)
     return config

@@ -172,13 +172,27 @@ def _job_run_config_schema(
     resource_schemas: dict[str, tuple[dict[str, Any], bool]],
     cache: BuildCache,
 ) -> dict[str, Any]:
-    schema = run_config_schema(op_schemas, resource_schemas)
+    schema = run_config_schema(op_schemas, resource_schemas, _input_schemas(job, cache))
     mapping = job.config
     if not callable(getattr(mapping, "resolve", None)):
         return schema
     outer_schema = getattr(mapping, "config_schema", None)
     outer = cache.op_schema(outer_schema, f"{job.name}_mapping")
     return mapped_run_config_schema(schema, outer)
+
+
+def _input_schemas(job: JobDefinition, cache: BuildCache
+                   ) -> list[tuple[tuple[str, ...], str, dict[str, Any], bool]]:
+    if job.asset_layer is not None:
+        return []  # asset inputs always load upstream assets
+    from headwater.definitions.ops.type_loaders import loadable_inputs
+
+    found = []
+    for path, input_def, loader in loadable_inputs(job.graph):
+        schema = cache.op_schema(loader.config_schema, f"{'_'.join(path)}_{input_def.name}")
+        if schema is not None:
+            found.append((path, input_def.name, schema, not input_def.has_default))
+    return found
 
 
 # Asset jobs ----------------------------------------------------------------------------------
@@ -189,13 +203,13 @@ def _asset_ops(layer: AssetLayer, cache: BuildCache) -> list[OpSnap]:
     check_step: dict[AssetCheckKey, str] = {}
     for definition in layer.executed:
         assert definition.node_def is not None  # executed definitions are executable
-        step = definition.node_name
         for output_name, key in definition.keys_by_output_name.items():
             if key in definition.selected_keys:
                 producer[key] = _producer_ref(definition, output_name)
-        for spec in definition.check_specs_by_output_name.values():
+        for check_output, spec in definition.check_specs_by_output_name.items():
             if spec.key in layer.selected_check_keys:
-                check_step[spec.key] = step
+                # In a graph-backed asset, the op whose output the check's output maps to.
+                check_step[spec.key] = _producer_ref(definition, check_output).step
     blocking: dict[AssetKey, set[str]] = {}
     for definition in layer.executed:
         for spec in definition.check_specs_by_output_name.values():
@@ -204,7 +218,7 @@ def _asset_ops(layer: AssetLayer, cache: BuildCache) -> list[OpSnap]:
     ops: list[OpSnap] = []
     for definition in layer.executed:
         if definition.is_graph_backed:
-            ops.extend(_graph_asset_ops(definition, producer, cache))
+            ops.extend(_graph_asset_ops(definition, producer, cache, layer.selected_check_keys))
         else:
             ops.append(
                 _asset_op(definition, producer, blocking, layer.selected_check_keys, cache)
@@ -220,8 +234,10 @@ def _producer_ref(definition: AssetsDefinition, output_name: str) -> OutputRef:
 
 
 def _graph_asset_ops(definition: AssetsDefinition, producer: Mapping[AssetKey, OutputRef],
-                     cache: BuildCache) -> list[OpSnap]:
-    """The ops of a graph-backed asset, named ``graph.op``; asset outputs carry their key."""
+                     cache: BuildCache, selected_checks: frozenset[AssetCheckKey] = frozenset()
+                     ) -> list[OpSnap]:
+    """The ops of a graph-backed asset, named ``graph.op``; asset outputs carry their key,
+    outputs reporting a selected check its name."""
     prefix = definition.node_name
     inputs = {
         name: [producer[key]] if key in producer else []
@@ -233,10 +249,18 @@ def _graph_asset_ops(definition: AssetsDefinition, producer: Mapping[AssetKey, O
         (ref.step, ref.output): key for key in definition.selected_keys
         if (ref := _producer_ref(definition, definition.output_names_by_key[key]))
     }
+    checks = {
+        (ref.step, ref.output): spec.name
+        for output_name, spec in definition.check_specs_by_output_name.items()
+        if spec.key in selected_checks and (ref := _producer_ref(definition, output_name))
+    }
     return [
         msgspec.structs.replace(op, outputs=[
             msgspec.structs.replace(o, asset_key=key_list(assets[(op.name, o.name)]))
-            if (op.name, o.name) in assets else o
+            if (op.name, o.name) in assets
+            else msgspec.structs.replace(o, check_name=checks[(op.name, o.name)],
+                                         is_required=False)
+            if (op.name, o.name) in checks else o
             for o in op.outputs
         ])
         for op in found

@@ -144,25 +144,53 @@ def _object(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
 
 
 def _ops_tree(
-    op_schemas: Iterable[tuple[tuple[str, ...], dict[str, Any]]], defs: dict[str, Any]
+    op_schemas: Iterable[tuple[tuple[str, ...], dict[str, Any]]], defs: dict[str, Any],
+    input_schemas: Iterable[tuple[tuple[str, ...], str, dict[str, Any], bool]] = (),
 ) -> tuple[dict[str, Any], bool]:
-    """The ``ops`` section: ``{op: {config: ...}}``, nested graphs as ``{graph: {ops: {...}}}``."""
+    """The ``ops`` section: ``{op: {config: ..., inputs: {...}}}``, nested graphs as
+    ``{graph: {ops: {...}}}``."""
     tree: dict[str, Any] = {}
     for path, schema in op_schemas:
-        node = tree
-        for part in path[:-1]:
-            node = node.setdefault(part, {}).setdefault("ops", {})
-        node[path[-1]] = {"config": _hoist(schema, "op_" + "__".join(path), defs)}
+        _leaf(tree, path)["config"] = _hoist(schema, "op_" + "__".join(path), defs)
+    for path, input_name, schema, needed in input_schemas:
+        owner = "input_" + "__".join((*path, input_name))
+        inputs = _leaf(tree, path).setdefault("inputs", {})
+        inputs[input_name] = (_hoist(schema, owner, defs), needed)
     return _ops_node(tree)
+
+
+def _leaf(tree: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
+    node = tree
+    for part in path[:-1]:
+        node = node.setdefault(part, {}).setdefault("ops", {})
+    leaf: dict[str, Any] = node.setdefault(path[-1], {})
+    return leaf
+
+
+def _op_node(entry: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    if "config" in entry:
+        properties["config"] = entry["config"]
+        if is_required(entry["config"]):
+            required.append("config")
+    if "inputs" in entry:
+        inputs = entry["inputs"]
+        needed = [name for name, (schema, given) in inputs.items()
+                  if given and is_required(schema)]
+        properties["inputs"] = _object({name: schema for name, (schema, _) in inputs.items()},
+                                       needed)
+        if needed:
+            required.append("inputs")
+    return _object(properties, required), bool(required)
 
 
 def _ops_node(tree: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
     properties: dict[str, Any] = {}
     required: list[str] = []
     for name, entry in tree.items():
-        if "config" in entry:
-            needed = is_required(entry["config"])
-            node = _object({"config": entry["config"]}, ["config"] if needed else [])
+        if "ops" not in entry:
+            node, needed = _op_node(entry)
         else:
             inner, needed = _ops_node(entry["ops"])
             node = _object({"ops": inner}, ["ops"] if needed else [])
@@ -175,6 +203,7 @@ def _ops_node(tree: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
 def run_config_schema(
     op_schemas: Iterable[tuple[tuple[str, ...], dict[str, Any]]],
     resource_schemas: Mapping[str, tuple[dict[str, Any], bool]],
+    input_schemas: Iterable[tuple[tuple[str, ...], str, dict[str, Any], bool]] = (),
 ) -> dict[str, Any]:
     """The JSON Schema of a job's run config.
 
@@ -184,9 +213,12 @@ def run_config_schema(
         resource_schemas: per resource key, the JSON Schema of the config run config may
             give it (see :meth:`SchemaCache.resource_schema`) and whether the job uses the
             resource (config of unused resources is never required).
+        input_schemas: ``(op config path, input name, JSON Schema, whether it has no
+            default)`` of each unconnected input that run config gives
+            (``ops.<op>.inputs.<name>``).
     """
     defs: dict[str, Any] = {}
-    ops, ops_needed = _ops_tree(op_schemas, defs)
+    ops, ops_needed = _ops_tree(op_schemas, defs, input_schemas)
     resource_props: dict[str, Any] = {}
     resources_required: list[str] = []
     for key, (schema, used) in resource_schemas.items():

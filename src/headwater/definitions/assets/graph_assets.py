@@ -82,11 +82,14 @@ def graph_asset(
         check_name(graph_name, "graph_asset")
         what = f"graph_asset '{asset_key.to_user_string()}'"
         invocations, inputs, outputs = compose_graph(fn, graph_name, what="graph_asset")
-        if set(outputs) != {DEFAULT_OUTPUT}:
+        checks = _check_outputs(check_specs, [asset_key], what)
+        if set(outputs) - set(checks) != {DEFAULT_OUTPUT}:
             raise InvalidDefinitionError(
                 f"{what} must return the output of the op that computes the asset (one op "
-                "output); use @graph_multi_asset for several assets."
+                "output, or a dict with it as 'result' and one op output per check); use "
+                "@graph_multi_asset for several assets."
             )
+        _require_check_outputs(checks, outputs, what)
         graph_def = GraphDefinition(graph_name, invocations, inputs, outputs,
                                     description=description or inspect.getdoc(fn), config=config)
         keys_by_input = _input_keys(inputs, ins, what)
@@ -108,7 +111,7 @@ def graph_asset(
             node_def=graph_def,
             keys_by_output_name={DEFAULT_OUTPUT: asset_key},
             keys_by_input_name=keys_by_input,
-            check_specs_by_output_name=_check_outputs(check_specs, [asset_key], what),
+            check_specs_by_output_name=checks,
             partitions_def=partitions_def,
             resource_defs=resource_defs,
         )
@@ -145,6 +148,10 @@ def graph_multi_asset(
                 f"{what} declares outs {', '.join(missing)}, which its body does not return. "
                 "Return a dict with an op output for each."
             )
+        checks = _check_outputs(
+            check_specs, [out.resolve_key(out_name) for out_name, out in outs.items()], what
+        )
+        _require_check_outputs(checks, outputs, what)
         graph_def = GraphDefinition(graph_name, invocations, inputs, outputs,
                                     description=description or inspect.getdoc(fn), config=config)
         keys_by_input = _input_keys(inputs, ins, what)
@@ -172,7 +179,7 @@ def graph_multi_asset(
             node_def=graph_def,
             keys_by_output_name=keys_by_output,
             keys_by_input_name=keys_by_input,
-            check_specs_by_output_name=_check_outputs(check_specs, keys_by_output.values(), what),
+            check_specs_by_output_name=checks,
             partitions_def=partitions_def,
             can_subset=can_subset,
             resource_defs=resource_defs,
@@ -186,6 +193,19 @@ def _check_outputs(check_specs: Sequence[AssetCheckSpec] | None, computed: Itera
     from headwater.definitions.assets.decorators import check_output_defs
 
     return check_output_defs(check_specs, computed, what)
+
+
+def _require_check_outputs(checks: Mapping[str, AssetCheckSpec], outputs: Iterable[str],
+                           what: str) -> None:
+    """Each check of a graph-backed asset is reported by the op output its graph output maps
+    to, named ``<asset key as identifier>_<check name>`` (as Dagster names it)."""
+    missing = [name for name in checks if name not in outputs]
+    if missing:
+        raise InvalidDefinitionError(
+            f"{what} has check_specs whose results its body does not return: "
+            f"{', '.join(missing)}. Return a dict with, for each check, the output of the op "
+            "that yields its AssetCheckResult under that name."
+        )
 
 
 def assets_from_node(
@@ -218,7 +238,9 @@ def assets_from_node(
         name: AssetKey.from_coercible((keys_by_input_name or {}).get(name) or AssetKey(name))
         for name in input_names
     }
-    output_names = _node_output_names(node_def)
+    check_names = {f"{spec.asset_key.to_python_identifier()}_{spec.name}"
+                   for spec in check_specs or ()}
+    output_names = [name for name in _node_output_names(node_def) if name not in check_names]
     by_output = {
         out: AssetKey.from_coercible(
             (keys_by_output_name or {}).get(out) or AssetKey([*prefix, out])
@@ -240,13 +262,15 @@ def assets_from_node(
         )
         for out, key in by_output.items()
     ]
+    checks = _check_outputs(check_specs, by_output.values(), f"{node_def.describe}")
+    if isinstance(node_def, GraphDefinition):
+        _require_check_outputs(checks, node_def.output_mappings, node_def.describe)
     return AssetsDefinition(
         specs=specs,
         node_def=node_def,
         keys_by_output_name=by_output,
         keys_by_input_name=by_input,
-        check_specs_by_output_name=_check_outputs(check_specs, by_output.values(),
-                                                  f"{node_def.describe}"),
+        check_specs_by_output_name=checks,
         partitions_def=partitions_def,
         can_subset=can_subset,
         resource_defs=resource_defs,

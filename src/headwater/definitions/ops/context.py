@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import logging
 from collections.abc import Callable, Mapping, Sequence
@@ -487,6 +488,10 @@ def _test_resource_value(
 
         resource_config = resource_config_value(value, config, where, key)
         result = value(InitResourceContext(resource_config=resource_config, resource_def=value))
+        if isinstance(result, contextlib.ContextDecorator):  # a @contextmanager function
+            entered: Any = result
+            teardowns.append(lambda: entered.__exit__(None, None, None))
+            return entered.__enter__()
         if inspect.isgenerator(result):
             generator = result
             teardowns.append(lambda: next(generator, None))

@@ -49,6 +49,18 @@ class HookContext:
         #: The step's output values by output name (dicts by mapping key for dynamic ones).
         self.op_output_values = dict(op_output_values or {})
         self.op_config = op_config
+        #: Teardowns of resources ``build_hook_context`` initialised, run on ``__exit__``.
+        self._teardowns: list[Callable[[], object]] = []
+
+    def __enter__(self) -> HookContext:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Tear down resources a test context (``build_hook_context``) initialised, last
+        initialised first."""
+        teardowns, self._teardowns = self._teardowns, []
+        for teardown in reversed(teardowns):
+            teardown()
 
     @property
     def required_resource_keys(self) -> frozenset[str]:
@@ -64,22 +76,31 @@ def build_hook_context(
     op_exception: BaseException | None = None,
     instance: Any = None,
 ) -> HookContext:
-    """A context for calling a hook directly in a test."""
+    """A context for calling a hook directly in a test.
+
+    Resource definitions in ``resources`` are initialised; use the context in a ``with``
+    block to tear down those that need it (context managers, generators) at its end.
+    """
     from headwater.definitions.config.resources import Resources
     from headwater.definitions.ops.context import _test_resource_value
 
-    # Resources that need teardown (context managers) stay open for the test's life.
-    teardowns: list[Callable[[], object]] = []
-    return HookContext(
+    context = HookContext(
         op=op,
         step_key=getattr(op, "name", "__ephemeral__"),
         run_id=run_id or EPHEMERAL_RUN_ID,
         job_name=job_name or "__ephemeral__",
-        resources=Resources({k: _test_resource_value(k, v, None, teardowns)
-                             for k, v in (resources or {}).items()}),
         op_exception=op_exception,
         instance=instance,
     )
+    try:
+        context.resources = Resources({
+            k: _test_resource_value(k, v, None, context._teardowns)
+            for k, v in (resources or {}).items()
+        })
+    except BaseException:
+        context.__exit__(None, None, None)  # tear down those initialised before the failure
+        raise
+    return context
 
 
 class HookDefinition:

@@ -116,7 +116,9 @@ class JobDefinition:
     ) -> Any:
         """Run the job in this process and return the result.
 
-        Outputs are kept in memory unless the job sets its own ``io_manager``.
+        Outputs are kept in memory unless the job sets its own ``io_manager``. With
+        ``raise_on_error`` a step failed by user code raises the user's own exception, as
+        Dagster does (the error naming the step is its ``__context__``).
         """
         from headwater.execution.in_process_api import execute_job_in_process
 

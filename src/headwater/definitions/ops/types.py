@@ -33,20 +33,25 @@ class DagsterTypeLoader:
     """Loads an input's value from run config (``ops: {op: {inputs: {name: ...}}}``) when the
     input is not connected; made with :func:`dagster_type_loader`."""
 
-    def __init__(self, config_schema: Any, loader_fn: Callable[..., Any]) -> None:
+    def __init__(self, config_schema: Any, loader_fn: Callable[..., Any],
+                 required_resource_keys: set[str] | frozenset[str] | None = None) -> None:
         self.config_schema = config_schema
         self.loader_fn = loader_fn
+        self.required_resource_keys = frozenset(required_resource_keys or ())
 
     def construct_from_config_value(self, context: Any, config_value: Any) -> Any:
         """The input value for ``config_value``."""
         return self.loader_fn(context, config_value)
 
 
-def dagster_type_loader(config_schema: Any) -> Callable[[Callable[..., Any]], DagsterTypeLoader]:
-    """Decorate ``fn(context, config_value)`` that builds a value of a type from run config."""
+def dagster_type_loader(
+    config_schema: Any, required_resource_keys: set[str] | None = None
+) -> Callable[[Callable[..., Any]], DagsterTypeLoader]:
+    """Decorate ``fn(context, config_value)`` that builds a value of a type from run config;
+    ``context.resources`` holds ``required_resource_keys``."""
 
     def decorate(fn: Callable[..., Any]) -> DagsterTypeLoader:
-        return DagsterTypeLoader(config_schema, fn)
+        return DagsterTypeLoader(config_schema, fn, required_resource_keys)
 
     return decorate
 

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from headwater.definitions.assets.decorators import asset, multi_asset
     from headwater.definitions.assets.specs import AssetDep, AssetIn, AssetOut, AssetSpec
     from headwater.definitions.automation.asset_sensors import AssetSensorDefinition, asset_sensor
+    from headwater.definitions.automation.conditions import AutomationCondition
     from headwater.definitions.automation.event_log_entry import EventLogEntry
     from headwater.definitions.automation.partitioned_schedule import (
         build_schedule_from_partitioned_job,
@@ -286,6 +287,7 @@ _LAZY: dict[str, str] = {
     "AssetObservation": "headwater.definitions.ops.results",
     "AssetOut": "headwater.definitions.assets.specs",
     "AssetSelection": "headwater.definitions.selection.asset_selection",
+    "AutomationCondition": "headwater.definitions.automation.conditions",
     "AssetSensorDefinition": "headwater.definitions.automation.asset_sensors",
     "AssetSpec": "headwater.definitions.assets.specs",
     "AssetValueLoader": "headwater.execution.asset_value",
@@ -528,6 +530,7 @@ __all__ = [
     "AssetSpec",
     "AssetValueLoader",
     "AssetsDefinition",
+    "AutomationCondition",
     "BackfillPolicy",
     "BackfillPolicyType",
     "Backoff",

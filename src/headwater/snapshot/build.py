@@ -157,6 +157,7 @@ def _asset_snaps(
                     required_resource_keys=required,
                     io_manager_key=definition.io_manager_key_for(key),
                     automation_condition=_label(spec.automation_condition),
+                    automation_condition_tree=condition_tree(spec.automation_condition, graph),
                     op_tags=op_tags,
                     partition_mappings=partition_mappings_snap(definition, key, spec.deps,
                                                                graph),
@@ -164,6 +165,15 @@ def _asset_snaps(
                 )
             )
     return snaps
+
+
+def condition_tree(condition: Any, graph: Any) -> dict[str, Any] | None:
+    """The automation condition as data, with ``allow``/``ignore`` selections resolved."""
+    from headwater.definitions.automation.conditions import ConditionNode
+
+    if not isinstance(condition, ConditionNode):
+        return None
+    return condition.to_dict(resolve=lambda selection: selection.resolve(graph))
 
 
 def _label(condition: Any) -> str | None:

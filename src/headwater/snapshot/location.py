@@ -204,6 +204,9 @@ class AssetSnap(_Snap, frozen=True):
     io_manager_key: str = "io_manager"
     #: A label for the automation condition, when the asset has one.
     automation_condition: str | None = None
+    #: The automation condition as data (``AutomationCondition.to_dict``), evaluated by the
+    #: daemon; selections in ``allow``/``ignore`` are resolved to asset keys.
+    automation_condition_tree: dict[str, Any] | None = None
     op_tags: dict[str, str] = {}
     #: Upstream key ``a/b`` -> the effective partition mapping's ``to_dict`` (partitioned deps).
     partition_mappings: dict[str, dict[str, Any]] = {}

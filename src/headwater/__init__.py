@@ -259,6 +259,7 @@ if TYPE_CHECKING:
         UserCodeError,
     )
     from headwater.execution.asset_value import AssetValueLoader
+    from headwater.execution.automation_testing import evaluate_automation_conditions
     from headwater.execution.build_resources import build_resources
     from headwater.execution.in_process_api import materialize, materialize_to_memory
     from headwater.execution.results import AssetCheckEvaluation, ExecuteInProcessResult
@@ -288,6 +289,7 @@ _LAZY: dict[str, str] = {
     "AssetOut": "headwater.definitions.assets.specs",
     "AssetSelection": "headwater.definitions.selection.asset_selection",
     "AutomationCondition": "headwater.definitions.automation.conditions",
+    "evaluate_automation_conditions": "headwater.execution.automation_testing",
     "AssetSensorDefinition": "headwater.definitions.automation.asset_sensors",
     "AssetSpec": "headwater.definitions.assets.specs",
     "AssetValueLoader": "headwater.execution.asset_value",
@@ -682,6 +684,7 @@ __all__ = [
     "define_asset_job",
     "definitions",
     "dynamic_partitioned_config",
+    "evaluate_automation_conditions",
     "file_relative_path",
     "fs_io_manager",
     "get_dagster_logger",

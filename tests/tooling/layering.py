@@ -47,6 +47,10 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
         "RepositoryDefinition.load_asset_value, likewise",
     ("definitions/automation/asset_sensors.py", "headwater.execution.sensor_events"):
         "an asset sensor called directly reads its event from context.instance (when called)",
+    ("execution/automation_testing.py", "headwater.daemon.automation.cursor"):
+        "evaluate_automation_conditions runs the daemon's evaluator in a test (when called)",
+    ("execution/automation_testing.py", "headwater.daemon.automation.tick"):
+        "evaluate_automation_conditions runs the daemon's evaluator in a test (when called)",
     ("codeserver/cli.py", "headwater.cli.targets"):
         "the `code-server start` command takes the same target options as every command",
     ("webserver/routes_runs.py", "headwater.execution.launch"):

@@ -27,7 +27,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 #: The migration revision these tables describe (a test checks it is the newest one).
-SCHEMA_REVISION = "r0004"
+SCHEMA_REVISION = "r0005"
 
 #: The table Alembic records the schema revision in (prefixed, so a PostgreSQL database
 #: shared with another Alembic-managed application does not clash).
@@ -189,6 +189,20 @@ backfills = sa.Table(
     sa.Column("created_at", sa.Double, nullable=False),
     sa.Column("updated_at", sa.Double, nullable=False),
     sa.Column("body", sa.Text, nullable=False),
+)
+
+automation_evaluations = sa.Table(
+    "automation_evaluations",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("asset_key", sa.Text, nullable=False),
+    sa.Column("evaluation_id", sa.BigInteger, nullable=False),
+    sa.Column("sensor_name", sa.Text, nullable=False),
+    sa.Column("location_name", sa.Text, nullable=False),
+    sa.Column("timestamp", sa.Double, nullable=False),
+    sa.Column("num_requested", sa.Integer, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Index("ix_automation_evaluations_key_id", "asset_key", "evaluation_id"),
 )
 
 #: Tables that identify a database as headwater's (with the version table).

@@ -1,0 +1,63 @@
+"""The evaluation tree of one asset on one tick: each node's result, for "why (not)?".
+
+Each node shows its name (label, else kind and parameters), how many candidate partitions it
+was evaluated on, which were true (up to :data:`MAX_SHOWN` listed) and, for dependency
+conditions, which dependencies matched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from headwater.daemon.automation.assets import UNPARTITIONED, Parts
+from headwater.daemon.automation.tree import Node
+
+#: Partitions listed per node in a stored tree.
+MAX_SHOWN = 20
+
+
+class Trace:
+    """Node results of one asset's evaluation, by node id."""
+
+    __slots__ = ("deps", "results")
+
+    def __init__(self) -> None:
+        self.results: dict[str, tuple[int, Parts]] = {}
+        self.deps: dict[str, list[str]] = {}
+
+    def record(self, node: Node, candidates: Parts, true: Parts) -> None:
+        """Note a node's result (the last evaluation of a node wins)."""
+        self.results[node.id] = (len(candidates), true)
+
+    def note_dep(self, node: Node, dep_key: str, mapped: Parts) -> None:
+        """Note that the dependency matched a dependency condition."""
+        self.deps.setdefault(node.id, []).append(dep_key)
+
+    def digest(self) -> str:
+        """A hash of the results (an unchanged tree is not stored again)."""
+        text = repr(sorted((node_id, count, sorted(true))
+                           for node_id, (count, true) in self.results.items()))
+        return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+    def to_tree(self, node: Node) -> dict[str, Any]:
+        """The result tree as plain data, from ``node`` (the condition's root) down."""
+        count, true = self.results.get(node.id, (0, frozenset()))
+        shown = sorted(part for part in true if part != UNPARTITIONED)
+        item: dict[str, Any] = {
+            "id": node.id,
+            "name": node.name,
+            "kind": node.kind,
+            "evaluated": node.id in self.results,
+            "candidates": count,
+            "true": len(true),
+            "result": bool(true),
+            "partitions": shown[:MAX_SHOWN],
+        }
+        if node.label:
+            item["label"] = node.label
+        if node.id in self.deps:
+            item["matched_deps"] = self.deps[node.id]
+        if node.operands:
+            item["children"] = [self.to_tree(operand) for operand in node.operands]
+        return item

@@ -36,7 +36,10 @@ if TYPE_CHECKING:
     from headwater.definitions.assets.decorators import asset, multi_asset
     from headwater.definitions.assets.specs import AssetDep, AssetIn, AssetOut, AssetSpec
     from headwater.definitions.automation.asset_sensors import AssetSensorDefinition, asset_sensor
-    from headwater.definitions.automation.conditions import AutomationCondition
+    from headwater.definitions.automation.conditions import (
+        AutomationCondition,
+        AutomationConditionSensorDefinition,
+    )
     from headwater.definitions.automation.event_log_entry import EventLogEntry
     from headwater.definitions.automation.partitioned_schedule import (
         build_schedule_from_partitioned_job,
@@ -289,6 +292,7 @@ _LAZY: dict[str, str] = {
     "AssetOut": "headwater.definitions.assets.specs",
     "AssetSelection": "headwater.definitions.selection.asset_selection",
     "AutomationCondition": "headwater.definitions.automation.conditions",
+    "AutomationConditionSensorDefinition": "headwater.definitions.automation.conditions",
     "evaluate_automation_conditions": "headwater.execution.automation_testing",
     "AssetSensorDefinition": "headwater.definitions.automation.asset_sensors",
     "AssetSpec": "headwater.definitions.assets.specs",
@@ -533,6 +537,7 @@ __all__ = [
     "AssetValueLoader",
     "AssetsDefinition",
     "AutomationCondition",
+    "AutomationConditionSensorDefinition",
     "BackfillPolicy",
     "BackfillPolicyType",
     "Backoff",

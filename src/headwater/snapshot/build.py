@@ -20,6 +20,7 @@ from headwater.definitions.config.resources import ResourceDefinition
 from headwater.definitions.ops.jobs import JobDefinition
 from headwater.definitions.repository_def import RepositoryDefinition
 from headwater.errors import HeadwaterError
+from headwater.snapshot.automation_sensors import with_default_automation_sensor
 from headwater.snapshot.build_jobs import (
     BuildCache,
     job_snap,
@@ -75,7 +76,8 @@ def build_repository_snapshot(name: str, repo: RepositoryDefinition) -> Reposito
         jobs.append(job_snap(implicit, cache, is_implicit=True))
     assets = _asset_snaps(repo, jobs, cache)
     schedules = [_schedule_snap(s) for s in repo.schedules.values()]
-    sensors = [_sensor_snap(s, repo) for s in repo.sensors.values()]
+    sensors = with_default_automation_sensor(
+        assets, [_sensor_snap(s, repo) for s in repo.sensors.values()])
     return RepositorySnapshot(
         name=name,
         description=repo.description,

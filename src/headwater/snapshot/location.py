@@ -60,6 +60,8 @@ class SensorType(str, Enum):
     STANDARD = "standard"
     ASSET = "asset"
     RUN_STATUS = "run_status"
+    #: Evaluates assets' automation conditions in the daemon (no user code).
+    AUTOMATION = "automation"
 
 
 class _Snap(msgspec.Struct, frozen=True, omit_defaults=True, kw_only=True, gc=False):

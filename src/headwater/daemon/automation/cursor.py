@@ -53,8 +53,11 @@ class AutomationCursor(msgspec.Struct, omit_defaults=True):
         """From :meth:`encode`'s string; an empty or unreadable one starts afresh."""
         if not text:
             return AutomationCursor()
+        from headwater.snapshot.versioning import gc_paused
+
         try:
-            return msgspec.json.decode(text, type=AutomationCursor)
+            with gc_paused():  # thousands of small structs, no cycles
+                return msgspec.json.decode(text, type=AutomationCursor)
         except msgspec.DecodeError:
             return AutomationCursor()
 

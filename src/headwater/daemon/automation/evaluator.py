@@ -53,8 +53,7 @@ class _Root:
 
     __slots__ = ("asset", "initial", "new", "previous", "trace")
 
-    def __init__(self, asset: AssetView, previous: AssetCursor | None,
-                 trace: Trace | None) -> None:
+    def __init__(self, asset: AssetView, previous: AssetCursor | None, trace: Trace) -> None:
         self.asset = asset
         self.previous = previous
         self.initial = previous is None or previous.condition_hash != _hash(asset)
@@ -99,7 +98,6 @@ class Evaluator:
             if requested:
                 self.requested[asset.key] = requested
             root.new.requested = sorted(requested)
-            assert root.trace is not None
             root.new.trace_hash = root.trace.digest()
             if previous is None or previous.trace_hash != root.new.trace_hash or requested:
                 changed.add(asset.key)
@@ -116,15 +114,14 @@ class Evaluator:
                  suffix: str = "") -> Parts:
         """The candidates for which ``node`` holds on ``asset``."""
         if not candidates:
-            true = EMPTY
+            return EMPTY
+        handler = self._operands.get(node.kind)
+        if handler is not None:
+            true = handler(node, asset, candidates, root, suffix)
         else:
-            handler = self._operands.get(node.kind)
-            if handler is not None:
-                true = handler(node, asset, candidates, root, suffix)
-            else:
-                true = self._leaf(node, asset, candidates, root)
-        if root.trace is not None and candidates and asset is root.asset and not suffix:
-            root.trace.record(node, candidates, true)
+            true = self._leaf(node, asset, candidates, root)
+        if not suffix and asset is root.asset:
+            root.trace.results[node.id] = (len(candidates), true)
         return true
 
     def _and(self, node: Node, asset: AssetView, candidates: Parts, root: _Root,
@@ -182,7 +179,7 @@ class Evaluator:
                 dep_true = self._cached(child, dep, root) & dep_candidates
             mapped = from_dep(asset, dep, candidates, dep_candidates, dep_true, any_match)
             true = (true | mapped) if any_match else (true & mapped)
-            if root.trace is not None and asset is root.asset and not suffix and mapped:
+            if mapped and not suffix and asset is root.asset:
                 root.trace.note_dep(node, dep_key, mapped)
         return true
 

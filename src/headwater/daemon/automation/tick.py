@@ -17,6 +17,7 @@ from headwater.daemon.automation.cursor import AutomationCursor
 from headwater.daemon.automation.evaluator import Evaluator, TickEvaluation
 from headwater.daemon.automation.state import read_state
 from headwater.snapshot.location import RepositorySnapshot
+from headwater.snapshot.versioning import gc_paused
 
 if TYPE_CHECKING:
     from headwater.storage.instance import Instance
@@ -48,9 +49,10 @@ def build_catalog(repositories: Iterable[tuple[str | None, str | None, Repositor
     as dependencies).
     """
     catalog = AssetCatalog(now, dynamic_store=instance)
-    for location, repository, repo in repositories:
-        catalog.add(repo.assets, location, repository, repo.asset_checks)
-    catalog.finish()
+    with gc_paused():
+        for location, repository, repo in repositories:
+            catalog.add(repo.assets, location, repository, repo.asset_checks)
+        catalog.finish()
     if selected is not None:
         for key, view in catalog.assets.items():
             if key not in selected:
@@ -64,7 +66,8 @@ def evaluate_tick(catalog: AssetCatalog, instance: Instance,
     check_assets = [view.path for view in catalog.assets.values()
                     if view.tree is not None and view.checks]
     state = read_state(instance, cursor.storage_id, check_assets)
-    return Evaluator(catalog, state, cursor, now).run()
+    with gc_paused():  # many small sets and structs, no cycles: see gc_paused
+        return Evaluator(catalog, state, cursor, now).run()
 
 
 def plan_runs(catalog: AssetCatalog, evaluation: TickEvaluation,

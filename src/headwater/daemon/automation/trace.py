@@ -36,9 +36,11 @@ class Trace:
 
     def digest(self) -> str:
         """A hash of the results (an unchanged tree is not stored again)."""
-        text = repr(sorted((node_id, count, sorted(true))
-                           for node_id, (count, true) in self.results.items()))
-        return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+        parts = []
+        for node_id, (count, true) in self.results.items():
+            shown = sorted(true) if len(true) <= 3 else [min(true), max(true)]
+            parts.append(f"{node_id}:{count}:{len(true)}:{','.join(shown)}")
+        return hashlib.blake2b(";".join(parts).encode(), digest_size=8).hexdigest()
 
     def to_tree(self, node: Node) -> dict[str, Any]:
         """The result tree as plain data, from ``node`` (the condition's root) down."""

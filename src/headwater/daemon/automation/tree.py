@@ -60,13 +60,25 @@ def _describe(kind: str, params: Mapping[str, Any]) -> str:
 
 _cache: dict[str, Node] = {}
 
+#: The same snapshot is evaluated tick after tick: its tree dicts are looked up by identity
+#: (each kept alive beside its node, so an id is never reused while cached).
+_by_identity: dict[int, tuple[Mapping[str, Any], Node]] = {}
+
+_MAX_CACHED = 50_000
+
 
 def parse(data: Mapping[str, Any]) -> Node:
     """The evaluator tree of a serialised condition (shared between equal conditions)."""
+    known = _by_identity.get(id(data))
+    if known is not None and known[0] is data:
+        return known[1]
     text = json.dumps(data, sort_keys=True)
     node = _cache.get(text)
     if node is None:
-        if len(_cache) > 10_000:
+        if len(_cache) > _MAX_CACHED:
             _cache.clear()
         node = _cache[text] = Node(data)
+    if len(_by_identity) > _MAX_CACHED:
+        _by_identity.clear()
+    _by_identity[id(data)] = (data, node)
     return node

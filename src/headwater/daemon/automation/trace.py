@@ -11,7 +11,7 @@ import hashlib
 from typing import Any
 
 from headwater.daemon.automation.assets import UNPARTITIONED, Parts
-from headwater.daemon.automation.tree import Node
+from headwater.daemon.automation.tree import DEP_KINDS, Node
 
 #: Partitions listed per node in a stored tree.
 MAX_SHOWN = 20
@@ -42,8 +42,12 @@ class Trace:
             parts.append(f"{node_id}:{count}:{len(true)}:{','.join(shown)}")
         return hashlib.blake2b(";".join(parts).encode(), digest_size=8).hexdigest()
 
-    def to_tree(self, node: Node) -> dict[str, Any]:
-        """The result tree as plain data, from ``node`` (the condition's root) down."""
+    def to_tree(self, node: Node, on_deps: bool = False) -> dict[str, Any]:
+        """The result tree as plain data, from ``node`` (the condition's root) down.
+
+        Sub-conditions of a dependency condition are evaluated on each dependency, not on
+        the asset: they are marked ``on_deps`` (their node shows which dependencies matched).
+        """
         count, true = self.results.get(node.id, (0, frozenset()))
         shown = sorted(part for part in true if part != UNPARTITIONED)
         item: dict[str, Any] = {
@@ -60,6 +64,9 @@ class Trace:
             item["label"] = node.label
         if node.id in self.deps:
             item["matched_deps"] = self.deps[node.id]
+        if on_deps:
+            item["on_deps"] = True
         if node.operands:
-            item["children"] = [self.to_tree(operand) for operand in node.operands]
+            below = on_deps or node.kind in DEP_KINDS
+            item["children"] = [self.to_tree(operand, below) for operand in node.operands]
         return item

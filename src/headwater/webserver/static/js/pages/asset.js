@@ -9,6 +9,7 @@ import { lineChart, numericSeries } from "../chart.js";
 import { metadataList } from "../metadata.js";
 import { action, every, setTitle, startPage } from "../layout.js";
 import { materialize } from "../materialize.js";
+import { evaluationTree } from "../automation_tree.js";
 
 const REFRESH_MS = 5000;
 
@@ -50,7 +51,19 @@ function plotSection(materializations) {
   return h("div", {}, h("label", {}, "Plot ", select), holder);
 }
 
-function render(container, body, location) {
+function automationSection(asset, evaluations) {
+  if (!asset.automation_condition) return null;
+  const latest = (evaluations || [])[0];
+  return [h("h2", {}, "Automation"),
+    h("section", { class: "card automation", dataset: { condition: asset.automation_condition } },
+      latest ? [h("p", { class: "muted" },
+        `Evaluation ${latest.evaluation_id} by ${latest.sensor_name}, ${formatTime(latest.timestamp)}` +
+        ` (${latest.num_requested ? `${latest.num_requested} requested` : "nothing requested"})`),
+      evaluationTree(latest.tree)]
+        : h("p", { class: "muted" }, `${asset.automation_condition}: not evaluated yet.`))];
+}
+
+function render(container, body, location, evaluations) {
   const asset = body.asset;
   setTitle(keyText(asset.key));
   const deps = (asset.deps || []).map((key) => h("div", {},
@@ -76,6 +89,7 @@ function render(container, body, location) {
         ["Upstream", deps.length ? deps : null],
         ["Tags", Object.entries(asset.tags || {}).map(([k, v]) => `${k}=${v}`).join(", ") || null],
       ])),
+    automationSection(asset, evaluations),
     h("h2", {}, "Definition metadata"),
     h("div", { class: "metadata" }, metadataList(asset.metadata)),
     h("h2", {}, "Plot"), plotSection(body.materializations || []),
@@ -96,10 +110,13 @@ startPage(async (container, params) => {
   let last = "";
   const load = async () => {
     const body = await getJSON(url);
-    const text = JSON.stringify(body);
+    const evaluations = body.asset.automation_condition
+      ? (await getJSON(`/api/automation/evaluations/${key.map(encodeURIComponent).join("/")}`))
+        .evaluations : [];
+    const text = JSON.stringify([body, evaluations]);
     if (text === last) return;
     last = text;
-    render(container, body, location);
+    render(container, body, location, evaluations);
   };
   await load();
   every(REFRESH_MS, load);

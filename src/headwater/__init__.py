@@ -40,6 +40,7 @@ if TYPE_CHECKING:
         AutomationCondition,
         AutomationConditionSensorDefinition,
     )
+    from headwater.definitions.automation.email_sensor import make_email_on_run_failure_sensor
     from headwater.definitions.automation.event_log_entry import EventLogEntry
     from headwater.definitions.automation.partitioned_schedule import (
         build_schedule_from_partitioned_job,
@@ -294,6 +295,7 @@ _LAZY: dict[str, str] = {
     "AutomationCondition": "headwater.definitions.automation.conditions",
     "AutomationConditionSensorDefinition": "headwater.definitions.automation.conditions",
     "evaluate_automation_conditions": "headwater.execution.automation_testing",
+    "make_email_on_run_failure_sensor": "headwater.definitions.automation.email_sensor",
     "AssetSensorDefinition": "headwater.definitions.automation.asset_sensors",
     "AssetSpec": "headwater.definitions.assets.specs",
     "AssetValueLoader": "headwater.execution.asset_value",
@@ -716,6 +718,7 @@ __all__ = [
     "load_definitions_from_package_name",
     "load_defs",
     "load_from_defs_folder",
+    "make_email_on_run_failure_sensor",
     "make_values_resource",
     "materialize",
     "materialize_to_memory",

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     )
     from headwater.definitions.automation.email_sensor import make_email_on_run_failure_sensor
     from headwater.definitions.automation.event_log_entry import EventLogEntry
+    from headwater.definitions.automation.freshness_policy import FreshnessPolicy
     from headwater.definitions.automation.partitioned_schedule import (
         build_schedule_from_partitioned_job,
     )
@@ -296,6 +297,7 @@ _LAZY: dict[str, str] = {
     "AutomationConditionSensorDefinition": "headwater.definitions.automation.conditions",
     "evaluate_automation_conditions": "headwater.execution.automation_testing",
     "make_email_on_run_failure_sensor": "headwater.definitions.automation.email_sensor",
+    "FreshnessPolicy": "headwater.definitions.automation.freshness_policy",
     "AssetSensorDefinition": "headwater.definitions.automation.asset_sensors",
     "AssetSpec": "headwater.definitions.assets.specs",
     "AssetValueLoader": "headwater.execution.asset_value",
@@ -582,6 +584,7 @@ __all__ = [
     "Field",
     "FilesystemIOManager",
     "Float",
+    "FreshnessPolicy",
     "FunctionComponent",
     "GraphDefinition",
     "GraphOut",

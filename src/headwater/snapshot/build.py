@@ -160,6 +160,7 @@ def _asset_snaps(
                     io_manager_key=definition.io_manager_key_for(key),
                     automation_condition=_label(spec.automation_condition),
                     automation_condition_tree=condition_tree(spec.automation_condition, graph),
+                    freshness_policy=_plain(getattr(spec, "freshness_policy", None)),
                     op_tags=op_tags,
                     partition_mappings=partition_mappings_snap(definition, key, spec.deps,
                                                                graph),
@@ -176,6 +177,11 @@ def condition_tree(condition: Any, graph: Any) -> dict[str, Any] | None:
     if not isinstance(condition, ConditionNode):
         return None
     return condition.to_dict(resolve=lambda selection: selection.resolve(graph))
+
+
+def _plain(value: Any) -> dict[str, Any] | None:
+    """A plain-data attribute (``to_dict``) of a definition, e.g. a freshness policy."""
+    return value.to_dict() if hasattr(value, "to_dict") else None
 
 
 def _label(condition: Any) -> str | None:

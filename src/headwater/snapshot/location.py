@@ -209,6 +209,8 @@ class AssetSnap(_Snap, frozen=True):
     #: The automation condition as data (``AutomationCondition.to_dict``), evaluated by the
     #: daemon; selections in ``allow``/``ignore`` are resolved to asset keys.
     automation_condition_tree: dict[str, Any] | None = None
+    #: ``FreshnessPolicy.to_dict()``, when the asset has one.
+    freshness_policy: dict[str, Any] | None = None
     op_tags: dict[str, str] = {}
     #: Upstream key ``a/b`` -> the effective partition mapping's ``to_dict`` (partitioned deps).
     partition_mappings: dict[str, dict[str, Any]] = {}

@@ -51,6 +51,16 @@ function plotSection(materializations) {
   return h("div", {}, h("label", {}, "Plot ", select), holder);
 }
 
+function freshnessText(policy) {
+  const hours = (seconds) => `${Math.round((seconds / 3600) * 100) / 100} h`;
+  if (policy.kind === "cron") {
+    return `materialized within ${hours(policy.lower_bound_seconds)} before each ` +
+      `"${policy.deadline_cron}" (${policy.timezone})`;
+  }
+  return `fail after ${hours(policy.fail_seconds)}` +
+    (policy.warn_seconds ? `, warn after ${hours(policy.warn_seconds)}` : "");
+}
+
 function automationSection(asset, evaluations) {
   if (!asset.automation_condition) return null;
   const latest = (evaluations || [])[0];
@@ -83,6 +93,8 @@ function render(container, body, location, evaluations) {
         ["Kinds", (asset.kinds || []).join(", ") || null],
         ["Owners", (asset.owners || []).join(", ") || null],
         ["Code version", asset.code_version],
+        ["Freshness", asset.freshness ? h("span", { class: "freshness" },
+          statusBadge(asset.freshness.status), " ", freshnessText(asset.freshness.policy)) : null],
         ["Jobs", (asset.job_names || []).join(", ") || null],
         ["Partitioned", asset.partitioned
           ? `yes (${partitionKeyList(asset.partitions).length} keys)` : "no"],

@@ -43,6 +43,12 @@ if TYPE_CHECKING:
     from headwater.definitions.automation.email_sensor import make_email_on_run_failure_sensor
     from headwater.definitions.automation.event_log_entry import EventLogEntry
     from headwater.definitions.automation.freshness_policy import FreshnessPolicy
+    from headwater.definitions.automation.multi_asset_sensor import (
+        MultiAssetSensorDefinition,
+        MultiAssetSensorEvaluationContext,
+        build_multi_asset_sensor_context,
+        multi_asset_sensor,
+    )
     from headwater.definitions.automation.partitioned_schedule import (
         build_schedule_from_partitioned_job,
     )
@@ -298,6 +304,10 @@ _LAZY: dict[str, str] = {
     "evaluate_automation_conditions": "headwater.execution.automation_testing",
     "make_email_on_run_failure_sensor": "headwater.definitions.automation.email_sensor",
     "FreshnessPolicy": "headwater.definitions.automation.freshness_policy",
+    "MultiAssetSensorDefinition": "headwater.definitions.automation.multi_asset_sensor",
+    "MultiAssetSensorEvaluationContext": "headwater.definitions.automation.multi_asset_sensor",
+    "build_multi_asset_sensor_context": "headwater.definitions.automation.multi_asset_sensor",
+    "multi_asset_sensor": "headwater.definitions.automation.multi_asset_sensor",
     "AssetSensorDefinition": "headwater.definitions.automation.asset_sensors",
     "AssetSpec": "headwater.definitions.assets.specs",
     "AssetValueLoader": "headwater.execution.asset_value",
@@ -612,6 +622,8 @@ __all__ = [
     "MaterializeResult",
     "MetadataValue",
     "MonthlyPartitionsDefinition",
+    "MultiAssetSensorDefinition",
+    "MultiAssetSensorEvaluationContext",
     "MultiPartitionKey",
     "MultiPartitionMapping",
     "MultiPartitionsDefinition",
@@ -680,6 +692,7 @@ __all__ = [
     "build_asset_context",
     "build_init_resource_context",
     "build_input_context",
+    "build_multi_asset_sensor_context",
     "build_op_context",
     "build_output_context",
     "build_resources",
@@ -729,6 +742,7 @@ __all__ = [
     "monthly_partitioned_config",
     "multi_asset",
     "multi_asset_check",
+    "multi_asset_sensor",
     "multiprocess_executor",
     "op",
     "partition_loading_context",

@@ -47,6 +47,8 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
         "RepositoryDefinition.load_asset_value, likewise",
     ("definitions/automation/asset_sensors.py", "headwater.execution.sensor_events"):
         "an asset sensor called directly reads its event from context.instance (when called)",
+    ("definitions/automation/multi_asset_sensor.py", "headwater.execution.sensor_events"):
+        "a multi-asset sensor's context reads materializations from its instance (when called)",
     ("execution/automation_testing.py", "headwater.daemon.automation.cursor"):
         "evaluate_automation_conditions runs the daemon's evaluator in a test (when called)",
     ("execution/automation_testing.py", "headwater.daemon.automation.tick"):

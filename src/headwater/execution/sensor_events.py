@@ -47,3 +47,17 @@ def latest_materialization_entry(
     if after_storage_id is not None and record.storage_id <= after_storage_id:
         return None
     return entry_from_record(record)
+
+
+def materialization_entries_after(
+    instance: Any, asset_key: AssetKey, after_storage_id: int | None, limit: int | None = None
+) -> list[EventLogEntry]:
+    """The asset's materializations stored after ``after_storage_id`` (all with None),
+    oldest first."""
+    path = list(asset_key.path)
+    storage = instance.storage
+    if after_storage_id is None:
+        records = list(reversed(storage.get_materializations(path, limit=limit)))
+    else:
+        records = storage.get_materializations_after(path, after_storage_id, limit=limit)
+    return [entry_from_record(record) for record in records]

@@ -60,6 +60,7 @@ class SensorType(str, Enum):
     STANDARD = "standard"
     ASSET = "asset"
     RUN_STATUS = "run_status"
+    MULTI_ASSET = "multi_asset"
     #: Evaluates assets' automation conditions in the daemon (no user code).
     AUTOMATION = "automation"
 

@@ -42,6 +42,11 @@ if TYPE_CHECKING:
     )
     from headwater.definitions.automation.email_sensor import make_email_on_run_failure_sensor
     from headwater.definitions.automation.event_log_entry import EventLogEntry
+    from headwater.definitions.automation.freshness_checks import (
+        build_last_update_freshness_checks,
+        build_sensor_for_freshness_checks,
+        build_time_partition_freshness_checks,
+    )
     from headwater.definitions.automation.freshness_policy import FreshnessPolicy
     from headwater.definitions.automation.multi_asset_sensor import (
         MultiAssetSensorDefinition,
@@ -304,6 +309,9 @@ _LAZY: dict[str, str] = {
     "evaluate_automation_conditions": "headwater.execution.automation_testing",
     "make_email_on_run_failure_sensor": "headwater.definitions.automation.email_sensor",
     "FreshnessPolicy": "headwater.definitions.automation.freshness_policy",
+    "build_last_update_freshness_checks": "headwater.definitions.automation.freshness_checks",
+    "build_sensor_for_freshness_checks": "headwater.definitions.automation.freshness_checks",
+    "build_time_partition_freshness_checks": "headwater.definitions.automation.freshness_checks",
     "MultiAssetSensorDefinition": "headwater.definitions.automation.multi_asset_sensor",
     "MultiAssetSensorEvaluationContext": "headwater.definitions.automation.multi_asset_sensor",
     "build_multi_asset_sensor_context": "headwater.definitions.automation.multi_asset_sensor",
@@ -692,6 +700,7 @@ __all__ = [
     "build_asset_context",
     "build_init_resource_context",
     "build_input_context",
+    "build_last_update_freshness_checks",
     "build_multi_asset_sensor_context",
     "build_op_context",
     "build_output_context",
@@ -699,6 +708,8 @@ __all__ = [
     "build_schedule_context",
     "build_schedule_from_partitioned_job",
     "build_sensor_context",
+    "build_sensor_for_freshness_checks",
+    "build_time_partition_freshness_checks",
     "celery_executor",
     "config_mapping",
     "configured",

@@ -71,6 +71,7 @@ def test_eager_chain_runs_once_after_the_root(workspace: Workspace, instance: In
     [run] = _sensor_runs(instance, "chain_sensor")
     assert sorted(key[0] for key in run.asset_selection or []) == ["a2", "a3", "a4", "a5"]
     assert run.tags["headwater/automation_evaluation_id"] == "2"
+    assert run.tags["team"] == "data"  # the sensor's run_tags
     loop.iterate(now + 4)  # queued run: in progress, nothing more
     _launch_all(workspace, instance, [run])
     for offset in (6, 8):

@@ -260,6 +260,7 @@ def _sensor_snap(sensor: Any, repo: RepositoryDefinition) -> SensorSnap:
         tags=dict(sensor.tags),
         metadata=metadata_snap(sensor.metadata),
         required_resource_keys=sorted(sensor.required_resource_keys),
+        run_tags=dict(getattr(sensor, "run_tags", None) or {}),
     )
 
 

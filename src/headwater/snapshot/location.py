@@ -270,6 +270,8 @@ class SensorSnap(_Snap, frozen=True):
     tags: dict[str, str] = {}
     metadata: dict[str, MetadataEntrySnap] = {}
     required_resource_keys: list[str] = []
+    #: Tags of every run it requests (automation condition sensors).
+    run_tags: dict[str, str] = {}
 
 
 class ResourceSnap(_Snap, frozen=True):

@@ -60,7 +60,7 @@ def unsensed(a1: int) -> int:
 
 chain_sensor = AutomationConditionSensorDefinition(
     "chain_sensor", target=AssetSelection.keys("a2", "a3", "a4", "a5"),
-    minimum_interval_seconds=1)
+    minimum_interval_seconds=1, run_tags={"team": "data"})
 cron_sensor = AutomationConditionSensorDefinition(
     "cron_sensor", target=AssetSelection.keys("hourly_report"), minimum_interval_seconds=1)
 missing_sensor = AutomationConditionSensorDefinition(

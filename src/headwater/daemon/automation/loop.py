@@ -55,6 +55,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+SENSOR = InstigatorType.SENSOR
+
 
 class AutomationLoop:
     """Evaluates due automation condition sensors; call :meth:`iterate` with the time.
@@ -80,16 +82,14 @@ class AutomationLoop:
 
     def iterate(self, now: float) -> int:
         """Evaluate every due automation sensor; how many were evaluated."""
-        sensors = [sensor for sensor in find_instigators(self.workspace, InstigatorType.SENSOR)
-                   if is_automation_sensor(sensor)]
-        if not sensors:
-            return 0
         with self._lock:
-            states = load_states(self.instance, InstigatorType.SENSOR)
+            sensors = [sensor for sensor in find_instigators(self.workspace, SENSOR)
+                       if is_automation_sensor(sensor) and now >= self._due(sensor)]
+            if not sensors:
+                return 0
+            states = load_states(self.instance, SENSOR)
             done = 0
             for sensor in sensors:
-                if now < self._due(sensor):
-                    continue
                 state = running_state(self.instance, sensor, now, states)
                 if state is None:
                     continue
@@ -119,7 +119,9 @@ class AutomationLoop:
         evaluation = evaluate_tick(catalog, self.instance, cursor, now)
         evaluation_id = evaluation.cursor.evaluation_id
         tick = start_tick(self.instance, sensor, now)
-        tags = {EVALUATION_ID_TAG: str(evaluation_id), AUTOMATION_SENSOR_TAG: sensor.name}
+        run_tags = sensor.snap.run_tags if isinstance(sensor.snap, SensorSnap) else {}
+        tags = {**run_tags, EVALUATION_ID_TAG: str(evaluation_id),
+                AUTOMATION_SENSOR_TAG: sensor.name}
         requests = [RunRequestSnap(
             run_key=run.run_key, job_name=None, run_config={}, tags=dict(tags),
             asset_selection=run.asset_selection, partition_key=run.partition_key)

@@ -37,7 +37,24 @@ if TYPE_CHECKING:
     from headwater.definitions.assets.graph_assets import graph_asset, graph_multi_asset
     from headwater.definitions.assets.specs import AssetDep, AssetIn, AssetOut, AssetSpec
     from headwater.definitions.automation.asset_sensors import AssetSensorDefinition, asset_sensor
+    from headwater.definitions.automation.conditions import (
+        AutomationCondition,
+        AutomationConditionSensorDefinition,
+    )
+    from headwater.definitions.automation.email_sensor import make_email_on_run_failure_sensor
     from headwater.definitions.automation.event_log_entry import EventLogEntry
+    from headwater.definitions.automation.freshness_checks import (
+        build_last_update_freshness_checks,
+        build_sensor_for_freshness_checks,
+        build_time_partition_freshness_checks,
+    )
+    from headwater.definitions.automation.freshness_policy import FreshnessPolicy
+    from headwater.definitions.automation.multi_asset_sensor import (
+        MultiAssetSensorDefinition,
+        MultiAssetSensorEvaluationContext,
+        build_multi_asset_sensor_context,
+        multi_asset_sensor,
+    )
     from headwater.definitions.automation.partitioned_schedule import (
         build_schedule_from_partitioned_job,
     )
@@ -299,6 +316,7 @@ if TYPE_CHECKING:
         UserCodeError,
     )
     from headwater.execution.asset_value import AssetValueLoader
+    from headwater.execution.automation_testing import evaluate_automation_conditions
     from headwater.execution.build_resources import build_resources
     from headwater.execution.in_process_api import materialize, materialize_to_memory
     from headwater.execution.results import AssetCheckEvaluation, ExecuteInProcessResult
@@ -331,6 +349,8 @@ _LAZY: dict[str, str] = {
     "AssetSpec": "headwater.definitions.assets.specs",
     "AssetValueLoader": "headwater.execution.asset_value",
     "AssetsDefinition": "headwater.definitions.assets.assets_definition",
+    "AutomationCondition": "headwater.definitions.automation.conditions",
+    "AutomationConditionSensorDefinition": "headwater.definitions.automation.conditions",
     "BackfillPolicy": "headwater.definitions.partitions",
     "BackfillPolicyType": "headwater.definitions.partitions",
     "Backoff": "headwater.definitions.ops.retries",
@@ -391,6 +411,7 @@ _LAZY: dict[str, str] = {
     "Field": "headwater.definitions.config.schema_types",
     "FilesystemIOManager": "headwater.definitions.config.io_managers",
     "Float": "headwater.definitions.config.schema_types",
+    "FreshnessPolicy": "headwater.definitions.automation.freshness_policy",
     "FunctionComponent": "headwater.definitions.components.core_components",
     "GraphDefinition": "headwater.definitions.ops.graphs",
     "GraphIn": "headwater.definitions.ops.dependencies",
@@ -422,6 +443,8 @@ _LAZY: dict[str, str] = {
     "MaterializeResult": "headwater.definitions.ops.results",
     "MetadataValue": "headwater.definitions.metadata",
     "MonthlyPartitionsDefinition": "headwater.definitions.partitions",
+    "MultiAssetSensorDefinition": "headwater.definitions.automation.multi_asset_sensor",
+    "MultiAssetSensorEvaluationContext": "headwater.definitions.automation.multi_asset_sensor",
     "MultiDependencyDefinition": "headwater.definitions.ops.dependencies",
     "MultiPartitionKey": "headwater.definitions.partitions",
     "MultiPartitionMapping": "headwater.definitions.partitions",
@@ -496,12 +519,16 @@ _LAZY: dict[str, str] = {
     "build_hook_context": "headwater.definitions.ops.hooks",
     "build_init_resource_context": "headwater.definitions.config.resources",
     "build_input_context": "headwater.definitions.config.io_managers",
+    "build_last_update_freshness_checks": "headwater.definitions.automation.freshness_checks",
+    "build_multi_asset_sensor_context": "headwater.definitions.automation.multi_asset_sensor",
     "build_op_context": "headwater.definitions.ops.context",
     "build_output_context": "headwater.definitions.config.io_managers",
     "build_resources": "headwater.execution.build_resources",
     "build_schedule_context": "headwater.definitions.automation.schedule_context",
     "build_schedule_from_partitioned_job": "headwater.definitions.automation.partitioned_schedule",
     "build_sensor_context": "headwater.definitions.automation.sensor_contexts",
+    "build_sensor_for_freshness_checks": "headwater.definitions.automation.freshness_checks",
+    "build_time_partition_freshness_checks": "headwater.definitions.automation.freshness_checks",
     "celery_executor": "headwater.definitions.ops.executors",
     "check_dagster_type": "headwater.definitions.ops.types",
     "config_mapping": "headwater.definitions.config.config_mapping",
@@ -512,6 +539,7 @@ _LAZY: dict[str, str] = {
     "define_asset_job": "headwater.definitions.assets.asset_job",
     "definitions": "headwater.definitions.definitions_class",
     "dynamic_partitioned_config": "headwater.definitions.partitions",
+    "evaluate_automation_conditions": "headwater.execution.automation_testing",
     "failure_hook": "headwater.definitions.ops.hooks",
     "file_relative_path": "headwater.definitions.paths",
     "fs_io_manager": "headwater.definitions.config.io_managers",
@@ -541,6 +569,7 @@ _LAZY: dict[str, str] = {
     "load_definitions_from_package_name": "headwater.definitions.definitions_loaders",
     "load_defs": "headwater.definitions.components.defs_folder",
     "load_from_defs_folder": "headwater.definitions.components.defs_folder",
+    "make_email_on_run_failure_sensor": "headwater.definitions.automation.email_sensor",
     "make_python_type_usable_as_dagster_type": "headwater.definitions.ops.types",
     "make_values_resource": "headwater.definitions.config.legacy_resources",
     "materialize": "headwater.execution.in_process_api",
@@ -549,6 +578,7 @@ _LAZY: dict[str, str] = {
     "monthly_partitioned_config": "headwater.definitions.partitions",
     "multi_asset": "headwater.definitions.assets.decorators",
     "multi_asset_check": "headwater.definitions.assets.checks",
+    "multi_asset_sensor": "headwater.definitions.automation.multi_asset_sensor",
     "multiprocess_executor": "headwater.definitions.ops.executors",
     "op": "headwater.definitions.ops.op_definition",
     "partition_loading_context": "headwater.definitions.partitions",
@@ -605,6 +635,8 @@ __all__ = [
     "AssetSpec",
     "AssetValueLoader",
     "AssetsDefinition",
+    "AutomationCondition",
+    "AutomationConditionSensorDefinition",
     "BackfillPolicy",
     "BackfillPolicyType",
     "Backoff",
@@ -665,6 +697,7 @@ __all__ = [
     "Field",
     "FilesystemIOManager",
     "Float",
+    "FreshnessPolicy",
     "FunctionComponent",
     "GraphDefinition",
     "GraphIn",
@@ -696,6 +729,8 @@ __all__ = [
     "MaterializeResult",
     "MetadataValue",
     "MonthlyPartitionsDefinition",
+    "MultiAssetSensorDefinition",
+    "MultiAssetSensorEvaluationContext",
     "MultiDependencyDefinition",
     "MultiPartitionKey",
     "MultiPartitionMapping",
@@ -770,12 +805,16 @@ __all__ = [
     "build_hook_context",
     "build_init_resource_context",
     "build_input_context",
+    "build_last_update_freshness_checks",
+    "build_multi_asset_sensor_context",
     "build_op_context",
     "build_output_context",
     "build_resources",
     "build_schedule_context",
     "build_schedule_from_partitioned_job",
     "build_sensor_context",
+    "build_sensor_for_freshness_checks",
+    "build_time_partition_freshness_checks",
     "celery_executor",
     "check_dagster_type",
     "config_mapping",
@@ -786,6 +825,7 @@ __all__ = [
     "define_asset_job",
     "definitions",
     "dynamic_partitioned_config",
+    "evaluate_automation_conditions",
     "failure_hook",
     "file_relative_path",
     "fs_io_manager",
@@ -815,6 +855,7 @@ __all__ = [
     "load_definitions_from_package_name",
     "load_defs",
     "load_from_defs_folder",
+    "make_email_on_run_failure_sensor",
     "make_python_type_usable_as_dagster_type",
     "make_values_resource",
     "materialize",
@@ -823,6 +864,7 @@ __all__ = [
     "monthly_partitioned_config",
     "multi_asset",
     "multi_asset_check",
+    "multi_asset_sensor",
     "multiprocess_executor",
     "op",
     "partition_loading_context",

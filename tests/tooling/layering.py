@@ -45,6 +45,14 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
         "Definitions.load_asset_value / get_asset_value_loader start the asset's IO manager",
     ("definitions/repository_def.py", "headwater.execution.asset_value"):
         "RepositoryDefinition.load_asset_value, likewise",
+    ("definitions/automation/asset_sensors.py", "headwater.execution.sensor_events"):
+        "an asset sensor called directly reads its event from context.instance (when called)",
+    ("definitions/automation/multi_asset_sensor.py", "headwater.execution.sensor_events"):
+        "a multi-asset sensor's context reads materializations from its instance (when called)",
+    ("execution/automation_testing.py", "headwater.daemon.automation.cursor"):
+        "evaluate_automation_conditions runs the daemon's evaluator in a test (when called)",
+    ("execution/automation_testing.py", "headwater.daemon.automation.tick"):
+        "evaluate_automation_conditions runs the daemon's evaluator in a test (when called)",
     ("codeserver/cli.py", "headwater.cli.targets"):
         "the `code-server start` command takes the same target options as every command",
     ("webserver/routes_runs.py", "headwater.execution.launch"):

@@ -21,17 +21,15 @@ from typing import TYPE_CHECKING, Any
 
 from headwater.core.origins import LocationOrigin
 from headwater.core.run_status import RunStatus
-from headwater.definitions.asset_graph.keys import AssetKey
 from headwater.definitions.automation.asset_sensors import AssetSensorDefinition
-from headwater.definitions.automation.event_log_entry import EventLogEntry
 from headwater.definitions.automation.run_status_sensor_context import RunEventView, RunRecordView
 from headwater.definitions.automation.run_status_sensors import RunStatusSensorDefinition
 from headwater.definitions.automation.sensor_contexts import build_sensor_context
 from headwater.definitions.automation.sensor_results import SensorEvaluationResult
-from headwater.definitions.ops.results import AssetMaterialization
 from headwater.errors import HeadwaterError
-from headwater.snapshot.events import AssetEventData, EventType
-from headwater.snapshot.runs import AssetEventRecord, EventLogRecord, RunRecord
+from headwater.execution.sensor_events import entry_from_record
+from headwater.snapshot.events import EventType
+from headwater.snapshot.runs import EventLogRecord, RunRecord
 
 if TYPE_CHECKING:
     from headwater.storage.instance import Instance
@@ -90,7 +88,8 @@ def evaluate_asset_sensor(sensor: AssetSensorDefinition, scope: SensorScope,
         return sensor.evaluate_tick(_context(scope, cursor), None)
     results = []
     for record in records:
-        result = sensor.evaluate_tick(_context(scope, cursor), asset_event=_entry(record))
+        entry = entry_from_record(record)
+        result = sensor.evaluate_tick(_context(scope, cursor), asset_event=entry)
         results.append(result)
         cursor = result.cursor
     return _combined(results, cursor)
@@ -158,24 +157,6 @@ def _combined(results: Sequence[SensorEvaluationResult],
             item for result in results for item in result.dynamic_partitions_requests],
         asset_events=[item for result in results for item in result.asset_events],
     )
-
-
-def _entry(record: AssetEventRecord) -> EventLogEntry:
-    """The stored materialization as the sensor function sees it."""
-    from headwater.snapshot.metadata import metadata_from_snap
-
-    event = record.event
-    data = event.data
-    key = AssetKey(record.asset_key)
-    materialization = AssetMaterialization(
-        key, partition=record.partition,
-        description=data.description if isinstance(data, AssetEventData) else None,
-        metadata=metadata_from_snap(data.metadata) if isinstance(data, AssetEventData) else {},
-        tags=data.tags if isinstance(data, AssetEventData) else None)
-    return EventLogEntry(
-        run_id=record.run_id, timestamp=record.timestamp, asset_key=key,
-        partition=record.partition, asset_materialization=materialization,
-        step_key=event.step_key, job_name=event.job_name, storage_id=record.storage_id)
 
 
 def _in_scope(sensor: RunStatusSensorDefinition, scope: SensorScope, run: RunRecord) -> bool:

@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from headwater.daemon.automation.loop import AutomationLoop
 from headwater.daemon.monitor import RunMonitor
 from headwater.daemon.outage import StorageOutageLog, is_storage_outage
 from headwater.daemon.run_queue import RunQueue
@@ -120,6 +121,8 @@ class Daemon:
                                    on_runs=self._wake_queue)
         self.sensors = SensorLoop(workspace, instance, self.settings.sensors, clock=clock,
                                   on_runs=self._wake_queue)
+        self.automation = AutomationLoop(workspace, instance, clock=clock,
+                                         on_runs=self._wake_queue)
         self.monitor = RunMonitor(instance, self.settings.run_monitoring)
         self.storage_outage = StorageOutageLog()
         outage = self.storage_outage
@@ -127,6 +130,8 @@ class Daemon:
             _Loop("scheduler", SCHEDULER_INTERVAL, lambda: self.scheduler.iterate(self.clock()),
                   outage),
             _Loop("sensors", SENSOR_INTERVAL, lambda: self.sensors.iterate(self.clock()), outage),
+            _Loop("automation", SENSOR_INTERVAL,
+                  lambda: self.automation.iterate(self.clock()), outage),
             _Loop("run_queue", self.settings.run_queue.dequeue_interval, self.run_queue.iterate,
                   outage),
             _Loop("backfills", BACKFILL_INTERVAL, self._advance_backfills, outage),

@@ -33,7 +33,7 @@ from headwater.daemon.instigators import (
     submit_requests,
 )
 from headwater.snapshot.errors import ErrorInfo
-from headwater.snapshot.location import SensorSnap
+from headwater.snapshot.location import SensorSnap, SensorType
 from headwater.snapshot.runs import InstigatorState, InstigatorType, TickRecord, TickStatus
 from headwater.storage.daemon_config import SensorSettings
 from headwater.workspace.runs import RunSubmissionError
@@ -100,7 +100,7 @@ class SensorLoop:
         """Time out slow evaluations and submit the due ones; how many were submitted."""
         self._reap(now)
         due = [sensor for sensor in find_instigators(self.workspace, InstigatorType.SENSOR)
-               if self._is_due(sensor, now)]
+               if not is_automation_sensor(sensor) and self._is_due(sensor, now)]
         if not due:
             return 0
         states = load_states(self.instance, InstigatorType.SENSOR)
@@ -264,6 +264,11 @@ class SensorLoop:
                                                InstigatorType.SENSOR)
         if current is not None and current.cursor != cursor:
             storage.set_instigator_state(msgspec.structs.replace(current, cursor=cursor))
+
+
+def is_automation_sensor(sensor: Instigator) -> bool:
+    """Whether the daemon evaluates this sensor itself (automation conditions)."""
+    return isinstance(sensor.snap, SensorSnap) and sensor.snap.sensor_type is SensorType.AUTOMATION
 
 
 def apply_partitions_requests(instance: Instance, requests: Sequence[Any]) -> None:

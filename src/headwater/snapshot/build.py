@@ -20,6 +20,7 @@ from headwater.definitions.config.resources import ResourceDefinition
 from headwater.definitions.ops.jobs import JobDefinition
 from headwater.definitions.repository_def import RepositoryDefinition
 from headwater.errors import HeadwaterError
+from headwater.snapshot.automation_sensors import with_default_automation_sensor
 from headwater.snapshot.build_jobs import (
     BuildCache,
     job_snap,
@@ -75,7 +76,8 @@ def build_repository_snapshot(name: str, repo: RepositoryDefinition) -> Reposito
         jobs.append(job_snap(implicit, cache, is_implicit=True))
     assets = _asset_snaps(repo, jobs, cache)
     schedules = [_schedule_snap(s) for s in repo.schedules.values()]
-    sensors = [_sensor_snap(s, repo) for s in repo.sensors.values()]
+    sensors = with_default_automation_sensor(
+        assets, [_sensor_snap(s, repo) for s in repo.sensors.values()])
     return RepositorySnapshot(
         name=name,
         description=repo.description,
@@ -157,6 +159,8 @@ def _asset_snaps(
                     required_resource_keys=required,
                     io_manager_key=definition.io_manager_key_for(key),
                     automation_condition=_label(spec.automation_condition),
+                    automation_condition_tree=condition_tree(spec.automation_condition, graph),
+                    freshness_policy=_plain(getattr(spec, "freshness_policy", None)),
                     op_tags=op_tags,
                     partition_mappings=partition_mappings_snap(definition, key, spec.deps,
                                                                graph),
@@ -164,6 +168,20 @@ def _asset_snaps(
                 )
             )
     return snaps
+
+
+def condition_tree(condition: Any, graph: Any) -> dict[str, Any] | None:
+    """The automation condition as data, with ``allow``/``ignore`` selections resolved."""
+    from headwater.definitions.automation.conditions import ConditionNode
+
+    if not isinstance(condition, ConditionNode):
+        return None
+    return condition.to_dict(resolve=lambda selection: selection.resolve(graph))
+
+
+def _plain(value: Any) -> dict[str, Any] | None:
+    """A plain-data attribute (``to_dict``) of a definition, e.g. a freshness policy."""
+    return value.to_dict() if hasattr(value, "to_dict") else None
 
 
 def _label(condition: Any) -> str | None:
@@ -242,6 +260,7 @@ def _sensor_snap(sensor: Any, repo: RepositoryDefinition) -> SensorSnap:
         tags=dict(sensor.tags),
         metadata=metadata_snap(sensor.metadata),
         required_resource_keys=sorted(sensor.required_resource_keys),
+        run_tags=dict(getattr(sensor, "run_tags", None) or {}),
     )
 
 

@@ -60,6 +60,9 @@ class SensorType(str, Enum):
     STANDARD = "standard"
     ASSET = "asset"
     RUN_STATUS = "run_status"
+    MULTI_ASSET = "multi_asset"
+    #: Evaluates assets' automation conditions in the daemon (no user code).
+    AUTOMATION = "automation"
 
 
 class _Snap(msgspec.Struct, frozen=True, omit_defaults=True, kw_only=True, gc=False):
@@ -204,6 +207,11 @@ class AssetSnap(_Snap, frozen=True):
     io_manager_key: str = "io_manager"
     #: A label for the automation condition, when the asset has one.
     automation_condition: str | None = None
+    #: The automation condition as data (``AutomationCondition.to_dict``), evaluated by the
+    #: daemon; selections in ``allow``/``ignore`` are resolved to asset keys.
+    automation_condition_tree: dict[str, Any] | None = None
+    #: ``FreshnessPolicy.to_dict()``, when the asset has one.
+    freshness_policy: dict[str, Any] | None = None
     op_tags: dict[str, str] = {}
     #: Upstream key ``a/b`` -> the effective partition mapping's ``to_dict`` (partitioned deps).
     partition_mappings: dict[str, dict[str, Any]] = {}
@@ -262,6 +270,8 @@ class SensorSnap(_Snap, frozen=True):
     tags: dict[str, str] = {}
     metadata: dict[str, MetadataEntrySnap] = {}
     required_resource_keys: list[str] = []
+    #: Tags of every run it requests (automation condition sensors).
+    run_tags: dict[str, str] = {}
 
 
 class ResourceSnap(_Snap, frozen=True):

@@ -23,6 +23,8 @@ Layout:
   partitions changed since it last looked (see ``sql_partition_status``);
   ``asset_partition_snapshots`` holds each asset's statuses compacted into one row as of a
   version, so a new reader starts from it instead of reading every partition's row.
+- ``automation_evaluations`` (revision r0006): per asset, the condition tree of each
+  automation evaluation that changed it.
 
 Asset keys are stored as their compact JSON list (``["a","b"]``). Times are Unix seconds.
 No foreign keys: deletions are explicit, so SQLite table rebuilds in migrations cannot cascade.
@@ -33,7 +35,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 #: The migration revision these tables describe (a test checks it is the newest one).
-SCHEMA_REVISION = "r0005"
+SCHEMA_REVISION = "r0006"
 
 #: The table Alembic records the schema revision in (prefixed, so a PostgreSQL database
 #: shared with another Alembic-managed application does not clash).
@@ -227,6 +229,20 @@ asset_partition_snapshots = sa.Table(
     # The asset's statuses as of this version: msgpack {partition: status}, missing left out.
     sa.Column("version", sa.BigInteger, nullable=False),
     sa.Column("body", sa.LargeBinary, nullable=False),
+)
+
+automation_evaluations = sa.Table(
+    "automation_evaluations",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("asset_key", sa.Text, nullable=False),
+    sa.Column("evaluation_id", sa.BigInteger, nullable=False),
+    sa.Column("sensor_name", sa.Text, nullable=False),
+    sa.Column("location_name", sa.Text, nullable=False),
+    sa.Column("timestamp", sa.Double, nullable=False),
+    sa.Column("num_requested", sa.Integer, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Index("ix_automation_evaluations_key_id", "asset_key", "evaluation_id"),
 )
 
 #: Tables that identify a database as headwater's (with the version table).

@@ -19,6 +19,7 @@ from headwater.storage.base import Storage
 from headwater.storage.config import StorageConfig
 from headwater.storage.engines import create_engine_for, describe
 from headwater.storage.sql_assets import SqlAssets
+from headwater.storage.sql_automation import SqlAutomation
 from headwater.storage.sql_backfills import SqlBackfills
 from headwater.storage.sql_events import SqlEvents
 from headwater.storage.sql_instigators import SqlInstigators
@@ -27,7 +28,7 @@ from headwater.storage.sql_runs import SqlRuns
 
 
 class SqlStorage(SqlRuns, SqlEvents, SqlAssets, SqlPartitionStatus, SqlInstigators, SqlBackfills,
-                 Storage):
+                 SqlAutomation, Storage):
     """Instance storage on one SQLAlchemy engine.
 
     Use :meth:`open`, which checks (or creates) the schema; the constructor trusts that the

@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Route
 from headwater.storage.instance import Instance
 from headwater.webserver import (
     routes_assets,
+    routes_automation,
     routes_backfills,
     routes_instigators,
     routes_locations,
@@ -45,6 +46,7 @@ def api_routes() -> list[BaseRoute]:
         *routes_locations.ROUTES,
         *routes_assets.ROUTES,
         *routes_instigators.ROUTES,
+        *routes_automation.ROUTES,
         *routes_runs.ROUTES,
         *routes_backfills.ROUTES,
         Route("/openapi.json", openapi, methods=["GET"]),

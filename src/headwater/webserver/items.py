@@ -19,6 +19,7 @@ from headwater.snapshot.location import (
     LocationSnapshot,
     ScheduleSnap,
     SensorSnap,
+    SensorType,
 )
 from headwater.snapshot.metadata_json import to_json_friendly
 from headwater.snapshot.metadata_types import MetadataEntrySnap
@@ -157,7 +158,9 @@ def sensor_item(location: str, sensor: SensorSnap,
         "minimum_interval_seconds": sensor.minimum_interval_seconds,
         "status": instigator_status(state, sensor.default_status),
         "default_status": sensor.default_status.value,
-        "cursor": state.cursor if state is not None else None,
+        # An automation sensor's cursor is the evaluator's (large) state: not shown.
+        "cursor": (state.cursor if state is not None
+                   and sensor.sensor_type is not SensorType.AUTOMATION else None),
         "job_names": list(sensor.job_names),
         "asset_selection": ([list(key) for key in sensor.asset_selection]
                             if sensor.asset_selection is not None else None),

@@ -177,6 +177,13 @@ PATHS: dict[str, Schema] = {
         params=[*_path_params("key"), _query("location", STR, "Location of the asset")],
         errors=(404, 409))},
     "/api/jobs": {"get": _op("Jobs", _json(_wrap("jobs", "Job")))},
+    "/api/automation": {"get": _op(
+        "Automation condition sensors with their recent ticks and requested assets",
+        _json(_obj({"sensors": _list(ANY_OBJ)})), params=[_LIMIT], errors=(400,))},
+    "/api/automation/evaluations/{key}": {"get": _op(
+        "An asset's automation evaluation trees (key parts joined by /), newest first",
+        _json(_obj({"evaluations": _list(ANY_OBJ)})),
+        params=[*_path_params("key"), _LIMIT], errors=(400, 404))},
     "/api/schedules": {"get": _op("Schedules", _json(_wrap("schedules", "Schedule")))},
     "/api/schedules/{location}/{name}": {"get": _op(
         "One schedule and its recent ticks",

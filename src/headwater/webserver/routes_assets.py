@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from headwater.core.freshness import freshness_status
 from headwater.snapshot.location import AssetSnap
 from headwater.snapshot.runs import AssetCheckRecord, AssetEventRecord
 from headwater.webserver.asset_index import AssetIndex, base_asset_item
@@ -78,6 +80,7 @@ def asset_detail(request: Request) -> Response:
         "code_version": asset.code_version,
         "is_observable": asset.is_observable,
         "automation_condition": asset.automation_condition,
+        "freshness": _freshness(asset, history[0].timestamp if history else None),
         "partitions": _partitions(context, asset),
         "job_names": list(asset.job_names),
     })
@@ -102,6 +105,14 @@ def asset_partitions(request: Request) -> Response:
     cache = context.caches.setdefault("partition_views", {})
     return Response(encoded_view(cache, context.instance, key, location, asset.partitions),
                     media_type="application/json")
+
+
+def _freshness(asset: AssetSnap, last_updated: float | None) -> dict[str, Any] | None:
+    """The asset's freshness policy and its status now (PASS, WARN or FAIL)."""
+    if asset.freshness_policy is None:
+        return None
+    return {"policy": asset.freshness_policy,
+            "status": freshness_status(asset.freshness_policy, last_updated, time.time())}
 
 
 def _partitions(context: ApiContext, asset: AssetSnap) -> dict[str, Any] | None:

@@ -118,6 +118,7 @@ def asset(
     group_name: str | None = None,
     output_required: bool = True,
     automation_condition: Any = None,
+    freshness_policy: Any = None,
     retry_policy: RetryPolicy | None = None,
     code_version: str | None = None,
     check_specs: Sequence[AssetCheckSpec] | None = None,
@@ -151,6 +152,7 @@ def asset(  # noqa: C901 - one flat pass over the decorator's many options
     group_name: str | None = None,
     output_required: bool = True,
     automation_condition: Any = None,
+    freshness_policy: Any = None,
     retry_policy: RetryPolicy | None = None,
     code_version: str | None = None,
     check_specs: Sequence[AssetCheckSpec] | None = None,
@@ -212,6 +214,7 @@ def asset(  # noqa: C901 - one flat pass over the decorator's many options
             kinds=all_kinds,
             automation_condition=automation_condition,
             partitions_def=partitions_def,
+            freshness_policy=freshness_policy,
         )
         op_def = OpDefinition(
             name=asset_key.to_python_identifier(),

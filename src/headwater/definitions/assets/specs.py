@@ -145,6 +145,7 @@ class AssetSpec:
     kinds: frozenset[str] = frozenset()
     automation_condition: Any = None
     partitions_def: Any = None
+    freshness_policy: Any = None
 
     def __init__(
         self,
@@ -161,6 +162,7 @@ class AssetSpec:
         kinds: Iterable[str] | None = None,
         automation_condition: Any = None,
         partitions_def: Any = None,
+        freshness_policy: Any = None,
     ) -> None:
         # One dict update instead of a frozen __setattr__ per field: specs are built per asset.
         self.__dict__.update(
@@ -176,6 +178,7 @@ class AssetSpec:
             kinds=frozenset(kinds or ()),
             automation_condition=automation_condition,
             partitions_def=partitions_def,
+            freshness_policy=freshness_policy,
         )
 
     def replace_attributes(self, **changes: Any) -> AssetSpec:

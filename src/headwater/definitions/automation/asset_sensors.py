@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from headwater.definitions.asset_graph.keys import AssetKey, CoercibleToAssetKey
 from headwater.definitions.automation.event_log_entry import EventLogEntry
+from headwater.definitions.automation.run_request import SkipReason
 from headwater.definitions.automation.sensor_contexts import SensorEvaluationContext
 from headwater.definitions.automation.sensor_results import SensorEvaluationResult
 from headwater.definitions.automation.sensors import (
@@ -21,7 +22,7 @@ from headwater.definitions.automation.sensors import (
     DefaultSensorStatus,
     SensorDefinition,
 )
-from headwater.errors import InvalidDefinitionError
+from headwater.errors import HeadwaterError, InvalidDefinitionError
 
 
 class AssetSensorDefinition(SensorDefinition):
@@ -110,6 +111,45 @@ class AssetSensorDefinition(SensorDefinition):
             dynamic_partitions_requests=result.dynamic_partitions_requests,
             asset_events=result.asset_events,
         )
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Call the sensor function directly (in tests) and return what it returns.
+
+        Given the context and the event, the function is called with both. Given only the
+        context, the newest materialization of the asset stored after the context's cursor
+        is read from ``context.instance`` (as the daemon would hand it); with none, a
+        :class:`SkipReason` is returned without calling the function, else the function is
+        called with it and the context's cursor moves to the event's storage id.
+
+        Raises:
+            InvalidDefinitionError: only a context was given and it has no instance.
+        """
+        event_param = self._shape.positional[1:2]
+        if len(args) != 1 or any(param in kwargs for param in event_param):
+            return super().__call__(*args, **kwargs)
+        context = self._check_context(args[0])
+        try:
+            instance = context.instance
+        except HeadwaterError:
+            instance = None
+        if instance is None:
+            raise InvalidDefinitionError(
+                f"Asset sensor '{self.name}' was called with a context and no event, so it reads "
+                "the newest materialization from context.instance, but the context has no "
+                "instance; pass build_sensor_context(instance=...) or the EventLogEntry too."
+            )
+        from headwater.execution.sensor_events import latest_materialization_entry
+
+        after = int(context.cursor) if context.cursor else None
+        entry = latest_materialization_entry(instance, self._asset_key, after)
+        if entry is None:
+            return SkipReason(
+                f"No new materialization of asset '{self._asset_key.to_user_string()}'."
+            )
+        result = super().__call__(context, entry, **kwargs)
+        if not context.cursor_updated:
+            context.update_cursor(str(entry.storage_id))
+        return result
 
 
 def asset_sensor(

@@ -37,6 +37,67 @@ class EventLogEntry:
     storage_id: int = 0
 
     @property
+    def dagster_event(self) -> AssetEventDetails | None:
+        """The event's details as Dagster names them (``event_type_value``, ``asset_key``,
+        ``partition``, ``event_specific_data.materialization``, ...); ``None`` for events
+        that are not about an asset."""
+        if self.asset_key is None:
+            return None
+        return AssetEventDetails(self)
+
+    @property
     def is_materialization(self) -> bool:
         """Whether the event records a materialization."""
         return self.asset_materialization is not None
+
+
+class AssetEventDetails:
+    """What Dagster's ``EventLogEntry.dagster_event`` offers about an asset event."""
+
+    def __init__(self, entry: EventLogEntry) -> None:
+        self._entry = entry
+
+    @property
+    def event_type_value(self) -> str:
+        """``"ASSET_MATERIALIZATION"`` (the only asset event handed to sensors)."""
+        return "ASSET_MATERIALIZATION"
+
+    @property
+    def is_step_materialization(self) -> bool:
+        """Whether the event is a materialization."""
+        return self._entry.is_materialization
+
+    @property
+    def asset_key(self) -> AssetKey | None:
+        """The asset the event is about."""
+        return self._entry.asset_key
+
+    @property
+    def partition(self) -> str | None:
+        """The asset partition the event is about, if any."""
+        return self._entry.partition
+
+    @property
+    def step_key(self) -> str | None:
+        """The step that logged the event."""
+        return self._entry.step_key
+
+    @property
+    def job_name(self) -> str | None:
+        """The job of the run that logged the event."""
+        return self._entry.job_name
+
+    @property
+    def event_specific_data(self) -> AssetEventDetails:
+        """Itself: ``event_specific_data.materialization`` is the materialization."""
+        return self
+
+    @property
+    def step_materialization_data(self) -> AssetEventDetails:
+        """Itself: ``step_materialization_data.materialization`` is the materialization."""
+        return self
+
+    @property
+    def materialization(self) -> AssetMaterialization | None:
+        """The materialization."""
+        return self._entry.asset_materialization

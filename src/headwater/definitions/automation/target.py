@@ -108,9 +108,11 @@ def target_from_coercible(kind: str, owner: str | None, target: object) -> Autom
             "implicit asset job it launches can be named after it."
         )
     from headwater.definitions.assets.asset_job import define_asset_job
-    from headwater.definitions.selection.asset_selection import coerce_selection
+    from headwater.definitions.selection.asset_selection import AssetSelection, coerce_selection
 
-    if hasattr(target, "keys") and not isinstance(target, (str, Sequence)):
+    if isinstance(target, AssetSelection):
+        pass  # has a static ``keys`` method too, but is already a selection
+    elif hasattr(target, "keys") and not isinstance(target, (str, Sequence)):
         target = [target]  # one assets definition
     elif hasattr(target, "to_user_string"):
         target = [target]  # one asset key

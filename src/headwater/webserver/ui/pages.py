@@ -45,6 +45,7 @@ NAV_LINKS = (
     ("/runs", "Runs"),
     ("/schedules", "Schedules"),
     ("/sensors", "Sensors"),
+    ("/automation", "Automation"),
     ("/backfills", "Backfills"),
 )
 
@@ -84,6 +85,7 @@ PAGES = (
     Page("run", "/runs/{run_id}", "Run", "/runs"),
     Page("schedules", "/schedules", "Schedules", "/schedules", script="instigators"),
     Page("sensors", "/sensors", "Sensors", "/sensors", script="instigators"),
+    Page("automation", "/automation", "Automation", "/automation"),
     Page("backfills", "/backfills", "Backfills", "/backfills"),
     Page("backfill", "/backfills/{backfill_id}", "Backfill", "/backfills"),
 )

@@ -9,6 +9,7 @@ import { lineChart, numericSeries } from "../chart.js";
 import { metadataList } from "../metadata.js";
 import { action, every, setTitle, startPage } from "../layout.js";
 import { materialize } from "../materialize.js";
+import { evaluationTree } from "../automation_tree.js";
 import { showGrid } from "../partition_grid.js";
 
 const REFRESH_MS = 5000;
@@ -51,7 +52,29 @@ function plotSection(materializations) {
   return h("div", {}, h("label", {}, "Plot ", select), holder);
 }
 
-function render(container, body, location) {
+function freshnessText(policy) {
+  const hours = (seconds) => `${Math.round((seconds / 3600) * 100) / 100} h`;
+  if (policy.kind === "cron") {
+    return `materialized within ${hours(policy.lower_bound_seconds)} before each ` +
+      `"${policy.deadline_cron}" (${policy.timezone})`;
+  }
+  return `fail after ${hours(policy.fail_seconds)}` +
+    (policy.warn_seconds ? `, warn after ${hours(policy.warn_seconds)}` : "");
+}
+
+function automationSection(asset, evaluations) {
+  if (!asset.automation_condition) return null;
+  const latest = (evaluations || [])[0];
+  return [h("h2", {}, "Automation"),
+    h("section", { class: "card automation", dataset: { condition: asset.automation_condition } },
+      latest ? [h("p", { class: "muted" },
+        `Evaluation ${latest.evaluation_id} by ${latest.sensor_name}, ${formatTime(latest.timestamp)}` +
+        ` (${latest.num_requested ? `${latest.num_requested} requested` : "nothing requested"})`),
+      evaluationTree(latest.tree)]
+        : h("p", { class: "muted" }, `${asset.automation_condition}: not evaluated yet.`))];
+}
+
+function render(container, body, location, evaluations) {
   const asset = body.asset;
   setTitle(keyText(asset.key));
   const deps = (asset.deps || []).map((key) => h("div", {},
@@ -71,12 +94,15 @@ function render(container, body, location) {
         ["Kinds", (asset.kinds || []).join(", ") || null],
         ["Owners", (asset.owners || []).join(", ") || null],
         ["Code version", asset.code_version],
+        ["Freshness", asset.freshness ? h("span", { class: "freshness" },
+          statusBadge(asset.freshness.status), " ", freshnessText(asset.freshness.policy)) : null],
         ["Jobs", (asset.job_names || []).join(", ") || null],
         ["Partitioned", asset.partitioned
           ? `yes (${partitionKeyList(asset.partitions).length} keys)` : "no"],
         ["Upstream", deps.length ? deps : null],
         ["Tags", Object.entries(asset.tags || {}).map(([k, v]) => `${k}=${v}`).join(", ") || null],
       ])),
+    automationSection(asset, evaluations),
     h("h2", {}, "Definition metadata"),
     h("div", { class: "metadata" }, metadataList(asset.metadata)),
     h("h2", {}, "Plot"), plotSection(body.materializations || []),
@@ -140,10 +166,13 @@ startPage(async (container, params) => {
   let last = "";
   const load = async () => {
     const body = await getJSON(url);
-    const text = JSON.stringify(body);
+    const evaluations = body.asset.automation_condition
+      ? (await getJSON(`/api/automation/evaluations/${key.map(encodeURIComponent).join("/")}`))
+        .evaluations : [];
+    const text = JSON.stringify([body, evaluations]);
     if (text !== last) {
       last = text;
-      render(details, body, location);
+      render(details, body, location, evaluations);
     }
     if (body.asset.partitioned) {
       if (!showPartitions) {

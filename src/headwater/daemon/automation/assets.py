@@ -1,0 +1,159 @@
+"""The assets an automation tick looks at, built from location snapshots.
+
+Each asset's candidates are its partition keys as of the tick (``""`` stands for the one
+"partition" of an unpartitioned asset); partition keys are listed once per distinct
+partitions definition, not once per asset.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from headwater.daemon.automation.tree import Node, parse
+from headwater.snapshot.location import AssetCheckSnap, AssetSnap, PartitionsSnap
+
+#: The single candidate of an unpartitioned asset.
+UNPARTITIONED = ""
+
+Parts = frozenset[str]
+
+
+@dataclass(eq=False)
+class PartitionSpace:
+    """The partition keys of one partitions definition, as of the tick."""
+
+    ident: str | None
+    keys: list[str]
+    all: Parts
+    is_time_window: bool = False
+    definition: Any = None
+
+    def latest(self, lookback_seconds: float | None) -> Parts:
+        """The latest time partition (and those ending within ``lookback_seconds`` of it);
+        every key for definitions without time windows."""
+        if not self.is_time_window:
+            return self.all
+        if not self.keys:
+            return frozenset()
+        if not lookback_seconds:
+            return frozenset(self.keys[-1:])
+        last_end = self.definition.time_window_for_partition_key(self.keys[-1]).end
+        found = []
+        for key in reversed(self.keys):
+            window = self.definition.time_window_for_partition_key(key)
+            if (last_end - window.end).total_seconds() > lookback_seconds:
+                break
+            found.append(key)
+        return frozenset(found)
+
+
+UNPARTITIONED_SPACE = PartitionSpace(None, [UNPARTITIONED], frozenset({UNPARTITIONED}))
+
+
+@dataclass(eq=False)
+class AssetView:
+    """One asset as the evaluator sees it."""
+
+    key: str
+    path: list[str]
+    deps: tuple[str, ...] = ()
+    space: PartitionSpace = UNPARTITIONED_SPACE
+    tree: Node | None = None
+    tree_data: dict[str, Any] | None = None
+    code_version: str | None = None
+    location: str | None = None
+    repository: str | None = None
+    is_executable: bool = True
+    checks: list[AssetCheckSnap] = field(default_factory=list)
+    downstream: list[str] = field(default_factory=list)
+
+    @property
+    def partitioned(self) -> bool:
+        """Whether the asset has partitions."""
+        return self.space.ident is not None
+
+
+def key_string(path: Sequence[str]) -> str:
+    """An asset key as one string, ``a/b``."""
+    return "/".join(path)
+
+
+class AssetCatalog:
+    """Every asset of the evaluated locations, with partition spaces listed once each."""
+
+    def __init__(self, now: float, dynamic_store: Any = None) -> None:
+        self.now = now
+        self.dynamic_store = dynamic_store
+        self.assets: dict[str, AssetView] = {}
+        self._spaces: dict[str, PartitionSpace] = {}
+
+    def add(self, snaps: Iterable[AssetSnap], location: str | None, repository: str | None,
+            checks: Iterable[AssetCheckSnap] = ()) -> None:
+        """Add a repository's assets (and their checks)."""
+        by_key: dict[str, list[AssetCheckSnap]] = {}
+        for check in checks:
+            by_key.setdefault(key_string(check.asset_key), []).append(check)
+        for snap in snaps:
+            key = key_string(snap.key)
+            tree = snap.automation_condition_tree
+            self.assets[key] = AssetView(
+                key=key, path=list(snap.key), deps=tuple(key_string(dep) for dep in snap.deps),
+                space=self.space(snap.partitions), tree=parse(tree) if tree else None,
+                tree_data=tree, code_version=snap.code_version, location=location,
+                repository=repository, is_executable=snap.is_executable,
+                checks=by_key.get(key, []))
+
+    def finish(self) -> None:
+        """Add views for dependencies outside the locations and link downstream assets."""
+        for view in list(self.assets.values()):
+            for dep in view.deps:
+                if dep not in self.assets:
+                    self.assets[dep] = AssetView(key=dep, path=dep.split("/"),
+                                                 is_executable=False)
+                self.assets[dep].downstream.append(view.key)
+
+    def space(self, snap: PartitionsSnap | None) -> PartitionSpace:
+        """The partition space of a partitions definition (listed once per definition)."""
+        if snap is None:
+            return UNPARTITIONED_SPACE
+        ident = json.dumps(snap.data, sort_keys=True)
+        space = self._spaces.get(ident)
+        if space is None:
+            definition = snap.to_partitions_def()
+            keys = list(definition.get_partition_keys(
+                current_time=datetime.fromtimestamp(self.now, tz=timezone.utc),
+                dynamic_partitions_store=self.dynamic_store))
+            space = self._spaces[ident] = PartitionSpace(
+                ident, keys, frozenset(keys), is_time_window=snap.kind == "time_window",
+                definition=definition)
+        return space
+
+    def topological(self) -> list[AssetView]:
+        """Assets with a condition, each after its dependencies."""
+        order: list[AssetView] = []
+        state: dict[str, int] = {}
+        for root in self.assets:
+            if state.get(root):
+                continue
+            stack: list[tuple[str, int]] = [(root, 0)]
+            while stack:
+                key, index = stack.pop()
+                view = self.assets[key]
+                if index == 0:
+                    if state.get(key):
+                        continue
+                    state[key] = 1
+                if index < len(view.deps):
+                    stack.append((key, index + 1))
+                    dep = view.deps[index]
+                    if not state.get(dep):
+                        stack.append((dep, 0))
+                    continue
+                state[key] = 2
+                if view.tree is not None:
+                    order.append(view)
+        return order

@@ -1,0 +1,111 @@
+"""What declarative automation reads and writes: bulk asset state and evaluation trees.
+
+One query each for every asset's materialized partitions and for the materializations since
+a storage id, so a tick over thousands of assets costs a few queries, not one per asset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import msgspec
+import sqlalchemy as sa
+
+from headwater.snapshot.events import EventType
+from headwater.storage.schema import asset_events, automation_evaluations
+from headwater.storage.sql_base import SqlBase, decode_key, encode_key
+
+_MATERIALIZATION = EventType.ASSET_MATERIALIZATION.value
+
+#: A materialization's asset key, partition (``""`` when unpartitioned) and storage id.
+MaterializationRef = tuple[tuple[str, ...], str, int]
+
+
+class AutomationEvaluationRecord(msgspec.Struct, frozen=True):
+    """One asset's evaluation on one automation tick."""
+
+    asset_key: list[str]
+    evaluation_id: int
+    sensor_name: str
+    location_name: str
+    timestamp: float
+    num_requested: int
+    tree: dict[str, Any]
+
+
+class SqlAutomation(SqlBase):
+    """Storage for the automation evaluator."""
+
+    def get_materialized_partition_index(self) -> dict[tuple[str, ...], set[str]]:
+        """Every asset's materialized partitions (``""`` for an unpartitioned one)."""
+        query = (
+            sa.select(asset_events.c.asset_key, asset_events.c.partition)
+            .where(asset_events.c.event_type == _MATERIALIZATION)
+            .distinct()
+        )
+
+        def read(connection: sa.Connection) -> dict[tuple[str, ...], set[str]]:
+            found: dict[tuple[str, ...], set[str]] = {}
+            decoded: dict[str, tuple[str, ...]] = {}
+            for raw, partition in connection.execute(query):
+                key = decoded.get(raw)
+                if key is None:
+                    key = decoded[raw] = tuple(decode_key(raw))
+                found.setdefault(key, set()).add(partition or "")
+            return found
+
+        return self._read(read)
+
+    def get_materialization_refs_after(self, after_storage_id: int) -> list[MaterializationRef]:
+        """Materializations stored after ``after_storage_id``, oldest first."""
+        query = (
+            sa.select(asset_events.c.asset_key, asset_events.c.partition,
+                      asset_events.c.storage_id)
+            .where(asset_events.c.event_type == _MATERIALIZATION,
+                   asset_events.c.storage_id > after_storage_id)
+            .order_by(asset_events.c.storage_id)
+        )
+        return self._read(lambda connection: [
+            (tuple(decode_key(raw)), partition or "", int(storage_id))
+            for raw, partition, storage_id in connection.execute(query)])
+
+    def get_max_asset_event_id(self) -> int:
+        """The newest asset event's storage id (0 when there is none)."""
+        query = sa.select(sa.func.max(asset_events.c.storage_id))
+        return self._read(lambda connection: int(connection.execute(query).scalar() or 0))
+
+    def add_automation_evaluations(self, records: Sequence[AutomationEvaluationRecord]) -> None:
+        """Store evaluation trees (one row per asset)."""
+        if not records:
+            return
+        rows = [{
+            "asset_key": encode_key(record.asset_key),
+            "evaluation_id": record.evaluation_id,
+            "sensor_name": record.sensor_name,
+            "location_name": record.location_name,
+            "timestamp": record.timestamp,
+            "num_requested": record.num_requested,
+            "body": msgspec.json.encode(record.tree).decode(),
+        } for record in records]
+        self._write(lambda connection: connection.execute(
+            automation_evaluations.insert(), rows))
+
+    def get_automation_evaluations(
+        self, asset_key: Sequence[str], limit: int = 20
+    ) -> list[AutomationEvaluationRecord]:
+        """An asset's stored evaluations, newest first."""
+        table = automation_evaluations
+        query = (
+            sa.select(table)
+            .where(table.c.asset_key == encode_key(asset_key))
+            .order_by(table.c.evaluation_id.desc(), table.c.id.desc())
+            .limit(limit)
+        )
+        return self._read(lambda connection: [
+            AutomationEvaluationRecord(
+                asset_key=decode_key(row.asset_key), evaluation_id=int(row.evaluation_id),
+                sensor_name=row.sensor_name, location_name=row.location_name,
+                timestamp=row.timestamp, num_requested=int(row.num_requested),
+                tree=msgspec.json.decode(row.body))
+            for row in connection.execute(query)])

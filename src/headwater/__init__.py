@@ -111,7 +111,7 @@ if TYPE_CHECKING:
         input_manager,
         make_values_resource,
     )
-    from headwater.definitions.config.pythonic import Config, RunConfig
+    from headwater.definitions.config.pythonic import Config, PermissiveConfig, RunConfig
     from headwater.definitions.config.resources import (
         InitResourceContext,
         ResourceDefinition,
@@ -381,6 +381,7 @@ _LAZY: dict[str, str] = {
     "PartitionsDefinition": "headwater.definitions.partitions",
     "PartitionsSubset": "headwater.definitions.partitions",
     "Permissive": "headwater.definitions.config.schema_types",
+    "PermissiveConfig": "headwater.definitions.config.pythonic",
     "PythonScriptComponent": "headwater.definitions.components.core_components",
     "RepositoryDefinition": "headwater.definitions.repository_def",
     "ResourceDefinition": "headwater.definitions.config.resources",
@@ -619,6 +620,7 @@ __all__ = [
     "PartitionsDefinition",
     "PartitionsSubset",
     "Permissive",
+    "PermissiveConfig",
     "PythonScriptComponent",
     "RepositoryDefinition",
     "ResourceDefinition",

@@ -12,7 +12,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from contextlib import contextmanager
+from contextlib import ContextDecorator, contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -243,6 +243,8 @@ def _initialize(
     context = InitResourceContext(config, deps, log, instance, run_id, entry)
     with user_code_boundary(where):
         result = entry(context)
+    if isinstance(result, ContextDecorator):  # a @contextmanager function, as in Dagster
+        return _enter(result, node.key, where, teardowns)
     if not _is_generator(result):
         return result
     with user_code_boundary(where):
@@ -288,6 +290,20 @@ def _resource_config(entry: ResourceDefinition, run_config: Any, where: str, key
     from headwater.definitions.config.legacy_resources import resource_config_value
 
     return resource_config_value(entry, run_config, where, key)
+
+
+def _enter(
+    manager: Any, key: str, where: str, teardowns: list[tuple[str, Callable[[], object]]]
+) -> Any:
+    with user_code_boundary(where):
+        value = manager.__enter__()
+
+    def exit_manager() -> None:
+        with user_code_boundary(f"teardown of {where}"):
+            manager.__exit__(None, None, None)
+
+    teardowns.append((key, exit_manager))
+    return value
 
 
 def _is_generator(value: Any) -> bool:

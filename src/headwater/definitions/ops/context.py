@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import logging
 from collections.abc import Callable, Mapping, Sequence
@@ -485,4 +486,8 @@ def _test_resource_value(
             generator = result
             teardowns.append(lambda: next(generator, None))
             return next(generator)
+        if isinstance(result, contextlib.ContextDecorator):  # a @contextmanager function
+            entered = result
+            teardowns.append(lambda: entered.__exit__(None, None, None))  # type: ignore[attr-defined]
+            return entered.__enter__()  # type: ignore[attr-defined]
         return result

@@ -36,7 +36,8 @@ def _launch_and_wait(
     client.wait_until_ready(30)
     instance = Instance.ephemeral(home)
     try:
-        run = create_run(instance, origin=origin, job_name=job_name, run_config=_run_config(log, executor))
+        config = _run_config(log, executor)
+        run = create_run(instance, origin=origin, job_name=job_name, run_config=config)
         client.launch_run(run.run_id)
 
         def finished() -> bool:

@@ -180,6 +180,7 @@ if TYPE_CHECKING:
         Out,
         op,
     )
+    from headwater.definitions.ops.reconstructable import ReconstructableJob, reconstructable
     from headwater.definitions.ops.results import (
         AssetCheckResult,
         AssetCheckSeverity,
@@ -259,14 +260,29 @@ if TYPE_CHECKING:
     )
     from headwater.execution.asset_value import AssetValueLoader
     from headwater.execution.build_resources import build_resources
+    from headwater.execution.execute_job import ExecuteJobResult, execute_job
     from headwater.execution.in_process_api import materialize, materialize_to_memory
     from headwater.execution.results import AssetCheckEvaluation, ExecuteInProcessResult
     from headwater.execution.validation import validate_run_config
+    from headwater.snapshot.event_records import (
+        DagsterEventType,
+        EventLogRecord,
+        EventRecordsFilter,
+    )
+    from headwater.snapshot.runs import RunsFilter
     from headwater.storage.instance import DagsterInstance, Instance
     from headwater.storage.instance_testing import instance_for_test
 
 
 _LAZY: dict[str, str] = {
+    "DagsterEventType": "headwater.snapshot.event_records",
+    "EventLogRecord": "headwater.snapshot.event_records",
+    "EventRecordsFilter": "headwater.snapshot.event_records",
+    "RunsFilter": "headwater.snapshot.runs",
+    "execute_job": "headwater.execution.execute_job",
+    "ExecuteJobResult": "headwater.execution.execute_job",
+    "reconstructable": "headwater.definitions.ops.reconstructable",
+    "ReconstructableJob": "headwater.definitions.ops.reconstructable",
     "AddDynamicPartitionsRequest": "headwater.definitions.partitions",
     "AllPartitionMapping": "headwater.definitions.partitions",
     "Any": "headwater.definitions.config.schema_types",
@@ -543,6 +559,7 @@ __all__ = [
     "ConfigurableIOManagerFactory",
     "ConfigurableLegacyIOManagerAdapter",
     "ConfigurableResource",
+    "DagsterEventType",
     "DagsterInstance",
     "DagsterInvalidConfigError",
     "DagsterRunStatus",
@@ -565,7 +582,10 @@ __all__ = [
     "EnvVar",
     "EnvVarError",
     "EventLogEntry",
+    "EventLogRecord",
+    "EventRecordsFilter",
     "ExecuteInProcessResult",
+    "ExecuteJobResult",
     "ExecutorDefinition",
     "Failure",
     "Field",
@@ -622,6 +642,7 @@ __all__ = [
     "Permissive",
     "PermissiveConfig",
     "PythonScriptComponent",
+    "ReconstructableJob",
     "RepositoryDefinition",
     "ResourceDefinition",
     "ResourceDependency",
@@ -635,6 +656,7 @@ __all__ = [
     "RunStatus",
     "RunStatusSensorContext",
     "RunStatusSensorDefinition",
+    "RunsFilter",
     "ScalarUnion",
     "ScheduleDefinition",
     "ScheduleEvaluationContext",
@@ -681,6 +703,7 @@ __all__ = [
     "define_asset_job",
     "definitions",
     "dynamic_partitioned_config",
+    "execute_job",
     "file_relative_path",
     "fs_io_manager",
     "get_dagster_logger",
@@ -718,6 +741,7 @@ __all__ = [
     "op",
     "partition_loading_context",
     "partitioned_config",
+    "reconstructable",
     "repository",
     "resource",
     "run_failure_sensor",

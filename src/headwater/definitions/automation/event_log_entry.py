@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from headwater.definitions.asset_graph.keys import AssetKey
 from headwater.definitions.ops.results import AssetMaterialization
@@ -25,6 +26,9 @@ class EventLogEntry:
         job_name: the job of the run that logged the event.
         storage_id: the event's id in storage; ids grow with time, so sensors use them as
             cursors.
+        dagster_event: the event's details (``event_type_value``, ``asset_key``,
+            ``event_specific_data``...) when read through ``instance.get_event_records``.
+        user_message: the event's message.
     """
 
     run_id: str
@@ -35,6 +39,18 @@ class EventLogEntry:
     step_key: str | None = None
     job_name: str | None = None
     storage_id: int = 0
+    dagster_event: Any = None
+    user_message: str = ""
+
+    @property
+    def is_dagster_event(self) -> bool:
+        """Whether the entry carries the event's details (``dagster_event``)."""
+        return self.dagster_event is not None
+
+    @property
+    def dagster_event_type(self) -> Any:
+        """The kind of event, when ``dagster_event`` is set."""
+        return getattr(self.dagster_event, "event_type", None)
 
     @property
     def is_materialization(self) -> bool:

@@ -242,6 +242,7 @@ if TYPE_CHECKING:
     from headwater.definitions.repository_def import RepositoryDefinition
     from headwater.definitions.selection.asset_selection import AssetSelection
     from headwater.definitions.with_resources import with_resources
+    from headwater.definitions.assets.source_asset import SourceAsset
     from headwater.errors import (
         ConfigError,
         DagsterInvalidConfigError,
@@ -275,6 +276,7 @@ if TYPE_CHECKING:
 
 
 _LAZY: dict[str, str] = {
+    "SourceAsset": "headwater.definitions.assets.source_asset",
     "DagsterEventType": "headwater.snapshot.event_records",
     "EventLogRecord": "headwater.snapshot.event_records",
     "EventRecordsFilter": "headwater.snapshot.event_records",
@@ -666,6 +668,7 @@ __all__ = [
     "SensorResult",
     "Shape",
     "SkipReason",
+    "SourceAsset",
     "SpecificPartitionsPartitionMapping",
     "StaticPartitionMapping",
     "StaticPartitionsDefinition",

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         multi_asset_check,
     )
     from headwater.definitions.assets.decorators import asset, multi_asset
+    from headwater.definitions.assets.source_asset import SourceAsset
     from headwater.definitions.assets.specs import AssetDep, AssetIn, AssetOut, AssetSpec
     from headwater.definitions.automation.asset_sensors import AssetSensorDefinition, asset_sensor
     from headwater.definitions.automation.event_log_entry import EventLogEntry
@@ -242,7 +243,6 @@ if TYPE_CHECKING:
     from headwater.definitions.repository_def import RepositoryDefinition
     from headwater.definitions.selection.asset_selection import AssetSelection
     from headwater.definitions.with_resources import with_resources
-    from headwater.definitions.assets.source_asset import SourceAsset
     from headwater.errors import (
         ConfigError,
         DagsterInvalidConfigError,

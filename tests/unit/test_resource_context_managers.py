@@ -73,3 +73,4 @@ def test_build_resources_and_build_op_context_enter_and_exit_it() -> None:
     with build_op_context(resources={"managed": managed}) as context:
         assert reads(context) == "value"
     assert events == ["enter", "op saw value", "exit"]
+

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     )
     from headwater.definitions.assets.decorators import asset, multi_asset
     from headwater.definitions.assets.graph_assets import graph_asset, graph_multi_asset
+    from headwater.definitions.assets.source_asset import SourceAsset
     from headwater.definitions.assets.specs import AssetDep, AssetIn, AssetOut, AssetSpec
     from headwater.definitions.automation.asset_sensors import AssetSensorDefinition, asset_sensor
     from headwater.definitions.automation.conditions import (
@@ -129,7 +130,7 @@ if TYPE_CHECKING:
         input_manager,
         make_values_resource,
     )
-    from headwater.definitions.config.pythonic import Config, RunConfig
+    from headwater.definitions.config.pythonic import Config, PermissiveConfig, RunConfig
     from headwater.definitions.config.resources import (
         InitResourceContext,
         ResourceDefinition,
@@ -213,6 +214,7 @@ if TYPE_CHECKING:
         Out,
         op,
     )
+    from headwater.definitions.ops.reconstructable import ReconstructableJob, reconstructable
     from headwater.definitions.ops.results import (
         AssetCheckResult,
         AssetCheckSeverity,
@@ -318,9 +320,16 @@ if TYPE_CHECKING:
     from headwater.execution.asset_value import AssetValueLoader
     from headwater.execution.automation_testing import evaluate_automation_conditions
     from headwater.execution.build_resources import build_resources
+    from headwater.execution.execute_job import ExecuteJobResult, execute_job
     from headwater.execution.in_process_api import materialize, materialize_to_memory
     from headwater.execution.results import AssetCheckEvaluation, ExecuteInProcessResult
     from headwater.execution.validation import validate_run_config
+    from headwater.snapshot.event_records import (
+        DagsterEventType,
+        EventLogRecord,
+        EventRecordsFilter,
+    )
+    from headwater.snapshot.runs import RunsFilter
     from headwater.storage.instance import DagsterInstance, Instance
     from headwater.storage.instance_testing import instance_for_test
 
@@ -366,6 +375,7 @@ _LAZY: dict[str, str] = {
     "ConfigurableLegacyIOManagerAdapter": "headwater.definitions.config.io_manager_adapter",
     "ConfigurableResource": "headwater.definitions.config.configurable",
     "DagsterError": "headwater.errors",
+    "DagsterEventType": "headwater.snapshot.event_records",
     "DagsterExecutionInterruptedError": "headwater.errors",
     "DagsterExecutionStepExecutionError": "headwater.errors",
     "DagsterInstance": "headwater.storage.instance",
@@ -405,7 +415,10 @@ _LAZY: dict[str, str] = {
     "EnvVar": "headwater.definitions.config.env_var",
     "EnvVarError": "headwater.errors",
     "EventLogEntry": "headwater.definitions.automation.event_log_entry",
+    "EventLogRecord": "headwater.snapshot.event_records",
+    "EventRecordsFilter": "headwater.snapshot.event_records",
     "ExecuteInProcessResult": "headwater.execution.results",
+    "ExecuteJobResult": "headwater.execution.execute_job",
     "ExecutorDefinition": "headwater.definitions.ops.executors",
     "Failure": "headwater.errors",
     "Field": "headwater.definitions.config.schema_types",
@@ -470,8 +483,10 @@ _LAZY: dict[str, str] = {
     "PartitionsDefinition": "headwater.definitions.partitions",
     "PartitionsSubset": "headwater.definitions.partitions",
     "Permissive": "headwater.definitions.config.schema_types",
+    "PermissiveConfig": "headwater.definitions.config.pythonic",
     "PythonObjectDagsterType": "headwater.definitions.ops.types",
     "PythonScriptComponent": "headwater.definitions.components.core_components",
+    "ReconstructableJob": "headwater.definitions.ops.reconstructable",
     "RepositoryDefinition": "headwater.definitions.repository_def",
     "ResourceDefinition": "headwater.definitions.config.resources",
     "ResourceDependency": "headwater.definitions.config.resources",
@@ -485,6 +500,7 @@ _LAZY: dict[str, str] = {
     "RunStatus": "headwater.core.run_status",
     "RunStatusSensorContext": "headwater.definitions.automation.run_status_sensor_context",
     "RunStatusSensorDefinition": "headwater.definitions.automation.run_status_sensors",
+    "RunsFilter": "headwater.snapshot.runs",
     "ScalarUnion": "headwater.definitions.config.schema_types",
     "ScheduleDefinition": "headwater.definitions.automation.schedules",
     "ScheduleEvaluationContext": "headwater.definitions.automation.schedule_context",
@@ -494,6 +510,7 @@ _LAZY: dict[str, str] = {
     "SensorResult": "headwater.definitions.automation.run_request",
     "Shape": "headwater.definitions.config.schema_types",
     "SkipReason": "headwater.definitions.automation.run_request",
+    "SourceAsset": "headwater.definitions.assets.source_asset",
     "SpecificPartitionsPartitionMapping": "headwater.definitions.partitions",
     "StaticPartitionMapping": "headwater.definitions.partitions",
     "StaticPartitionsDefinition": "headwater.definitions.partitions",
@@ -540,6 +557,7 @@ _LAZY: dict[str, str] = {
     "definitions": "headwater.definitions.definitions_class",
     "dynamic_partitioned_config": "headwater.definitions.partitions",
     "evaluate_automation_conditions": "headwater.execution.automation_testing",
+    "execute_job": "headwater.execution.execute_job",
     "failure_hook": "headwater.definitions.ops.hooks",
     "file_relative_path": "headwater.definitions.paths",
     "fs_io_manager": "headwater.definitions.config.io_managers",
@@ -583,6 +601,7 @@ _LAZY: dict[str, str] = {
     "op": "headwater.definitions.ops.op_definition",
     "partition_loading_context": "headwater.definitions.partitions",
     "partitioned_config": "headwater.definitions.partitions",
+    "reconstructable": "headwater.definitions.ops.reconstructable",
     "repository": "headwater.definitions.module_loaders",
     "resource": "headwater.definitions.config.resources",
     "run_failure_sensor": "headwater.definitions.automation.run_status_sensors",
@@ -652,6 +671,7 @@ __all__ = [
     "ConfigurableLegacyIOManagerAdapter",
     "ConfigurableResource",
     "DagsterError",
+    "DagsterEventType",
     "DagsterExecutionInterruptedError",
     "DagsterExecutionStepExecutionError",
     "DagsterInstance",
@@ -691,7 +711,10 @@ __all__ = [
     "EnvVar",
     "EnvVarError",
     "EventLogEntry",
+    "EventLogRecord",
+    "EventRecordsFilter",
     "ExecuteInProcessResult",
+    "ExecuteJobResult",
     "ExecutorDefinition",
     "Failure",
     "Field",
@@ -756,8 +779,10 @@ __all__ = [
     "PartitionsDefinition",
     "PartitionsSubset",
     "Permissive",
+    "PermissiveConfig",
     "PythonObjectDagsterType",
     "PythonScriptComponent",
+    "ReconstructableJob",
     "RepositoryDefinition",
     "ResourceDefinition",
     "ResourceDependency",
@@ -771,6 +796,7 @@ __all__ = [
     "RunStatus",
     "RunStatusSensorContext",
     "RunStatusSensorDefinition",
+    "RunsFilter",
     "ScalarUnion",
     "ScheduleDefinition",
     "ScheduleEvaluationContext",
@@ -780,6 +806,7 @@ __all__ = [
     "SensorResult",
     "Shape",
     "SkipReason",
+    "SourceAsset",
     "SpecificPartitionsPartitionMapping",
     "StaticPartitionMapping",
     "StaticPartitionsDefinition",
@@ -826,6 +853,7 @@ __all__ = [
     "definitions",
     "dynamic_partitioned_config",
     "evaluate_automation_conditions",
+    "execute_job",
     "failure_hook",
     "file_relative_path",
     "fs_io_manager",
@@ -869,6 +897,7 @@ __all__ = [
     "op",
     "partition_loading_context",
     "partitioned_config",
+    "reconstructable",
     "repository",
     "resource",
     "run_failure_sensor",

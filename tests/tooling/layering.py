@@ -62,7 +62,7 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
 #: The run worker side of ``execution/`` loads code locations and talks to storage; the rest
 #: of ``execution/`` (plans, executors, step running) stays free of both.
 WORKER_MODULES = frozenset({"execution/worker.py", "execution/step_process.py",
-                            "execution/launch.py"})
+                            "execution/launch.py", "execution/execute_job.py"})
 WORKER_MAY_IMPORT = frozenset({"loading", "storage"})
 
 #: The subpackages of ``definitions/`` and which siblings each may import. Modules at the top

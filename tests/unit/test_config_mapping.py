@@ -80,7 +80,9 @@ def test_run_config_schema_of_a_mapped_job() -> None:
 
     snap = build_location_snapshot("l", {"m": hw.Definitions(jobs=[mapped]).get_repository_def()})
     schema = snap.repository("m").jobs[0].run_config_schema
-    assert schema["properties"]["x"] == {"type": "integer"}
+    assert schema["properties"]["x"] == {
+        "type": "integer", "x-headwater-expected": "Int", "x-headwater-type": "Int"
+    }
     assert schema["required"] == ["x"]
     assert "ops" not in schema["properties"] and "resources" in schema["properties"]
 

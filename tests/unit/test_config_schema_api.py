@@ -251,6 +251,18 @@ def test_error_pickles_and_pythonic_errors_share_the_class() -> None:
     assert typed_info.value.errors[0].path == "n"
 
 
+def _without_message_hints(schema: Any) -> Any:
+    if isinstance(schema, dict):
+        return {
+            k: _without_message_hints(v)
+            for k, v in schema.items()
+            if k not in ("x-headwater-expected", "x-headwater-type")
+        }
+    if isinstance(schema, list):
+        return [_without_message_hints(v) for v in schema]
+    return schema
+
+
 def test_json_schema_in_the_snapshot() -> None:
     seen: dict[str, Any] = {}
     job = _job(SCHEMA, seen)
@@ -258,8 +270,12 @@ def test_json_schema_in_the_snapshot() -> None:
     repo = build_location_snapshot("loc", {"main": defs.get_repository_def()}).repository("main")
     job_snap = next(j for j in repo.jobs if j.name == "my_job")
     op_snap = next(o for o in job_snap.ops if o.name == "my_op")
-    schema = op_snap.config_schema
-    assert schema is not None
+    assert op_snap.config_schema is not None
+    # what the server's messages say about each node, for the UI's validator
+    annotated = op_snap.config_schema["properties"]
+    assert annotated["path"]["x-headwater-expected"] == "String"
+    assert annotated["mode"]["x-headwater-expected"] == "one of 'FAST', 'SLOW' (enum Mode)"
+    schema = _without_message_hints(op_snap.config_schema)
     props = schema["properties"]
     assert schema["required"] == ["items", "mode", "source", "weights"]
     assert schema["additionalProperties"] is False
@@ -274,9 +290,9 @@ def test_json_schema_in_the_snapshot() -> None:
     run_schema = job_snap.run_config_schema
     assert run_schema["properties"]["ops"]["required"] == ["my_op"]
     sources = _job({"url": hw.StringSource}, seen)
-    op_schema = build_location_snapshot(
+    op_schema = _without_message_hints(build_location_snapshot(
         "loc", {"main": hw.Definitions(jobs=[sources]).get_repository_def()}
-    ).repository("main").jobs[0].ops[0].config_schema
+    ).repository("main").jobs[0].ops[0].config_schema)
     assert op_schema is not None
     url = op_schema["properties"]["url"]
     assert url["anyOf"][0] == {"type": "string"}

@@ -244,13 +244,8 @@ def _initialize(
     context = InitResourceContext(config, deps, log, instance, run_id, entry)
     with user_code_boundary(where, ResourceInitError):
         result = entry(context)
-    if isinstance(result, ContextDecorator):
-        # A ``@contextmanager`` resource function: entered now, exited at teardown (as
-        # Dagster does for context decorators).
-        with user_code_boundary(where, ResourceInitError):
-            entered = result.__enter__()  # type: ignore[attr-defined]
-        teardowns.append((node.key, lambda: result.__exit__(None, None, None)))  # type: ignore[attr-defined]
-        return entered
+    if isinstance(result, ContextDecorator):  # a @contextmanager function, as in Dagster
+        return _enter(result, node.key, where, teardowns)
     if not _is_generator(result):
         return result
     with user_code_boundary(where, ResourceInitError):
@@ -296,6 +291,20 @@ def _resource_config(entry: ResourceDefinition, run_config: Any, where: str, key
     from headwater.definitions.config.legacy_resources import resource_config_value
 
     return resource_config_value(entry, run_config, where, key)
+
+
+def _enter(
+    manager: Any, key: str, where: str, teardowns: list[tuple[str, Callable[[], object]]]
+) -> Any:
+    with user_code_boundary(where):
+        value = manager.__enter__()
+
+    def exit_manager() -> None:
+        with user_code_boundary(f"teardown of {where}"):
+            manager.__exit__(None, None, None)
+
+    teardowns.append((key, exit_manager))
+    return value
 
 
 def _is_generator(value: Any) -> bool:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from headwater.core.run_status import RunStatus
 from headwater.definitions.asset_graph.keys import AssetKey, CoercibleToAssetKey
 from headwater.definitions.ops.graphs import GraphDefinition
 from headwater.definitions.ops.jobs import JobDefinition
@@ -13,6 +14,7 @@ from headwater.definitions.ops.results import AssetMaterialization, AssetObserva
 from headwater.errors import NotFoundError, OutputNotFoundError
 from headwater.snapshot.events import AssetCheckData, AssetEventData, EventType, RunEvent
 from headwater.snapshot.metadata import metadata_from_snap
+from headwater.snapshot.runs import RunRecord
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,19 @@ class ExecuteInProcessResult:
     def status(self) -> str:
         """``SUCCESS`` or ``FAILURE``."""
         return "SUCCESS" if self.success else "FAILURE"
+
+    @property
+    def dagster_run(self) -> RunRecord:
+        """The run as a record (``run_id``, ``job_name``, ``status``), as Dagster's."""
+        status = RunStatus.SUCCESS if self.success else RunStatus.FAILURE
+        times = [e.timestamp for e in self.all_events]
+        return RunRecord(
+            run_id=self.run_id,
+            job_name=self.job_name,
+            status=status,
+            start_time=min(times) if times else None,
+            end_time=max(times) if times else None,
+        )
 
     # Values -------------------------------------------------------------------------------
 

@@ -40,6 +40,11 @@ def job_run_config(job: Any, run_config: Any,
     partitioned config's run config for the run's partition) lies between the job's defaults
     and the given run config.
     """
+    return _with_graph_mappings(job, _job_run_config(job, run_config, partition_config))
+
+
+def _job_run_config(job: Any, run_config: Any,
+                    partition_config: Mapping[str, Any] | None) -> dict[str, Any]:
     mapping = job.config
     if not callable(getattr(mapping, "resolve", None)):
         base = merge_run_config(job.default_run_config, partition_config or {})
@@ -49,6 +54,16 @@ def job_run_config(job: Any, run_config: Any,
     passthrough = {k: given.pop(k) for k in ("resources", "execution", "loggers") if k in given}
     inner = normalize_run_config(mapping.resolve(given, f"job '{job.name}'"))
     return merge_run_config(inner, passthrough)
+
+
+def _with_graph_mappings(job: Any, config: dict[str, Any]) -> dict[str, Any]:
+    ops = config.get("ops")
+    graph = getattr(job, "graph", None)
+    if not isinstance(ops, Mapping) or graph is None:
+        return config
+    from headwater.execution.graph_config import apply_graph_config_mappings
+
+    return {**config, "ops": apply_graph_config_mappings(graph, ops)}
 
 
 def merge_run_config(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:

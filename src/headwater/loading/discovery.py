@@ -8,6 +8,7 @@ from types import FunctionType, ModuleType
 from typing import Any
 
 from headwater.definitions.definitions_class import DEFAULT_REPOSITORY_NAME, Definitions
+from headwater.definitions.ops.jobs import JobDefinition
 from headwater.definitions.repository_def import RepositoryDefinition
 from headwater.errors import LoadError, user_code_boundary
 
@@ -116,6 +117,8 @@ def _from_value(value: Any, where: str, attribute: str) -> LoadedDefinitions:
         return _from_definitions(value, attribute)
     if isinstance(value, RepositoryDefinition):
         return LoadedDefinitions(repositories={value.name: value}, attribute=attribute)
+    if isinstance(value, JobDefinition):  # a reconstructable job: a location of that job
+        return _from_definitions(Definitions(jobs=[value]), attribute)
     if _is_definitions_factory(value):
         with user_code_boundary(f"@definitions function '{attribute}'"):
             produced = value()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
+import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -113,6 +114,9 @@ class Instance:
         instance = cls(root)
         if created:
             instance._cleanup = instance.root
+            # Never disposed (as Dagster's in-memory ephemeral instances need not be): the
+            # folder goes when the instance is collected or the interpreter exits.
+            weakref.finalize(instance, shutil.rmtree, instance.root, ignore_errors=True)
         return instance
 
     # Properties ---------------------------------------------------------------------------
@@ -240,6 +244,43 @@ class Instance:
     ) -> list[RunRecord]:
         """Runs matching ``filters``, newest first."""
         return self.storage.get_runs(filters, limit=limit, offset=offset)
+
+    def get_run_records(
+        self,
+        filters: RunsFilter | None = None,
+        limit: int | None = None,
+        order_by: str | None = None,
+        ascending: bool = False,
+    ) -> list[Any]:
+        """Runs matching ``filters`` as Dagster's ``RunRecord`` (``.dagster_run``, times).
+
+        Newest first, or oldest first with ``ascending=True``; ``order_by`` is accepted for
+        Dagster's signature (runs are ordered by creation).
+        """
+        from headwater.snapshot.event_records import RunRecordView
+
+        runs = self.storage.get_runs(filters, limit=None if ascending else limit)
+        if ascending:
+            runs = list(reversed(runs))[:limit]
+        return [RunRecordView(run) for run in runs]
+
+    def get_event_records(
+        self, event_records_filter: Any, limit: int | None = None, ascending: bool = False
+    ) -> list[Any]:
+        """Stored events matching an ``EventRecordsFilter``, as ``EventLogRecord``s.
+
+        Newest first, or oldest first with ``ascending=True``.
+        """
+        from headwater.snapshot.event_records import EventLogRecordView
+
+        wanted = event_records_filter
+        stored = self.storage.get_events_by_type(
+            [wanted.event_type],
+            after_storage_id=wanted.after_cursor or 0,
+            newest_first=not ascending,
+        )
+        found = [r for r in stored if wanted.matches(r.storage_id, r.event)][:limit]
+        return [EventLogRecordView(r.storage_id, r.event) for r in found]
 
     def store_event(self, event: RunEvent) -> int:
         """Append one event (an event sink for run workers); returns its storage id."""

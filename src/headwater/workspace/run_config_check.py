@@ -10,6 +10,7 @@ values themselves follow the user's own schemas and are checked by the run.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,6 +29,8 @@ def _check(node: Mapping[str, Any], value: object, path: str) -> str | None:
     if not isinstance(value, Mapping):
         return f"{where} must be a mapping, not {type(value).__name__}."
     properties: Mapping[str, Any] = node["properties"]
+    if "x-headwater-expected" in node:  # an old-style user schema: worded as the run words it
+        return _legacy_problem(node, value, path)
     if node.get("additionalProperties") is False:
         unknown = sorted(str(key) for key in value if key not in properties)
         if unknown:
@@ -44,4 +47,23 @@ def _check(node: Mapping[str, Any], value: object, path: str) -> str | None:
             problem = _check(child, item, f"{path}.{key}" if path else str(key))
             if problem is not None:
                 return problem
+    return None
+
+
+def _legacy_problem(node: Mapping[str, Any], value: Mapping[Any, Any], path: str) -> str | None:
+    """The first unknown or missing field of an old-style ``Shape``, in the run's words."""
+    properties: Mapping[str, Any] = node["properties"]
+    if node.get("additionalProperties") is False and node.get("maxProperties") is None:
+        known = sorted(properties)
+        for key in value:
+            if key not in properties:
+                close = difflib.get_close_matches(str(key), known, n=1)
+                hint = f' Did you mean "{close[0]}"?' if close else ""
+                return (f'Unexpected config entry "{key}" at path {path}; the fields there are '
+                        f"{', '.join(known) or 'none'}.{hint} Remove it or fix its name.")
+    for key in node.get("required", []):
+        if key not in value:
+            expected = properties.get(key, {}).get("x-headwater-type", "a value")
+            return (f"Missing required config entry at path {path}.{key}: expected {expected}. "
+                    "Add it to the config.")
     return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from headwater.definitions.asset_graph.keys import AssetKey
 from headwater.definitions.ops.results import AssetMaterialization
@@ -25,6 +26,9 @@ class EventLogEntry:
         job_name: the job of the run that logged the event.
         storage_id: the event's id in storage; ids grow with time, so sensors use them as
             cursors.
+        event_details: the event's full details when read through
+            ``instance.get_event_records`` (what ``dagster_event`` then returns).
+        user_message: the event's message.
     """
 
     run_id: str
@@ -35,12 +39,27 @@ class EventLogEntry:
     step_key: str | None = None
     job_name: str | None = None
     storage_id: int = 0
+    event_details: Any = None
+    user_message: str = ""
 
     @property
-    def dagster_event(self) -> AssetEventDetails | None:
+    def is_dagster_event(self) -> bool:
+        """Whether the entry carries the event's details (``dagster_event``)."""
+        return self.dagster_event is not None
+
+    @property
+    def dagster_event_type(self) -> Any:
+        """The kind of event, when ``dagster_event`` is set."""
+        return getattr(self.dagster_event, "event_type", None)
+
+    @property
+    def dagster_event(self) -> Any:
         """The event's details as Dagster names them (``event_type_value``, ``asset_key``,
-        ``partition``, ``event_specific_data.materialization``, ...); ``None`` for events
-        that are not about an asset."""
+        ``partition``, ``event_specific_data.materialization``, ...): those read from storage
+        when the entry came from ``instance.get_event_records``, else built from the entry;
+        ``None`` for events that are not about an asset."""
+        if self.event_details is not None:
+            return self.event_details
         if self.asset_key is None:
             return None
         return AssetEventDetails(self)

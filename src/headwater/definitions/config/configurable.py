@@ -26,6 +26,7 @@ from pydantic import (
     field_validator,
 )
 
+from headwater.definitions.config.config_meta import OptionalDefaultsMeta
 from headwater.definitions.config.io_managers import IOManager
 from headwater.definitions.config.pythonic import (
     Config,
@@ -94,7 +95,9 @@ _DEFINITION_ATTRIBUTES = frozenset(
 )
 
 
-class ConfigurableResourceFactory(BaseModel, ResourceDefinition):
+class ConfigurableResourceFactory(
+    BaseModel, ResourceDefinition, metaclass=OptionalDefaultsMeta
+):
     """A resource class whose fields are its config and whose run-time value it creates.
 
     Subclass it and implement ``create_resource(context)`` to provide a value of another type

@@ -5,22 +5,21 @@ Run config reaches a definition as plain data (``{"limit": 10}``) and is validat
 turned into such models. Validation errors are reported in our own words, naming the
 definition, every failing field path, the bad value and what was expected.
 
-This is one of the two modules allowed to import pydantic (with ``configurable.py``).
+Error translation lives in ``config_errors.py``, run-config output in ``config_values.py``.
 """
 
 from __future__ import annotations
 
-import difflib
-import enum
 import keyword
 import warnings
 from collections.abc import Mapping
-from typing import Any, NamedTuple, Union, get_args, get_origin
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
     ValidationError,
     ValidatorFunctionWrapHandler,
     create_model,
@@ -29,10 +28,21 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 from pydantic.json_schema import PydanticJsonSchemaWarning
 
+from headwater.definitions.config.config_errors import (
+    ConfigProblem,
+    ConfigValidationError,
+    is_union,
+    problems_from,
+    show_value,
+)
+from headwater.definitions.config.config_meta import OptionalDefaultsMeta
+from headwater.definitions.config.config_values import RunConfig, config_to_dict, field_values
+from headwater.definitions.config.discriminated import tagged_form, without_literal_validators
+from headwater.definitions.config.enums import enum_by_name, enum_names_in_schema
 from headwater.definitions.config.env_var import EnvVar, IntEnvVar
 from headwater.definitions.config.resources import ResourceDefinition
 from headwater.definitions.config.secrets import redact
-from headwater.errors import DagsterInvalidConfigError, HeadwaterError, InvalidDefinitionError
+from headwater.errors import HeadwaterError, InvalidDefinitionError
 
 __all__ = [
     "Config",
@@ -40,11 +50,14 @@ __all__ = [
     "ConfigValidationError",
     "Field",
     "ImmutableFieldError",
+    "PermissiveConfig",
     "RunConfig",
     "config_json_schema",
     "config_model_from_schema",
     "config_to_dict",
     "config_to_python",
+    "field_values",
+    "problems_from",
     "validate_config",
 ]
 
@@ -56,29 +69,6 @@ class ImmutableFieldError(HeadwaterError, AttributeError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
-
-
-class ConfigProblem(NamedTuple):
-    """One failing field: its dotted ``path`` ("" for the whole value), what is wrong, the value."""
-
-    path: str
-    message: str
-    value: Any
-
-
-class ConfigValidationError(DagsterInvalidConfigError):
-    """Config failed validation; ``problems`` (also ``errors``) lists every failing field."""
-
-    def __init__(self, where: str, problems: list[ConfigProblem]) -> None:
-        lines = [f"Invalid config for {where}:"]
-        lines += [f"  - {p.path or '(the config value)'}: {p.message}" for p in problems]
-        lines.append(f"Correct the value(s) above in the config for {where}.")
-        Exception.__init__(self, "\n".join(lines))  # not DagsterInvalidConfigError's layout
-        self.where, self.problems, self.errors = where, problems, list(problems)
-        self.description, self.config_value = f"Invalid config for {where}", None
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.where, self.problems))
 
 
 def is_deferred(value: object) -> bool:
@@ -103,7 +93,7 @@ def frozen_error(obj: object, name: str) -> ImmutableFieldError:
     )
 
 
-class Config(BaseModel):
+class Config(BaseModel, metaclass=OptionalDefaultsMeta):
     """Base class for structured config of assets, ops and resources.
 
     Subclass it with typed fields (defaults, nested ``Config`` classes and
@@ -119,11 +109,21 @@ class Config(BaseModel):
     def _headwater_defer(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
         return defer_or_validate(value, handler)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> Any:
+        return without_literal_validators(handler(source))
+
     def __setattr__(self, name: str, value: Any) -> None:
         if name.startswith("_"):
             super().__setattr__(name, value)
             return
         raise frozen_error(self, name)
+
+
+class PermissiveConfig(Config):
+    """A ``Config`` that also accepts fields it does not declare (read them as attributes)."""
+
+    model_config = ConfigDict(extra="allow")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -249,7 +249,7 @@ def validate_config(model: type[Config], value: Any, where: str) -> Config:
     else:
         expected = f"a {model.__name__} or a dict of its fields"
         raise ConfigValidationError(
-            where, [ConfigProblem("", f"got {_show(value)}, expected {expected}", value)]
+            where, [ConfigProblem("", f"got {show_value(value)}, expected {expected}", value)]
         )
     resolved = resolve_values(model, data, where)
     try:
@@ -263,15 +263,6 @@ def config_to_python(config: Config) -> Any:
     if getattr(type(config), "__headwater_scalar__", False):
         return getattr(config, "value", None)
     return config.model_dump(by_alias=True)
-
-
-def field_values(model: BaseModel) -> dict[str, Any]:
-    """The model's field values keyed by their input names (alias, else name)."""
-    return {
-        (info.alias or name): model.__dict__[name]
-        for name, info in type(model).model_fields.items()
-        if name in model.__dict__
-    }
 
 
 def has_deferred(value: Any) -> bool:
@@ -292,13 +283,19 @@ def has_deferred(value: Any) -> bool:
 def resolve_values(
     model: type[BaseModel], data: Mapping[str, Any], where: str, prefix: str = ""
 ) -> dict[str, Any]:
-    """Replace every ``EnvVar`` in ``data`` (input for ``model``) by its value."""
+    """Replace every ``EnvVar`` in ``data`` (input for ``model``) by its value.
+
+    Also turns Dagster's run-config spellings into pydantic input: enum members given by name
+    and discriminated unions given as ``{"variant": {...}}``.
+    """
     by_input_name = {(f.alias or n): f for n, f in model.model_fields.items()}
     out: dict[str, Any] = {}
     for key, value in data.items():
         field = by_input_name.get(key)
         annotation = field.annotation if field is not None else None
-        out[key] = _resolve(value, annotation, where, f"{prefix}{key}")
+        if field is not None and field.discriminator is not None:
+            value = tagged_form(value, annotation, field.discriminator)
+        out[key] = _resolve(enum_by_name(value, annotation), annotation, where, f"{prefix}{key}")
     return out
 
 
@@ -315,9 +312,9 @@ def _resolve(value: Any, annotation: Any, where: str, path: str) -> Any:
         env = value.get("env") if len(value) == 1 else None
         if isinstance(env, str) and _is_scalar_annotation(annotation):
             return EnvVar(env).resolve(f"{where} field '{path}'")
-        sub = _model_in(annotation)
-        if sub is not None:
-            return resolve_values(sub, value, where, f"{path}.")
+    structured = _resolve_structured(value, annotation, where, path)
+    if structured is not _UNSTRUCTURED:
+        return structured
     if not has_deferred(value):
         return value  # untouched, so objects held by Any fields keep their identity
     if isinstance(value, Mapping):
@@ -327,178 +324,76 @@ def _resolve(value: Any, annotation: Any, where: str, path: str) -> Any:
     return value
 
 
+_UNSTRUCTURED = object()
+
+
+def _resolve_structured(value: Any, annotation: Any, where: str, path: str) -> Any:
+    """``value`` resolved against a ``Config`` (or list/dict of them) in ``annotation``."""
+    if isinstance(value, Mapping):
+        sub = _model_in(annotation) or _tagged_member(value, annotation)
+        if sub is not None:
+            return resolve_values(sub, value, where, f"{path}.")
+        item = _item_model(annotation, dict)
+        if item is not None:
+            return {
+                k: resolve_values(item, v, where, f"{path}.{k}.") if isinstance(v, Mapping) else v
+                for k, v in value.items()
+            }
+    if isinstance(value, (list, tuple)):
+        item = _item_model(annotation, list)
+        if item is not None:
+            return [
+                resolve_values(item, v, where, f"{path}[{i}].") if isinstance(v, Mapping) else v
+                for i, v in enumerate(value)
+            ]
+    return _UNSTRUCTURED
+
+
 def _is_scalar_annotation(annotation: Any) -> bool:
-    members = get_args(annotation) if _is_union(annotation) else (annotation,)
+    members = get_args(annotation) if is_union(annotation) else (annotation,)
     return all(m in _SCALARS for m in members)
 
 
-def _is_union(annotation: Any) -> bool:
-    origin = get_origin(annotation)
-    return origin is Union or getattr(origin, "__name__", "") == "UnionType"
+def _item_model(annotation: Any, container: type) -> type[BaseModel] | None:
+    """The ``Config`` class of a ``list[Model]``/``dict[str, Model]`` annotation, if any."""
+    if get_origin(annotation) is not container:
+        return None
+    args = get_args(annotation)
+    item = args[-1] if args else None
+    return item if isinstance(item, type) and issubclass(item, BaseModel) else None
+
+
+def _tagged_member(value: Mapping[str, Any], annotation: Any) -> type[BaseModel] | None:
+    """The member of a discriminated union that a tagged ``value`` selects."""
+    if not is_union(annotation):
+        return None
+    for member in get_args(annotation):
+        for name, field in getattr(member, "model_fields", {}).items():
+            if get_origin(field.annotation) is Literal and value.get(name) in get_args(
+                field.annotation
+            ):
+                return member  # type: ignore[no-any-return]
+    return None
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
-    members = get_args(annotation) if _is_union(annotation) else (annotation,)
+    members = get_args(annotation) if is_union(annotation) else (annotation,)
     models = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel)]
     return models[0] if len(models) == 1 else None
 
 
 # ---------------------------------------------------------------------------------------------
-# Error translation
-
-_KIND_WORDS = {
-    "int": "an integer",
-    "float": "a number",
-    "string": "a string",
-    "bool": "true or false",
-    "list": "a list",
-    "dict": "a mapping",
-    "tuple": "a list",
-    "set": "a list of unique items",
-    "datetime": "a date-time",
-    "date": "a date",
-}
-
-
-_BOUNDS = {
-    "greater_than": ">",
-    "greater_than_equal": ">=",
-    "less_than": "<",
-    "less_than_equal": "<=",
-}
-
-
-def problems_from(exc: ValidationError, model: type[BaseModel]) -> list[ConfigProblem]:
-    """Our description of each failing field in ``exc`` (grouping union alternatives)."""
-    by_path: dict[str, list[tuple[Any, _Spot]]] = {}
-    for error in exc.errors():
-        spot = _walk(model, error["loc"])
-        path = spot.path
-        if getattr(model, "__headwater_scalar__", False) and path.startswith("value"):
-            path = path[len("value") :].lstrip(".")
-        by_path.setdefault(path, []).append((error, spot))
-    problems = []
-    for path, errors in by_path.items():
-        error, spot = errors[0]
-        if len(errors) > 1:
-            message = f"got {_show(error['input'])}, expected {_type_name(spot.declared)}"
-        else:
-            message = _message(error, spot)
-        problems.append(ConfigProblem(path, message, error["input"]))
-    return problems
-
-
-class _Spot(NamedTuple):
-    """Where an error's location points: display path, declared and narrowed types, owner."""
-
-    path: str
-    declared: Any
-    current: Any
-    owner: Any
-
-
-def _walk(model: type[BaseModel], loc: tuple[int | str, ...]) -> _Spot:
-    parts: list[str] = []
-    current: Any = model
-    declared: Any = model
-    owner: Any = None
-    for item in loc:
-        if _is_union(current):
-            members = [a for a in get_args(current) if a is not type(None)]
-            tagged = [a for a in members if getattr(a, "__name__", None) == item]
-            if tagged:  # pydantic names the union member it tried; not part of the path
-                current = tagged[0]
-                continue
-            models = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel)]
-            current = models[0] if len(models) == 1 else (members[0] if members else None)
-        owner = None
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            owner = current
-            fields = {(f.alias or n): f for n, f in current.model_fields.items()}
-            field = fields.get(str(item))
-            parts.append(f".{item}")
-            current = field.annotation if field is not None else None
-        else:
-            origin = get_origin(current)
-            args = get_args(current)
-            if isinstance(item, int) and origin in (list, tuple, set, frozenset):
-                parts.append(f"[{item}]")
-                current = args[0] if args else None
-            else:
-                parts.append(f"[{item!r}]" if origin is dict else f".{item}")
-                current = args[1] if origin is dict and len(args) == 2 else None
-        declared = current
-    return _Spot("".join(parts).lstrip("."), declared, current, owner)
-
-
-def _message(error: Any, spot: _Spot) -> str:
-    annotation, owner = spot.current, spot.owner
-    kind: str = error["type"]
-    value = error["input"]
-    ctx = error.get("ctx") or {}
-    if kind == "missing":
-        return "required field is missing; give it a value"
-    if kind == "extra_forbidden":
-        return _unknown_field_message(error["loc"][-1], owner)
-    if kind in ("literal_error", "enum"):
-        return f"got {_show(value)}, expected one of {ctx.get('expected')}"
-    if kind in _BOUNDS:
-        limit = next(iter(ctx.values()), "?")
-        return f"got {_show(value)}, expected a value {_BOUNDS[kind]} {limit}"
-    if kind in ("too_short", "too_long", "string_too_short", "string_too_long"):
-        limit = ctx.get("min_length", ctx.get("max_length"))
-        word = "at least" if "short" in kind else "at most"
-        return f"got {_show(value)}, expected {word} {limit} item(s)/character(s)"
-    if kind in ("value_error", "assertion_error"):
-        return f"got {_show(value)}: {ctx.get('error', error['msg'])}"
-    if kind in ("model_type", "model_attributes_type", "dataclass_type"):
-        return f"got {_show(value)}, expected a mapping of field names to values"
-    expected = _type_name(annotation) if annotation is not None else _kind_word(kind)
-    return f"got {_show(value)}, expected {expected}"
-
-
-def _unknown_field_message(name: Any, owner: Any) -> str:
-    if not (isinstance(owner, type) and issubclass(owner, BaseModel)):
-        return "is not a known field; remove it"
-    allowed = sorted((f.alias or n) for n, f in owner.model_fields.items())
-    hint = difflib.get_close_matches(str(name), allowed, n=1)
-    suggestion = f" Did you mean '{hint[0]}'?" if hint else ""
-    listed = ", ".join(allowed) or "none"
-    return f"is not a known field (known fields: {listed}); remove it.{suggestion}"
-
-
-def _kind_word(kind: str) -> str:
-    return _KIND_WORDS.get(kind.split("_", 1)[0], "a valid value")
-
-
-def _type_name(annotation: Any) -> str:
-    if isinstance(annotation, type):
-        if issubclass(annotation, BaseModel):
-            return f"a mapping of {annotation.__name__}'s fields"
-        if issubclass(annotation, enum.Enum):
-            return "one of " + ", ".join(repr(m.value) for m in annotation)
-        return {str: "a string", int: "an integer", float: "a number", bool: "true or false"}.get(
-            annotation, annotation.__name__
-        )
-    return str(annotation).replace("typing.", "")
-
-
-def _show(value: Any) -> str:
-    text = repr(value)
-    if len(text) > 80:
-        text = text[:77] + "..."
-    return f"{text} ({type(value).__name__})"
 
 
 # ---------------------------------------------------------------------------------------------
-# Output: JSON Schema and run config dictionaries
+# Output: JSON Schema
 
 
 def config_json_schema(model: type[BaseModel]) -> dict[str, Any]:
     """The JSON Schema of a config model (for config editors); EnvVar defaults are marked."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PydanticJsonSchemaWarning)
-        schema = model.model_json_schema()
+        schema = enum_names_in_schema(model.model_json_schema(), model)
     properties = schema.get("properties", {})
     for name, info in model.model_fields.items():
         prop = properties.get(info.alias or name)
@@ -512,87 +407,3 @@ def config_json_schema(model: type[BaseModel]) -> dict[str, Any]:
             value_schema["$defs"] = schema["$defs"]
         return value_schema
     return schema
-
-
-def config_to_dict(config: BaseModel) -> dict[str, Any]:
-    """Run-config data for a config (or resource) instance: ``EnvVar`` becomes ``{"env": name}``.
-
-    Fields holding resources are left out; they are not config.
-    """
-    return {
-        key: _dump(value)
-        for key, value in field_values(config).items()
-        if not isinstance(value, ResourceDefinition)
-    }
-
-
-def _dump(value: Any) -> Any:
-    if isinstance(value, (EnvVar, IntEnvVar)):
-        return {"env": value.env_var_name}
-    if isinstance(value, BaseModel):
-        return config_to_dict(value)
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, Mapping):
-        return {k: _dump(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [_dump(v) for v in value]
-    return value
-
-
-_ENTRY_KEYS = frozenset({"config", "inputs", "outputs"})
-
-
-def _entry(value: Any) -> Any:
-    """``{"config": ...}`` for a config instance or a bare config dict; full entries as is."""
-    if isinstance(value, BaseModel):
-        return {"config": config_to_dict(value)}
-    if isinstance(value, Mapping) and "config" in value and set(value) <= _ENTRY_KEYS:
-        return {k: _dump(v) for k, v in value.items()}
-    return {"config": _dump(value)}
-
-
-class RunConfig:
-    """Run config built from ``Config`` instances and dicts, for launching runs in code.
-
-    Args:
-        ops: config per op or asset name; a ``Config`` instance or a dict of its fields (a
-            dict that already has the shape ``{"config": {...}}`` is used as is).
-        resources: config per resource key: a ``ConfigurableResource``/``Config`` instance or
-            a dict of its fields.
-        loggers: logger config, passed through.
-        execution: executor config, passed through.
-    """
-
-    def __init__(
-        self,
-        ops: Mapping[str, Any] | None = None,
-        resources: Mapping[str, Any] | None = None,
-        loggers: Mapping[str, Any] | None = None,
-        execution: Mapping[str, Any] | None = None,
-    ) -> None:
-        self.ops = dict(ops or {})
-        self.resources = dict(resources or {})
-        self.loggers = dict(loggers or {})
-        self.execution = dict(execution or {})
-
-    def to_config_dict(self) -> dict[str, Any]:
-        """The run config as plain data; only the non-empty parts appear."""
-        out: dict[str, Any] = {}
-        if self.ops:
-            out["ops"] = {name: _entry(value) for name, value in self.ops.items()}
-        if self.resources:
-            out["resources"] = {key: _entry(value) for key, value in self.resources.items()}
-        if self.loggers:
-            out["loggers"] = _dump(self.loggers)
-        if self.execution:
-            out["execution"] = _dump(self.execution)
-        return out
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, RunConfig) and self.to_config_dict() == other.to_config_dict()
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"RunConfig({self.to_config_dict()!r})"

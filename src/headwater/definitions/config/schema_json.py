@@ -63,8 +63,43 @@ def _fields_schema(fields: dict[str, Field]) -> tuple[dict[str, typing.Any], lis
     return properties, required
 
 
-def type_json_schema(config_type: ConfigType) -> dict[str, typing.Any]:  # noqa: C901
-    """The JSON Schema of one config type."""
+def type_json_schema(config_type: ConfigType) -> dict[str, typing.Any]:
+    """The JSON Schema of one config type.
+
+    Each node also carries what the server's messages say about it, so the UI's validator
+    words its errors the same way: ``x-headwater-type`` (the type's name, for a missing
+    field) and ``x-headwater-expected`` (what a wrong value is told was expected).
+    """
+    schema = _node_schema(config_type)
+    expected = _expected(config_type)
+    if expected is not None and "x-headwater-expected" not in schema:
+        schema["x-headwater-expected"] = expected
+        schema["x-headwater-type"] = config_type.type_name
+    return schema
+
+
+def _expected(config_type: ConfigType) -> str | None:
+    """What a mismatch message says was expected (as ``schema_validation`` words it)."""
+    if isinstance(config_type, ScalarType):
+        return config_type.name
+    if isinstance(config_type, SourceType):
+        return f'{config_type.scalar.name} or {{"env": "NAME"}}'
+    if isinstance(config_type, Enum):
+        options = ", ".join(repr(v) for v in config_type.config_values)
+        return f"one of {options} (enum {config_type.name})"
+    if isinstance(config_type, Selector):
+        return f"a mapping with {config_type.type_name}"
+    if isinstance(config_type, (Shape, Map)):
+        return f"a mapping {config_type.type_name}"
+    if isinstance(config_type, Array):
+        return f"a list {config_type.type_name}"
+    if config_type.kind == "nothing":
+        return "nothing (null)"
+    return None  # Noneable, ScalarUnion, Any, configured: their parts say it
+
+
+def _node_schema(config_type: ConfigType) -> dict[str, typing.Any]:  # noqa: C901
+    """The JSON Schema of one config type, without the message annotations."""
     if isinstance(config_type, ScalarType):
         return {"type": config_type.json_type}
     if isinstance(config_type, SourceType):

@@ -407,17 +407,19 @@ def build_op_context(
     config: Any = None,
     partitions_def: Any = None,
     resources_config: Mapping[str, Any] | None = None,
+    partition_key_range: Any = None,
 ) -> OpExecutionContext:
     """A context for calling an op's function directly in a test.
 
     Resource definitions in ``resources`` are initialised with ``resources_config`` (config
     per key); use the context as a context manager (``with build_op_context(...) as ctx``) to
-    tear them down when the block ends.
+    tear them down when the block ends. ``partition_key_range`` (a ``PartitionKeyRange``)
+    makes the context one of a run over several partitions; with ``partitions_def`` its
+    ``partition_keys`` are every key in the range.
     """
-    return OpExecutionContext(
-        _test_info(resources, op_config if op_config is not None else config, partition_key,
-                   run_tags, instance, partitions_def, resources_config)
-    )
+    info = _test_info(resources, op_config if op_config is not None else config, partition_key,
+                      run_tags, instance, partitions_def, resources_config)
+    return OpExecutionContext(_with_range(info, partition_key_range))
 
 
 def build_asset_context(
@@ -428,12 +430,29 @@ def build_asset_context(
     instance: Any = None,
     partitions_def: Any = None,
     resources_config: Mapping[str, Any] | None = None,
+    partition_key_range: Any = None,
 ) -> AssetExecutionContext:
     """A context for calling an asset's function directly in a test (see ``build_op_context``)."""
-    return AssetExecutionContext(
-        _test_info(resources, asset_config, partition_key, run_tags, instance, partitions_def,
-                   resources_config)
-    )
+    info = _test_info(resources, asset_config, partition_key, run_tags, instance, partitions_def,
+                      resources_config)
+    return AssetExecutionContext(_with_range(info, partition_key_range))
+
+
+def _with_range(info: ExecutionInfo, partition_key_range: Any) -> ExecutionInfo:
+    if partition_key_range is None:
+        return info
+    if info.partition_key is not None:
+        raise HeadwaterError(
+            "Give build_op_context/build_asset_context a partition_key or a "
+            "partition_key_range, not both."
+        )
+    start, end = partition_key_range.start, partition_key_range.end
+    keys_in_range = getattr(info.partitions_def, "get_partition_keys_in_range", None)
+    if keys_in_range is not None:
+        info.partition_keys = list(keys_in_range(partition_key_range))
+    else:
+        info.partition_keys = [start] if start == end else [start, end]
+    return info
 
 
 def _test_info(

@@ -38,7 +38,10 @@ def invoke_compute_fn(op_def: OpDefinition, args: Sequence[Any], kwargs: Mapping
             context = build_asset_context() if op_def.kind == "asset" else build_op_context()
         call[params.context] = context
     if params.config:
-        call[params.config] = _config_value(op_def, extra.pop(params.config, NO_VALUE), context)
+        given = extra.pop(params.config, NO_VALUE)
+        if given is NO_VALUE:
+            given = _positional_config(op_def, remaining, context)
+        call[params.config] = _config_value(op_def, given, context)
     call.update(_resources(op_def, extra, context))
     call.update(_inputs(op_def, remaining, extra))
     if remaining or extra:
@@ -82,6 +85,25 @@ def _inputs(op_def: OpDefinition, remaining: list[Any], extra: dict[str, Any]) -
                 f"{op_def.describe} was called without a value for input '{param.name}'."
             )
     return found
+
+
+def _positional_config(
+    op_def: OpDefinition, remaining: list[Any], context: OpExecutionContext | None
+) -> Any:
+    """The config passed positionally (in the parameter's place), taken out of ``remaining``."""
+    params = op_def.params
+    position = params.config_position
+    if len(remaining) <= position:
+        return NO_VALUE
+    candidate = remaining[position]
+    config_class = params.config_class
+    is_config = config_class is not None and isinstance(candidate, config_class)
+    context_config = context.op_config if context is not None else None
+    # A dict is the config only where an input would not take the place's argument instead.
+    if is_config or (isinstance(candidate, Mapping) and context_config is None):
+        if is_config or len(remaining) > len(params.inputs):
+            return remaining.pop(position)
+    return NO_VALUE
 
 
 def _config_value(op_def: OpDefinition, given: Any, context: OpExecutionContext | None) -> Any:

@@ -55,6 +55,8 @@ class FunctionParams:
     context: str | None = None
     config: str | None = None
     config_class: Any = None
+    # How many data inputs precede the config parameter (for positional direct calls).
+    config_position: int = 0
     resources: tuple[str, ...] = ()
     inputs: tuple[DataParam, ...] = ()
     return_annotation: Any = inspect.Parameter.empty
@@ -161,6 +163,7 @@ def read_params(fn: Callable[..., Any], what: str) -> FunctionParams:
     context: str | None = None
     config: str | None = None
     config_class: Any = None
+    config_position = 0
     resources: list[str] = []
     inputs: list[DataParam] = []
     accepts_kwargs = False
@@ -185,6 +188,7 @@ def read_params(fn: Callable[..., Any], what: str) -> FunctionParams:
                 )
             config = name
             config_class = annotation if role == "config" else None
+            config_position = len(inputs)
         elif role == "resource":
             resources.append(name)
         else:
@@ -193,6 +197,7 @@ def read_params(fn: Callable[..., Any], what: str) -> FunctionParams:
         context=context,
         config=config,
         config_class=config_class,
+        config_position=config_position,
         resources=tuple(resources),
         inputs=tuple(inputs),
         return_annotation=hints.get("return", _EMPTY),

@@ -36,7 +36,7 @@ function check() {
   }
   editor.classList.toggle("invalid", errors.length > 0);
   replace(document.getElementById("config-errors"),
-    errors.map((e) => h("li", {}, `${e.path}: ${e.message}`)));
+    errors.map((e) => h("li", {}, e.full ? e.message : `${e.path}: ${e.message}`)));
   document.getElementById("launch").disabled = errors.length > 0;
   return { config: value, tags: tags.value, errors };
 }

@@ -41,6 +41,8 @@ class EventType(str, Enum):
     RESOURCE_INIT_FAILURE = "RESOURCE_INIT_FAILURE"
     ENGINE_EVENT = "ENGINE_EVENT"
     LOG = "LOG"
+    STEP_STDOUT = "STEP_STDOUT"
+    STEP_STDERR = "STEP_STDERR"
 
 
 class _Data(msgspec.Struct, frozen=True, tag_field="kind", omit_defaults=True):

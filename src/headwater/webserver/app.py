@@ -23,6 +23,7 @@ from headwater.webserver import (
     routes_backfills,
     routes_instigators,
     routes_locations,
+    routes_run_debug,
     routes_runs,
 )
 from headwater.webserver.auth import AuthGuard, Credentials
@@ -46,6 +47,7 @@ def api_routes() -> list[BaseRoute]:
         *routes_assets.ROUTES,
         *routes_instigators.ROUTES,
         *routes_runs.ROUTES,
+        *routes_run_debug.ROUTES,
         *routes_backfills.ROUTES,
         Route("/openapi.json", openapi, methods=["GET"]),
     ]

@@ -86,7 +86,11 @@ SCHEMAS: dict[str, Schema] = {
                   "end_time": _null(NUM), "attempts": INT}),
     "RunEvent": _obj({"storage_id": INT, "timestamp": NUM, "event_type": STR,
                       "step_key": _null(STR), "message": STR, "level": STR},
-                     {"metadata": ANY_OBJ, "asset_key": KEY, "error": _ref("ErrorInfo")}),
+                     {"metadata": ANY_OBJ, "asset_key": KEY, "error": _ref("ErrorInfo"),
+                      "partition": _null(STR), "check_name": STR, "passed": BOOL,
+                      "severity": STR, "description": STR, "output_name": STR,
+                      "io_manager_key": _null(STR), "input_name": STR,
+                      "upstream_step_key": _null(STR)}),
     "Backfill": _obj({
         "backfill_id": STR, "location": STR, "job_name": _null(STR),
         "asset_selection": _null(_list(KEY)), "partition_keys": _list(STR), "status": STR,
@@ -95,7 +99,9 @@ SCHEMAS: dict[str, Schema] = {
     "RunRequest": {**_obj({"location": STR}, {
         "job": STR, "asset_selection": _list(KEY), "partition": STR,
         "run_config": ANY_OBJ, "tags": TAGS}), "additionalProperties": False},
-    "ReexecuteRequest": {**_obj({}, {"from_failure": BOOL}), "additionalProperties": False},
+    "ReexecuteRequest": {**_obj({}, {"from_failure": BOOL, "steps": _list(STR),
+                                     "from_step": STR}), "additionalProperties": False},
+    "StepLogs": _obj({"run_id": STR, "step_key": _null(STR), "stdout": STR, "stderr": STR}),
     "BackfillRequest": {**_obj({"location": STR}, {
         "job": STR, "asset_selection": _list(KEY), "partitions": _list(STR),
         "partition_range": _obj({"start": STR, "end": STR}), "run_config": ANY_OBJ,
@@ -198,9 +204,18 @@ PATHS: dict[str, Schema] = {
     "/api/runs/{run_id}/cancel": {"post": _op(
         "Cancel a run", _json(_ref("Run")), params=_path_params("run_id"), errors=_MUTATION)},
     "/api/runs/{run_id}/reexecute": {"post": _op(
-        "Re-execute a run (from failure by default)", _json(_obj({"run_id": STR}), "Created"),
+        "Re-execute a run: from failure (default), all, chosen steps, or from a step",
+        _json(_obj({"run_id": STR}), "Created"),
         params=_path_params("run_id"), body="ReexecuteRequest", errors=(400, *_MUTATION),
         status=201, body_required=False)},
+    "/api/runs/{run_id}/logs": {"get": _op(
+        "What a step (or every step) of a run printed to stdout and stderr",
+        _json(_ref("StepLogs")),
+        params=[*_path_params("run_id"), _query("step", STR, "Step key")], errors=(404,))},
+    "/api/runs/{run_id}/group": {"get": _op(
+        "Every run of the run's re-execution group, oldest first",
+        _json(_obj({"root_run_id": STR, "runs": _list(_ref("Run"))})),
+        params=_path_params("run_id"), errors=(404,))},
     "/api/backfills": {
         "get": _op("Backfills, newest first", _json(_wrap("backfills", "Backfill")),
                    params=[_query("status", STR, "Backfill status"), _LIMIT], errors=(400,)),

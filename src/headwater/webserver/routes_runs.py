@@ -11,12 +11,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from headwater.core.run_status import RunStatus
-from headwater.errors import HeadwaterError, NotFoundError
 from headwater.snapshot.runs import RunRecord, RunsFilter
-from headwater.webserver.bodies import ReexecuteBody, RunBody, one_target, read_body
+from headwater.webserver.bodies import RunBody, one_target, read_body
 from headwater.webserver.context import ApiContext, context_of
 from headwater.webserver.errors import ApiError, JSONResponse
 from headwater.webserver.params import enum_value, int_param
+from headwater.webserver.routes_run_debug import reexecute
 from headwater.webserver.run_items import (
     STEP_EVENTS,
     event_item,
@@ -145,26 +145,6 @@ async def cancel(request: Request) -> Response:
     """``POST /api/runs/{run_id}/cancel``: the run item (CANCELING or CANCELED)."""
     item = await run_in_threadpool(_cancel, context_of(request), request.path_params["run_id"])
     return JSONResponse(item)
-
-
-def _reexecute(context: ApiContext, run_id: str, from_failure: bool) -> RunRecord:
-    from headwater.execution.launch import create_reexecution_run
-
-    _run(context, run_id)
-    try:
-        return create_reexecution_run(context.instance, run_id, from_failure=from_failure)
-    except NotFoundError:
-        raise
-    except HeadwaterError as exc:
-        raise ApiError(409, str(exc)) from None
-
-
-async def reexecute(request: Request) -> Response:
-    """``POST /api/runs/{run_id}/reexecute {"from_failure": bool}``: ``{"run_id"}`` (201)."""
-    body = await read_body(request, ReexecuteBody, optional=True)
-    run = await run_in_threadpool(_reexecute, context_of(request),
-                                  request.path_params["run_id"], body.from_failure)
-    return JSONResponse({"run_id": run.run_id}, status_code=201)
 
 
 ROUTES = [

@@ -40,9 +40,10 @@ function shortName(name, maxChars) {
 /**
  * An <svg> Gantt chart of `steps` ([{step_key, status, start_time, end_time, attempts}]),
  * `width` pixels wide; `now` ends the bars of steps still running. `runStart` is the origin
- * only when no step has started yet.
+ * only when no step has started yet. `options.onStep(stepKey)` is called when a step is
+ * clicked; `options.selected` is the step drawn as selected.
  */
-export function gantt(steps, runStart, now, width = 960) {
+export function gantt(steps, runStart, now, width = 960, options = {}) {
   const started = steps.filter((step) => step.start_time);
   const t0 = started.length ? Math.min(...started.map((step) => step.start_time))
     : runStart || now;
@@ -75,7 +76,11 @@ export function gantt(steps, runStart, now, width = 960) {
       y: y + 5, height: ROW - 10, width: Math.max(3, (end - step.start_time) * scale), rx: 3,
     }, s("title", {}, `${step.step_key}: ${step.status} · ${duration}` +
       (step.attempts > 1 ? ` · ${step.attempts} attempts` : ""))) : null;
-    return s("g", { class: "step", dataset: { step: step.step_key, status: step.status || "" } },
+    const selected = options.selected === step.step_key;
+    return s("g", { class: `step${selected ? " selected" : ""}${options.onStep ? " clickable" : ""}`,
+      dataset: { step: step.step_key, status: step.status || "" },
+      onclick: options.onStep ? () => options.onStep(step.step_key) : null },
+    selected ? s("rect", { class: "step-highlight", x: 0, y, width, height: ROW }) : null,
       s("text", { class: "step-name", x: 8, y: y + ROW / 2 + 4 },
         shortName(step.step_key, maxChars), s("title", {}, step.step_key)),
       bar);

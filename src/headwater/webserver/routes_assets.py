@@ -80,11 +80,17 @@ def asset_detail(request: Request) -> Response:
         "partitions": _partitions(context, asset),
         "job_names": list(asset.job_names),
     })
+    health = asset_index(context).health(location, key)
+    item.update(health)
+    health_checks = {check["name"]: check for check in health.get("checks", [])}
     return JSONResponse({
         "asset": item,
         "materializations": [_materialization(record, with_metadata=True)
                              for record in history],
-        "checks": [_check(name, checks.get(name)) for name in asset.check_names],
+        "checks": [{**_check(name, checks.get(name)),
+                    "blocking": health_checks.get(name, {}).get("blocking", False),
+                    "severity": health_checks.get(name, {}).get("severity")}
+                   for name in asset.check_names],
     })
 
 

@@ -5,7 +5,7 @@ import sys
 from headwater import Definitions, asset, define_asset_job, in_process_executor
 
 
-@asset
+@asset(code_version="v7")
 def talkative() -> int:
     print("hello from talkative")
     for index in range(200):

@@ -11,7 +11,7 @@ import sys
 import headwater as hw
 
 
-@hw.asset(group_name="ingest")
+@hw.asset(group_name="ingest", code_version="1")
 def raw_orders() -> hw.MaterializeResult:
     print("loaded 3 orders from the shop")
     return hw.MaterializeResult(metadata={"rows": 3, "source": "shop-api"})

@@ -9,6 +9,7 @@ import { lineChart, numericSeries } from "../chart.js";
 import { metadataList } from "../metadata.js";
 import { action, every, setTitle, startPage } from "../layout.js";
 import { materialize } from "../materialize.js";
+import { healthCard } from "../health.js";
 
 const REFRESH_MS = 5000;
 
@@ -28,8 +29,12 @@ function historyTable(materializations) {
 
 function checksTable(checks) {
   if (!checks.length) return h("p", { class: "muted" }, "No check results.");
-  return table(["Check", "Result", "Time", "Run", "Metadata"], checks.map((c) =>
+  return table(["Check", "Kind", "Result", "Time", "Run", "Metadata"], checks.map((c) =>
     h("tr", { dataset: { check: c.name } }, h("td", {}, c.name),
+      h("td", {}, h("span", { class: `severity severity-${c.blocking ? "error" : "warn"}` },
+        c.blocking ? "blocking" : "non-blocking"),
+      c.passed === false ? h("div", { class: "muted" },
+        c.severity === "WARN" ? "warn severity" : "error severity") : null),
       h("td", {}, c.passed === null || c.passed === undefined ? statusBadge("PENDING")
         : statusBadge(c.passed ? "PASSED" : "FAILED")),
       h("td", {}, formatTime(c.timestamp)), h("td", {}, runLink(c.run_id)),
@@ -76,6 +81,7 @@ function render(container, body, location) {
         ["Upstream", deps.length ? deps : null],
         ["Tags", Object.entries(asset.tags || {}).map(([k, v]) => `${k}=${v}`).join(", ") || null],
       ])),
+    healthCard(asset),
     h("h2", {}, "Definition metadata"),
     h("div", { class: "metadata" }, metadataList(asset.metadata)),
     h("h2", {}, "Plot"), plotSection(body.materializations || []),

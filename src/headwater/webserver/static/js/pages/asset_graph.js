@@ -19,6 +19,7 @@ const nodeId = (asset) => `${asset.location}\u0000${keyText(asset.key)}`;
 
 function statusClass(asset) {
   const status = asset.latest_run_status;
+  if (asset.in_progress) return "st-running";
   if (status === "FAILURE") return "st-failure";
   if (["QUEUED", "STARTING", "STARTED", "CANCELING"].includes(status)) return "st-running";
   if (status === "SUCCESS" || asset.latest_materialization) return "st-success";
@@ -68,15 +69,37 @@ function groupBoxes(nodes, positions) {
     s("text", { class: "group-label", x: b.x0 - GROUP_PAD + 6, y: b.y0 - 14 }, group)));
 }
 
+function nodeClass(asset, id) {
+  return `node ${statusClass(asset)}${state.selected.has(id) ? " selected" : ""}${
+    asset.location_reload_failed ? " reload-failed" : ""}`;
+}
+
+/** Small marks at the node's right edge: checks (failed/warning/passed) and stale. */
+function healthMarks(asset) {
+  const marks = [];
+  let x = NODE.nodeWidth - 10;
+  if ((asset.stale_reasons || []).length) {
+    marks.push(s("circle", { class: "mark mark-stale", cx: x, cy: 10, r: 5 },
+      s("title", {}, asset.stale_reasons.join("\n"))));
+    x -= 13;
+  }
+  if (asset.check_status) {
+    marks.push(s("circle", { class: `mark mark-check-${asset.check_status}`, cx: x, cy: 10, r: 5 },
+      s("title", {}, `checks ${asset.check_status}`)));
+  }
+  return marks;
+}
+
 function nodeElement(asset, id, p) {
   const label = keyText(asset.key);
   return s("g", {
-    class: `node ${statusClass(asset)}${state.selected.has(id) ? " selected" : ""}`,
+    class: nodeClass(asset, id),
     transform: `translate(${p.x},${p.y})`, dataset: { id, key: label, location: asset.location },
   },
   s("title", {}, `${label} (${asset.location})${asset.description ? `\n${asset.description}` : ""}`),
   s("rect", { width: NODE.nodeWidth, height: NODE.nodeHeight, rx: 6 }),
-  s("text", { x: 10, y: 23 }, shortLabel(label)));
+  s("text", { x: 10, y: 23 }, shortLabel(label)),
+  s("g", { class: "marks" }, healthMarks(asset)));
 }
 
 function draw() {
@@ -118,8 +141,8 @@ function refreshStatuses() {
   for (const node of state.viewport.querySelectorAll(".node")) {
     const asset = state.byId.get(node.dataset.id);
     if (!asset) continue;
-    node.setAttribute("class",
-      `node ${statusClass(asset)}${state.selected.has(node.dataset.id) ? " selected" : ""}`);
+    node.setAttribute("class", nodeClass(asset, node.dataset.id));
+    replace(node.querySelector(".marks"), healthMarks(asset));
   }
 }
 

@@ -4,6 +4,7 @@ import { getJSON } from "../api.js";
 import { assetHref, formatTime, h, keyText, replace, runLink, statusBadge } from "../dom.js";
 import { action, every, setTitle, startPage } from "../layout.js";
 import { materialize } from "../materialize.js";
+import { healthBadges } from "../health.js";
 
 const MAX_ROWS = 1000;
 const REFRESH_MS = 5000;
@@ -49,7 +50,8 @@ function row(asset) {
     h("td", {}, latest ? formatTime(latest.timestamp) : "never",
       latest && latest.partition ? h("div", { class: "muted" }, latest.partition) : null),
     h("td", {}, latest ? runLink(latest.run_id) : "—"),
-    h("td", {}, asset.latest_run_status ? statusBadge(asset.latest_run_status) : "—"));
+    h("td", {}, asset.latest_run_status ? statusBadge(asset.latest_run_status) : "—"),
+    h("td", { class: "asset-health" }, healthBadges(asset)));
 }
 
 function updateCount() {
@@ -106,7 +108,8 @@ startPage(async (container) => {
       h("a", { href: "/assets/graph" }, "Graph view")),
     h("table", { class: "asset-table" },
       h("thead", {}, h("tr", {}, h("th", {}, selectAll),
-        ["Asset", "Group", "Location", "Kinds", "Last materialized", "Run", "Status"]
+        ["Asset", "Group", "Location", "Kinds", "Last materialized", "Run", "Status",
+          "Health"]
           .map((label) => h("th", { scope: "col" }, label)))),
       h("tbody", { id: "asset-rows" })));
   await load();

@@ -30,10 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_env import prepare  # noqa: E402
 from generated_location import write_location  # noqa: E402
-from ui_graph import CHROMIUM, start_dev, wait_loaded  # noqa: E402
-
-from headwater.snapshot.errors import ErrorInfo  # noqa: E402
 from headwater.core.run_status import RunStatus  # noqa: E402
+from headwater.snapshot.errors import ErrorInfo  # noqa: E402
 from headwater.snapshot.events import (  # noqa: E402
     AssetCheckData,
     AssetEventData,
@@ -43,6 +41,7 @@ from headwater.snapshot.events import (  # noqa: E402
 )
 from headwater.snapshot.runs import RunRecord  # noqa: E402
 from headwater.storage.instance import Instance  # noqa: E402
+from ui_graph import CHROMIUM, start_dev, wait_loaded  # noqa: E402
 
 WORK = Path(".headwater") / "bench-ui-pages"
 JOB = "__ASSET_JOB"

@@ -61,6 +61,8 @@ def base_asset_item(location: str, asset: AssetSnap) -> dict[str, Any]:
         "partitioned": asset.partitions is not None,
         "is_executable": asset.is_executable,
         "check_names": list(asset.check_names),
+        "tags": dict(asset.tags),
+        "owners": list(asset.owners),
     }
 
 

@@ -73,3 +73,11 @@ def test_check_status_and_stale_reasons() -> None:
         "upstream changed since: up", "code version changed: v1 → v2"]
     assert stale_reasons(("a",), [("up",)], "v1", {("a",): (10, "v1"), ("up",): (9, None)}) == []
     assert stale_reasons(("never",), [("up",)], "v1", latest) == []
+
+
+def test_only_partitioned_assets_when_asked(client: TestClient) -> None:
+    partitioned = client.get("/api/assets?partitioned=true").json()["assets"]
+    assert [item["key"] for item in partitioned] == [["paint"]]
+    assert len(client.get("/api/assets?partitioned=false").json()["assets"]) == 3
+    response = client.get("/api/assets?partitioned=yes")
+    assert response.status_code == 400 and "partitioned" in response.json()["error"]

@@ -118,6 +118,7 @@ class AssetIndex:
         self._check_id = -1
         self._checks: dict[Key, dict[str, AssetCheckRecord]] = {}
         self._running: dict[str, set[str]] = {}
+        self._items_cache: list[dict[str, Any]] = []
 
     def response(self) -> bytes:
         """The encoded ``{"assets": [...]}`` document."""
@@ -130,9 +131,17 @@ class AssetIndex:
                    tuple(sorted((name, tuple(sorted(steps)))
                                 for name, steps in self._running.items())))
             if key != self._response_key:
-                self._response = _encoder.encode({"assets": self._items(locations)})
+                self._items_cache = self._items(locations)
+                self._response = _encoder.encode({"assets": self._items_cache})
                 self._response_key = key
             return self._response
+
+    def partitioned_response(self) -> bytes:
+        """``{"assets": [...]}`` of the partitioned assets only (for backfill forms)."""
+        self.response()
+        with self._lock:
+            return _encoder.encode({"assets": [item for item in self._items_cache
+                                               if item["partitioned"]]})
 
     def health(self, location: str, key: list[str]) -> dict[str, Any]:
         """The health fields of one asset (see :mod:`asset_health`), from fresh state."""

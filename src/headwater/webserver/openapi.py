@@ -171,8 +171,10 @@ PATHS: dict[str, Schema] = {
     "/api/events": {"get": _op("Location changes (server-sent events)", {
         "description": "event: location, data: a location item",
         "content": {"text/event-stream": {"schema": STR}}})},
-    "/api/assets": {"get": _op("Every asset with its latest state",
-                               _json(_wrap("assets", "Asset")))},
+    "/api/assets": {"get": _op(
+        "Every asset with its latest state and health", _json(_wrap("assets", "Asset")),
+        params=[_query("partitioned", {"type": "string", "enum": ["true", "false"]},
+                       "Only partitioned assets")], errors=(400,))},
     "/api/assets/{key}": {"get": _op(
         "One asset (key parts joined by /), materializations and checks",
         _json(_obj({"asset": ANY_OBJ, "materializations": _list(_ref("Materialization")),

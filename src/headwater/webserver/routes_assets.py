@@ -31,9 +31,15 @@ def asset_index(context: ApiContext) -> AssetIndex:
 
 
 def assets(request: Request) -> Response:
-    """``GET /api/assets``: every asset of every loaded location with its latest state."""
-    return Response(asset_index(context_of(request)).response(),
-                    media_type="application/json")
+    """``GET /api/assets?partitioned=true``: every asset of every loaded location with its
+    latest state (only the partitioned ones when asked)."""
+    index = asset_index(context_of(request))
+    partitioned = request.query_params.get("partitioned", "")
+    if partitioned not in ("", "true", "false"):
+        raise ApiError(400, f"Query parameter 'partitioned' must be true or false, not "
+                            f"{partitioned!r}.")
+    body = index.partitioned_response() if partitioned == "true" else index.response()
+    return Response(body, media_type="application/json")
 
 
 def _find_asset(context: ApiContext, key: list[str],

@@ -117,6 +117,7 @@ def seed(home: Path, assets: int, runs: int) -> str:
 def pages(failed_run: str) -> list[tuple[str, str, str]]:
     done = '#page[aria-busy="false"]'
     return [
+        ("overview", "/", "#overview-counts .counts"),
         ("deployment", "/locations", done + " section.location"),
         ("assets", "/assets", "#asset-rows tr"),
         ("asset graph", "/assets/graph", "#asset-graph[data-rendered]"),

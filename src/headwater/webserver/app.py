@@ -23,6 +23,7 @@ from headwater.webserver import (
     routes_backfills,
     routes_instigators,
     routes_locations,
+    routes_overview,
     routes_run_debug,
     routes_runs,
 )
@@ -48,6 +49,7 @@ def api_routes() -> list[BaseRoute]:
         *routes_instigators.ROUTES,
         *routes_runs.ROUTES,
         *routes_run_debug.ROUTES,
+        *routes_overview.ROUTES,
         *routes_backfills.ROUTES,
         Route("/openapi.json", openapi, methods=["GET"]),
     ]

@@ -136,6 +136,11 @@ class AssetIndex:
                 self._response_key = key
             return self._response
 
+    def items(self) -> list[dict[str, Any]]:
+        """The items of the last :meth:`response` (call that first to refresh them)."""
+        with self._lock:
+            return list(self._items_cache)
+
     def partitioned_response(self) -> bytes:
         """``{"assets": [...]}`` of the partitioned assets only (for backfill forms)."""
         self.response()

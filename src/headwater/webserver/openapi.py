@@ -226,6 +226,23 @@ PATHS: dict[str, Schema] = {
         "Every run of the run's re-execution group, oldest first",
         _json(_obj({"root_run_id": STR, "runs": _list(_ref("Run"))})),
         params=_path_params("run_id"), errors=(404,))},
+    "/api/overview": {"get": _op(
+        "Runs per job in the last 1, 6 or 24 hours and what needs attention",
+        _json(_obj({"since": NUM, "now": NUM, "hours": INT, "truncated": BOOL,
+                    "counts": _obj({"failed": INT, "in_progress": INT, "queued": INT,
+                                    "failing_checks": INT}),
+                    "jobs": _list(_obj({"location": _null(STR), "job_name": STR,
+                                        "runs": _list(_obj({
+                                            "run_id": STR, "status": RUN_STATUS,
+                                            "start": NUM, "end": _null(NUM)}))}))})),
+        params=[_query("hours", {"type": "integer", "enum": [1, 6, 24]}, "Window")],
+        errors=(400,))},
+    "/api/search": {"get": _op(
+        "Assets, jobs, schedules, sensors, resources and locations by name",
+        _json(_obj({"results": _list(_obj({"kind": {"type": "string", "enum": [
+            "asset", "job", "schedule", "sensor", "resource", "location"]},
+            "name": STR, "location": STR, "href": STR}))})),
+        params=[_query("q", STR, "Text in the name")])},
     "/api/backfills": {
         "get": _op("Backfills, newest first", _json(_wrap("backfills", "Backfill")),
                    params=[_query("status", STR, "Backfill status"), _LIMIT], errors=(400,)),

@@ -50,7 +50,7 @@ def test_config_backfill_sensor_and_status_filter_on_a_real_location(
     from playwright.sync_api import expect
 
     base = dev_url
-    page.goto(base + "/")
+    page.goto(base + "/locations")
     card = page.locator('section.location[data-location="definitions"]')
     expect(card).to_have_attribute("data-status", "loaded", timeout=60_000)
 

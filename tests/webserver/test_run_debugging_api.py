@@ -59,3 +59,36 @@ def test_reexecute_chosen_steps_or_from_a_step_and_follow_the_group(
     assert both.status_code == 400 and "not both" in both.json()["error"]
     running = client.post(f"/api/runs/{grandchild.run_id}/reexecute", json={"steps": ["x"]})
     assert running.status_code == 409 and "QUEUED" in running.json()["error"]
+
+
+def test_run_list_filters_by_tag_launcher_and_time_and_bulk_actions(client: TestClient) -> None:
+    import time
+
+    before = time.time() - 1
+    tagged = submit(client, job="orders_job", tags={"team": "finance",
+                                                    "headwater/schedule_name": "nightly"})
+    other = submit(client, job="orders_job", tags={"team": "growth"})
+    listed = [run["run_id"] for run in client.get("/api/runs?tag=team=finance").json()["runs"]]
+    assert tagged in listed and other not in listed
+    by_schedule = client.get("/api/runs?launched_by=schedule:nightly").json()["runs"]
+    assert [run["run_id"] for run in by_schedule] == [tagged]
+    recent = client.get(f"/api/runs?created_after={before}").json()["runs"]
+    assert {tagged, other} <= {run["run_id"] for run in recent}
+    assert client.get(f"/api/runs?created_before={before}&tag=team=growth").json()["runs"] == []
+    for query in ("tag=team", "launched_by=person:me", "created_after=yesterday"):
+        response = client.get(f"/api/runs?{query}")
+        assert response.status_code == 400, query
+        assert query.split("=")[0] in response.json()["error"]
+
+    canceled = client.post("/api/runs/bulk", json={"action": "cancel",
+                                                   "run_ids": [tagged, other, "nope"]})
+    results = canceled.json()["results"]
+    assert [(r["run_id"], r["ok"]) for r in results] == [(tagged, True), (other, True),
+                                                         ("nope", False)]
+    assert results[0]["status"] == "CANCELED" and "nope" in results[2]["error"]
+    again = client.post("/api/runs/bulk", json={"action": "reexecute", "run_ids": [tagged]})
+    [result] = again.json()["results"]
+    assert result["ok"] and client.get(f"/api/runs/{result['new_run_id']}").json()[
+        "run"]["parent_run_id"] == tagged
+    assert client.post("/api/runs/bulk", json={"action": "delete", "run_ids": [tagged]}
+                       ).status_code == 400

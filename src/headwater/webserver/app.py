@@ -26,6 +26,7 @@ from headwater.webserver import (
     routes_overview,
     routes_run_debug,
     routes_runs,
+    run_filters,
 )
 from headwater.webserver.auth import AuthGuard, Credentials
 from headwater.webserver.context import ApiContext, DaemonStatusProvider
@@ -47,6 +48,7 @@ def api_routes() -> list[BaseRoute]:
         *routes_locations.ROUTES,
         *routes_assets.ROUTES,
         *routes_instigators.ROUTES,
+        *run_filters.ROUTES,
         *routes_runs.ROUTES,
         *routes_run_debug.ROUTES,
         *routes_overview.ROUTES,

@@ -109,6 +109,9 @@ SCHEMAS: dict[str, Schema] = {
         "run_config": ANY_OBJ, "tags": TAGS}), "additionalProperties": False},
     "ReexecuteRequest": {**_obj({}, {"from_failure": BOOL, "steps": _list(STR),
                                      "from_step": STR}), "additionalProperties": False},
+    "BulkRequest": {**_obj({"action": {"type": "string", "enum": ["cancel", "reexecute"]},
+                            "run_ids": {**_list(STR), "minItems": 1, "maxItems": 500}},
+                           {"from_failure": BOOL}), "additionalProperties": False},
     "StepLogs": _obj({"run_id": STR, "step_key": _null(STR), "stdout": STR, "stderr": STR}),
     "BackfillRequest": {**_obj({"location": STR}, {
         "job": STR, "asset_selection": _list(KEY), "partitions": _list(STR),
@@ -196,11 +199,24 @@ PATHS: dict[str, Schema] = {
         "get": _op("Runs, newest first", _json(_wrap("runs", "Run")), params=[
             _query("status", STR, "Comma-separated run statuses"),
             _query("job", STR, "Job name"), _query("location", STR, "Location name"),
+            {**_query("tag", _list({"type": "string", "pattern": "^[^=]+=.*$"}),
+                      "KEY=VALUE; repeat for several"), "explode": True},
+            _query("launched_by", {"type": "string",
+                                   "pattern": "^(schedule|sensor|backfill):.+$"},
+                   "schedule:NAME, sensor:NAME or backfill:ID"),
+            _query("backfill", STR, "Backfill id"),
+            _query("created_after", NUM, "Seconds since the epoch"),
+            _query("created_before", NUM, "Seconds since the epoch"),
             _query("cursor", STR, "Run id: list the runs created before it"), _LIMIT],
             errors=(400,)),
         "post": _op("Queue a run of a job or of some assets",
                     _json(_obj({"run_id": STR}), "Created"), body="RunRequest",
                     errors=(400, *_MUTATION), status=201)},
+    "/api/runs/bulk": {"post": _op(
+        "Cancel or re-execute several runs",
+        _json(_obj({"results": _list(_obj({"run_id": STR, "ok": BOOL}, {
+            "status": STR, "new_run_id": STR, "error": STR}))})),
+        body="BulkRequest", errors=(400, 403))},
     "/api/runs/{run_id}": {"get": _op(
         "One run and its steps",
         _json(_obj({"run": _ref("Run"), "steps": _list(_ref("Step"))})),

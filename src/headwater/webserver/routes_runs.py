@@ -65,7 +65,8 @@ def _statuses(raw: str | None) -> list[RunStatus] | None:
 
 
 def list_runs(request: Request) -> Response:
-    """``GET /api/runs?status=A,B&job=&location=&limit=&cursor=``: newest first."""
+    """``GET /api/runs?status=A,B&job=&location=&tag=k=v&launched_by=&backfill=&created_after=
+    &created_before=&limit=&cursor=``: newest first."""
     context = context_of(request)
     params = request.query_params
     limit = int_param(request, "limit", 100, minimum=1, maximum=1000)
@@ -76,9 +77,16 @@ def list_runs(request: Request) -> Response:
         if after is None:
             raise ApiError(400, f"Query parameter 'cursor': no run with id {cursor!r}.")
         created_before = after.created_at
+    from headwater.webserver.run_filters import run_tag_filters, time_param
+
+    before = time_param(request, "created_before")
+    if before is not None:
+        created_before = min(before, created_before) if created_before is not None else before
     filters = RunsFilter(statuses=_statuses(params.get("status")),
                          job_name=params.get("job") or None,
                          location_name=params.get("location") or None,
+                         tags=run_tag_filters(request),
+                         created_after=time_param(request, "created_after"),
                          created_before=created_before)
     runs = context.instance.storage.get_runs(filters, limit=limit)
     return JSONResponse({"runs": [run_item(run) for run in runs]})
@@ -124,7 +132,8 @@ def run_events(request: Request) -> Response:
     return JSONResponse({"events": [event_item(record) for record in records]})
 
 
-def _cancel(context: ApiContext, run_id: str) -> dict[str, Any]:
+def cancel_one(context: ApiContext, run_id: str) -> dict[str, Any]:
+    """Cancel ``run_id`` (through its code server when it runs); the run item."""
     from headwater.execution.launch import cancel_run
 
     run = _run(context, run_id)
@@ -143,7 +152,7 @@ def _cancel(context: ApiContext, run_id: str) -> dict[str, Any]:
 
 async def cancel(request: Request) -> Response:
     """``POST /api/runs/{run_id}/cancel``: the run item (CANCELING or CANCELED)."""
-    item = await run_in_threadpool(_cancel, context_of(request), request.path_params["run_id"])
+    item = await run_in_threadpool(cancel_one, context_of(request), request.path_params["run_id"])
     return JSONResponse(item)
 
 

@@ -55,3 +55,36 @@ def test_overview_timeline_counts_and_global_search(dev_url: str, page: Any) -> 
     page.locator("#search-input").fill("daily")
     expect(page.locator('#search-results li[data-kind="job"]')).to_contain_text("daily_job")
     assert not page.problems.messages, page.problems.messages
+
+
+@pytest.mark.slow
+def test_run_list_filters_in_the_url_and_bulk_reexecute(dev_url: str, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    base = dev_url
+    first = _launch(base)
+    second = _launch(base)
+    page.goto(base + "/runs")
+    rows = page.locator("#run-rows > tr[data-run-id]")
+    expect(rows).to_have_count(2, timeout=60_000)
+    page.locator("#filter-tag").fill("ticket=FIN-7")
+    page.locator("#filter-tag").press("Enter")
+    expect(page).to_have_url(re.compile(r"tag=ticket%3DFIN-7"))
+    expect(rows).to_have_count(2)
+    page.locator("#filter-tag").fill("ticket=nothing")
+    page.locator("#filter-tag").press("Enter")
+    expect(rows).to_have_count(0)
+    # The filters survive a reload: they are in the URL.
+    page.goto(base + "/runs?tag=ticket%3DFIN-7&status=FAILURE")
+    expect(page.locator("#filter-tag")).to_have_value("ticket=FIN-7")
+    expect(page.locator('input.status-filter[value="FAILURE"]')).to_be_checked()
+    expect(rows).to_have_count(2, timeout=60_000)
+    for run_id in (first, second):
+        page.locator(f'#run-rows tr[data-run-id="{run_id}"] .run-pick').check()
+    expect(page.locator("#picked-count")).to_have_text("2 selected")
+    page.locator("#bulk-reexecute").click()
+    expect(page.locator("#notice")).to_have_text("Re-executed 2 runs.")
+    page.goto(base + "/runs?tag=ticket%3DFIN-7")
+    expect(rows).to_have_count(4)
+    screenshot(page, "runs-1-filtered-bulk")
+    assert not page.problems.messages, page.problems.messages

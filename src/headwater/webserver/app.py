@@ -21,6 +21,7 @@ from headwater.storage.instance import Instance
 from headwater.webserver import (
     routes_assets,
     routes_backfills,
+    routes_instigator_tools,
     routes_instigators,
     routes_locations,
     routes_overview,
@@ -47,6 +48,7 @@ def api_routes() -> list[BaseRoute]:
     return [
         *routes_locations.ROUTES,
         *routes_assets.ROUTES,
+        *routes_instigator_tools.ROUTES,
         *routes_instigators.ROUTES,
         *run_filters.ROUTES,
         *routes_runs.ROUTES,

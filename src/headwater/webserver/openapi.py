@@ -273,6 +273,34 @@ PATHS: dict[str, Schema] = {
         errors=_MUTATION)},
 }
 
+_PREVIEW = _json(_obj({"run_requests": _list(ANY_OBJ), "skip_reason": _null(STR),
+                      "cursor": _null(STR), "error": _null(ANY_OBJ), "evaluated_at": NUM}),
+                 "What one tick would do now (nothing is launched or stored)")
+SCHEMAS["PreviewRequest"] = {**_obj({}, {"timestamp": NUM}), "additionalProperties": False}
+SCHEMAS["CursorRequest"] = {**_obj({"cursor": _null(STR)}), "additionalProperties": False}
+SCHEMAS["BulkSwitchRequest"] = {**_obj({
+    "action": {"type": "string", "enum": ["start", "stop"]},
+    "items": {**_list({**_obj({"kind": {"type": "string", "enum": ["schedule", "sensor"]},
+                               "location": STR, "name": STR}),
+                       "additionalProperties": False}), "minItems": 1}}),
+    "additionalProperties": False}
+PATHS["/api/schedules/{location}/{name}/preview"] = {"post": _op(
+    "Evaluate a schedule's tick now without launching", _PREVIEW,
+    params=_path_params("location", "name"), body="PreviewRequest", body_required=False,
+    errors=(400, 403, 404, 409))}
+PATHS["/api/sensors/{location}/{name}/preview"] = {"post": _op(
+    "Evaluate a sensor's tick now (with its cursor) without launching", _PREVIEW,
+    params=_path_params("location", "name"), body="PreviewRequest", body_required=False,
+    errors=(400, 403, 404, 409))}
+PATHS["/api/sensors/{location}/{name}/cursor"] = {"post": _op(
+    "Set (or reset with null) a sensor's cursor", _SWITCH,
+    params=_path_params("location", "name"), body="CursorRequest", errors=(400, 403, 404))}
+PATHS["/api/instigators/bulk"] = {"post": _op(
+    "Turn several schedules and sensors on or off",
+    _json(_obj({"results": _list(_obj({"ok": BOOL, "kind": STR}, {
+        "name": STR, "location": STR, "error": STR, "status": ON_OFF}))})),
+    body="BulkSwitchRequest", errors=(400, 403))}
+
 for _kind in ("schedules", "sensors"):
     for _action in ("start", "stop"):
         PATHS[f"/api/{_kind}/{{location}}/{{name}}/{_action}"] = {"post": _op(

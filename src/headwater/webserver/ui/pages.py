@@ -85,6 +85,9 @@ PAGES = (
     Page("run", "/runs/{run_id}", "Run", "/runs"),
     Page("schedules", "/schedules", "Schedules", "/schedules", script="instigators"),
     Page("sensors", "/sensors", "Sensors", "/sensors", script="instigators"),
+    Page("schedule", "/schedules/{location}/{name}", "Schedule", "/schedules",
+         script="instigator"),
+    Page("sensor", "/sensors/{location}/{name}", "Sensor", "/sensors", script="instigator"),
     Page("backfills", "/backfills", "Backfills", "/backfills"),
     Page("backfill", "/backfills/{backfill_id}", "Backfill", "/backfills"),
 )

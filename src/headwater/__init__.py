@@ -152,6 +152,8 @@ if TYPE_CHECKING:
     from headwater.definitions.metadata.table import (
         TableColumn,
         TableColumnConstraints,
+        TableColumnDep,
+        TableColumnLineage,
         TableRecord,
         TableSchema,
     )
@@ -412,6 +414,8 @@ _LAZY: dict[str, str] = {
     "StringSource": "headwater.definitions.config.schema_types",
     "TableColumn": "headwater.definitions.metadata.table",
     "TableColumnConstraints": "headwater.definitions.metadata.table",
+    "TableColumnDep": "headwater.definitions.metadata.table",
+    "TableColumnLineage": "headwater.definitions.metadata.table",
     "TableRecord": "headwater.definitions.metadata.table",
     "TableSchema": "headwater.definitions.metadata.table",
     "TimeWindow": "headwater.definitions.partitions",
@@ -650,6 +654,8 @@ __all__ = [
     "StringSource",
     "TableColumn",
     "TableColumnConstraints",
+    "TableColumnDep",
+    "TableColumnLineage",
     "TableRecord",
     "TableSchema",
     "TimeWindow",

@@ -81,3 +81,16 @@ def test_only_partitioned_assets_when_asked(client: TestClient) -> None:
     assert len(client.get("/api/assets?partitioned=false").json()["assets"]) == 3
     response = client.get("/api/assets?partitioned=yes")
     assert response.status_code == 400 and "partitioned" in response.json()["error"]
+
+
+def test_asset_page_data_has_downstream_assets_and_check_history(client: TestClient,
+                                                                 served: Served) -> None:
+    run_id = submit(client, job="orders_job")
+    assert run_to_end(served, run_id).status is SUCCESS
+    raw = client.get("/api/assets/raw_orders").json()["asset"]
+    assert raw["downstream"] == [["order_total"]]
+    detail = client.get("/api/assets/order_total").json()
+    assert detail["asset"]["downstream"] == []
+    [check] = detail["checks"]
+    assert [entry["run_id"] for entry in check["history"]][0] == run_id
+    assert check["history"][0]["passed"] is True

@@ -65,7 +65,7 @@ SCHEMAS: dict[str, Schema] = {
                          "run_id": _null(STR)}),
     "AssetCheck": _obj({"name": STR, "passed": _null(BOOL), "timestamp": _null(NUM),
                         "run_id": _null(STR), "metadata": ANY_OBJ},
-                       {"blocking": BOOL, "severity": _null(STR)}),
+                       {"blocking": BOOL, "severity": _null(STR), "history": _list(ANY_OBJ)}),
     "Job": _obj({
         "name": STR, "location": STR, "description": _null(STR), "is_asset_job": BOOL,
         "asset_selection": _list(KEY), "partitioned": BOOL,

@@ -18,6 +18,8 @@ from headwater.webserver.params import int_param
 
 #: Materializations shown by default on an asset's page.
 DEFAULT_HISTORY = 25
+#: Evaluations of each check listed on the asset page.
+CHECK_HISTORY = 10
 
 
 def asset_index(context: ApiContext) -> AssetIndex:
@@ -86,6 +88,7 @@ def asset_detail(request: Request) -> Response:
         "partitions": _partitions(context, asset),
         "job_names": list(asset.job_names),
     })
+    item["downstream"] = _downstream(context, location, key)
     health = asset_index(context).health(location, key)
     item.update(health)
     health_checks = {check["name"]: check for check in health.get("checks", [])}
@@ -95,9 +98,18 @@ def asset_detail(request: Request) -> Response:
                              for record in history],
         "checks": [{**_check(name, checks.get(name)),
                     "blocking": health_checks.get(name, {}).get("blocking", False),
-                    "severity": health_checks.get(name, {}).get("severity")}
+                    "severity": health_checks.get(name, {}).get("severity"),
+                    "history": [_check(name, record) for record in
+                                storage.get_check_history(key, name, limit=CHECK_HISTORY)]}
                    for name in asset.check_names],
     })
+
+
+def _downstream(context: ApiContext, location: str, key: list[str]) -> list[list[str]]:
+    """Keys of the assets of ``location`` that depend on ``key``."""
+    snapshot = context.snapshot(location)
+    return [list(asset.key) for repo in snapshot.repositories for asset in repo.assets
+            if key in asset.deps]
 
 
 def _partitions(context: ApiContext, asset: AssetSnap) -> dict[str, Any] | None:

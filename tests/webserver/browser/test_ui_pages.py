@@ -181,7 +181,7 @@ def test_asset_page_plots_numeric_metadata_over_time(
 ) -> None:
     base, _ = api
     expect = _expect()
-    page.goto(base + "/assets/asset_0")
+    page.goto(base + "/assets/asset_0?tab=events")
     chart = page.locator("#plot svg.chart")
     expect(chart).to_have_attribute("data-points", "5")
     labels = page.locator("#plot-label option")

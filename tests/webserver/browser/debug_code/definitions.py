@@ -17,9 +17,19 @@ def raw_orders() -> hw.MaterializeResult:
     return hw.MaterializeResult(metadata={"rows": 3, "source": "shop-api"})
 
 
-@hw.asset(group_name="clean", deps=[raw_orders])
-def cleaned_orders() -> None:
+NOTES = ("# Cleaning\n**Drops** duplicate orders, see [the docs](https://example.com/docs).\n"
+         "<script>window.__xss=9</script> [bad](javascript:window.__xss=8)\n\n- one\n- two")
+
+
+@hw.asset(group_name="clean", deps=[raw_orders], metadata={"notes": hw.MetadataValue.md(NOTES)})
+def cleaned_orders() -> hw.MaterializeResult:
     print("dropped 0 duplicate orders")
+    lineage = hw.TableColumnLineage(deps_by_column={
+        "order_id": [hw.TableColumnDep("raw_orders", "id")],
+        "total": [hw.TableColumnDep("raw_orders", "price"),
+                  hw.TableColumnDep("raw_orders", "quantity")]})
+    return hw.MaterializeResult(metadata={"rows": 3, "dropped": 0,
+                                          "dagster/column_lineage": lineage})
 
 
 @hw.asset_check(asset=cleaned_orders, blocking=True)

@@ -80,7 +80,9 @@ export function gantt(steps, runStart, now, width = 960, options = {}) {
     return s("g", { class: `step${selected ? " selected" : ""}${options.onStep ? " clickable" : ""}`,
       dataset: { step: step.step_key, status: step.status || "" },
       onclick: options.onStep ? () => options.onStep(step.step_key) : null },
-    selected ? s("rect", { class: "step-highlight", x: 0, y, width, height: ROW }) : null,
+    // A full-row target, so a click anywhere on the row (not only on the bar) picks the step.
+    options.onStep || selected ? s("rect", { class: `step-hit${selected ? " step-highlight" : ""}`,
+      x: 0, y, width, height: ROW }) : null,
       s("text", { class: "step-name", x: 8, y: y + ROW / 2 + 4 },
         shortName(step.step_key, maxChars), s("title", {}, step.step_key)),
       bar);

@@ -22,7 +22,7 @@ from headwater.webserver.routes_assets import asset_index
 #: The windows the timeline offers, in hours.
 WINDOWS = (1, 6, 24)
 #: The most runs the timeline draws (the newest in the window).
-TIMELINE_RUNS = 3000
+TIMELINE_RUNS = 1000
 #: The most results a search answers.
 SEARCH_RESULTS = 20
 

@@ -46,6 +46,7 @@ function applyView() {
   const { x, y, k } = state.view;
   state.viewport.setAttribute("transform", `translate(${x},${y}) scale(${k})`);
   state.svg.classList.toggle("zoomed-in", k >= DETAIL_ZOOM);
+  if (k >= DETAIL_ZOOM && state.lazyDetails) addDetails();
   state.svg.classList.toggle("far", k < FAR_ZOOM);
 }
 
@@ -105,7 +106,8 @@ function nodeElement(asset, id, p) {
   },
   s("rect", { width: NODE.nodeWidth, height: NODE.nodeHeight, rx: 6 }),
   s("text", { x: 10, y: 19 }, shortLabel(label)),
-  s("text", { class: "detail", x: 10, y: 35 }, detailText(asset, formatRelative)),
+  state.lazyDetails ? null
+    : s("text", { class: "detail", x: 10, y: 35 }, detailText(asset, formatRelative)),
   s("g", { class: "marks" }, healthMarks(asset)));
 }
 
@@ -133,8 +135,24 @@ function keepStateInUrl() {
   window.history.replaceState(null, "", next);
 }
 
+// Big graphs draw without the second line of text (a quarter of their DOM) and add it the
+// first time the view is zoomed in far enough to read it.
+const LAZY_DETAILS = 800;
+
+function addDetails() {
+  state.lazyDetails = false;
+  for (const node of state.viewport.querySelectorAll(".node[data-key]")) {
+    const asset = state.byId.get(node.dataset.id);
+    if (asset && !node.querySelector(".detail")) {
+      node.insertBefore(s("text", { class: "detail", x: 10, y: 35 },
+        detailText(asset, formatRelative)), node.querySelector(".marks"));
+    }
+  }
+}
+
 function draw() {
   const shown = visibleAssets();
+  state.lazyDetails = shown.length > LAZY_DETAILS;
   const represent = new Map();
   const nodes = [];
   const groups = new Map();

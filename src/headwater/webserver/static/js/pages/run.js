@@ -209,9 +209,12 @@ function scheduleDebugPanels() {
 }
 
 async function fetchNewEvents() {
+  const before = state.lastId;
   const body = await getJSON(`/api/runs/${encodeURIComponent(state.runId)}/events${
     query({ after: state.lastId })}`);
   body.events.forEach(addEvent);
+  // The API answers at most 1000 events at a time: read on while pages come back full.
+  state.lastIdChanged = body.events.length >= 1000 && state.lastId !== before;
 }
 
 function pollEvents() {
@@ -298,5 +301,9 @@ startPage(async (container, params) => {
   applyFilters();
   await refreshRun();
   refreshGroup();
-  streamEvents();
+  // A finished run's log is complete: one JSON read instead of opening a stream.
+  if (FINISHED.has(state.run.status)) {
+    await fetchNewEvents();
+    for (let page = 0; page < 50 && state.lastIdChanged; page++) await fetchNewEvents();
+  } else streamEvents();
 });

@@ -77,7 +77,7 @@ def test_deploy_materialize_break_fix_and_schedule_in_the_browser(
     expect(schedule.locator(".next-tick")).not_to_have_text("—")
     screenshot(page, "e2e-5-schedules")
 
-    page.goto(base + "/assets/raw_orders")
+    page.goto(base + "/assets/raw_orders?tab=events")
     expect(page.locator("table.history > tbody > tr")).to_have_count(1)
     page.locator("#plot-label").select_option("row_count")
     expect(page.locator("#plot svg.chart")).to_have_attribute("data-points", "1")

@@ -171,6 +171,8 @@ if TYPE_CHECKING:
     from headwater.definitions.metadata.table import (
         TableColumn,
         TableColumnConstraints,
+        TableColumnDep,
+        TableColumnLineage,
         TableRecord,
         TableSchema,
     )
@@ -519,6 +521,8 @@ _LAZY: dict[str, str] = {
     "StringSource": "headwater.definitions.config.schema_types",
     "TableColumn": "headwater.definitions.metadata.table",
     "TableColumnConstraints": "headwater.definitions.metadata.table",
+    "TableColumnDep": "headwater.definitions.metadata.table",
+    "TableColumnLineage": "headwater.definitions.metadata.table",
     "TableRecord": "headwater.definitions.metadata.table",
     "TableSchema": "headwater.definitions.metadata.table",
     "TimeWindow": "headwater.definitions.partitions",
@@ -815,6 +819,8 @@ __all__ = [
     "StringSource",
     "TableColumn",
     "TableColumnConstraints",
+    "TableColumnDep",
+    "TableColumnLineage",
     "TableRecord",
     "TableSchema",
     "TimeWindow",

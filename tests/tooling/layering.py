@@ -57,6 +57,8 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
         "the `code-server start` command takes the same target options as every command",
     ("webserver/routes_runs.py", "headwater.execution.launch"):
         "cancel and re-execute runs; launch touches only the instance (checked at run time)",
+    ("webserver/routes_run_debug.py", "headwater.execution.launch"):
+        "re-execute chosen steps / from a step; launch touches only the instance",
 }
 
 #: The run worker side of ``execution/`` loads code locations and talks to storage; the rest

@@ -11,6 +11,7 @@ colors = hw.StaticPartitionsDefinition(["red", "green", "blue"])
 @hw.asset(group_name="ingest", description=MARKUP, metadata={"owner_team": "data"},
           kinds={"csv"})
 def raw_orders() -> list[int]:
+    print("fetched 3 raw orders")
     return [1, 2, 3]
 
 

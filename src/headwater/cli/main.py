@@ -29,6 +29,8 @@ SUBCOMMANDS = {
     "list": "headwater.cli.dg_commands:list_group",
     "run": "headwater.cli.run_commands:run_group",
     "scaffold": "headwater.cli.scaffold_commands:scaffold_group",
+    "schedule": "headwater.cli.instigator_commands:schedule_group",
+    "sensor": "headwater.cli.instigator_commands:sensor_group",
     "webserver": "headwater.cli.webserver_commands:webserver_command",
 }
 

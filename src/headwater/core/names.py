@@ -24,6 +24,8 @@ ROOT_RUN_TAG = "headwater/root_run_id"
 REPOSITORY_TAG = "headwater/repository"
 #: The backfill that submitted the run.
 BACKFILL_TAG = "headwater/backfill"
+#: The asset's code version when a materialization was made (tells "code version changed").
+CODE_VERSION_TAG = "headwater/code_version"
 
 # Job names -----------------------------------------------------------------------------------
 

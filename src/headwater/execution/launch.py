@@ -230,14 +230,16 @@ def cancel_run(instance: Instance, run_id: str) -> bool:
 
 
 def create_reexecution_run(
-    instance: Instance, parent_run_id: str, *, from_failure: bool = True
+    instance: Instance, parent_run_id: str, *, from_failure: bool = True,
+    step_keys: Sequence[str] | None = None,
 ) -> RunRecord:
     """A new QUEUED run re-executing ``parent_run_id``.
 
     From failure (the default), it executes the parent's steps that did not succeed (failed,
     skipped, or never started), and loads the outputs of the others from what the parent
     (or an earlier run of the chain) stored. Otherwise it executes every step the parent
-    executed. Job, selection, config, tags, origin and partition are the parent's.
+    executed. Given ``step_keys``, it executes exactly those steps (of any finished run) and
+    loads the rest. Job, selection, config, tags, origin and partition are the parent's.
 
     Raises:
         NotFoundError: no such run.
@@ -247,11 +249,15 @@ def create_reexecution_run(
     parent = _get_run(instance, parent_run_id)
     if parent.origin is None:
         raise RunLaunchError(f"Run {parent_run_id} has no stored origin; it cannot be re-executed.")
-    if from_failure and parent.status not in _REEXECUTABLE:
+    if step_keys is None and from_failure and parent.status not in _REEXECUTABLE:
         raise RunLaunchError(
             f"Run {parent_run_id} is {parent.status.value}; only a FAILURE or CANCELED run can "
             "be re-executed from failure. Re-execute all of its steps instead."
         )
+    if step_keys is not None:
+        if not step_keys:
+            raise RunLaunchError(f"No steps of run {parent_run_id} were selected to re-execute.")
+        return _reexecution(instance, parent, list(step_keys))
     step_keys = parent.step_keys_to_execute
     if from_failure:
         events = [record.event for record in instance.storage.get_events(
@@ -265,6 +271,12 @@ def create_reexecution_run(
                 f"Every step of run {parent_run_id} succeeded; there is nothing to re-execute "
                 "from failure."
             )
+    return _reexecution(instance, parent, step_keys)
+
+
+def _reexecution(instance: Instance, parent: RunRecord, step_keys: list[str] | None
+                 ) -> RunRecord:
+    assert parent.origin is not None  # checked by create_reexecution_run
     tags = {k: v for k, v in parent.tags.items() if k not in (PARENT_RUN_TAG, ROOT_RUN_TAG)}
     return create_run(
         instance,
@@ -282,8 +294,8 @@ def create_reexecution_run(
         run_config=parent.run_config,
         tags=tags,
         step_keys_to_execute=step_keys,
-        parent_run_id=parent_run_id,
-        root_run_id=parent.root_run_id or parent_run_id,
+        parent_run_id=parent.run_id,
+        root_run_id=parent.root_run_id or parent.run_id,
     )
 
 

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from headwater.core.names import CODE_VERSION_TAG
 from headwater.definitions.asset_graph.keys import AssetKey
 from headwater.definitions.metadata import normalize_metadata
 from headwater.definitions.ops.results import (
@@ -97,6 +98,11 @@ def _report_materialization(
     assert output.asset_key is not None
     metadata = {**io_metadata, **info.output_metadata.get(output.name, {}), **item.metadata}
     data_version = getattr(item.data_version, "value", None)
+    tags = dict(item.tags)
+    code_version = (step.assets_def.code_versions_by_key.get(output.asset_key)
+                    if step.assets_def is not None else None)
+    if code_version is not None:
+        tags.setdefault(CODE_VERSION_TAG, code_version)
     # A run over a range materializes each of its partitions (one event each, as Dagster).
     keys: list[str | None] = [None]
     if _partitioned(step) and run.partition_keys:
@@ -111,7 +117,7 @@ def _report_materialization(
                 asset_key=output.asset_key.path,
                 partition=key,
                 metadata=snap_metadata(metadata, step.describe),
-                tags=dict(item.tags),
+                tags=tags,
                 data_version=data_version,
             ),
         )

@@ -21,6 +21,7 @@ from headwater.definitions.partitions.context import partition_loading_context
 from headwater.errors import InvalidOutputError, StepFailure, user_code_boundary
 from headwater.execution.input_config import LoaderContext, load_from_config
 from headwater.execution.log_capture import capturing_step_logs
+from headwater.execution.output_capture import capturing_step_output
 from headwater.execution.outputs import StepResultItem, normalize_step_result
 from headwater.execution.partition_inputs import InputPartitions, input_partitions
 from headwater.execution.plan import (
@@ -96,7 +97,8 @@ def run_step(run: RunContext, step: ExecutionStep, produced: Mapping[str, set[st
     )
     context = _context_for(step, info)
     outcome = StepRun()
-    with capturing_step_logs(run, step.key), user_code_boundary(step.describe), \
+    with capturing_step_logs(run, step.key), capturing_step_output(run, step.key), \
+            user_code_boundary(step.describe), \
             partition_loading_context(dynamic_partitions_store=run.instance):
         result = _call(step, context, info, kwargs)
         items = list(normalize_step_result(step, result))

@@ -46,6 +46,8 @@ class EventType(str, Enum):
     HOOK_SKIPPED = "HOOK_SKIPPED"
     #: An input's value passed its type check (only for inputs with a type to check).
     STEP_INPUT = "STEP_INPUT"
+    STEP_STDOUT = "STEP_STDOUT"
+    STEP_STDERR = "STEP_STDERR"
 
 
 class _Data(msgspec.Struct, frozen=True, tag_field="kind", omit_defaults=True):

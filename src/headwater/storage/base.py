@@ -153,6 +153,15 @@ class Storage(ABC):
         """The newest evaluation of each check of the asset, by check name."""
 
     @abstractmethod
+    def get_all_latest_check_results(self) -> dict[tuple[str, ...], dict[str, AssetCheckRecord]]:
+        """The newest evaluation of every check of every asset: asset key -> check name ->."""
+
+    @abstractmethod
+    def get_latest_check_storage_id(self) -> int:
+        """The storage id of the newest check evaluation (0 when there is none); tells
+        whether :meth:`get_all_latest_check_results` changed."""
+
+    @abstractmethod
     def get_check_history(
         self, asset_key: Sequence[str], check_name: str, limit: int | None = None,
         *, partition: str | None = None,

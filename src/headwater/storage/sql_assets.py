@@ -154,6 +154,30 @@ class SqlAssets(SqlBase):
             row.check_name: _check_record(row) for row in connection.execute(query)
         })
 
+    def get_all_latest_check_results(self) -> dict[tuple[str, ...], dict[str, AssetCheckRecord]]:
+        newest = (
+            sa.select(sa.func.max(asset_check_results.c.storage_id))
+            .group_by(asset_check_results.c.asset_key, asset_check_results.c.check_name)
+        )
+        query = (
+            sa.select(*_CHECK_COLUMNS)
+            .join(event_logs, event_logs.c.id == asset_check_results.c.storage_id)
+            .where(asset_check_results.c.storage_id.in_(newest))
+        )
+
+        def read(connection: Connection) -> dict[tuple[str, ...], dict[str, AssetCheckRecord]]:
+            found: dict[tuple[str, ...], dict[str, AssetCheckRecord]] = {}
+            for row in connection.execute(query):
+                record = _check_record(row)
+                found.setdefault(tuple(record.asset_key), {})[record.check_name] = record
+            return found
+
+        return self._read(read)
+
+    def get_latest_check_storage_id(self) -> int:
+        query = sa.select(sa.func.max(asset_check_results.c.storage_id))
+        return self._read(lambda connection: int(connection.execute(query).scalar() or 0))
+
     def get_check_history(
         self, asset_key: Sequence[str], check_name: str, limit: int | None = None,
         *, partition: str | None = None,

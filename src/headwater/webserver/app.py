@@ -22,9 +22,13 @@ from headwater.webserver import (
     routes_assets,
     routes_automation,
     routes_backfills,
+    routes_instigator_tools,
     routes_instigators,
     routes_locations,
+    routes_overview,
+    routes_run_debug,
     routes_runs,
+    run_filters,
 )
 from headwater.webserver.auth import AuthGuard, Credentials
 from headwater.webserver.context import ApiContext, DaemonStatusProvider
@@ -45,9 +49,13 @@ def api_routes() -> list[BaseRoute]:
     return [
         *routes_locations.ROUTES,
         *routes_assets.ROUTES,
+        *routes_instigator_tools.ROUTES,
         *routes_instigators.ROUTES,
         *routes_automation.ROUTES,
+        *run_filters.ROUTES,
         *routes_runs.ROUTES,
+        *routes_run_debug.ROUTES,
+        *routes_overview.ROUTES,
         *routes_backfills.ROUTES,
         Route("/openapi.json", openapi, methods=["GET"]),
     ]

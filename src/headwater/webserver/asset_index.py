@@ -20,9 +20,17 @@ import msgspec
 
 from headwater.core.run_status import RunStatus
 from headwater.snapshot.location import AssetSnap, LocationSnapshot
-from headwater.snapshot.runs import AssetEventRecord, RunRecord, RunsFilter
+from headwater.snapshot.runs import AssetCheckRecord, AssetEventRecord, RunRecord, RunsFilter
 from headwater.storage.instance import Instance
-from headwater.workspace import Workspace
+from headwater.webserver.asset_health import (
+    blocking_checks,
+    check_items,
+    check_status,
+    materialization_code_version,
+    running_steps,
+    stale_reasons,
+)
+from headwater.workspace import LocationStatus, Workspace
 
 #: How many of the newest runs give the assets' latest run status.
 RECENT_RUNS = 25
@@ -53,6 +61,8 @@ def base_asset_item(location: str, asset: AssetSnap) -> dict[str, Any]:
         "partitioned": asset.partitions is not None,
         "is_executable": asset.is_executable,
         "check_names": list(asset.check_names),
+        "tags": dict(asset.tags),
+        "owners": list(asset.owners),
     }
 
 
@@ -63,18 +73,28 @@ class _LocationAssets:
     items: list[tuple[Key, dict[str, Any]]]
     #: job name -> the asset keys it materializes (to attribute a job run's status).
     job_assets: dict[str, list[Key]]
+    #: asset key -> (op computing it, code version, deps, check names).
+    facts: dict[Key, tuple[str | None, str | None, list[Key], list[str]]]
+    blocking: dict[Key, dict[str, bool]]
+    #: Whether the location failed its last reload (its items are the last good code's).
+    reload_failed: bool = False
 
 
 def _location_assets(location: str, snapshot: LocationSnapshot,
                      server_id: str | None) -> _LocationAssets:
     items: list[tuple[Key, dict[str, Any]]] = []
     job_assets: dict[str, list[Key]] = {}
+    facts: dict[Key, tuple[str | None, str | None, list[Key], list[str]]] = {}
     for repo in snapshot.repositories:
         for asset in repo.assets:
             items.append((tuple(asset.key), base_asset_item(location, asset)))
+            facts[tuple(asset.key)] = (asset.node_name, asset.code_version,
+                                       [tuple(dep) for dep in asset.deps],
+                                       list(asset.check_names))
         for job in repo.jobs:
             job_assets[job.name] = [tuple(key) for key in job.asset_selection]
-    return _LocationAssets(snapshot, server_id, items, job_assets)
+    return _LocationAssets(snapshot, server_id, items, job_assets, facts,
+                           blocking_checks(snapshot))
 
 
 class AssetIndex:
@@ -94,18 +114,49 @@ class AssetIndex:
         self._run_status: dict[tuple[str | None, Key], str] = {}
         self._response_key: tuple[Any, ...] | None = None
         self._response = b""
+        self._latest: dict[Key, tuple[int, str | None]] = {}
+        self._check_id = -1
+        self._checks: dict[Key, dict[str, AssetCheckRecord]] = {}
+        self._running: dict[str, set[str]] = {}
+        self._items_cache: list[dict[str, Any]] = []
 
     def response(self) -> bytes:
         """The encoded ``{"assets": [...]}`` document."""
         with self._lock:
             locations = self._current_locations()
             self._refresh_state(locations)
-            key = (tuple((name, id(found.snapshot)) for name, found in locations.items()),
-                   self._version, self._runs_signature)
+            key = (tuple((name, id(found.snapshot), found.reload_failed)
+                         for name, found in locations.items()),
+                   self._version, self._runs_signature, self._check_id,
+                   tuple(sorted((name, tuple(sorted(steps)))
+                                for name, steps in self._running.items())))
             if key != self._response_key:
-                self._response = _encoder.encode({"assets": self._items(locations)})
+                self._items_cache = self._items(locations)
+                self._response = _encoder.encode({"assets": self._items_cache})
                 self._response_key = key
             return self._response
+
+    def items(self) -> list[dict[str, Any]]:
+        """The items of the last :meth:`response` (call that first to refresh them)."""
+        with self._lock:
+            return list(self._items_cache)
+
+    def partitioned_response(self) -> bytes:
+        """``{"assets": [...]}`` of the partitioned assets only (for backfill forms)."""
+        self.response()
+        with self._lock:
+            return _encoder.encode({"assets": [item for item in self._items_cache
+                                               if item["partitioned"]]})
+
+    def health(self, location: str, key: list[str]) -> dict[str, Any]:
+        """The health fields of one asset (see :mod:`asset_health`), from fresh state."""
+        with self._lock:
+            locations = self._current_locations()
+            self._refresh_state(locations)
+            found = locations.get(location)
+            if found is None or tuple(key) not in found.facts:
+                return {}
+            return self._health(found, tuple(key), self._running.get(location, set()))
 
     def _current_locations(self) -> dict[str, _LocationAssets]:
         current: dict[str, _LocationAssets] = {}
@@ -116,6 +167,7 @@ class AssetIndex:
             if cached is None or cached.snapshot is not entry.snapshot or (
                     cached.server_id != entry.server_id):
                 cached = _location_assets(entry.name, entry.snapshot, entry.server_id)
+            cached.reload_failed = entry.status is LocationStatus.ERROR
             current[entry.name] = cached
         self._locations = current
         return current
@@ -135,6 +187,11 @@ class AssetIndex:
             # Only the runs in progress materialize: re-read just what they target.
             self._read_some(storage.get_latest_materializations(targets))
         self._active_ids = active_ids
+        self._running = running_steps(storage, active) if active else {}
+        check_id = storage.get_latest_check_storage_id()
+        if check_id != self._check_id:
+            self._checks = storage.get_all_latest_check_results()
+            self._check_id = check_id
         if signature != self._runs_signature:
             self._run_status = _latest_run_status(runs, locations)
             self._runs_signature = signature
@@ -146,6 +203,8 @@ class AssetIndex:
             return
         self._materialization_ids = ids
         self._materializations = {key: _latest(record) for key, record in records.items()}
+        self._latest = {key: (record.storage_id, materialization_code_version(record))
+                        for key, record in records.items()}
         self._version += 1
 
     def _read_some(self, records: dict[Key, AssetEventRecord]) -> None:
@@ -157,6 +216,9 @@ class AssetIndex:
                                      **{key: r.storage_id for key, r in changed.items()}}
         self._materializations = {**self._materializations,
                                   **{key: _latest(record) for key, record in changed.items()}}
+        self._latest = {**self._latest, **{
+            key: (record.storage_id, materialization_code_version(record))
+            for key, record in changed.items()}}
         self._version += 1
 
     def _items(self, locations: dict[str, _LocationAssets]) -> list[dict[str, Any]]:
@@ -164,12 +226,26 @@ class AssetIndex:
         run_status = self._run_status
         items = []
         for name, found in locations.items():
+            running = self._running.get(name, set())
             for key, base in found.items:
                 item = dict(base)
                 item["latest_materialization"] = materializations.get(key)
                 item["latest_run_status"] = run_status.get((name, key))
+                item.update(self._health(found, key, running))
                 items.append(item)
         return items
+
+    def _health(self, found: _LocationAssets, key: Key, running: set[str]) -> dict[str, Any]:
+        node, code_version, deps, check_names = found.facts[key]
+        checks = check_items(check_names, found.blocking.get(key, {}),
+                             self._checks.get(key, {}))
+        return {
+            "checks": checks,
+            "check_status": check_status(checks),
+            "stale_reasons": stale_reasons(key, deps, code_version, self._latest),
+            "in_progress": node is not None and node in running,
+            "location_reload_failed": found.reload_failed,
+        }
 
 
 def _latest(record: AssetEventRecord) -> dict[str, Any]:

@@ -27,9 +27,12 @@ class RunBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class ReexecuteBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    """``POST /api/runs/{id}/reexecute``."""
+    """``POST /api/runs/{id}/reexecute``: from failure (default), all steps (``from_failure``
+    false), exactly ``steps``, or ``from_step`` and everything downstream of it."""
 
     from_failure: bool = True
+    steps: list[str] | None = None
+    from_step: str | None = None
 
 
 class PartitionRange(msgspec.Struct, forbid_unknown_fields=True):

@@ -55,7 +55,14 @@ SCHEMAS: dict[str, Schema] = {
         "kinds": _list(STR), "deps": _list(KEY), "partitioned": BOOL,
         "is_executable": BOOL, "check_names": _list(STR),
         "latest_materialization": _null(_ref("Materialization")),
-        "latest_run_status": _null(RUN_STATUS)}),
+        "latest_run_status": _null(RUN_STATUS),
+        "checks": _list(_ref("CheckHealth")),
+        "check_status": _null({"type": "string", "enum": ["failed", "warning", "passed"]}),
+        "stale_reasons": _list(STR), "in_progress": BOOL, "location_reload_failed": BOOL,
+        "tags": TAGS, "owners": _list(STR)}),
+    "CheckHealth": _obj({"name": STR, "blocking": BOOL, "passed": _null(BOOL),
+                         "severity": _null(STR), "timestamp": _null(NUM),
+                         "run_id": _null(STR)}),
     "AssetPartitions": _obj({
         "asset_key": KEY, "location": STR, "kind": STR, "keys": _null(_list(STR)),
         "dimensions": _null(_list(_obj({"name": STR, "keys": _list(STR)}))),
@@ -63,7 +70,8 @@ SCHEMAS: dict[str, Schema] = {
         "counts": _obj({"materialized": INT, "failed": INT, "in_progress": INT,
                         "missing": INT})}),
     "AssetCheck": _obj({"name": STR, "passed": _null(BOOL), "timestamp": _null(NUM),
-                        "run_id": _null(STR), "metadata": ANY_OBJ}),
+                        "run_id": _null(STR), "metadata": ANY_OBJ},
+                       {"blocking": BOOL, "severity": _null(STR), "history": _list(ANY_OBJ)}),
     "Job": _obj({
         "name": STR, "location": STR, "description": _null(STR), "is_asset_job": BOOL,
         "asset_selection": _list(KEY), "partitioned": BOOL,
@@ -92,7 +100,11 @@ SCHEMAS: dict[str, Schema] = {
                   "end_time": _null(NUM), "attempts": INT}),
     "RunEvent": _obj({"storage_id": INT, "timestamp": NUM, "event_type": STR,
                       "step_key": _null(STR), "message": STR, "level": STR},
-                     {"metadata": ANY_OBJ, "asset_key": KEY, "error": _ref("ErrorInfo")}),
+                     {"metadata": ANY_OBJ, "asset_key": KEY, "error": _ref("ErrorInfo"),
+                      "partition": _null(STR), "check_name": STR, "passed": BOOL,
+                      "severity": STR, "description": STR, "output_name": STR,
+                      "io_manager_key": _null(STR), "input_name": STR,
+                      "upstream_step_key": _null(STR)}),
     "Backfill": _obj({
         "backfill_id": STR, "location": STR, "job_name": _null(STR),
         "asset_selection": _null(_list(KEY)), "partition_keys": _list(STR), "status": STR,
@@ -101,7 +113,12 @@ SCHEMAS: dict[str, Schema] = {
     "RunRequest": {**_obj({"location": STR}, {
         "job": STR, "asset_selection": _list(KEY), "partition": STR,
         "run_config": ANY_OBJ, "tags": TAGS}), "additionalProperties": False},
-    "ReexecuteRequest": {**_obj({}, {"from_failure": BOOL}), "additionalProperties": False},
+    "ReexecuteRequest": {**_obj({}, {"from_failure": BOOL, "steps": _list(STR),
+                                     "from_step": STR}), "additionalProperties": False},
+    "BulkRequest": {**_obj({"action": {"type": "string", "enum": ["cancel", "reexecute"]},
+                            "run_ids": {**_list(STR), "minItems": 1, "maxItems": 500}},
+                           {"from_failure": BOOL}), "additionalProperties": False},
+    "StepLogs": _obj({"run_id": STR, "step_key": _null(STR), "stdout": STR, "stderr": STR}),
     "BackfillRequest": {**_obj({"location": STR}, {
         "job": STR, "asset_selection": _list(KEY), "partitions": _list(STR),
         "partition_range": _obj({"start": STR, "end": STR}), "run_config": ANY_OBJ,
@@ -163,8 +180,10 @@ PATHS: dict[str, Schema] = {
     "/api/events": {"get": _op("Location changes (server-sent events)", {
         "description": "event: location, data: a location item",
         "content": {"text/event-stream": {"schema": STR}}})},
-    "/api/assets": {"get": _op("Every asset with its latest state",
-                               _json(_wrap("assets", "Asset")))},
+    "/api/assets": {"get": _op(
+        "Every asset with its latest state and health", _json(_wrap("assets", "Asset")),
+        params=[_query("partitioned", {"type": "string", "enum": ["true", "false"]},
+                       "Only partitioned assets")], errors=(400,))},
     "/api/assets/{key}": {"get": _op(
         "One asset (key parts joined by /), materializations and checks",
         _json(_obj({"asset": ANY_OBJ, "materializations": _list(_ref("Materialization")),
@@ -198,11 +217,24 @@ PATHS: dict[str, Schema] = {
         "get": _op("Runs, newest first", _json(_wrap("runs", "Run")), params=[
             _query("status", STR, "Comma-separated run statuses"),
             _query("job", STR, "Job name"), _query("location", STR, "Location name"),
+            {**_query("tag", _list({"type": "string", "pattern": "^[^=]+=.*$"}),
+                      "KEY=VALUE; repeat for several"), "explode": True},
+            _query("launched_by", {"type": "string",
+                                   "pattern": "^(schedule|sensor|backfill):.+$"},
+                   "schedule:NAME, sensor:NAME or backfill:ID"),
+            _query("backfill", STR, "Backfill id"),
+            _query("created_after", NUM, "Seconds since the epoch"),
+            _query("created_before", NUM, "Seconds since the epoch"),
             _query("cursor", STR, "Run id: list the runs created before it"), _LIMIT],
             errors=(400,)),
         "post": _op("Queue a run of a job or of some assets",
                     _json(_obj({"run_id": STR}), "Created"), body="RunRequest",
                     errors=(400, *_MUTATION), status=201)},
+    "/api/runs/bulk": {"post": _op(
+        "Cancel or re-execute several runs",
+        _json(_obj({"results": _list(_obj({"run_id": STR, "ok": BOOL}, {
+            "status": STR, "new_run_id": STR, "error": STR}))})),
+        body="BulkRequest", errors=(400, 403))},
     "/api/runs/{run_id}": {"get": _op(
         "One run and its steps",
         _json(_obj({"run": _ref("Run"), "steps": _list(_ref("Step"))})),
@@ -216,9 +248,35 @@ PATHS: dict[str, Schema] = {
     "/api/runs/{run_id}/cancel": {"post": _op(
         "Cancel a run", _json(_ref("Run")), params=_path_params("run_id"), errors=_MUTATION)},
     "/api/runs/{run_id}/reexecute": {"post": _op(
-        "Re-execute a run (from failure by default)", _json(_obj({"run_id": STR}), "Created"),
+        "Re-execute a run: from failure (default), all, chosen steps, or from a step",
+        _json(_obj({"run_id": STR}), "Created"),
         params=_path_params("run_id"), body="ReexecuteRequest", errors=(400, *_MUTATION),
         status=201, body_required=False)},
+    "/api/runs/{run_id}/logs": {"get": _op(
+        "What a step (or every step) of a run printed to stdout and stderr",
+        _json(_ref("StepLogs")),
+        params=[*_path_params("run_id"), _query("step", STR, "Step key")], errors=(404,))},
+    "/api/runs/{run_id}/group": {"get": _op(
+        "Every run of the run's re-execution group, oldest first",
+        _json(_obj({"root_run_id": STR, "runs": _list(_ref("Run"))})),
+        params=_path_params("run_id"), errors=(404,))},
+    "/api/overview": {"get": _op(
+        "Runs per job in the last 1, 6 or 24 hours and what needs attention",
+        _json(_obj({"since": NUM, "now": NUM, "hours": INT, "truncated": BOOL,
+                    "counts": _obj({"failed": INT, "in_progress": INT, "queued": INT,
+                                    "failing_checks": INT}),
+                    "jobs": _list(_obj({"location": _null(STR), "job_name": STR,
+                                        "runs": _list(_obj({
+                                            "run_id": STR, "status": RUN_STATUS,
+                                            "start": NUM, "end": _null(NUM)}))}))})),
+        params=[_query("hours", {"type": "integer", "enum": [1, 6, 24]}, "Window")],
+        errors=(400,))},
+    "/api/search": {"get": _op(
+        "Assets, jobs, schedules, sensors, resources and locations by name",
+        _json(_obj({"results": _list(_obj({"kind": {"type": "string", "enum": [
+            "asset", "job", "schedule", "sensor", "resource", "location"]},
+            "name": STR, "location": STR, "href": STR}))})),
+        params=[_query("q", STR, "Text in the name")])},
     "/api/backfills": {
         "get": _op("Backfills, newest first", _json(_wrap("backfills", "Backfill")),
                    params=[_query("status", STR, "Backfill status"), _LIMIT], errors=(400,)),
@@ -233,6 +291,34 @@ PATHS: dict[str, Schema] = {
         "Cancel a backfill", _json(_ref("Backfill")), params=_path_params("backfill_id"),
         errors=_MUTATION)},
 }
+
+_PREVIEW = _json(_obj({"run_requests": _list(ANY_OBJ), "skip_reason": _null(STR),
+                      "cursor": _null(STR), "error": _null(ANY_OBJ), "evaluated_at": NUM}),
+                 "What one tick would do now (nothing is launched or stored)")
+SCHEMAS["PreviewRequest"] = {**_obj({}, {"timestamp": NUM}), "additionalProperties": False}
+SCHEMAS["CursorRequest"] = {**_obj({"cursor": _null(STR)}), "additionalProperties": False}
+SCHEMAS["BulkSwitchRequest"] = {**_obj({
+    "action": {"type": "string", "enum": ["start", "stop"]},
+    "items": {**_list({**_obj({"kind": {"type": "string", "enum": ["schedule", "sensor"]},
+                               "location": STR, "name": STR}),
+                       "additionalProperties": False}), "minItems": 1}}),
+    "additionalProperties": False}
+PATHS["/api/schedules/{location}/{name}/preview"] = {"post": _op(
+    "Evaluate a schedule's tick now without launching", _PREVIEW,
+    params=_path_params("location", "name"), body="PreviewRequest", body_required=False,
+    errors=(400, 403, 404, 409))}
+PATHS["/api/sensors/{location}/{name}/preview"] = {"post": _op(
+    "Evaluate a sensor's tick now (with its cursor) without launching", _PREVIEW,
+    params=_path_params("location", "name"), body="PreviewRequest", body_required=False,
+    errors=(400, 403, 404, 409))}
+PATHS["/api/sensors/{location}/{name}/cursor"] = {"post": _op(
+    "Set (or reset with null) a sensor's cursor", _SWITCH,
+    params=_path_params("location", "name"), body="CursorRequest", errors=(400, 403, 404))}
+PATHS["/api/instigators/bulk"] = {"post": _op(
+    "Turn several schedules and sensors on or off",
+    _json(_obj({"results": _list(_obj({"ok": BOOL, "kind": STR}, {
+        "name": STR, "location": STR, "error": STR, "status": ON_OFF}))})),
+    body="BulkSwitchRequest", errors=(400, 403))}
 
 for _kind in ("schedules", "sensors"):
     for _action in ("start", "stop"):

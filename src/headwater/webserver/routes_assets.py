@@ -21,6 +21,8 @@ from headwater.webserver.partition_grid import encoded_view
 
 #: Materializations shown by default on an asset's page.
 DEFAULT_HISTORY = 25
+#: Evaluations of each check listed on the asset page.
+CHECK_HISTORY = 10
 
 
 def asset_index(context: ApiContext) -> AssetIndex:
@@ -34,9 +36,15 @@ def asset_index(context: ApiContext) -> AssetIndex:
 
 
 def assets(request: Request) -> Response:
-    """``GET /api/assets``: every asset of every loaded location with its latest state."""
-    return Response(asset_index(context_of(request)).response(),
-                    media_type="application/json")
+    """``GET /api/assets?partitioned=true``: every asset of every loaded location with its
+    latest state (only the partitioned ones when asked)."""
+    index = asset_index(context_of(request))
+    partitioned = request.query_params.get("partitioned", "")
+    if partitioned not in ("", "true", "false"):
+        raise ApiError(400, f"Query parameter 'partitioned' must be true or false, not "
+                            f"{partitioned!r}.")
+    body = index.partitioned_response() if partitioned == "true" else index.response()
+    return Response(body, media_type="application/json")
 
 
 def _find_asset(context: ApiContext, key: list[str],
@@ -84,11 +92,20 @@ def asset_detail(request: Request) -> Response:
         "partitions": _partitions(context, asset),
         "job_names": list(asset.job_names),
     })
+    item["downstream"] = _downstream(context, location, key)
+    health = asset_index(context).health(location, key)
+    item.update(health)
+    health_checks = {check["name"]: check for check in health.get("checks", [])}
     return JSONResponse({
         "asset": item,
         "materializations": [_materialization(record, with_metadata=True)
                              for record in history],
-        "checks": [_check(name, checks.get(name)) for name in asset.check_names],
+        "checks": [{**_check(name, checks.get(name)),
+                    "blocking": health_checks.get(name, {}).get("blocking", False),
+                    "severity": health_checks.get(name, {}).get("severity"),
+                    "history": [_check(name, record) for record in
+                                storage.get_check_history(key, name, limit=CHECK_HISTORY)]}
+                   for name in asset.check_names],
     })
 
 
@@ -113,6 +130,13 @@ def _freshness(asset: AssetSnap, last_updated: float | None) -> dict[str, Any] |
         return None
     return {"policy": asset.freshness_policy,
             "status": freshness_status(asset.freshness_policy, last_updated, time.time())}
+
+
+def _downstream(context: ApiContext, location: str, key: list[str]) -> list[list[str]]:
+    """Keys of the assets of ``location`` that depend on ``key``."""
+    snapshot = context.snapshot(location)
+    return [list(asset.key) for repo in snapshot.repositories for asset in repo.assets
+            if key in asset.deps]
 
 
 def _partitions(context: ApiContext, asset: AssetSnap) -> dict[str, Any] | None:

@@ -11,12 +11,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from headwater.core.run_status import RunStatus
-from headwater.errors import HeadwaterError, NotFoundError
 from headwater.snapshot.runs import RunRecord, RunsFilter
-from headwater.webserver.bodies import ReexecuteBody, RunBody, one_target, read_body
+from headwater.webserver.bodies import RunBody, one_target, read_body
 from headwater.webserver.context import ApiContext, context_of
 from headwater.webserver.errors import ApiError, JSONResponse
 from headwater.webserver.params import enum_value, int_param
+from headwater.webserver.routes_run_debug import reexecute
 from headwater.webserver.run_items import (
     STEP_EVENTS,
     event_item,
@@ -65,7 +65,8 @@ def _statuses(raw: str | None) -> list[RunStatus] | None:
 
 
 def list_runs(request: Request) -> Response:
-    """``GET /api/runs?status=A,B&job=&location=&limit=&cursor=``: newest first."""
+    """``GET /api/runs?status=A,B&job=&location=&tag=k=v&launched_by=&backfill=&created_after=
+    &created_before=&limit=&cursor=``: newest first."""
     context = context_of(request)
     params = request.query_params
     limit = int_param(request, "limit", 100, minimum=1, maximum=1000)
@@ -76,9 +77,16 @@ def list_runs(request: Request) -> Response:
         if after is None:
             raise ApiError(400, f"Query parameter 'cursor': no run with id {cursor!r}.")
         created_before = after.created_at
+    from headwater.webserver.run_filters import run_tag_filters, time_param
+
+    before = time_param(request, "created_before")
+    if before is not None:
+        created_before = min(before, created_before) if created_before is not None else before
     filters = RunsFilter(statuses=_statuses(params.get("status")),
                          job_name=params.get("job") or None,
                          location_name=params.get("location") or None,
+                         tags=run_tag_filters(request),
+                         created_after=time_param(request, "created_after"),
                          created_before=created_before)
     runs = context.instance.storage.get_runs(filters, limit=limit)
     return JSONResponse({"runs": [run_item(run) for run in runs]})
@@ -124,7 +132,8 @@ def run_events(request: Request) -> Response:
     return JSONResponse({"events": [event_item(record) for record in records]})
 
 
-def _cancel(context: ApiContext, run_id: str) -> dict[str, Any]:
+def cancel_one(context: ApiContext, run_id: str) -> dict[str, Any]:
+    """Cancel ``run_id`` (through its code server when it runs); the run item."""
     from headwater.execution.launch import cancel_run
 
     run = _run(context, run_id)
@@ -143,28 +152,8 @@ def _cancel(context: ApiContext, run_id: str) -> dict[str, Any]:
 
 async def cancel(request: Request) -> Response:
     """``POST /api/runs/{run_id}/cancel``: the run item (CANCELING or CANCELED)."""
-    item = await run_in_threadpool(_cancel, context_of(request), request.path_params["run_id"])
+    item = await run_in_threadpool(cancel_one, context_of(request), request.path_params["run_id"])
     return JSONResponse(item)
-
-
-def _reexecute(context: ApiContext, run_id: str, from_failure: bool) -> RunRecord:
-    from headwater.execution.launch import create_reexecution_run
-
-    _run(context, run_id)
-    try:
-        return create_reexecution_run(context.instance, run_id, from_failure=from_failure)
-    except NotFoundError:
-        raise
-    except HeadwaterError as exc:
-        raise ApiError(409, str(exc)) from None
-
-
-async def reexecute(request: Request) -> Response:
-    """``POST /api/runs/{run_id}/reexecute {"from_failure": bool}``: ``{"run_id"}`` (201)."""
-    body = await read_body(request, ReexecuteBody, optional=True)
-    run = await run_in_threadpool(_reexecute, context_of(request),
-                                  request.path_params["run_id"], body.from_failure)
-    return JSONResponse({"run_id": run.run_id}, status_code=201)
 
 
 ROUTES = [

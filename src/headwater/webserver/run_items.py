@@ -10,6 +10,8 @@ from headwater.snapshot.events import (
     AssetCheckData,
     AssetEventData,
     EventType,
+    InputData,
+    OutputData,
     RunFailureData,
     StepFailureData,
     StepRetryData,
@@ -107,9 +109,24 @@ def event_item(record: EventLogRecord) -> dict[str, Any]:
         if isinstance(data, AssetCheckData):
             item["check_name"] = data.check_name
             item["passed"] = data.passed
+            item["severity"] = data.severity
+        if data.description:
+            item["description"] = data.description
     elif isinstance(data, StepFailureData):
         item["error"] = error_item(data.error)
         item["metadata"] = metadata_item(data.metadata)
     elif isinstance(data, (StepRetryData, RunFailureData)) and data.error is not None:
         item["error"] = error_item(data.error)
+    elif isinstance(data, (OutputData, InputData)):
+        item.update(_io_fields(data))
     return item
+
+
+def _io_fields(data: OutputData | InputData) -> dict[str, Any]:
+    if isinstance(data, OutputData):
+        return {"output_name": data.output_name, "io_manager_key": data.io_manager_key}
+    fields: dict[str, Any] = {"input_name": data.input_name,
+                              "upstream_step_key": data.upstream_step_key}
+    if data.asset_key is not None:
+        fields["asset_key"] = list(data.asset_key)
+    return fields

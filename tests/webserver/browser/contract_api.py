@@ -209,6 +209,10 @@ class ContractApi:
                   "end_time": NOW + 1.5, "attempts": 1}]
         return JSONResponse({"run": {**RUN, "status": self.state.run_status}, "steps": steps})
 
+    async def run_group(self, request: Request) -> Response:
+        run = {**RUN, "status": self.state.run_status}
+        return JSONResponse({"root_run_id": run["run_id"], "runs": [run]})
+
     async def run_events(self, request: Request) -> Response:
         if "text/event-stream" not in request.headers.get("accept", ""):
             return JSONResponse({"events": EVENTS})
@@ -238,7 +242,8 @@ def build_app(state: ContractState) -> Starlette:
         Route("/api/schedules", api.schedules),
         Route("/api/schedules/{loc}/{name}/{action}", api.schedule_action, methods=["POST"]),
         Route("/api/runs", api.create_run, methods=["POST"]), Route("/api/runs/{id}", api.run),
-        Route("/api/runs/{id}/events", api.run_events), *ui_routes(),
+        Route("/api/runs/{id}/events", api.run_events),
+        Route("/api/runs/{id}/group", api.run_group), *ui_routes(),
     ])
 
 

@@ -44,7 +44,7 @@ def test_asset_page_shows_why_eager_was_false_and_the_automation_page_lists_tick
     [latest, *_] = wait_for(lambda: _evaluations(dev_url, "a2"), "a2 to be evaluated", 60)
     assert latest["tree"]["name"] == "eager" and latest["tree"]["result"] is False
 
-    page.goto(f"{dev_url}/assets/a2")
+    page.goto(f"{dev_url}/assets/a2?tab=automation")
     tree = page.locator(".automation-tree")
     expect(tree).to_be_visible()
     expect(tree.locator('li[data-name="eager"]').first).to_have_attribute("data-result", "false")

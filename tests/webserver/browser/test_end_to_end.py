@@ -32,7 +32,7 @@ def test_deploy_materialize_break_fix_and_schedule_in_the_browser(
     from playwright.sync_api import expect
 
     base, code_file = dev_server
-    page.goto(base + "/")
+    page.goto(base + "/locations")
     card = page.locator('section.location[data-location="definitions"]')
     expect(card).to_have_attribute("data-status", "loaded", timeout=60_000)
     expect(card.locator(".source")).not_to_have_text("—")
@@ -57,7 +57,7 @@ def test_deploy_materialize_break_fix_and_schedule_in_the_browser(
     good_code = code_file.read_text()
     code_file.write_text(good_code + "\ndef broken(:\n")
     broken_line = len(good_code.splitlines()) + 2
-    page.goto(base + "/")
+    page.goto(base + "/locations")
     card.get_by_role("button", name="Reload").click()
     expect(card).to_have_attribute("data-status", "error", timeout=60_000)
     expect(card.locator(".load-error .error-message")).to_contain_text("SyntaxError")
@@ -77,7 +77,7 @@ def test_deploy_materialize_break_fix_and_schedule_in_the_browser(
     expect(schedule.locator(".next-tick")).not_to_have_text("—")
     screenshot(page, "e2e-5-schedules")
 
-    page.goto(base + "/assets/raw_orders")
+    page.goto(base + "/assets/raw_orders?tab=events")
     expect(page.locator("table.history > tbody > tr")).to_have_count(1)
     page.locator("#plot-label").select_option("row_count")
     expect(page.locator("#plot svg.chart")).to_have_attribute("data-points", "1")

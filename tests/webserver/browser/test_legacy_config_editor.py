@@ -91,7 +91,7 @@ def test_a_bad_legacy_config_is_refused_in_the_browser_as_the_server_words_it(
     from playwright.sync_api import expect
 
     base = dev_url
-    page.goto(base + "/")
+    page.goto(base + "/locations")
     card = page.locator('section.location[data-location="definitions"]')
     expect(card).to_have_attribute("data-status", "loaded", timeout=60_000)
     page.goto(base + "/jobs?job=legacy_job")

@@ -71,7 +71,7 @@ def test_reload_shows_the_error_then_the_loaded_location(
 ) -> None:
     base, state = api
     expect = _expect()
-    page.goto(base + "/")
+    page.goto(base + "/locations")
     card = page.locator('section.location[data-location="loc"]')
     expect(card).to_have_attribute("data-status", "error")
     expect(card.locator("pre.traceback")).to_contain_text("Traceback (most recent call last)")
@@ -181,7 +181,7 @@ def test_asset_page_plots_numeric_metadata_over_time(
 ) -> None:
     base, _ = api
     expect = _expect()
-    page.goto(base + "/assets/asset_0")
+    page.goto(base + "/assets/asset_0?tab=events")
     chart = page.locator("#plot svg.chart")
     expect(chart).to_have_attribute("data-points", "5")
     labels = page.locator("#plot-label option")
@@ -226,7 +226,7 @@ def test_load_errors_name_the_exception_class_once(
     expect = _expect()
     state = ContractState(error=dict(IMPORT_ERROR if error == "import" else SYNTAX_ERROR))
     with serve(build_app(state)) as base:
-        page.goto(base + "/")
+        page.goto(base + "/locations")
         block = page.locator('section.location[data-location="loc"] .load-error')
         expect(block.locator(".error-message")).to_have_text(summary)
         text = block.locator("pre.traceback").text_content()

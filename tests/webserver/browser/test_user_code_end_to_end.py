@@ -50,7 +50,7 @@ def test_config_backfill_sensor_and_status_filter_on_a_real_location(
     from playwright.sync_api import expect
 
     base = dev_url
-    page.goto(base + "/")
+    page.goto(base + "/locations")
     card = page.locator('section.location[data-location="definitions"]')
     expect(card).to_have_attribute("data-status", "loaded", timeout=60_000)
 
@@ -115,7 +115,7 @@ def test_config_backfill_sensor_and_status_filter_on_a_real_location(
 
     # (iv) The status filter leaves only the failed run.
     page.goto(base + "/runs")
-    rows = page.locator("#run-rows > tr")
+    rows = page.locator("#run-rows > tr[data-run-id]")
     expect(rows).to_have_count(5)  # greet, failing and three backfill runs
     page.locator('input.status-filter[value="FAILURE"]').check()
     expect(rows).to_have_count(1)

@@ -38,6 +38,7 @@ SECURITY_HEADERS = {
 
 #: (href, label) of the navigation bar, in display order.
 NAV_LINKS = (
+    ("/", "Overview"),
     ("/locations", "Deployment"),
     ("/assets", "Assets"),
     ("/assets/graph", "Asset graph"),
@@ -75,7 +76,7 @@ class Page:
 
 
 PAGES = (
-    Page("home", "/", "Deployment", "/locations", script="locations"),
+    Page("home", "/", "Overview", "/", script="overview"),
     Page("locations", "/locations", "Deployment", "/locations"),
     Page("asset_graph", "/assets/graph", "Asset graph", "/assets/graph"),
     Page("assets", "/assets", "Assets", "/assets"),
@@ -86,6 +87,9 @@ PAGES = (
     Page("schedules", "/schedules", "Schedules", "/schedules", script="instigators"),
     Page("sensors", "/sensors", "Sensors", "/sensors", script="instigators"),
     Page("automation", "/automation", "Automation", "/automation"),
+    Page("schedule", "/schedules/{location}/{name}", "Schedule", "/schedules",
+         script="instigator"),
+    Page("sensor", "/sensors/{location}/{name}", "Sensor", "/sensors", script="instigator"),
     Page("backfills", "/backfills", "Backfills", "/backfills"),
     Page("backfill", "/backfills/{backfill_id}", "Backfill", "/backfills"),
 )
@@ -123,6 +127,8 @@ def render_page(page: Page, params: dict[str, str]) -> str:
         f"</head><body {attributes}>"
         '<header class="topbar"><a class="brand" href="/">headwater</a>'
         f'<nav aria-label="Main">{nav}</nav>'
+        '<button id="search-open" class="search-open" type="button" '
+        'title="Search (Ctrl K)">Search <kbd>Ctrl K</kbd></button>'
         '<span id="health" class="health" role="status" aria-live="polite">daemon: …</span>'
         "</header>"
         f'<main id="main"><h1 id="title">{title}</h1>'

@@ -104,9 +104,12 @@ function countsText(counts) {
  * An <svg> Gantt chart of `steps` ([{step_key, status, start_time, end_time, attempts}]),
  * `width` pixels wide; `now` ends the bars of steps still running. `runStart` is the origin
  * only when no step has started yet. Mapped steps are folded per op; clicking a folded row
- * toggles it in `expanded` and calls `onToggle`.
+ * toggles it in `options.expanded` and calls `options.onToggle`. `options.onStep(stepKey)` is
+ * called when a step is clicked; `options.selected` is the step drawn as selected.
  */
-export function gantt(steps, runStart, now, width = 960, expanded = new Set(), onToggle = null) {
+export function gantt(steps, runStart, now, width = 960, options = {}) {
+  const expanded = options.expanded || new Set();
+  const onToggle = options.onToggle || null;
   const started = steps.filter((step) => step.start_time);
   const t0 = started.length ? started.reduce((m, step) => Math.min(m, step.start_time), Infinity)
     : runStart || now;
@@ -152,13 +155,22 @@ export function gantt(steps, runStart, now, width = 960, expanded = new Set(), o
       ? { class: `step group${expanded.has(row.group) ? " expanded" : ""}`,
         dataset: { group: row.group, count: String(Object.values(row.counts)
           .reduce((a, b) => a + b, 0)) } }
-      : { class: `step${row.child ? " mapped" : ""}`,
+      : { class: `step${row.child ? " mapped" : ""}${
+        options.selected === item.step_key ? " selected" : ""}${options.onStep ? " clickable" : ""}`,
         dataset: { step: item.step_key, status: item.status || "" } };
+    const selected = !row.group && options.selected === item.step_key;
     const node = s("g", attrs,
+      // A full-row target, so a click anywhere on the row (not only on the bar) picks the step.
+      !row.group && (options.onStep || selected) ? s("rect", {
+        class: `step-hit${selected ? " step-highlight" : ""}`, x: 0, y, width, height: ROW,
+      }) : null,
       s("text", { class: "step-name", x: row.child ? 20 : 8, y: y + ROW / 2 + 4 },
         `${row.group ? (expanded.has(row.group) ? "▾ " : "▸ ") : ""}${
           shortName(row.label.trim(), maxChars - 2)}`, s("title", {}, title)),
       bar);
+    if (!row.group && options.onStep) {
+      node.addEventListener("click", () => options.onStep(item.step_key));
+    }
     if (row.group && onToggle) {
       node.addEventListener("click", () => {
         if (expanded.has(row.group)) expanded.delete(row.group);

@@ -5,7 +5,10 @@ const SWEEPS = 4;
 
 /**
  * Lay out `nodes` ([{id, group}]) with `edges` ([[upstreamId, downstreamId]]).
- * Returns {positions: Map id -> {layer, order, x, y}, width, height, layers}.
+ * Returns {positions: Map id -> {layer, order, x, y}, routes, width, height, layers}.
+ * An edge that skips layers gets a thin virtual node in every layer it crosses, ordered with
+ * the real ones, so it is routed through a free slot instead of across nodes: `routes` maps
+ * "from\u0000to" to the y of each slot it passes (one per crossed layer, left to right).
  * Edges closing a cycle are ignored for layering; unknown ids are skipped.
  */
 export function layeredLayout(nodes, edges, sizes = {}) {
@@ -13,36 +16,79 @@ export function layeredLayout(nodes, edges, sizes = {}) {
   const nodeHeight = sizes.nodeHeight ?? 36;
   const gapX = sizes.gapX ?? 80;
   const gapY = sizes.gapY ?? 14;
+  const laneHeight = sizes.laneHeight ?? 6;
   const index = new Map(nodes.map((node, i) => [node.id, i]));
   const ups = nodes.map(() => []);
   const downs = nodes.map(() => []);
+  const pairs = [];
   for (const [from, to] of edges) {
     const a = index.get(from);
     const b = index.get(to);
     if (a === undefined || b === undefined || a === b) continue;
     ups[b].push(a);
     downs[a].push(b);
+    pairs.push([a, b]);
   }
   const layer = assignLayers(nodes.length, ups, downs);
+  const all = nodes.map((node) => ({ id: node.id, group: node.group, virtual: false }));
+  const chains = addVirtualNodes(pairs, layer, all, ups, downs, sizes.maxVirtual ?? 40000);
   const sparse = [];
   layer.forEach((l, i) => (sparse[l] ||= []).push(i));
   const layers = sparse.filter(Boolean);
-  orderLayers(layers, nodes, ups, downs);
-  const tallest = Math.max(0, ...layers.map((members) => members.length));
+  orderLayers(layers, all, ups, downs);
+  const heightOf = (i) => (all[i].virtual ? laneHeight : nodeHeight);
+  const extent = layers.map((members) => members.reduce((sum, i) => sum + heightOf(i) + gapY,
+    -gapY));
+  const tallest = Math.max(0, ...extent);
   const positions = new Map();
+  const slotY = new Float64Array(all.length);
   layers.forEach((members, l) => {
-    const offset = ((tallest - members.length) * (nodeHeight + gapY)) / 2;
+    let y = (tallest - extent[l]) / 2;
     members.forEach((i, order) => {
-      positions.set(nodes[i].id, {
-        layer: l, order, x: l * (nodeWidth + gapX), y: offset + order * (nodeHeight + gapY),
-      });
+      slotY[i] = y + heightOf(i) / 2;
+      if (!all[i].virtual) {
+        positions.set(all[i].id, { layer: l, order, x: l * (nodeWidth + gapX), y });
+      }
+      y += heightOf(i) + gapY;
     });
   });
+  const routes = new Map();
+  for (const [key, chain] of chains) routes.set(key, chain.map((i) => slotY[i]));
   return {
-    positions, layers: layers.length,
+    positions, routes, layers: layers.length,
     width: Math.max(0, layers.length * (nodeWidth + gapX) - gapX),
-    height: Math.max(0, tallest * (nodeHeight + gapY) - gapY),
+    height: Math.max(0, tallest),
   };
+}
+
+/** Split each edge spanning several layers into a chain through virtual nodes. */
+function addVirtualNodes(pairs, layer, all, ups, downs, maxVirtual) {
+  const chains = new Map();
+  let added = 0;
+  for (const [a, b] of pairs) {
+    const span = layer[b] - layer[a];
+    if (span <= 1 || added + span - 1 > maxVirtual) continue;
+    ups[b].splice(ups[b].indexOf(a), 1);
+    downs[a].splice(downs[a].indexOf(b), 1);
+    const chain = [];
+    let previous = a;
+    for (let l = layer[a] + 1; l < layer[b]; l++) {
+      const v = all.length;
+      all.push({ id: `\u0001${all[a].id}\u0000${all[b].id}\u0000${l}`, group: all[b].group,
+        virtual: true });
+      layer.push(l);
+      ups.push([previous]);
+      downs.push([]);
+      downs[previous].push(v);
+      chain.push(v);
+      previous = v;
+      added++;
+    }
+    downs[previous].push(b);
+    ups[b].push(previous);
+    chains.set(`${all[a].id}\u0000${all[b].id}`, chain);
+  }
+  return chains;
 }
 
 /** Longest path from the sources (Kahn's order); nodes left on a cycle get their own layer. */

@@ -2,6 +2,7 @@
 
 import { getJSON } from "./api.js";
 import { formatRelative, replace } from "./dom.js";
+import { installSearch } from "./search.js";
 
 const HEALTH_INTERVAL_MS = 5000;
 
@@ -99,6 +100,7 @@ export function action(button, fn, busyText) {
  * body's data-* attributes (asset key, run id, ...).
  */
 export async function startPage(render) {
+  installSearch();
   refreshHealth();
   setInterval(refreshHealth, HEALTH_INTERVAL_MS);
   const container = document.getElementById("page");

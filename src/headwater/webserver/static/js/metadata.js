@@ -2,6 +2,7 @@
 
 import { formatNumber } from "./chart.js";
 import { assetHref, formatTime, h, keyText } from "./dom.js";
+import { markdown } from "./markdown.js";
 
 const MAX_TABLE_ROWS = 50;
 const SHORT_TEXT = 120;
@@ -35,6 +36,18 @@ function cellText(value) {
   return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
+/** Each column with the upstream columns it comes from (TableColumnLineage). */
+function columnLineage(value) {
+  const deps = (value && value.deps_by_column) || {};
+  return h("table", { class: "meta-records column-lineage" },
+    h("thead", {}, h("tr", {}, h("th", {}, "Column"), h("th", {}, "Comes from"))),
+    h("tbody", {}, Object.entries(deps).map(([column, sources]) => h("tr", {
+      dataset: { column } }, h("td", {}, h("code", {}, column)),
+    h("td", {}, (sources || []).map((dep) => h("div", {},
+      h("a", { href: assetHref(dep.asset_key) }, keyText(dep.asset_key)), " · ",
+      h("code", {}, dep.column_name))))))));
+}
+
 function textValue(value, type) {
   const text = String(value);
   if (type === "md" || text.includes("\n") || text.length > SHORT_TEXT) return block(text, type);
@@ -49,7 +62,8 @@ const RENDERERS = {
     typeof value === "number" ? formatTime(value) : String(value)),
   null: () => h("span", { class: "muted" }, "null"),
   text: (value) => textValue(value, "text"),
-  md: (value) => textValue(value, "md"),
+  md: (value) => markdown(value),
+  column_lineage: (value) => columnLineage(value),
   path: (value) => h("code", {}, String(value)),
   notebook: (value) => h("code", {}, String(value)),
   url: (value) => (isHttpUrl(value)

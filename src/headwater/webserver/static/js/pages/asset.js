@@ -1,4 +1,7 @@
-// One asset: definition, metadata, materialisation history, checks and a metadata plot.
+// One asset, in tabs: overview (definition, health, metadata as tables / safe markdown),
+// partitions, events (history and a plot of every numeric metadata key), checks (latest
+// result, blocking or not, history), lineage (upstream, downstream, column lineage) and
+// automation. The tab is kept in the URL.
 
 import { getJSON, postJSON } from "../api.js";
 import {
@@ -10,9 +13,73 @@ import { metadataList } from "../metadata.js";
 import { action, every, setTitle, startPage } from "../layout.js";
 import { materialize } from "../materialize.js";
 import { evaluationTree } from "../automation_tree.js";
+import { healthCard } from "../health.js";
 import { showGrid } from "../partition_grid.js";
 
 const REFRESH_MS = 5000;
+const TABS = [["overview", "Overview"], ["partitions", "Partitions"], ["events", "Events"],
+  ["checks", "Checks"], ["lineage", "Lineage"], ["automation", "Automation"]];
+const tabState = { tab: new URLSearchParams(window.location.search).get("tab") || "overview" };
+
+function showTab(name) {
+  tabState.tab = TABS.some(([id]) => id === name) ? name : "overview";
+  for (const section of document.querySelectorAll(".tab-panel")) {
+    section.hidden = section.dataset.tab !== tabState.tab;
+  }
+  for (const button of document.querySelectorAll(".tabs button[data-tab]")) {
+    button.setAttribute("aria-pressed", String(button.dataset.tab === tabState.tab));
+  }
+  const next = new URL(window.location.href);
+  if (tabState.tab === "overview") next.searchParams.delete("tab");
+  else next.searchParams.set("tab", tabState.tab);
+  window.history.replaceState(null, "", next);
+}
+
+function tabBar() {
+  return h("div", { class: "tabs", role: "tablist" }, TABS.map(([id, label]) =>
+    h("button", { type: "button", role: "tab", dataset: { tab: id },
+      onclick: () => showTab(id) }, label)));
+}
+
+function panel(id, ...children) {
+  return h("section", { class: "tab-panel", dataset: { tab: id }, role: "tabpanel" }, children);
+}
+
+function keyLinks(keys, location) {
+  if (!keys || !keys.length) return h("p", { class: "muted" }, "None.");
+  return h("ul", { class: "key-list" }, keys.map((key) => h("li", {},
+    h("a", { href: assetHref(key, location) }, keyText(key)))));
+}
+
+function partitionsPanel(asset, materializations) {
+  const keys = partitionKeyList(asset.partitions);
+  if (!asset.partitioned) return h("p", { class: "muted" }, "Not partitioned.");
+  const done = new Set(materializations.map((m) => m.partition).filter(Boolean));
+  return h("div", {}, h("p", {}, `${keys.length} partitions · ${
+    keys.filter((key) => done.has(key)).length} materialized in the recent history`),
+  h("div", { class: "partition-grid" }, keys.map((key) => h("span", {
+    class: `partition ${done.has(key) ? "partition-done" : ""}`, title: key,
+    dataset: { partition: key } }, key))));
+}
+
+function columnLineageOf(materializations, asset) {
+  const latest = [...materializations].sort((a, b) => b.timestamp - a.timestamp)[0];
+  const entries = Object.entries({ ...(asset.metadata || {}), ...((latest && latest.metadata) || {}) })
+    .filter(([, entry]) => entry && entry.type === "column_lineage");
+  return entries.length ? metadataList(Object.fromEntries(entries))
+    : h("p", { class: "muted" }, "No column lineage (TableColumnLineage) recorded.");
+}
+
+function checksWithHistory(checks) {
+  return [checksTable(checks), checks.filter((c) => (c.history || []).length).map((c) =>
+    h("details", { class: "check-history", dataset: { check: c.name } },
+      h("summary", {}, `History of ${c.name} (${c.history.length})`),
+      table(["Time", "Result", "Run"], c.history.map((entry) => h("tr", {},
+        h("td", {}, formatTime(entry.timestamp)),
+        h("td", {}, statusBadge(entry.passed ? "PASSED" : "FAILED")),
+        h("td", {}, runLink(entry.run_id))))))),
+  h("p", { class: "muted note" }, "Checks run with their asset: materialize it to evaluate them.")];
+}
 
 function definitionList(pairs) {
   return h("dl", { class: "kv" }, pairs.filter(([, value]) => value !== null && value !== undefined)
@@ -30,12 +97,28 @@ function historyTable(materializations) {
 
 function checksTable(checks) {
   if (!checks.length) return h("p", { class: "muted" }, "No check results.");
-  return table(["Check", "Result", "Time", "Run", "Metadata"], checks.map((c) =>
+  return table(["Check", "Kind", "Result", "Time", "Run", "Metadata"], checks.map((c) =>
     h("tr", { dataset: { check: c.name } }, h("td", {}, c.name),
+      h("td", {}, h("span", { class: `severity severity-${c.blocking ? "error" : "warn"}` },
+        c.blocking ? "blocking" : "non-blocking"),
+      c.passed === false ? h("div", { class: "muted" },
+        c.severity === "WARN" ? "warn severity" : "error severity") : null),
       h("td", {}, c.passed === null || c.passed === undefined ? statusBadge("PENDING")
         : statusBadge(c.passed ? "PASSED" : "FAILED")),
       h("td", {}, formatTime(c.timestamp)), h("td", {}, runLink(c.run_id)),
       h("td", { class: "metadata" }, metadataList(c.metadata, "—")))), { class: "checks" });
+}
+
+function allPlots(materializations) {
+  const series = numericSeries(materializations);
+  const labels = [...series.keys()].sort();
+  if (labels.length < 2) return null;
+  return h("div", { class: "all-plots" }, labels.map((label) => {
+    const holder = h("div", { class: "plot-cell", dataset: { label } });
+    requestAnimationFrame(() => drawAtWidth(holder,
+      (width) => lineChart(series.get(label), label, width)));
+    return holder;
+  }));
 }
 
 function plotSection(materializations) {
@@ -83,10 +166,14 @@ function render(container, body, location, evaluations) {
     () => materialize([asset]), "Launching…");
   const plotLabel = document.getElementById("plot-label");
   const keepLabel = plotLabel ? plotLabel.value : null;
+  const materializations = body.materializations || [];
   replace(container,
     h("div", { class: "toolbar" }, h("a", { href: "/assets/graph" }, "Asset graph"),
+      h("a", { href: `/assets/graph?select=${encodeURIComponent(
+        `2+key:"${keyText(asset.key)}"+2`)}` }, "Focus in graph"),
       h("span", { class: "spacer" }), button),
-    h("section", { class: "card" },
+    tabBar(),
+    panel("overview", h("section", { class: "card" },
       asset.description ? h("p", { class: "description" }, asset.description)
         : h("p", { class: "muted" }, "No description."),
       definitionList([
@@ -102,12 +189,22 @@ function render(container, body, location, evaluations) {
         ["Upstream", deps.length ? deps : null],
         ["Tags", Object.entries(asset.tags || {}).map(([k, v]) => `${k}=${v}`).join(", ") || null],
       ])),
-    automationSection(asset, evaluations),
+    healthCard(asset),
     h("h2", {}, "Definition metadata"),
     h("div", { class: "metadata" }, metadataList(asset.metadata)),
-    h("h2", {}, "Plot"), plotSection(body.materializations || []),
-    h("h2", {}, "Materializations"), historyTable(body.materializations || []),
-    h("h2", {}, "Checks"), checksTable(body.checks || []));
+    h("h2", {}, "Downstream assets"), keyLinks(asset.downstream, location || asset.location)),
+    panel("partitions", partitionsPanel(asset, materializations)),
+    panel("events", h("h2", {}, "Plot"), plotSection(materializations), allPlots(materializations),
+      h("h2", {}, "Materializations"), historyTable(materializations)),
+    panel("checks", checksWithHistory(body.checks || [])),
+    panel("lineage", h("h2", {}, "Upstream"), keyLinks(asset.deps, location || asset.location),
+      h("h2", {}, "Downstream"), keyLinks(asset.downstream, location || asset.location),
+      h("h2", {}, "Column lineage"), columnLineageOf(materializations, asset)),
+    panel("automation", definitionList([
+      ["Automation condition", asset.automation_condition || "none"],
+      ["Jobs", (asset.job_names || []).join(", ") || "none"],
+    ]), automationSection(asset, evaluations)));
+  showTab(tabState.tab);
   const newLabel = document.getElementById("plot-label");
   if (keepLabel && newLabel && [...newLabel.options].some((o) => o.value === keepLabel)) {
     newLabel.value = keepLabel;

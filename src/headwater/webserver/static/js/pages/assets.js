@@ -4,11 +4,14 @@ import { getJSON } from "../api.js";
 import { assetHref, formatTime, h, keyText, replace, runLink, statusBadge } from "../dom.js";
 import { action, every, setTitle, startPage } from "../layout.js";
 import { materialize } from "../materialize.js";
+import { healthBadges } from "../health.js";
 
-const MAX_ROWS = 1000;
+// Rows drawn at first (search narrows the list); "Show more" adds as many again.
+const PAGE_ROWS = 200;
 const REFRESH_MS = 5000;
 
-const state = { assets: [], selected: new Set(), search: "", group: "", location: "" };
+const state = { assets: [], selected: new Set(), search: "", group: "", location: "",
+  limit: PAGE_ROWS };
 
 const id = (asset) => `${asset.location}\u0000${keyText(asset.key)}`;
 
@@ -49,7 +52,8 @@ function row(asset) {
     h("td", {}, latest ? formatTime(latest.timestamp) : "never",
       latest && latest.partition ? h("div", { class: "muted" }, latest.partition) : null),
     h("td", {}, latest ? runLink(latest.run_id) : "—"),
-    h("td", {}, asset.latest_run_status ? statusBadge(asset.latest_run_status) : "—"));
+    h("td", {}, asset.latest_run_status ? statusBadge(asset.latest_run_status) : "—"),
+    h("td", { class: "asset-health" }, healthBadges(asset)));
 }
 
 function updateCount() {
@@ -58,9 +62,11 @@ function updateCount() {
 
 function render() {
   const shown = state.assets.filter(matches);
-  replace(document.getElementById("asset-rows"), shown.slice(0, MAX_ROWS).map(row));
-  document.getElementById("asset-count").textContent = shown.length > MAX_ROWS
-    ? `showing ${MAX_ROWS} of ${shown.length}` : `${shown.length} of ${state.assets.length} assets`;
+  replace(document.getElementById("asset-rows"), shown.slice(0, state.limit).map(row));
+  document.getElementById("asset-count").textContent = shown.length > state.limit
+    ? `showing ${state.limit} of ${shown.length}` : `${shown.length} of ${state.assets.length} assets`;
+  const more = document.getElementById("show-more");
+  more.hidden = shown.length <= state.limit;
   updateCount();
 }
 
@@ -90,7 +96,7 @@ startPage(async (container) => {
   location.addEventListener("change", () => { state.location = location.value; render(); });
   const selectAll = h("input", { type: "checkbox", "aria-label": "Select all shown",
     onchange: (event) => {
-      for (const asset of state.assets.filter(matches).slice(0, MAX_ROWS)) {
+      for (const asset of state.assets.filter(matches).slice(0, state.limit)) {
         if (event.target.checked) state.selected.add(id(asset));
         else state.selected.delete(id(asset));
       }
@@ -106,9 +112,14 @@ startPage(async (container) => {
       h("a", { href: "/assets/graph" }, "Graph view")),
     h("table", { class: "asset-table" },
       h("thead", {}, h("tr", {}, h("th", {}, selectAll),
-        ["Asset", "Group", "Location", "Kinds", "Last materialized", "Run", "Status"]
+        ["Asset", "Group", "Location", "Kinds", "Last materialized", "Run", "Status",
+          "Health"]
           .map((label) => h("th", { scope: "col" }, label)))),
-      h("tbody", { id: "asset-rows" })));
+      h("tbody", { id: "asset-rows" })),
+    h("button", { id: "show-more", hidden: true, onclick: () => {
+      state.limit += PAGE_ROWS;
+      render();
+    } }, "Show more"));
   await load();
   every(REFRESH_MS, load);
 });

@@ -65,7 +65,8 @@ async function launch() {
 }
 
 async function buildForm() {
-  const [{ jobs }, { assets }] = await Promise.all([getJSON("/api/jobs"), getJSON("/api/assets")]);
+  const [{ jobs }, { assets }] = await Promise.all([getJSON("/api/jobs"),
+    getJSON("/api/assets?partitioned=true")]);
   for (const job of jobs.filter((j) => j.partitioned)) {
     targets.set(`job:${job.location}:${job.name}`, { kind: "job", job, location: job.location,
       label: `job ${job.name} (${job.location})` });

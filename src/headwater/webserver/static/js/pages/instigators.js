@@ -4,11 +4,26 @@ import { getJSON, postJSON } from "../api.js";
 import {
   errorSummary, errorText, formatRelative, formatTime, h, replace, runLink, statusBadge, table,
 } from "../dom.js";
-import { every, health, notify, setTitle, startPage } from "../layout.js";
+import { action, every, health, notify, setTitle, startPage } from "../layout.js";
 
 const REFRESH_MS = 5000;
 const KIND = document.body.dataset.page === "sensors" ? "sensors" : "schedules";
 const open = new Set();
+const picked = new Set();
+
+async function bulkSwitch(actionName) {
+  const items = [...picked].map((id) => {
+    const [location, ...rest] = id.split("/");
+    return { kind: KIND.slice(0, -1), location, name: rest.join("/") };
+  });
+  if (!items.length) throw new Error(`Select the ${KIND} to ${actionName} first.`);
+  const { results } = await postJSON("/api/instigators/bulk", { action: actionName, items });
+  const failed = results.filter((r) => !r.ok);
+  notify(failed.length ? failed.map((r) => r.error).join("\n")
+    : `${actionName === "start" ? "Started" : "Stopped"} ${results.length} ${KIND}.`,
+  failed.length ? "error" : "info");
+  await load();
+}
 
 const itemId = (item) => `${item.location}/${item.name}`;
 const itemPath = (item) =>
@@ -89,8 +104,15 @@ function card(item) {
   if (details.open) showTicks(item, holder).catch((error) => notify(error.message));
   return h("section", { class: "card instigator", dataset: { name: item.name,
     location: item.location, status: item.status } },
-  h("div", { class: "row" }, h("h2", {}, item.name), statusBadge(item.status),
-    h("span", { class: "spacer" }), toggle(item)),
+  h("div", { class: "row" }, h("input", { type: "checkbox", class: "instigator-pick",
+    "aria-label": `Select ${item.name}`, checked: picked.has(itemId(item)),
+    onchange: (event) => {
+      if (event.target.checked) picked.add(itemId(item));
+      else picked.delete(itemId(item));
+    } }),
+  h("h2", {}, h("a", { href: `/${KIND}/${encodeURIComponent(item.location)}/${
+    encodeURIComponent(item.name)}`, class: "instigator-link" }, item.name)),
+  statusBadge(item.status), h("span", { class: "spacer" }), toggle(item)),
   h("dl", { class: "kv" },
     h("dt", {}, "Location"), h("dd", {}, item.location),
     h("dt", {}, "Job"),
@@ -112,7 +134,10 @@ async function load() {
 
 startPage(async (container) => {
   setTitle(KIND === "sensors" ? "Sensors" : "Schedules");
-  replace(container, h("div", { id: "instigator-list" }));
+  replace(container, h("div", { class: "toolbar" },
+    action(h("button", { id: "bulk-start" }, "Start selected"), () => bulkSwitch("start"), "…"),
+    action(h("button", { id: "bulk-stop" }, "Stop selected"), () => bulkSwitch("stop"), "…")),
+  h("div", { id: "instigator-list" }));
   await load();
   every(REFRESH_MS, async () => {
     // Don't rebuild a card while the user is using it (a toggle, the tick history): refresh

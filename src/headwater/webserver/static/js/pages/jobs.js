@@ -1,10 +1,12 @@
-// Jobs: pick one, edit its run config as JSON (validated against the job's JSON Schema in the
-// browser, then by the server) and launch it.
+// Jobs: pick one to see its recent runs, schedules and sensors, and launch it from the
+// launchpad: run config in YAML or JSON, scaffolded from the job's defaults, checked against
+// its JSON Schema as you type (each error marked at its line), keys completed from the schema.
 
-import { getJSON, postJSON } from "../api.js";
-import { h, replace, runHref, table } from "../dom.js";
+import { getJSON, postJSON, query } from "../api.js";
+import { formatTime, h, replace, runHref, runLink, statusBadge, table } from "../dom.js";
 import { action, setTitle, startPage } from "../layout.js";
-import { skeleton, validate } from "../schema.js";
+import { skeleton } from "../schema.js";
+import { checkConfig, convert, drawGutter, keysAt, scaffold } from "../config_editor.js";
 
 const state = { jobs: [], current: null };
 
@@ -17,17 +19,39 @@ function parseJSON(text, what) {
   }
 }
 
+function showKeys() {
+  const editor = document.getElementById("run-config");
+  const holder = document.getElementById("config-keys");
+  if (!holder) return;
+  const { path, keys } = keysAt(editor.value, editor.selectionStart,
+    state.current.run_config_schema);
+  replace(holder, keys.length ? [h("span", { class: "muted" },
+    `Keys at ${path.length ? path.join(".") : "top level"}: `),
+  keys.map(([name, description]) => h("button", { type: "button", class: "key-chip",
+    title: description || null, dataset: { key: name },
+    onclick: () => insertKey(name) }, name))] : null);
+}
+
+function insertKey(name) {
+  const editor = document.getElementById("run-config");
+  const text = editor.value;
+  const lineStart = text.lastIndexOf("\n", editor.selectionStart - 1) + 1;
+  const indent = /^\s*/.exec(text.slice(lineStart))[0];
+  const lineEnd = text.indexOf("\n", editor.selectionStart);
+  const end = lineEnd < 0 ? text.length : lineEnd;
+  const inner = text.slice(lineStart, end).trim().endsWith(":") ? `${indent}  ` : indent;
+  const insert = `\n${inner}${name}: `;
+  editor.value = text.slice(0, end) + insert + text.slice(end);
+  editor.selectionStart = editor.selectionEnd = end + insert.length;
+  editor.focus();
+  check();
+}
+
 function check() {
   const job = state.current;
   const editor = document.getElementById("run-config");
-  const { value, errors } = parseJSON(editor.value, "run config");
-  if (value !== null) {
-    if (typeof value !== "object" || Array.isArray(value)) {
-      errors.push({ path: "run config", message: "must be a JSON object" });
-    } else if (job.run_config_schema) {
-      errors.push(...validate(job.run_config_schema, value));
-    }
-  }
+  const { value, errors } = checkConfig(editor.value, job.run_config_schema);
+  drawGutter(document.getElementById("config-gutter"), editor.value, errors);
   const tags = parseJSON(document.getElementById("run-tags").value, "tags");
   errors.push(...tags.errors);
   if (tags.value !== null && (typeof tags.value !== "object" || Array.isArray(tags.value) ||
@@ -36,7 +60,10 @@ function check() {
   }
   editor.classList.toggle("invalid", errors.length > 0);
   replace(document.getElementById("config-errors"),
-    errors.map((e) => h("li", {}, e.full ? e.message : `${e.path}: ${e.message}`)));
+    errors.map((e) => h("li", { dataset: { line: String(e.line || "") } },
+      e.full ? e.message
+        : (e.line ? `line ${e.line}: ${e.path}: ${e.message}` : `${e.path}: ${e.message}`))));
+  showKeys();
   document.getElementById("launch").disabled = errors.length > 0;
   return { config: value, tags: tags.value, errors };
 }
@@ -57,10 +84,21 @@ function openEditor(job) {
   state.current = job;
   const start = job.default_run_config && Object.keys(job.default_run_config).length
     ? job.default_run_config : (skeleton(job.run_config_schema || {}) || {});
-  const editor = h("textarea", { id: "run-config", spellcheck: "false",
-    "aria-label": "Run config (JSON)" });
-  editor.value = JSON.stringify(start, null, 2);
+  const editor = h("textarea", { id: "run-config", spellcheck: "false", wrap: "off",
+    "aria-label": "Run config (YAML or JSON)" });
+  editor.value = scaffold(start);
   editor.addEventListener("input", check);
+  editor.addEventListener("click", showKeys);
+  editor.addEventListener("keyup", (event) => {
+    if (event.key.startsWith("Arrow")) showKeys();
+  });
+  const gutter = h("div", { id: "config-gutter", class: "gutter", "aria-hidden": "true" });
+  editor.addEventListener("scroll", () => { gutter.scrollTop = editor.scrollTop; });
+  const formatButton = (label, toJson) => h("button", { type: "button",
+    id: `as-${label.toLowerCase()}`, onclick: () => {
+      editor.value = convert(editor.value, toJson);
+      check();
+    } }, `As ${label}`);
   const tags = h("textarea", { id: "run-tags", class: "tags", spellcheck: "false",
     "aria-label": "Tags (JSON)" });
   tags.value = "{}";
@@ -74,14 +112,41 @@ function openEditor(job) {
     h("section", { class: "card", dataset: { job: job.name } },
       h("h2", {}, `Launch ${job.name}`), h("span", { class: "muted" }, ` in ${job.location}`),
       job.description ? h("p", { class: "description" }, job.description) : null,
-      h("p", {}, "Run config (JSON)"), editor, h("ul", { id: "config-errors", class: "errors" }),
+      h("div", { class: "row" }, h("span", {}, "Run config (YAML or JSON)"),
+        formatButton("YAML", false), formatButton("JSON", true)),
+      h("div", { class: "config-editor" }, gutter, editor),
+      h("div", { id: "config-keys", class: "config-keys" }),
+      h("ul", { id: "config-errors", class: "errors" }),
       h("p", {}, "Tags (JSON object)"), tags, partition ? h("p", {}, partition) : null,
       h("div", { class: "row" },
         action(h("button", { id: "launch", class: "primary" }, "Launch run"), launch,
           "Launching…")),
-      schema));
+      schema),
+    h("section", { class: "card job-related" }, h("h2", {}, "Recent runs"),
+      h("div", { id: "job-runs" }, "Loading…"), h("h2", {}, "Schedules and sensors"),
+      h("div", { id: "job-instigators" }, "Loading…")));
   check();
   editor.focus();
+  related(job).catch(() => {});
+}
+
+async function related(job) {
+  const [{ runs }, { schedules }, { sensors }] = await Promise.all([
+    getJSON(`/api/runs${query({ job: job.name, location: job.location, limit: 10 })}`),
+    getJSON("/api/schedules"), getJSON("/api/sensors")]);
+  replace(document.getElementById("job-runs"), runs.length ? table(["Run", "Status", "Created"],
+    runs.map((run) => h("tr", { dataset: { runId: run.run_id } }, h("td", {}, runLink(run.run_id)),
+      h("td", {}, statusBadge(run.status)), h("td", {}, formatTime(run.created_at)))),
+    { class: "job-runs" }) : h("p", { class: "muted" }, "No runs yet."));
+  const mine = [
+    ...schedules.filter((item) => item.location === job.location && item.job_name === job.name)
+      .map((item) => ["schedule", item]),
+    ...sensors.filter((item) => item.location === job.location &&
+      (item.job_names || []).includes(job.name)).map((item) => ["sensor", item])];
+  replace(document.getElementById("job-instigators"), mine.length ? h("ul", {}, mine.map(
+    ([kind, item]) => h("li", { dataset: { kind } }, `${kind} `,
+      h("a", { href: `/${kind}s` }, item.name), " ", statusBadge(item.status))))
+    : h("p", { class: "muted" }, "None."));
 }
 
 startPage(async (container) => {

@@ -1,0 +1,93 @@
+// Pieces of the asset graph page: edge paths (direct, or routed through the free slots the
+// layout kept in the layers an edge crosses), collapsed group nodes, node detail text and
+// the upstream/downstream maps the selection syntax walks.
+
+import { keyText, s } from "./dom.js";
+
+/** "location / group": what the graph groups (and collapses) by. */
+export function groupOf(asset) {
+  return `${asset.location} / ${asset.group || "default"}`;
+}
+
+/** A smooth edge from a's right side to b's left side. */
+export function edgePath(a, b, size) {
+  const x1 = a.x + size.nodeWidth;
+  const y1 = a.y + size.nodeHeight / 2;
+  const x2 = b.x;
+  const y2 = b.y + size.nodeHeight / 2;
+  const mid = (x1 + x2) / 2;
+  return `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`;
+}
+
+/**
+ * An edge that skips layers: curves into the free slot at `lanes[i]` of each layer it
+ * crosses, straight through that layer (where no node is), then on to the next.
+ */
+export function routedPath(a, b, lanes, size) {
+  const step = (b.x - a.x) / (lanes.length + 1);
+  let x = a.x + size.nodeWidth;
+  let y = a.y + size.nodeHeight / 2;
+  const parts = [`M${x},${y}`];
+  const curveTo = (x2, y2) => {
+    const mid = (x + x2) / 2;
+    parts.push(`C${mid},${y} ${mid},${y2} ${x2},${y2}`);
+    x = x2;
+    y = y2;
+  };
+  lanes.forEach((laneY, i) => {
+    const left = a.x + step * (i + 1);
+    curveTo(left, laneY);
+    parts.push(`L${left + size.nodeWidth},${laneY}`);
+    x = left + size.nodeWidth;
+  });
+  curveTo(b.x, b.y + size.nodeHeight / 2);
+  return parts.join(" ");
+}
+
+/** The second line of a node, shown when zoomed in: latest materialization, checks, kind. */
+export function detailText(asset, relative) {
+  const parts = [];
+  const latest = asset.latest_materialization;
+  parts.push(latest ? `materialized ${relative(latest.timestamp)}` : "never materialized");
+  const checks = asset.checks || [];
+  if (checks.length) {
+    const passed = checks.filter((check) => check.passed === true).length;
+    parts.push(`checks ${passed}/${checks.length}`);
+  }
+  if (asset.partitioned) parts.push("partitioned");
+  return parts.join(" · ");
+}
+
+/** One node standing for a collapsed group; clicking its label expands it. */
+export function collapsedNode(group, members, p, size) {
+  const failed = members.filter((asset) => asset.latest_run_status === "FAILURE").length;
+  const running = members.filter((asset) => asset.in_progress).length;
+  const state = failed ? "st-failure" : running ? "st-running" : "st-none";
+  const summary = [`${members.length} assets`, failed ? `${failed} failed` : null,
+    running ? `${running} running` : null].filter(Boolean).join(" · ");
+  return s("g", { class: `node group-node ${state}`, transform: `translate(${p.x},${p.y})`,
+    dataset: { group, count: String(members.length) } },
+  s("rect", { width: size.nodeWidth, height: size.nodeHeight, rx: 6 }),
+  s("text", { x: 10, y: 19, class: "group-toggle", dataset: { group } },
+    `▸ ${group.split(" / ").pop()}`, s("title", {}, `Expand ${group}`)),
+  s("text", { x: 10, y: 35, class: "group-summary" }, summary));
+}
+
+/** {items, ups, downs}: selection items (asset + id) and id -> upstream / downstream ids. */
+export function graphMaps(assets, nodeId) {
+  const ups = new Map();
+  const downs = new Map();
+  const items = [];
+  for (const asset of assets) {
+    const id = nodeId(asset);
+    items.push({ ...asset, id });
+    for (const dep of asset.deps || []) {
+      const depId = `${asset.location}\u0000${keyText(dep)}`;
+      if (!ups.has(id)) ups.set(id, []);
+      ups.get(id).push(depId);
+      if (!downs.has(depId)) downs.set(depId, []);
+      downs.get(depId).push(id);
+    }
+  }
+  return { items, ups, downs };
+}

@@ -24,10 +24,10 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 from itertools import product
-from operator import attrgetter
 from typing import Any
 
 from headwater.core.cron import cron_tick_timestamps, get_timezone
+from headwater.core.key_format import key_formatter
 from headwater.errors import InvalidDefinitionError, NotFoundError
 
 __all__ = ["MULTI_SEPARATOR", "check_partition_key", "dimension_keys", "keys_in_range",
@@ -41,8 +41,6 @@ DynamicKeys = Callable[[str], Sequence[str]]
 
 _UTC = dt_timezone.utc
 _EPSILON = timedelta(microseconds=1)
-_FAST = {"Y": ("%04d", "year"), "m": ("%02d", "month"), "d": ("%02d", "day"),
-         "H": ("%02d", "hour"), "M": ("%02d", "minute"), "S": ("%02d", "second")}
 
 
 def partition_keys(data: Mapping[str, Any], dynamic: DynamicKeys | None = None,
@@ -137,7 +135,7 @@ class _Windows:
             datetime.fromisoformat(item["datetime"]).timestamp()
             for item in exclusions if isinstance(item, dict))
         self.excluded_crons = [str(item) for item in exclusions if not isinstance(item, dict)]
-        self.render = _dst_safe(_formatter(data["fmt"]), data["fmt"], self.cron)
+        self.render = _dst_safe(key_formatter(data["fmt"]), data["fmt"], self.cron)
         self.stamps: list[int] = []
         self.keys: list[str] = []
         self.ends: list[int] = []
@@ -204,32 +202,6 @@ def _time_window_keys(data: Mapping[str, Any], now: float) -> list[str]:
 
 def _before(value: datetime) -> datetime:
     return value.astimezone(_UTC) - _EPSILON
-
-
-def _formatter(fmt: str) -> Callable[[datetime], str]:
-    """``dt.strftime(fmt)``, with %-formatting for fixed-width numeric directives (faster)."""
-    template: list[str] = []
-    fields: list[str] = []
-    index = 0
-    while index < len(fmt):
-        char, directive = fmt[index], fmt[index + 1:index + 2]
-        if char != "%" or directive == "%":
-            template.append("%%" if char == "%" else char)
-            index += 2 if char == "%" else 1
-        elif directive in _FAST:
-            spec, field = _FAST[directive]
-            template.append(spec)
-            fields.append(field)
-            index += 2
-        else:
-            return lambda value: value.strftime(fmt)
-    text = "".join(template)
-    if not fields:
-        return lambda value: value.strftime(fmt)
-    getter = attrgetter(*fields)
-    if len(fields) == 1:
-        return lambda value: text % (getter(value),)
-    return lambda value: text % getter(value)
 
 
 def _dst_safe(render: Callable[[datetime], str], fmt: str,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from datetime import timezone as dt_timezone
-from operator import attrgetter
 from typing import Union
 
 from headwater.core.cron import get_timezone
+from headwater.core.key_format import key_formatter
 from headwater.errors import InvalidDefinitionError
 
 __all__ = [
@@ -42,45 +42,6 @@ def just_before(value: datetime) -> datetime:
 def just_after(value: datetime) -> datetime:
     """The instant one microsecond after ``value``, in UTC."""
     return value.astimezone(UTC) + _EPSILON
-
-
-# strftime directives with a fixed-width numeric rendering: formats made only of these are
-# rendered with %-formatting, a few times faster than strftime on aware datetimes.
-_FAST_DIRECTIVES = {
-    "Y": ("%04d", "year"),
-    "m": ("%02d", "month"),
-    "d": ("%02d", "day"),
-    "H": ("%02d", "hour"),
-    "M": ("%02d", "minute"),
-    "S": ("%02d", "second"),
-}
-
-
-def key_formatter(fmt: str) -> Callable[[datetime], str]:
-    """Return a function rendering a datetime as ``dt.strftime(fmt)`` does (4-digit years)."""
-    template: list[str] = []
-    fields: list[str] = []
-    index = 0
-    while index < len(fmt):
-        char = fmt[index]
-        directive = fmt[index + 1 : index + 2] if char == "%" else ""
-        if char != "%" or directive == "%":
-            template.append("%%" if char == "%" else char)
-            index += 2 if directive == "%" else 1
-        elif directive in _FAST_DIRECTIVES:
-            spec, field = _FAST_DIRECTIVES[directive]
-            template.append(spec)
-            fields.append(field)
-            index += 2
-        else:
-            return lambda value: value.strftime(fmt)
-    text = "".join(template)
-    if not fields:
-        return lambda value: value.strftime(fmt)
-    getter = attrgetter(*fields)
-    if len(fields) == 1:
-        return lambda value: text % (getter(value),)
-    return lambda value: text % getter(value)
 
 
 def to_datetime(value: DateLike, fmt: str, zone_name: str, owner: str, what: str) -> datetime:

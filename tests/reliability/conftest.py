@@ -7,7 +7,6 @@ tests skip locally and fail in CI.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,10 +18,8 @@ import yaml
 from sqlalchemy.engine import make_url
 
 from headwater.storage.instance import Instance
+from services import POSTGRES_ADMIN_URL, postgres_admin
 from tcp_proxy import TcpProxy
-
-ADMIN_URL = os.environ.get(
-    "HEADWATER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 @dataclass
@@ -43,17 +40,11 @@ class ProxiedPostgres:
 
 @pytest.fixture
 def proxied_postgres(tmp_path: Path) -> Iterator[ProxiedPostgres]:
-    try:
-        admin = psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=5)
-    except psycopg.Error as exc:
-        message = f"PostgreSQL is not reachable at {ADMIN_URL}: {exc}".strip()
-        if os.environ.get("CI"):
-            pytest.fail(message + " (CI must run the PostgreSQL tests)")
-        pytest.skip(message)
+    admin = postgres_admin()
     name = f"hw_fault_{uuid.uuid4().hex[:12]}"
     with admin:
         admin.execute(f'CREATE DATABASE "{name}"')
-    server = make_url(ADMIN_URL)
+    server = make_url(POSTGRES_ADMIN_URL)
     proxy = TcpProxy(server.host or "127.0.0.1", server.port or 5432).start()
     direct = server.set(database=name)
     through = direct.set(host="127.0.0.1", port=proxy.port)
@@ -68,5 +59,5 @@ def proxied_postgres(tmp_path: Path) -> Iterator[ProxiedPostgres]:
         yield ProxiedPostgres(proxy, home, url, direct.render_as_string(hide_password=False))
     finally:
         proxy.stop()
-        with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=5) as admin:
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=5) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

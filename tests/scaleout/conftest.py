@@ -31,22 +31,18 @@ from headwater.snapshot.events import EventType, RunEvent
 from headwater.snapshot.runs import RunRecord
 from headwater.storage.instance import Instance
 from polling import wait_for
+from services import POSTGRES_ADMIN_URL, unavailable
 
 USER_CODE = Path(__file__).resolve().parent / "user_code"
 FLEET = USER_CODE / "fleet.py"
 REDIS_URL = os.environ.get("HEADWATER_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 AMQP_URL = os.environ.get("HEADWATER_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
-PG_ADMIN_URL = os.environ.get(
-    "HEADWATER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
+PG_ADMIN_URL = POSTGRES_ADMIN_URL
 HOST = socket.gethostname()
 
 
 def _unavailable(what: str, exc: BaseException) -> None:
-    message = f"{what} is not reachable: {exc}"
-    if os.environ.get("CI"):
-        pytest.fail(message + " (CI must run the scale-out tests)")
-    pytest.skip(message)
+    unavailable(f"{what} is not reachable: {exc}")
 
 
 def _port_answers(url: str, default_port: int) -> None:

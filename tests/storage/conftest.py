@@ -7,7 +7,6 @@ tests skip locally and fail in CI (the ``CI`` environment variable is set).
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,29 +17,21 @@ from sqlalchemy.engine import make_url
 
 from headwater.storage.config import PostgresStorageConfig, SqliteStorageConfig, StorageConfig
 from headwater.storage.sql_storage import SqlStorage
+from services import POSTGRES_ADMIN_URL, postgres_admin
 
-ADMIN_URL = os.environ.get(
-    "HEADWATER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 BACKENDS = ["sqlite", "postgres"]
 
 
 def _admin_connect() -> psycopg.Connection[tuple[object, ...]]:
-    return psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=5)
+    return psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=5)
 
 
 @pytest.fixture(scope="session")
 def postgres_admin_url() -> str:
     """The admin URL, once the server answers (skip, or fail in CI, when it does not)."""
-    try:
-        with _admin_connect() as connection:
-            connection.execute("SELECT 1")
-    except psycopg.Error as exc:
-        message = f"PostgreSQL is not reachable at {ADMIN_URL}: {exc}".strip()
-        if os.environ.get("CI"):
-            pytest.fail(message + " (CI must run the PostgreSQL tests)")
-        pytest.skip(message)
-    return ADMIN_URL
+    with postgres_admin() as connection:
+        connection.execute("SELECT 1")
+    return POSTGRES_ADMIN_URL
 
 
 @pytest.fixture

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import email
-import os
 import socket
 from collections.abc import Iterator
 from email.message import Message
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 
 import headwater as hw
 from headwater.core.run_status import RunStatus
@@ -35,12 +35,6 @@ class _Inbox:
 
 @pytest.fixture
 def smtp() -> Iterator[tuple[int, _Inbox]]:
-    try:
-        from aiosmtpd.controller import Controller
-    except ImportError:
-        if os.environ.get("CI"):
-            pytest.fail("aiosmtpd is not installed (CI is set: install the dev extras)")
-        pytest.skip("aiosmtpd is not installed")
     inbox = _Inbox()
     with socket.socket() as probe:  # a free port (the controller checks it by connecting)
         probe.bind(("127.0.0.1", 0))

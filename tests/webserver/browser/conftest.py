@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from services import unavailable
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -24,10 +25,7 @@ def _require_browser() -> None:
     except ImportError:
         missing.append("the playwright package")
     if missing:
-        message = f"browser tests need {' and '.join(missing)}"
-        if os.environ.get("CI"):
-            pytest.fail(message + " (CI is set: install them, see .ci/run)")
-        pytest.skip(message)
+        unavailable(f"browser tests need {' and '.join(missing)}")
 
 
 @pytest.fixture(scope="session")

@@ -46,6 +46,23 @@ class Served:
     feed: LocationFeed
 
 
+@contextmanager
+def serving(root: Path, origins: list[PythonFileOrigin],
+            env: dict[str, str] | None = None) -> Iterator[tuple[Workspace, Instance]]:
+    """A started workspace of ``origins`` (settled) and the instance at ``root`` its code
+    servers use; both stopped afterwards. ``env`` adds to the code servers' environment."""
+    instance = Instance(root)
+    workspace = Workspace(origins, settings=FAST,
+                          env={**os.environ, "HEADWATER_HOME": str(root), **(env or {})})
+    workspace.start()
+    try:
+        workspace.wait_until_settled(60)
+        yield workspace, instance
+    finally:
+        workspace.stop()
+        instance.dispose()
+
+
 @pytest.fixture(scope="session")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     root = tmp_path_factory.mktemp("instance")

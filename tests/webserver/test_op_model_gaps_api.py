@@ -4,7 +4,6 @@ job's run config schema on submission), a mapped step with a dynamic output of i
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,7 +16,7 @@ from headwater.webserver.app import create_app
 from headwater.workspace import Workspace
 from polling import wait_for
 
-from .conftest import FAST, HERE
+from .conftest import HERE, serving
 
 ORIGIN = PythonFileOrigin("gaps", str(HERE / "op_model_gaps_location.py"),
                           working_directory=str(HERE))
@@ -26,17 +25,8 @@ MULTIPROCESS = {"execution": {"multiprocess": {"config": {"max_concurrent": 2}}}
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Workspace, Instance]]:
-    root = tmp_path_factory.mktemp("op-model-gaps-instance")
-    instance = Instance(root)
-    workspace = Workspace([ORIGIN], settings=FAST,
-                          env={**os.environ, "HEADWATER_HOME": str(root)})
-    workspace.start()
-    try:
-        workspace.wait_until_settled(60)
-        yield workspace, instance
-    finally:
-        workspace.stop()
-        instance.dispose()
+    with serving(tmp_path_factory.mktemp("op-model-gaps-instance"), [ORIGIN]) as served_pair:
+        yield served_pair
 
 
 @pytest.fixture(scope="module")

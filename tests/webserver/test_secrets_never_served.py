@@ -22,7 +22,7 @@ from headwater.storage.instance import Instance
 from headwater.webserver.app import create_app
 from headwater.workspace import Workspace
 
-from .conftest import FAST, HERE, run_to_end
+from .conftest import HERE, run_to_end, serving
 
 SECRET = "Zq9-very-secret-token-77"
 ORIGIN = PythonFileOrigin("secrets", str(HERE / "secrets_location.py"),
@@ -31,18 +31,9 @@ ORIGIN = PythonFileOrigin("secrets", str(HERE / "secrets_location.py"),
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Workspace, Instance]]:
-    root = tmp_path_factory.mktemp("secrets")
-    instance = Instance(root)
-    env = {**os.environ, "HEADWATER_HOME": str(root), "HW_SECRET_TOKEN": SECRET,
-           "HW_SECRET_PORT": SECRET}
-    workspace = Workspace([ORIGIN], settings=FAST, env=env)
-    workspace.start()
-    try:
-        workspace.wait_until_settled(60)
-        yield workspace, instance
-    finally:
-        workspace.stop()
-        instance.dispose()
+    env = {"HW_SECRET_TOKEN": SECRET, "HW_SECRET_PORT": SECRET}
+    with serving(tmp_path_factory.mktemp("secrets"), [ORIGIN], env=env) as served_pair:
+        yield served_pair
 
 
 def _run(client: TestClient, served: tuple[Workspace, Instance], **body: object) -> str:

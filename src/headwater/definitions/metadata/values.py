@@ -555,3 +555,8 @@ METADATA_VALUE_TYPES: tuple[type[MetadataValue], ...] = (
 def metadata_value_to_python(value: object) -> Any:
     """Unwrap a :class:`MetadataValue` to its ``value``; anything else is returned as it is."""
     return value.value if isinstance(value, MetadataValue) else value
+
+
+#: Dagster's names for the asset and job reference values.
+DagsterAssetMetadataValue = AssetMetadataValue
+DagsterJobMetadataValue = JobMetadataValue

@@ -43,6 +43,10 @@ if TYPE_CHECKING:
         AutomationCondition,
         AutomationConditionSensorDefinition,
     )
+    from headwater.definitions.automation.conditions.auto_materialize_policy import (
+        AutoMaterializePolicy,
+        AutoMaterializeRule,
+    )
     from headwater.definitions.automation.email_sensor import make_email_on_run_failure_sensor
     from headwater.definitions.automation.event_log_entry import EventLogEntry
     from headwater.definitions.automation.freshness_checks import (
@@ -402,6 +406,8 @@ _LAZY: dict[str, str] = {
     "AssetSpec": "headwater.definitions.assets.specs",
     "AssetValueLoader": "headwater.execution.asset_value",
     "AssetsDefinition": "headwater.definitions.assets.assets_definition",
+    "AutoMaterializePolicy": "headwater.definitions.automation.conditions.auto_materialize_policy",
+    "AutoMaterializeRule": "headwater.definitions.automation.conditions.auto_materialize_policy",
     "AutomationCondition": "headwater.definitions.automation.conditions",
     "AutomationConditionSensorDefinition": "headwater.definitions.automation.conditions",
     "BackfillPolicy": "headwater.definitions.partitions",
@@ -736,6 +742,8 @@ __all__ = [
     "AssetSpec",
     "AssetValueLoader",
     "AssetsDefinition",
+    "AutoMaterializePolicy",
+    "AutoMaterializeRule",
     "AutomationCondition",
     "AutomationConditionSensorDefinition",
     "BackfillPolicy",

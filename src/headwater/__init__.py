@@ -34,6 +34,10 @@ if TYPE_CHECKING:
         asset_check,
         multi_asset_check,
     )
+    from headwater.definitions.assets.code_references import (
+        link_code_references_to_git,
+        with_source_code_references,
+    )
     from headwater.definitions.assets.decorators import asset, multi_asset
     from headwater.definitions.assets.graph_assets import graph_asset, graph_multi_asset
     from headwater.definitions.assets.source_asset import SourceAsset
@@ -179,6 +183,14 @@ if TYPE_CHECKING:
         load_definitions_from_package_name,
     )
     from headwater.definitions.metadata import MetadataValue
+    from headwater.definitions.metadata.references import (
+        AnchorBasedFilePathMapping,
+        CodeReferencesMetadataValue,
+        DagsterRunMetadataValue,
+        FilePathMapping,
+        LocalFileCodeReference,
+        UrlCodeReference,
+    )
     from headwater.definitions.metadata.table import (
         TableColumn,
         TableColumnConstraints,
@@ -384,6 +396,7 @@ if TYPE_CHECKING:
 _LAZY: dict[str, str] = {
     "AddDynamicPartitionsRequest": "headwater.definitions.partitions",
     "AllPartitionMapping": "headwater.definitions.partitions",
+    "AnchorBasedFilePathMapping": "headwater.definitions.metadata.references",
     "Any": "headwater.definitions.config.schema_types",
     "Array": "headwater.definitions.config.schema_types",
     "AssetCheckEvaluation": "headwater.execution.results",
@@ -418,6 +431,7 @@ _LAZY: dict[str, str] = {
     "Bool": "headwater.definitions.config.schema_types",
     "BoolMetadataValue": "headwater.definitions.metadata.values",
     "BoolSource": "headwater.definitions.config.schema_types",
+    "CodeReferencesMetadataValue": "headwater.definitions.metadata.references",
     "ComponentLoadContext": "headwater.definitions.components.defs_folder",
     "Config": "headwater.definitions.config.pythonic",
     "ConfigArgumentWarning": "headwater.errors",
@@ -444,6 +458,7 @@ _LAZY: dict[str, str] = {
     "DagsterJobMetadataValue": "headwater.definitions.metadata.values",
     "DagsterResourceFunctionError": "headwater.errors",
     "DagsterRun": "headwater.snapshot.record_queries",
+    "DagsterRunMetadataValue": "headwater.definitions.metadata.references",
     "DagsterRunNotFoundError": "headwater.errors",
     "DagsterRunStatus": "headwater.core.run_status",
     "DagsterStepOutputNotFoundError": "headwater.errors",
@@ -484,6 +499,7 @@ _LAZY: dict[str, str] = {
     "ExecutorDefinition": "headwater.definitions.ops.executors",
     "Failure": "headwater.errors",
     "Field": "headwater.definitions.config.schema_types",
+    "FilePathMapping": "headwater.definitions.metadata.references",
     "FilesystemIOManager": "headwater.definitions.config.io_managers",
     "Float": "headwater.definitions.config.schema_types",
     "FloatMetadataValue": "headwater.definitions.metadata.values",
@@ -517,6 +533,7 @@ _LAZY: dict[str, str] = {
     "JsonMetadataValue": "headwater.definitions.metadata.values",
     "LastPartitionMapping": "headwater.definitions.partitions",
     "LoadError": "headwater.errors",
+    "LocalFileCodeReference": "headwater.definitions.metadata.references",
     "MAX_RUNTIME_SECONDS_TAG": "headwater.core.names",
     "Map": "headwater.definitions.config.schema_types",
     "MarkdownMetadataValue": "headwater.definitions.metadata.values",
@@ -608,6 +625,7 @@ _LAZY: dict[str, str] = {
     "TimestampMetadataValue": "headwater.definitions.metadata.values",
     "TypeCheck": "headwater.definitions.ops.types",
     "UpstreamPartitionsResult": "headwater.definitions.partitions",
+    "UrlCodeReference": "headwater.definitions.metadata.references",
     "UrlMetadataValue": "headwater.definitions.metadata.values",
     "UserCodeError": "headwater.errors",
     "WeeklyPartitionsDefinition": "headwater.definitions.partitions",
@@ -658,6 +676,7 @@ _LAZY: dict[str, str] = {
     "instance_for_test": "headwater.storage.instance_testing",
     "io_manager": "headwater.definitions.config.io_managers",
     "job": "headwater.definitions.ops.jobs",
+    "link_code_references_to_git": "headwater.definitions.assets.code_references",
     "load_asset_checks_from_current_module": "headwater.definitions.asset_loaders",
     "load_asset_checks_from_modules": "headwater.definitions.asset_loaders",
     "load_asset_checks_from_package_module": "headwater.definitions.asset_loaders",
@@ -701,6 +720,7 @@ _LAZY: dict[str, str] = {
     "validate_run_config": "headwater.execution.validation",
     "weekly_partitioned_config": "headwater.definitions.partitions",
     "with_resources": "headwater.definitions.with_resources",
+    "with_source_code_references": "headwater.definitions.assets.code_references",
 }
 
 
@@ -720,6 +740,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "AddDynamicPartitionsRequest",
     "AllPartitionMapping",
+    "AnchorBasedFilePathMapping",
     "Any",
     "Array",
     "AssetCheckEvaluation",
@@ -754,6 +775,7 @@ __all__ = [
     "Bool",
     "BoolMetadataValue",
     "BoolSource",
+    "CodeReferencesMetadataValue",
     "ComponentLoadContext",
     "Config",
     "ConfigArgumentWarning",
@@ -780,6 +802,7 @@ __all__ = [
     "DagsterJobMetadataValue",
     "DagsterResourceFunctionError",
     "DagsterRun",
+    "DagsterRunMetadataValue",
     "DagsterRunNotFoundError",
     "DagsterRunStatus",
     "DagsterStepOutputNotFoundError",
@@ -820,6 +843,7 @@ __all__ = [
     "ExecutorDefinition",
     "Failure",
     "Field",
+    "FilePathMapping",
     "FilesystemIOManager",
     "Float",
     "FloatMetadataValue",
@@ -853,6 +877,7 @@ __all__ = [
     "JsonMetadataValue",
     "LastPartitionMapping",
     "LoadError",
+    "LocalFileCodeReference",
     "MAX_RUNTIME_SECONDS_TAG",
     "Map",
     "MarkdownMetadataValue",
@@ -944,6 +969,7 @@ __all__ = [
     "TimestampMetadataValue",
     "TypeCheck",
     "UpstreamPartitionsResult",
+    "UrlCodeReference",
     "UrlMetadataValue",
     "UserCodeError",
     "WeeklyPartitionsDefinition",
@@ -994,6 +1020,7 @@ __all__ = [
     "instance_for_test",
     "io_manager",
     "job",
+    "link_code_references_to_git",
     "load_asset_checks_from_current_module",
     "load_asset_checks_from_modules",
     "load_asset_checks_from_package_module",
@@ -1037,4 +1064,5 @@ __all__ = [
     "validate_run_config",
     "weekly_partitioned_config",
     "with_resources",
+    "with_source_code_references",
 ]

@@ -27,6 +27,9 @@ from headwater.definitions.metadata.table import (
 )
 from headwater.errors import InvalidDefinitionError
 
+if TYPE_CHECKING:
+    from headwater.definitions.metadata.references import DagsterRunMetadataValue
+
 _set = object.__setattr__
 
 
@@ -162,6 +165,13 @@ class MetadataValue:
         """A reference to a job, optionally in a given code location."""
         _need_str(job_name, "job")
         return JobMetadataValue(job_name, location_name, repository_name)
+
+    @staticmethod
+    def dagster_run(run_id: str) -> DagsterRunMetadataValue:
+        """A reference to a run, shown as a link to it."""
+        from headwater.definitions.metadata.references import DagsterRunMetadataValue
+
+        return DagsterRunMetadataValue(run_id)
 
     @staticmethod
     def table(

@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     )
     from headwater.definitions.assets.asset_job import define_asset_job
     from headwater.definitions.assets.assets_definition import AssetsDefinition, map_asset_specs
+    from headwater.definitions.assets.check_builders import (
+        build_column_schema_change_checks,
+        build_metadata_bounds_checks,
+    )
     from headwater.definitions.assets.checks import (
         AssetChecksDefinition,
         AssetCheckSpec,
@@ -633,10 +637,12 @@ _LAZY: dict[str, str] = {
     "asset_check": "headwater.definitions.assets.checks",
     "asset_sensor": "headwater.definitions.automation.asset_sensors",
     "build_asset_context": "headwater.definitions.ops.context",
+    "build_column_schema_change_checks": "headwater.definitions.assets.check_builders",
     "build_hook_context": "headwater.definitions.ops.hooks",
     "build_init_resource_context": "headwater.definitions.config.resources",
     "build_input_context": "headwater.definitions.config.io_managers",
     "build_last_update_freshness_checks": "headwater.definitions.automation.freshness_checks",
+    "build_metadata_bounds_checks": "headwater.definitions.assets.check_builders",
     "build_multi_asset_sensor_context": "headwater.definitions.automation.multi_asset_sensor",
     "build_op_context": "headwater.definitions.ops.context",
     "build_output_context": "headwater.definitions.config.io_managers",
@@ -977,10 +983,12 @@ __all__ = [
     "asset_check",
     "asset_sensor",
     "build_asset_context",
+    "build_column_schema_change_checks",
     "build_hook_context",
     "build_init_resource_context",
     "build_input_context",
     "build_last_update_freshness_checks",
+    "build_metadata_bounds_checks",
     "build_multi_asset_sensor_context",
     "build_op_context",
     "build_output_context",

@@ -45,7 +45,13 @@ if TYPE_CHECKING:
     from headwater.definitions.assets.decorators import asset, multi_asset
     from headwater.definitions.assets.graph_assets import graph_asset, graph_multi_asset
     from headwater.definitions.assets.source_asset import SourceAsset
-    from headwater.definitions.assets.specs import AssetDep, AssetIn, AssetOut, AssetSpec
+    from headwater.definitions.assets.specs import (
+        AssetDep,
+        AssetIn,
+        AssetOut,
+        AssetSpec,
+        apply_freshness_policy,
+    )
     from headwater.definitions.automation.asset_sensors import AssetSensorDefinition, asset_sensor
     from headwater.definitions.automation.conditions import (
         AutomationCondition,
@@ -200,6 +206,7 @@ if TYPE_CHECKING:
         TableColumnConstraints,
         TableColumnDep,
         TableColumnLineage,
+        TableConstraints,
         TableRecord,
         TableSchema,
     )
@@ -227,6 +234,7 @@ if TYPE_CHECKING:
         AssetCheckExecutionContext,
         AssetExecutionContext,
         OpExecutionContext,
+        build_asset_check_context,
         build_asset_context,
         build_op_context,
     )
@@ -617,6 +625,7 @@ _LAZY: dict[str, str] = {
     "TableColumnDep": "headwater.definitions.metadata.table",
     "TableColumnLineage": "headwater.definitions.metadata.table",
     "TableColumnLineageMetadataValue": "headwater.definitions.metadata.values",
+    "TableConstraints": "headwater.definitions.metadata.table",
     "TableMetadataValue": "headwater.definitions.metadata.values",
     "TableRecord": "headwater.definitions.metadata.table",
     "TableSchema": "headwater.definitions.metadata.table",
@@ -633,9 +642,11 @@ _LAZY: dict[str, str] = {
     "UrlMetadataValue": "headwater.definitions.metadata.values",
     "UserCodeError": "headwater.errors",
     "WeeklyPartitionsDefinition": "headwater.definitions.partitions",
+    "apply_freshness_policy": "headwater.definitions.assets.specs",
     "asset": "headwater.definitions.assets.decorators",
     "asset_check": "headwater.definitions.assets.checks",
     "asset_sensor": "headwater.definitions.automation.asset_sensors",
+    "build_asset_check_context": "headwater.definitions.ops.context",
     "build_asset_context": "headwater.definitions.ops.context",
     "build_column_schema_change_checks": "headwater.definitions.assets.check_builders",
     "build_hook_context": "headwater.definitions.ops.hooks",
@@ -963,6 +974,7 @@ __all__ = [
     "TableColumnDep",
     "TableColumnLineage",
     "TableColumnLineageMetadataValue",
+    "TableConstraints",
     "TableMetadataValue",
     "TableRecord",
     "TableSchema",
@@ -979,9 +991,11 @@ __all__ = [
     "UrlMetadataValue",
     "UserCodeError",
     "WeeklyPartitionsDefinition",
+    "apply_freshness_policy",
     "asset",
     "asset_check",
     "asset_sensor",
+    "build_asset_check_context",
     "build_asset_context",
     "build_column_schema_change_checks",
     "build_hook_context",

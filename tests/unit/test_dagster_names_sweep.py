@@ -5,6 +5,7 @@ classes, AssetCheckEvaluation's defaults, build_run_status_sensor_context's argu
 from __future__ import annotations
 
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,29 @@ def test_build_run_status_sensor_context_takes_dagster_arguments() -> None:
 
 def test_max_runtime_tag_name() -> None:
     assert dg.MAX_RUNTIME_SECONDS_TAG == "dagster/max_runtime"
+
+
+class Threshold(dg.ConfigurableResource):
+    minimum: int
+
+
+def test_build_asset_check_context_for_calling_a_check_directly() -> None:
+    @dg.asset_check(asset="orders")
+    def enough(context: dg.AssetCheckExecutionContext,
+               threshold: Threshold) -> dg.AssetCheckResult:
+        return dg.AssetCheckResult(passed=threshold.minimum <= 3)
+
+    context = dg.build_asset_check_context(resources={"threshold": Threshold(minimum=2)})
+    assert isinstance(context, dg.AssetCheckExecutionContext)
+    assert enough(context).passed
+
+
+def test_apply_freshness_policy_over_specs() -> None:
+    policy = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=2))
+    other = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=9))
+    fresh = dg.apply_freshness_policy(dg.AssetSpec("a"), policy)
+    assert fresh.freshness_policy == policy
+    kept = dg.apply_freshness_policy(fresh, other, overwrite_existing=False)
+    assert kept.freshness_policy == policy
+    assert dg.apply_freshness_policy(fresh, other).freshness_policy == other
+    assert list(dg.TableConstraints(other=["id > 0"]).other) == ["id > 0"]

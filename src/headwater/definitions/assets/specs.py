@@ -241,3 +241,13 @@ class AssetSpec:
     def with_group(self, group_name: str | None) -> AssetSpec:
         """A copy in the given group (None keeps the current one)."""
         return replace(self, group_name=group_name) if group_name else self
+
+
+def apply_freshness_policy(
+    spec: AssetSpec, policy: Any, overwrite_existing: bool = True
+) -> AssetSpec:
+    """``spec`` with ``policy`` as its freshness policy (kept as it is when it already has
+    one and ``overwrite_existing`` is false); use with ``map_asset_specs`` over many assets."""
+    if spec.freshness_policy is not None and not overwrite_existing:
+        return spec
+    return spec.replace_attributes(freshness_policy=policy)

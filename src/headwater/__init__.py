@@ -184,6 +184,7 @@ if TYPE_CHECKING:
         String,
         StringSource,
     )
+    from headwater.definitions.config.upath_io_manager import UPathIOManager
     from headwater.definitions.definitions_class import Definitions, definitions
     from headwater.definitions.definitions_loaders import (
         load_definitions_from_current_module,
@@ -637,6 +638,7 @@ _LAZY: dict[str, str] = {
     "TimeWindowPartitionsSubset": "headwater.definitions.partitions",
     "TimestampMetadataValue": "headwater.definitions.metadata.values",
     "TypeCheck": "headwater.definitions.ops.types",
+    "UPathIOManager": "headwater.definitions.config.upath_io_manager",
     "UpstreamPartitionsResult": "headwater.definitions.partitions",
     "UrlCodeReference": "headwater.definitions.metadata.references",
     "UrlMetadataValue": "headwater.definitions.metadata.values",
@@ -986,6 +988,7 @@ __all__ = [
     "TimeWindowPartitionsSubset",
     "TimestampMetadataValue",
     "TypeCheck",
+    "UPathIOManager",
     "UpstreamPartitionsResult",
     "UrlCodeReference",
     "UrlMetadataValue",

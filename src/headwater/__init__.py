@@ -388,6 +388,7 @@ if TYPE_CHECKING:
     from headwater.execution.build_resources import build_resources
     from headwater.execution.execute_job import ExecuteJobResult, execute_job
     from headwater.execution.in_process_api import materialize, materialize_to_memory
+    from headwater.execution.reexecution_options import ReexecutionOptions
     from headwater.execution.results import AssetCheckEvaluation, ExecuteInProcessResult
     from headwater.execution.validation import validate_run_config
     from headwater.snapshot.event_records import (
@@ -589,6 +590,7 @@ _LAZY: dict[str, str] = {
     "PythonObjectDagsterType": "headwater.definitions.ops.types",
     "PythonScriptComponent": "headwater.definitions.components.core_components",
     "ReconstructableJob": "headwater.definitions.ops.reconstructable",
+    "ReexecutionOptions": "headwater.execution.reexecution_options",
     "RepositoryDefinition": "headwater.definitions.repository_def",
     "ResourceDefinition": "headwater.definitions.config.resources",
     "ResourceDependency": "headwater.definitions.config.resources",
@@ -939,6 +941,7 @@ __all__ = [
     "PythonObjectDagsterType",
     "PythonScriptComponent",
     "ReconstructableJob",
+    "ReexecutionOptions",
     "RepositoryDefinition",
     "ResourceDefinition",
     "ResourceDependency",

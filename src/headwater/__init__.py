@@ -339,6 +339,27 @@ if TYPE_CHECKING:
         weekly_partitioned_config,
     )
     from headwater.definitions.paths import file_relative_path
+    from headwater.definitions.pipes.injectors import (
+        PipesContextInjector,
+        PipesEnvContextInjector,
+        PipesFileContextInjector,
+        PipesTempFileContextInjector,
+    )
+    from headwater.definitions.pipes.readers import (
+        PipesFileMessageReader,
+        PipesMessageReader,
+        PipesTempFileMessageReader,
+    )
+    from headwater.definitions.pipes.session import (
+        PipesMessageHandler,
+        PipesSession,
+        open_pipes_session,
+    )
+    from headwater.definitions.pipes.subprocess_client import (
+        PipesClient,
+        PipesClientCompletedInvocation,
+        PipesSubprocessClient,
+    )
     from headwater.definitions.repository_args import create_repository_using_definitions_args
     from headwater.definitions.repository_def import RepositoryDefinition
     from headwater.definitions.selection.asset_selection import AssetSelection
@@ -585,6 +606,18 @@ _LAZY: dict[str, str] = {
     "PathMetadataValue": "headwater.definitions.metadata.values",
     "Permissive": "headwater.definitions.config.schema_types",
     "PermissiveConfig": "headwater.definitions.config.pythonic",
+    "PipesClient": "headwater.definitions.pipes.subprocess_client",
+    "PipesClientCompletedInvocation": "headwater.definitions.pipes.subprocess_client",
+    "PipesContextInjector": "headwater.definitions.pipes.injectors",
+    "PipesEnvContextInjector": "headwater.definitions.pipes.injectors",
+    "PipesFileContextInjector": "headwater.definitions.pipes.injectors",
+    "PipesFileMessageReader": "headwater.definitions.pipes.readers",
+    "PipesMessageHandler": "headwater.definitions.pipes.session",
+    "PipesMessageReader": "headwater.definitions.pipes.readers",
+    "PipesSession": "headwater.definitions.pipes.session",
+    "PipesSubprocessClient": "headwater.definitions.pipes.subprocess_client",
+    "PipesTempFileContextInjector": "headwater.definitions.pipes.injectors",
+    "PipesTempFileMessageReader": "headwater.definitions.pipes.readers",
     "PreviewWarning": "headwater.errors",
     "PythonArtifactMetadataValue": "headwater.definitions.metadata.values",
     "PythonObjectDagsterType": "headwater.definitions.ops.types",
@@ -726,6 +759,7 @@ _LAZY: dict[str, str] = {
     "multi_asset_sensor": "headwater.definitions.automation.multi_asset_sensor",
     "multiprocess_executor": "headwater.definitions.ops.executors",
     "op": "headwater.definitions.ops.op_definition",
+    "open_pipes_session": "headwater.definitions.pipes.session",
     "partition_loading_context": "headwater.definitions.partitions",
     "partitioned_config": "headwater.definitions.partitions",
     "reconstructable": "headwater.definitions.ops.reconstructable",
@@ -936,6 +970,18 @@ __all__ = [
     "PathMetadataValue",
     "Permissive",
     "PermissiveConfig",
+    "PipesClient",
+    "PipesClientCompletedInvocation",
+    "PipesContextInjector",
+    "PipesEnvContextInjector",
+    "PipesFileContextInjector",
+    "PipesFileMessageReader",
+    "PipesMessageHandler",
+    "PipesMessageReader",
+    "PipesSession",
+    "PipesSubprocessClient",
+    "PipesTempFileContextInjector",
+    "PipesTempFileMessageReader",
     "PreviewWarning",
     "PythonArtifactMetadataValue",
     "PythonObjectDagsterType",
@@ -1077,6 +1123,7 @@ __all__ = [
     "multi_asset_sensor",
     "multiprocess_executor",
     "op",
+    "open_pipes_session",
     "partition_loading_context",
     "partitioned_config",
     "reconstructable",

@@ -418,10 +418,12 @@ if TYPE_CHECKING:
         EventRecordsFilter,
     )
     from headwater.snapshot.record_queries import (
+        AssetPartitionStatus,
         AssetRecordsFilter,
         DagsterRun,
         EventRecordsResult,
         RunRecord,
+        RunStatusChangeRecordsFilter,
     )
     from headwater.snapshot.runs import RunsFilter
     from headwater.storage.instance import DagsterInstance, Instance
@@ -448,6 +450,7 @@ _LAZY: dict[str, str] = {
     "AssetMaterialization": "headwater.definitions.ops.results",
     "AssetObservation": "headwater.definitions.ops.results",
     "AssetOut": "headwater.definitions.assets.specs",
+    "AssetPartitionStatus": "headwater.snapshot.record_queries",
     "AssetRecordsFilter": "headwater.snapshot.record_queries",
     "AssetSelection": "headwater.definitions.selection.asset_selection",
     "AssetSensorDefinition": "headwater.definitions.automation.asset_sensors",
@@ -636,6 +639,7 @@ _LAZY: dict[str, str] = {
     "RunRecord": "headwater.snapshot.record_queries",
     "RunRequest": "headwater.definitions.automation.run_request",
     "RunStatus": "headwater.core.run_status",
+    "RunStatusChangeRecordsFilter": "headwater.snapshot.record_queries",
     "RunStatusSensorContext": "headwater.definitions.automation.run_status_sensor_context",
     "RunStatusSensorDefinition": "headwater.definitions.automation.run_status_sensors",
     "RunsFilter": "headwater.snapshot.runs",
@@ -812,6 +816,7 @@ __all__ = [
     "AssetMaterialization",
     "AssetObservation",
     "AssetOut",
+    "AssetPartitionStatus",
     "AssetRecordsFilter",
     "AssetSelection",
     "AssetSensorDefinition",
@@ -1000,6 +1005,7 @@ __all__ = [
     "RunRecord",
     "RunRequest",
     "RunStatus",
+    "RunStatusChangeRecordsFilter",
     "RunStatusSensorContext",
     "RunStatusSensorDefinition",
     "RunsFilter",

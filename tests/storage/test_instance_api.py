@@ -157,3 +157,24 @@ def test_run_lookups(instance: Instance) -> None:
     assert instance.get_run_by_id("missing") is None
     instance.delete_run(first.run_id)
     assert instance.get_run_ids() == [second.run_id]
+
+
+def test_status_by_partition(instance: Instance) -> None:
+    assert dg.materialize([letters], instance=instance, partition_key="a").success
+    statuses = instance.get_status_by_partition(AssetKey("letters"), ["a", "b"], LETTERS)
+    assert statuses == {"a": dg.AssetPartitionStatus.MATERIALIZED, "b": None}
+
+
+def test_run_status_changes_page_by_page(instance: Instance) -> None:
+    ok = [dg.materialize([plain], instance=instance).run_id for _ in range(3)]
+    first = instance.fetch_run_status_changes(dg.DagsterEventType.RUN_SUCCESS, limit=2)
+    assert [r.run_id for r in first.records] == [ok[2], ok[1]] and first.has_more
+    rest = instance.fetch_run_status_changes(dg.DagsterEventType.RUN_SUCCESS, limit=2,
+                                             cursor=first.cursor)
+    assert [r.run_id for r in rest.records] == [ok[0]] and not rest.has_more
+    rising = instance.fetch_run_status_changes(
+        dg.RunStatusChangeRecordsFilter(event_type=dg.DagsterEventType.RUN_SUCCESS,
+                                        job_names=["nope"]), limit=5, ascending=True)
+    assert rising.records == []
+    assert instance.fetch_run_status_changes(dg.DagsterEventType.RUN_FAILURE,
+                                             limit=5).records == []

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any, NamedTuple
 
 from headwater.definitions.asset_graph.keys import AssetKey
 from headwater.errors import InvalidInvocationError
 
 __all__ = [
-    "AssetRecordsFilter", "EventRecordsResult", "as_asset_key", "decode_cursor", "encode_cursor",
+    "AssetPartitionStatus", "AssetRecordsFilter", "EventRecordsResult",
+    "RunStatusChangeRecordsFilter", "as_asset_key", "decode_cursor", "encode_cursor",
     "key_path",
 ]
 
@@ -95,3 +97,49 @@ def __getattr__(name: str) -> Any:
 
         return RunRecordView
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class AssetPartitionStatus(str, Enum):
+    """The status of one partition of an asset (``instance.get_status_by_partition``)."""
+
+    MATERIALIZED = "MATERIALIZED"
+    IN_PROGRESS = "IN_PROGRESS"
+    FAILED = "FAILED"
+
+
+#: Partition-status numbers as stored (storage/sql_partition_status.py) -> statuses.
+PARTITION_STATUS_BY_CODE = {1: AssetPartitionStatus.MATERIALIZED,
+                            2: AssetPartitionStatus.FAILED,
+                            3: AssetPartitionStatus.IN_PROGRESS}
+
+
+@dataclass(frozen=True)
+class RunStatusChangeRecordsFilter:
+    """Which run status changes ``instance.fetch_run_status_changes`` returns.
+
+    Attributes:
+        event_type: the change (``DagsterEventType.RUN_SUCCESS``, ``RUN_FAILURE``, ...).
+        after_timestamp / before_timestamp: only changes logged in that window.
+        after_storage_id / before_storage_id: only changes in that range of storage ids.
+        storage_ids: only these events.
+        job_names: only runs of these jobs.
+    """
+
+    event_type: Any
+    after_timestamp: float | None = None
+    before_timestamp: float | None = None
+    after_storage_id: int | None = None
+    before_storage_id: int | None = None
+    storage_ids: Sequence[int] | None = None
+    job_names: Sequence[str] | None = None
+
+    def matches(self, storage_id: int, timestamp: float, job_name: str | None) -> bool:
+        """Whether an event passes every given condition (the type is queried separately)."""
+        return all((
+            self.after_timestamp is None or timestamp > self.after_timestamp,
+            self.before_timestamp is None or timestamp < self.before_timestamp,
+            self.after_storage_id is None or storage_id > self.after_storage_id,
+            self.before_storage_id is None or storage_id < self.before_storage_id,
+            self.storage_ids is None or storage_id in self.storage_ids,
+            self.job_names is None or job_name in self.job_names,
+        ))

@@ -183,6 +183,46 @@ class InstanceQueries:
         )
         return {row.partition for row in rows if row.partition is not None}
 
+    def get_status_by_partition(
+        self, asset_key: AssetKey, partition_keys: Sequence[str], partitions_def: Any = None,
+    ) -> Mapping[str, Any]:
+        """Each of ``partition_keys`` with its ``AssetPartitionStatus`` (None: never
+        materialized nor in progress)."""
+        from headwater.snapshot.record_queries import PARTITION_STATUS_BY_CODE
+
+        statuses = self.storage.get_partition_statuses(_path(asset_key))
+        return {key: PARTITION_STATUS_BY_CODE.get(statuses.get(key, 0)) for key in partition_keys}
+
+    def fetch_run_status_changes(
+        self, records_filter: Any, limit: int, cursor: str | None = None,
+        ascending: bool = False,
+    ) -> EventRecordsResult:
+        """One page of run status changes (``RUN_SUCCESS``, ``RUN_FAILURE``, ...), newest first
+        unless ``ascending``; pass the result's ``cursor`` back for the next page."""
+        from headwater.snapshot.event_records import EventLogRecordView
+        from headwater.snapshot.record_queries import (
+            EventRecordsResult,
+            RunStatusChangeRecordsFilter,
+            decode_cursor,
+            encode_cursor,
+        )
+
+        wanted = (records_filter if isinstance(records_filter, RunStatusChangeRecordsFilter)
+                  else RunStatusChangeRecordsFilter(event_type=records_filter))
+        kind = EventType(getattr(wanted.event_type, "value", wanted.event_type))
+        position = decode_cursor(cursor) if cursor else None
+        rows = self.storage.get_events_by_type(
+            [kind], after_storage_id=position if ascending and position else 0,
+            newest_first=not ascending)
+        picked = [row for row in rows
+                  if (ascending or position is None or row.storage_id < position)
+                  and wanted.matches(row.storage_id, row.event.timestamp, row.event.job_name)]
+        page = picked[:limit]
+        records = [EventLogRecordView(row.storage_id, row.event) for row in page]
+        return EventRecordsResult(
+            records=records, cursor=encode_cursor(page[-1].storage_id) if page else (cursor or ""),
+            has_more=len(picked) > limit)
+
     def report_runless_asset_event(self, asset_event: Any) -> None:
         """Store an ``AssetMaterialization``, ``AssetObservation`` or ``AssetCheckEvaluation``
         of an asset that changed outside any run (an external asset)."""

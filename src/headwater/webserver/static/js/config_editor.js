@@ -70,7 +70,7 @@ export function checkConfig(text, schema) {
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false });
   if (doc.errors.length) {
     return { value: null, doc: null, counter, errors: doc.errors.map((error) => ({
-      line: error.linePos ? error.linePos[0].line : 1, from: error.pos[0],
+      line: counter.linePos(error.pos[0]).line, from: error.pos[0],
       to: Math.max(error.pos[1], error.pos[0] + 1), path: "run config",
       message: `not valid YAML: ${error.message.split("\n")[0]}` })) };
   }

@@ -108,11 +108,15 @@ export class ConfigEditor {
     if (text !== this.text) this.text = text;
   }
 
-  /** Add the schema's defaults (and required sections) that the config lacks. */
-  scaffoldMissing(defaults) {
+  /**
+   * Add what the config lacks of the job's defaults and of the schema's required sections
+   * (`skeleton`); the text stays in its format. False when the text does not parse.
+   */
+  scaffoldMissing(defaults, skeleton) {
     const { value } = checkConfig(this.text, null);
     if (value === null) return false;
-    this.text = format(fillMissing(value, defaults), this.isJson);
+    this.text = format(fillMissing(value, fillMissing(defaults || {}, skeleton || {})),
+      this.isJson);
     return true;
   }
 

@@ -83,7 +83,7 @@ async function openEditor(job) {
         button("as-yaml", "As YAML", () => state.editor && state.editor.convert(false)),
         button("as-json", "As JSON", () => state.editor && state.editor.convert(true)),
         button("scaffold-missing", "Scaffold missing config", () => state.editor &&
-          state.editor.scaffoldMissing(startingConfig(job))),
+          state.editor.scaffoldMissing(startingConfig(job), skeleton(job.run_config_schema || {}))),
         h("span", { class: "muted" }, "Ctrl-Space completes keys from the schema")),
       host,
       h("ul", { id: "config-errors", class: "errors" }),

@@ -8,8 +8,8 @@ function resolve(schema, root) {
   let current = schema;
   for (let depth = 0; current && current.$ref && depth < 32; depth++) {
     if (!current.$ref.startsWith("#/")) return {};
-    current = current.$ref.slice(2).split("/").reduce((node, part) => (node ? node[part] : undefined),
-      root);
+    current = current.$ref.slice(2).split("/")
+      .reduce((node, part) => (node ? node[part] : undefined), root);
   }
   return current && typeof current === "object" ? current : {};
 }
@@ -212,7 +212,8 @@ function keyOptions(schema, context, isJson) {
   const required = new Set(alternatives(node, schema).flatMap((option) => option.required || []));
   const fields = Object.assign({}, ...alternatives(node, schema).reverse()
     .map((option) => option.properties || {}));
-  return Object.entries(fields).filter(([name]) => !context.present.has(name)).map(([name, sub]) => {
+  const wanted = Object.entries(fields).filter(([name]) => !context.present.has(name));
+  return wanted.map(([name, sub]) => {
     const nested = isObject(sub, schema);
     let apply = isJson ? `"${name}": ` : nested ? `${name}:\n${context.indent}  ` : `${name}: `;
     if (context.keyed) apply = isJson ? `"${name}"` : name;

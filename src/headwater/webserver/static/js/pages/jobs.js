@@ -45,13 +45,24 @@ function check() {
 async function launch() {
   const job = state.current;
   const { config, tags, errors } = check();
-  if (errors.length) throw new Error("Fix the run config first.");
+  if (!state.editor || errors.length) throw new Error("Fix the run config first.");
   const body = { location: job.location, job: job.name, run_config: config };
   if (tags && Object.keys(tags).length) body.tags = tags;
   const partition = document.getElementById("job-partition");
   if (partition && partition.value) body.partition = partition.value;
   const { run_id: runId } = await postJSON("/api/runs", body);
   window.location.assign(runHref(runId));
+}
+
+let editorModule = null;
+
+/** The code editor's module, imported once (when the launchpad opens or is about to). */
+function loadEditor() {
+  editorModule = editorModule || import("../code_editor.js").catch((error) => {
+    editorModule = null; // try again next time
+    throw error;
+  });
+  return editorModule;
 }
 
 function startingConfig(job) {
@@ -63,7 +74,9 @@ async function openEditor(job) {
   const opening = ++state.opening;
   state.current = job;
   state.editor = null;
-  const host = h("div", { id: "run-config", class: "config-editor" });
+  // The editor replaces the text below (it lives in the host's shadow root).
+  const host = h("div", { id: "run-config", class: "config-editor" },
+    h("p", { class: "muted" }, "Loading the editor…"));
   const button = (id, label, onclick) => h("button", { type: "button", id, onclick }, label);
   const tags = h("textarea", { id: "run-tags", class: "tags", spellcheck: "false",
     "aria-label": "Tags (JSON)" });
@@ -83,7 +96,8 @@ async function openEditor(job) {
         button("as-yaml", "As YAML", () => state.editor && state.editor.convert(false)),
         button("as-json", "As JSON", () => state.editor && state.editor.convert(true)),
         button("scaffold-missing", "Scaffold missing config", () => state.editor &&
-          state.editor.scaffoldMissing(startingConfig(job), skeleton(job.run_config_schema || {}))),
+          state.editor.scaffoldMissing(startingConfig(job),
+            skeleton(job.run_config_schema || {}))),
         h("span", { class: "muted" }, "Ctrl-Space completes keys from the schema")),
       host,
       h("ul", { id: "config-errors", class: "errors" }),
@@ -96,8 +110,15 @@ async function openEditor(job) {
       h("div", { id: "job-runs" }, "Loading…"), h("h2", {}, "Schedules and sensors"),
       h("div", { id: "job-instigators" }, "Loading…")));
   related(job).catch(() => {});
-  const { ConfigEditor, scaffold } = await import("../code_editor.js");
+  let module;
+  try {
+    module = await loadEditor();
+  } catch (error) {
+    replace(host, h("p", { class: "errors" }, `The editor did not load: ${error.message}`));
+    return;
+  }
   if (opening !== state.opening) return; // another job was opened meanwhile
+  const { ConfigEditor, scaffold } = module;
   state.editor = new ConfigEditor(host, { text: scaffold(startingConfig(job)),
     schema: job.run_config_schema, onChange: check });
   host.dataset.ready = "true";
@@ -132,8 +153,10 @@ startPage(async (container) => {
     h("td", {}, job.location),
     h("td", { class: "description" }, job.description || ""),
     h("td", {}, job.partitioned ? "yes" : "no"),
-    h("td", {}, h("button", { class: "open-launch", onclick: () => openEditor(job) },
-      "Launch…"))));
+    h("td", {}, h("button", { class: "open-launch", onclick: () => openEditor(job),
+      // Start fetching the editor when the pointer or focus reaches the button.
+      onpointerenter: () => { loadEditor(); }, onfocus: () => { loadEditor(); } },
+    "Launch…"))));
   replace(container,
     h("div", { id: "job-editor" }),
     state.jobs.length ? table(["Job", "Location", "Description", "Partitioned", ""], rows,

@@ -94,6 +94,11 @@ def test_the_editor_loads_with_the_launchpad_and_completes_from_the_schema(
     page.keyboard.type(', "store": {"local": {"folder": "/tmp"}}}}}}')
     expect(page.locator("#config-errors li")).to_have_count(0)
     assert json.loads(config_text(page))["ops"]["load"]["config"]["mode"] == "fast"
+    # Back to YAML: the text is converted and the editor's mode follows.
+    page.locator("#as-yaml").click()
+    expect_config(page, r"^ops:\n  load:\n    config:\n      limit: 3\n      mode: fast\n")
+    expect(page.locator("#config-mode")).to_have_text("YAML")
+    expect(page.locator("#config-errors li")).to_have_count(0)
     page.locator("#launch").click()
     page.wait_for_url(re.compile(r".*/runs/[0-9a-f-]+$"))
     expect(page.locator("#run-status")).to_have_attribute("data-status", "SUCCESS",

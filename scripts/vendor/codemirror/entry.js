@@ -2,9 +2,8 @@
 // Only what js/code_editor.js uses is exported, so the rest is tree-shaken away.
 export { basicSetup } from "codemirror";
 export { Compartment, EditorState, RangeSetBuilder, StateEffect, StateField } from "@codemirror/state";
-export { Decoration, EditorView, GutterMarker, gutterLineClass, keymap } from "@codemirror/view";
-export { syntaxTree } from "@codemirror/language";
-export { autocompletion, startCompletion } from "@codemirror/autocomplete";
+export { EditorView, GutterMarker, gutterLineClass } from "@codemirror/view";
+export { autocompletion } from "@codemirror/autocomplete";
 export { lintGutter, setDiagnostics } from "@codemirror/lint";
 export { json } from "@codemirror/lang-json";
 export { yaml } from "@codemirror/lang-yaml";

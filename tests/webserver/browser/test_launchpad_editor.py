@@ -1,6 +1,6 @@
 """The launchpad's code editor on a real ``headwater dev`` with an old-style config schema:
 loaded only when the launchpad opens, highlighted, errors at the entry they are about, keys
-and enum values completed in JSON mode too, missing config scaffolded."""
+and enum values completed in JSON mode too, missing config scaffolded and extra removed."""
 
 from __future__ import annotations
 
@@ -57,6 +57,10 @@ def test_the_editor_loads_with_the_launchpad_and_completes_from_the_schema(
     expect(page.locator('#config-errors li[data-line="5"]')).to_have_text(
         'Unexpected config entry "limt" at path ops.load.config; the fields there are label, '
         'limit, mode, store, weights. Did you mean "limit"? Remove it or fix its name.')
+    # "Remove extra config" drops what the schema does not allow, nothing else.
+    page.locator("#remove-extra").click()
+    expect_config(page, r"^ops:\n  load:\n    config:\n      limit: three\n$")
+    expect(page.locator("#config-errors li")).to_have_count(2)  # limit's type; store missing
 
     # YAML: a value position offers the enum's values.
     fill_config(page, "ops:\n  load:\n    config:\n      limit: 3\n")

@@ -2,7 +2,8 @@
 // around the run config. YAML or JSON mode follows the text (a leading "{" is JSON), errors of
 // the schema check (config_editor.js, the server's wording) are lint diagnostics at their key
 // with the line number marked, and keys and enum values are completed from the schema at the
-// cursor's path. The jobs page imports this module only when the launchpad opens.
+// cursor's path. The jobs page imports this module only for the launchpad (when it opens, or
+// when the pointer or focus reaches a Launch… button).
 //
 // The editor lives in a shadow root of its host element: CodeMirror styles itself with
 // generated CSS, which it puts in a <style> element in a document (refused by the pages'
@@ -11,11 +12,12 @@
 
 import {
   Compartment, EditorState, EditorView, GutterMarker, RangeSetBuilder, StateEffect, StateField,
-  autocompletion, basicSetup, gutterLineClass, json, keymap, lintGutter, setDiagnostics,
-  startCompletion, yaml,
+  autocompletion, basicSetup, gutterLineClass, json, lintGutter, setDiagnostics, yaml,
 } from "../vendor/codemirror/codemirror.js";
 import { completionsAt } from "./config_complete.js";
-import { checkConfig, convert, fillMissing, format, isJsonText } from "./config_editor.js";
+import {
+  checkConfig, convert, fillMissing, format, isJsonText, pathParts,
+} from "./config_editor.js";
 
 export { scaffold } from "./config_editor.js";
 
@@ -74,7 +76,6 @@ export class ConfigEditor {
           this.language.of(this.isJson ? json() : yaml()),
           EditorState.tabSize.of(2),
           autocompletion({ override: [(context) => this.complete(context)] }),
-          keymap.of([{ key: "Ctrl-Space", run: startCompletion }]),
           lintGutter(),
           errorLines,
           EditorView.contentAttributes.of({ "aria-label": "Run config (YAML or JSON)" }),
@@ -117,6 +118,19 @@ export class ConfigEditor {
     if (value === null) return false;
     this.text = format(fillMissing(value, fillMissing(defaults || {}, skeleton || {})),
       this.isJson);
+    return true;
+  }
+
+  /** Drop the entries the schema does not allow. False when the text does not parse. */
+  removeExtra() {
+    const { value, errors } = checkConfig(this.text, this.schema);
+    if (value === null) return false;
+    for (const error of errors.filter((item) => item.key !== undefined)) {
+      const parent = pathParts(error.path).reduce((node, step) => (node ? node[step] : node),
+        value);
+      if (parent && typeof parent === "object") delete parent[error.key];
+    }
+    this.text = format(value, this.isJson);
     return true;
   }
 
@@ -165,6 +179,11 @@ export class ConfigEditor {
           selection: { anchor: start + option.apply.length }, userEvent: "input.complete" });
       } }));
     return { from: found.from, to: found.to, options, validFor: /^[\w.-]*$/ };
+  }
+
+  /** Take the editor down (its listeners on the window too). */
+  destroy() {
+    this.view.destroy();
   }
 
   /** Put the cursor in the editor. */

@@ -76,9 +76,9 @@ function yamlLine(line) {
 const blank = (line) => !line.trim() || line.trim().startsWith("#");
 
 /** The keys already written beside the cursor's line (same column, same block). */
-function yamlSiblings(lines, index, column) {
+function yamlSiblings(lines, index, column, startsItem) {
   const present = new Set();
-  for (const step of [-1, 1]) {
+  for (const step of startsItem ? [1] : [-1, 1]) { // a new list item: none above are its
     for (let i = index + step; i >= 0 && i < lines.length; i += step) {
       if (blank(lines[i])) continue;
       const line = yamlLine(lines[i]);
@@ -128,7 +128,7 @@ export function yamlContext(text, offset) {
   const after = /^[\w.-]*/.exec(text.slice(offset))[0];
   if (/^[\w.-]*$/.test(rest)) {
     return { kind: "key", path, from: offset - rest.length, to: offset + after.length, word: rest,
-      present: yamlSiblings(lines, index, column), indent: " ".repeat(column),
+      present: yamlSiblings(lines, index, column, dashes.length > 0), indent: " ".repeat(column),
       keyed: /^[\w.-]*\s*:/.test(text.slice(offset)) };
   }
   const value = /^([^\s:#'"][^:#]*?):\s+([\w.-]*)$/.exec(rest);

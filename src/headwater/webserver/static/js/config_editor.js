@@ -59,7 +59,6 @@ export function isJsonText(text) {
  */
 export function checkConfig(text, schema) {
   const counter = new LineCounter();
-  if (!text.trim()) return { value: {}, errors: [], doc: null, counter };
   if (isJsonText(text)) {
     try {
       JSON.parse(text);
@@ -74,7 +73,7 @@ export function checkConfig(text, schema) {
       to: Math.max(error.pos[1], error.pos[0] + 1), path: "run config",
       message: `not valid YAML: ${error.message.split("\n")[0]}` })) };
   }
-  const value = doc.toJS();
+  const value = doc.contents === null ? {} : doc.toJS(); // nothing (or comments): no config
   const errors = [];
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     errors.push({ ...locate(doc, counter, ""), path: "run config",

@@ -73,6 +73,7 @@ function startingConfig(job) {
 async function openEditor(job) {
   const opening = ++state.opening;
   state.current = job;
+  if (state.editor) state.editor.destroy();
   state.editor = null;
   // The editor replaces the text below (it lives in the host's shadow root).
   const host = h("div", { id: "run-config", class: "config-editor" },
@@ -98,6 +99,8 @@ async function openEditor(job) {
         button("scaffold-missing", "Scaffold missing config", () => state.editor &&
           state.editor.scaffoldMissing(startingConfig(job),
             skeleton(job.run_config_schema || {}))),
+        button("remove-extra", "Remove extra config", () => state.editor &&
+          state.editor.removeExtra()),
         h("span", { class: "muted" }, "Ctrl-Space completes keys from the schema")),
       host,
       h("ul", { id: "config-errors", class: "errors" }),

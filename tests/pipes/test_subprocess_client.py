@@ -73,9 +73,37 @@ def test_a_silent_script_materializes_implicitly(tmp_path: Path) -> None:
                                            context=context).get_results()
 
     with dg.instance_for_test() as instance:
-        assert dg.materialize([quiet], instance=instance, resources={
-            "pipes_subprocess_client": dg.PipesSubprocessClient()}).success
+        result = dg.materialize([quiet], instance=instance, resources={
+            "pipes_subprocess_client": dg.PipesSubprocessClient()})
+        assert result.success
         assert instance.get_latest_materialization_event(dg.AssetKey("quiet")) is not None
+        # The returned list is the step's results, not a value for the IO manager.
+        assert not any(e.event_type.value == "HANDLED_OUTPUT" for e in result.all_events)
+
+
+def test_a_multi_asset_returns_every_result(tmp_path: Path) -> None:
+    script = tmp_path / "two.py"
+    script.write_text(
+        "from dagster_pipes import open_dagster_pipes\n"
+        "with open_dagster_pipes() as pipes:\n"
+        "    pipes.report_asset_materialization(asset_key='left', metadata={'n': 1})\n"
+        "    pipes.report_asset_materialization(asset_key='right', metadata={'n': 2})\n")
+
+    @dg.multi_asset(specs=[dg.AssetSpec("left"), dg.AssetSpec("right")])
+    def both(context: dg.AssetExecutionContext,
+             pipes_subprocess_client: dg.PipesSubprocessClient):  # type: ignore[no-untyped-def]
+        return pipes_subprocess_client.run(command=[sys.executable, str(script)],
+                                           context=context).get_results()
+
+    with dg.instance_for_test() as instance:
+        assert dg.materialize([both], instance=instance, resources={
+            "pipes_subprocess_client": dg.PipesSubprocessClient()}).success
+        found = instance.get_latest_materialization_events([dg.AssetKey("left"),
+                                                            dg.AssetKey("right")])
+        values = {key.to_user_string(): entry.asset_materialization.metadata["n"].value
+                  for key, entry in found.items()
+                  if entry is not None and entry.asset_materialization is not None}
+        assert values == {"left": 1, "right": 2}
 
 
 def test_open_pipes_session_for_a_custom_launcher(tmp_path: Path) -> None:

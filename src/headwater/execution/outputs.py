@@ -54,6 +54,7 @@ def normalize_step_result(step: ExecutionStep, result: Any) -> Iterator[StepResu
     ]
     if isinstance(result, list) and (
         _was_generator(step, result) or _is_dynamic_list(step, result)
+        or _is_result_sequence(result)
     ):
         for element in result:
             yield from _from_result_object(step, element, value_outputs, yielded=True)
@@ -76,6 +77,15 @@ def normalize_step_result(step: ExecutionStep, result: Any) -> Iterator[StepResu
                 yield StepResultItem("output", name, element)
         return
     yield from _from_result_object(step, result, value_outputs, yielded=False)
+
+
+def _is_result_sequence(result: list[Any]) -> bool:
+    """A returned list of result objects (``MaterializeResult``, ``AssetCheckResult``, ...),
+    e.g. what ``PipesClientCompletedInvocation.get_results()`` gives: one result each."""
+    return bool(result) and all(
+        isinstance(element, (MaterializeResult, AssetCheckResult, ObserveResult))
+        for element in result
+    )
 
 
 def _is_dynamic_list(step: ExecutionStep, result: list[Any]) -> bool:

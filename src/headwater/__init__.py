@@ -35,6 +35,10 @@ if TYPE_CHECKING:
     )
     from headwater.definitions.assets.decorators import asset, multi_asset
     from headwater.definitions.assets.graph_assets import graph_asset, graph_multi_asset
+    from headwater.definitions.assets.observable import (
+        multi_observable_source_asset,
+        observable_source_asset,
+    )
     from headwater.definitions.assets.source_asset import SourceAsset
     from headwater.definitions.assets.specs import AssetDep, AssetIn, AssetOut, AssetSpec
     from headwater.definitions.automation.asset_sensors import AssetSensorDefinition, asset_sensor
@@ -223,6 +227,7 @@ if TYPE_CHECKING:
         AssetMaterialization,
         AssetObservation,
         DataVersion,
+        DataVersionsByPartition,
         DynamicOutput,
         MaterializeResult,
         ObserveResult,
@@ -399,6 +404,7 @@ _LAZY: dict[str, str] = {
     "DagsterUserCodeExecutionError": "headwater.errors",
     "DailyPartitionsDefinition": "headwater.definitions.partitions",
     "DataVersion": "headwater.definitions.ops.results",
+    "DataVersionsByPartition": "headwater.definitions.ops.results",
     "DefaultPartitionsSubset": "headwater.definitions.partitions",
     "DefaultScheduleStatus": "headwater.definitions.automation.schedules",
     "DefaultSensorStatus": "headwater.definitions.automation.sensors",
@@ -599,6 +605,8 @@ _LAZY: dict[str, str] = {
     "mem_io_manager": "headwater.definitions.config.io_managers",
     "monthly_partitioned_config": "headwater.definitions.partitions",
     "multi_asset": "headwater.definitions.assets.decorators",
+    "multi_observable_source_asset": "headwater.definitions.assets.observable",
+    "observable_source_asset": "headwater.definitions.assets.observable",
     "multi_asset_check": "headwater.definitions.assets.checks",
     "multi_asset_sensor": "headwater.definitions.automation.multi_asset_sensor",
     "multiprocess_executor": "headwater.definitions.ops.executors",
@@ -697,6 +705,7 @@ __all__ = [
     "DagsterUserCodeExecutionError",
     "DailyPartitionsDefinition",
     "DataVersion",
+    "DataVersionsByPartition",
     "DefaultPartitionsSubset",
     "DefaultScheduleStatus",
     "DefaultSensorStatus",
@@ -897,6 +906,8 @@ __all__ = [
     "mem_io_manager",
     "monthly_partitioned_config",
     "multi_asset",
+    "multi_observable_source_asset",
+    "observable_source_asset",
     "multi_asset_check",
     "multi_asset_sensor",
     "multiprocess_executor",

@@ -125,6 +125,12 @@ class Storage(ABC):
         """The newest materialization of each asset (all assets when None)."""
 
     @abstractmethod
+    def get_latest_observations(
+        self, asset_keys: Iterable[Sequence[str]] | None = None
+    ) -> dict[tuple[str, ...], AssetEventRecord]:
+        """The newest observation of each asset (all assets when None)."""
+
+    @abstractmethod
     def get_materializations(
         self,
         asset_key: Sequence[str],

@@ -69,11 +69,20 @@ class SqlAssets(SqlBase):
     def get_latest_materializations(
         self, asset_keys: Iterable[Sequence[str]] | None = None
     ) -> dict[tuple[str, ...], AssetEventRecord]:
+        return self._latest_events(asset_keys, asset_keys_table.c.last_materialization_id)
+
+    def get_latest_observations(
+        self, asset_keys: Iterable[Sequence[str]] | None = None
+    ) -> dict[tuple[str, ...], AssetEventRecord]:
+        return self._latest_events(asset_keys, asset_keys_table.c.last_observation_id)
+
+    def _latest_events(
+        self, asset_keys: Iterable[Sequence[str]] | None, latest_id: sa.Column[Any]
+    ) -> dict[tuple[str, ...], AssetEventRecord]:
         base = (
             sa.select(*_EVENT_COLUMNS)
             .select_from(asset_keys_table)
-            .join(asset_events,
-                  asset_events.c.storage_id == asset_keys_table.c.last_materialization_id)
+            .join(asset_events, asset_events.c.storage_id == latest_id)
             .join(event_logs, event_logs.c.id == asset_events.c.storage_id)
         )
         if asset_keys is None:

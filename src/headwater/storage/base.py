@@ -142,6 +142,12 @@ class Storage(ABC):
         """Materialization history of one asset, newest first."""
 
     @abstractmethod
+    def get_observations(
+        self, asset_key: Sequence[str], *, limit: int | None = None
+    ) -> list[AssetEventRecord]:
+        """Observation history of one asset, newest first."""
+
+    @abstractmethod
     def get_materialized_partitions(self, asset_key: Sequence[str]) -> set[str]:
         """Partitions of the asset that have been materialized at least once."""
 

@@ -54,12 +54,13 @@ def _check_record(row: AnyRow) -> AssetCheckRecord:
     )
 
 
-def _materializations(asset_key: Sequence[str]) -> sa.Select[Any]:
+def _materializations(asset_key: Sequence[str], event_type: str = _MATERIALIZATION
+                      ) -> sa.Select[Any]:
     return (
         sa.select(*_EVENT_COLUMNS)
         .join(event_logs, event_logs.c.id == asset_events.c.storage_id)
         .where(asset_events.c.asset_key == encode_key(asset_key),
-               asset_events.c.event_type == _MATERIALIZATION)
+               asset_events.c.event_type == event_type)
     )
 
 
@@ -115,6 +116,17 @@ class SqlAssets(SqlBase):
             query = query.where(asset_events.c.partition == partition)
         if before_storage_id is not None:
             query = query.where(asset_events.c.storage_id < before_storage_id)
+        if limit is not None:
+            query = query.limit(limit)
+        return self._read(lambda connection: [
+            _asset_record(row) for row in connection.execute(query)
+        ])
+
+    def get_observations(
+        self, asset_key: Sequence[str], *, limit: int | None = None
+    ) -> list[AssetEventRecord]:
+        query = (_materializations(asset_key, EventType.ASSET_OBSERVATION.value)
+                 .order_by(asset_events.c.storage_id.desc()))
         if limit is not None:
             query = query.limit(limit)
         return self._read(lambda connection: [

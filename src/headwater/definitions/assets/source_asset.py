@@ -47,9 +47,9 @@ def SourceAsset(  # noqa: N802 - Dagster's class name; it builds an AssetSpec
         from headwater.definitions.assets.observable import observable_source_asset
 
         return observable_source_asset(
-            observe_fn, key=key, metadata=metadata, io_manager_key=io_manager_key,
+            key=key, metadata=metadata, io_manager_key=io_manager_key,
             description=description, partitions_def=partitions_def, group_name=group_name,
-            tags=tags)
+            tags=tags)(observe_fn)
     spec = AssetSpec(
         key,
         metadata=metadata,

@@ -48,9 +48,8 @@ SCHEMAS: dict[str, Schema] = {
         "server_id": _null(STR),
         "counts": _obj({"assets": INT, "jobs": INT, "schedules": INT, "sensors": INT}),
         "server": _null(ANY_OBJ)}),
-    "Materialization": _obj({"run_id": STR, "timestamp": NUM, "partition": _null(STR),
-                             "data_version": _null(STR)},
-                            {"metadata": ANY_OBJ}),
+    "Materialization": _obj({"run_id": STR, "timestamp": NUM, "partition": _null(STR)},
+                            {"metadata": ANY_OBJ, "data_version": _null(STR)}),
     "Asset": _obj({
         "key": KEY, "location": STR, "group": STR, "description": _null(STR),
         "kinds": _list(STR), "deps": _list(KEY), "partitioned": BOOL,

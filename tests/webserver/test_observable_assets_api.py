@@ -128,3 +128,19 @@ def test_observing_then_materializing_then_a_changed_version_makes_the_child_sta
     # Materializing the child again records v2: up to date again.
     _run(client, served, asset_selection=[["order_count"]])
     assert _asset(client, "order_count")["asset"]["stale_reasons"] == []
+
+
+@pytest.mark.parametrize("executor", ["in_process", "multiprocess"])
+def test_one_run_observing_the_source_and_materializing_the_child_records_the_new_version(
+    client: TestClient, served: tuple[Workspace, Instance], feed: Path, executor: str
+) -> None:
+    feed.write_text(f"{executor}-version\n")
+    events = _run(client, served, asset_selection=[["orders_feed"], ["order_count"]],
+                  run_config={"execution": {executor: {}}})
+    [observation] = [e for e in events if e["event_type"] == "ASSET_OBSERVATION"]
+    [materialization] = [e for e in events if e["event_type"] == "ASSET_MATERIALIZATION"]
+    assert observation["asset_key"] == ["orders_feed"]
+    assert materialization["asset_key"] == ["order_count"]
+    assert materialization["tags"]["dagster/input_data_version/orders_feed"] == (
+        f"{executor}-version")
+    assert _asset(client, "order_count")["asset"]["stale_reasons"] == []

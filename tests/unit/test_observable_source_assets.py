@@ -217,3 +217,19 @@ def test_stale_reasons_compare_recorded_and_current_data_versions() -> None:
         "upstream changed since: src"]
     earlier = DataVersions(current={("src",): "v2"}, observed_at={("src",): 8})
     assert stale_reasons(("child",), [("src",)], None, latest, earlier) == []
+
+
+def test_required_resource_keys_reach_the_context_and_a_foreign_key_is_refused() -> None:
+    @hw.observable_source_asset(required_resource_keys={"catalog"})
+    def listed(context: hw.AssetExecutionContext) -> hw.DataVersion:
+        return hw.DataVersion(context.resources.catalog.version)
+
+    result = hw.materialize([listed], resources={"catalog": Catalog(version="k9")})
+    assert [d.data_version for d in _observations(result)] == ["k9"]
+
+    @hw.observable_source_asset
+    def confused() -> hw.ObserveResult:
+        return hw.ObserveResult(asset_key="elsewhere", data_version=hw.DataVersion("1"))
+
+    with pytest.raises(hw.InvalidOutputError, match="'elsewhere', which it does not observe"):
+        hw.materialize([confused])

@@ -2,11 +2,12 @@
 
 ``GET /api/assets`` must answer in milliseconds for thousands of assets. The static part of
 each item (key, group, deps, ...) is built once per location snapshot. The dynamic part
-(latest materialization, latest run status) comes from one query for every asset's latest
-materialization, repeated when runs changed (one of the newest changed status, or the set of
-runs in progress changed) or after :data:`MAX_STALENESS` seconds; while runs are in progress,
-only the assets they target are re-read (only runs materialize). The encoded response is
-reused while none of this changed.
+(latest materialization, latest run status, data versions) comes from one query for every
+asset's latest materialization and one for its latest observation, repeated when runs changed
+(one of the newest changed status, or the set of runs in progress changed) or after
+:data:`MAX_STALENESS` seconds; while runs are in progress, only the assets they target are
+re-read (only runs materialize or observe). The encoded response is reused while none of this
+changed.
 """
 
 from __future__ import annotations
@@ -240,11 +241,6 @@ class AssetIndex:
         self._observations = records
         self._versions = data_versions(self._records, self._observations)
         self._version += 1
-
-    def data_version(self, key: list[str]) -> str | None:
-        """The asset's current data version (of its newest materialization or observation)."""
-        with self._lock:
-            return self._versions.current.get(tuple(key))
 
     def _items(self, locations: dict[str, _LocationAssets]) -> list[dict[str, Any]]:
         materializations = self._materializations

@@ -44,6 +44,10 @@ if TYPE_CHECKING:
     )
     from headwater.definitions.assets.decorators import asset, multi_asset
     from headwater.definitions.assets.graph_assets import graph_asset, graph_multi_asset
+    from headwater.definitions.assets.observable import (
+        multi_observable_source_asset,
+        observable_source_asset,
+    )
     from headwater.definitions.assets.source_asset import SourceAsset
     from headwater.definitions.assets.specs import (
         AssetDep,
@@ -278,6 +282,7 @@ if TYPE_CHECKING:
         AssetMaterialization,
         AssetObservation,
         DataVersion,
+        DataVersionsByPartition,
         DynamicOutput,
         MaterializeResult,
         ObserveResult,
@@ -511,6 +516,7 @@ _LAZY: dict[str, str] = {
     "DagsterUserCodeExecutionError": "headwater.errors",
     "DailyPartitionsDefinition": "headwater.definitions.partitions",
     "DataVersion": "headwater.definitions.ops.results",
+    "DataVersionsByPartition": "headwater.definitions.ops.results",
     "DefaultPartitionsSubset": "headwater.definitions.partitions",
     "DefaultScheduleStatus": "headwater.definitions.automation.schedules",
     "DefaultSensorStatus": "headwater.definitions.automation.sensors",
@@ -759,6 +765,8 @@ _LAZY: dict[str, str] = {
     "mem_io_manager": "headwater.definitions.config.io_managers",
     "monthly_partitioned_config": "headwater.definitions.partitions",
     "multi_asset": "headwater.definitions.assets.decorators",
+    "multi_observable_source_asset": "headwater.definitions.assets.observable",
+    "observable_source_asset": "headwater.definitions.assets.observable",
     "multi_asset_check": "headwater.definitions.assets.checks",
     "multi_asset_sensor": "headwater.definitions.automation.multi_asset_sensor",
     "multiprocess_executor": "headwater.definitions.ops.executors",
@@ -877,6 +885,7 @@ __all__ = [
     "DagsterUserCodeExecutionError",
     "DailyPartitionsDefinition",
     "DataVersion",
+    "DataVersionsByPartition",
     "DefaultPartitionsSubset",
     "DefaultScheduleStatus",
     "DefaultSensorStatus",
@@ -1127,7 +1136,9 @@ __all__ = [
     "multi_asset",
     "multi_asset_check",
     "multi_asset_sensor",
+    "multi_observable_source_asset",
     "multiprocess_executor",
+    "observable_source_asset",
     "op",
     "open_pipes_session",
     "partition_loading_context",

@@ -28,6 +28,11 @@ BACKFILL_TAG = "headwater/backfill"
 MAX_RUNTIME_SECONDS_TAG = "dagster/max_runtime"
 #: The asset's code version when a materialization was made (tells "code version changed").
 CODE_VERSION_TAG = "headwater/code_version"
+#: The data version of an asset event (observation or materialization), as Dagster tags it.
+DATA_VERSION_TAG = "dagster/data_version"
+#: Prefix of a materialization's tags recording each parent's data version when it was made
+#: (``dagster/input_data_version/<parent key>``, as Dagster): they tell "upstream changed".
+INPUT_DATA_VERSION_TAG_PREFIX = "dagster/input_data_version/"
 
 # Job names -----------------------------------------------------------------------------------
 

@@ -45,6 +45,11 @@ class StepResultItem:
 
 def normalize_step_result(step: ExecutionStep, result: Any) -> Iterator[StepResultItem]:
     """Items for ``result``: a returned value, or the list of items a generator yielded."""
+    if step.assets_def is not None and step.assets_def.is_observable:
+        from headwater.execution.observations import observation_items
+
+        yield from observation_items(step, result)
+        return
     check_outputs = {o.name for o in step.outputs if o.check_key is not None}
     value_outputs = [
         d.name for d in step.op_def.output_defs

@@ -125,6 +125,12 @@ class Storage(ABC):
         """The newest materialization of each asset (all assets when None)."""
 
     @abstractmethod
+    def get_latest_observations(
+        self, asset_keys: Iterable[Sequence[str]] | None = None
+    ) -> dict[tuple[str, ...], AssetEventRecord]:
+        """The newest observation of each asset (all assets when None)."""
+
+    @abstractmethod
     def get_materializations(
         self,
         asset_key: Sequence[str],
@@ -134,6 +140,12 @@ class Storage(ABC):
         before_storage_id: int | None = None,
     ) -> list[AssetEventRecord]:
         """Materialization history of one asset, newest first."""
+
+    @abstractmethod
+    def get_observations(
+        self, asset_key: Sequence[str], *, limit: int | None = None
+    ) -> list[AssetEventRecord]:
+        """Observation history of one asset, newest first."""
 
     @abstractmethod
     def get_materialized_partitions(self, asset_key: Sequence[str]) -> set[str]:

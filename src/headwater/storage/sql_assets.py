@@ -55,12 +55,13 @@ def _check_record(row: AnyRow) -> AssetCheckRecord:
     )
 
 
-def _materializations(asset_key: Sequence[str]) -> sa.Select[Any]:
+def _materializations(asset_key: Sequence[str], event_type: str = _MATERIALIZATION
+                      ) -> sa.Select[Any]:
     return (
         sa.select(*_EVENT_COLUMNS)
         .join(event_logs, event_logs.c.id == asset_events.c.storage_id)
         .where(asset_events.c.asset_key == encode_key(asset_key),
-               asset_events.c.event_type == _MATERIALIZATION)
+               asset_events.c.event_type == event_type)
     )
 
 
@@ -70,11 +71,20 @@ class SqlAssets(SqlBase):
     def get_latest_materializations(
         self, asset_keys: Iterable[Sequence[str]] | None = None
     ) -> dict[tuple[str, ...], AssetEventRecord]:
+        return self._latest_events(asset_keys, asset_keys_table.c.last_materialization_id)
+
+    def get_latest_observations(
+        self, asset_keys: Iterable[Sequence[str]] | None = None
+    ) -> dict[tuple[str, ...], AssetEventRecord]:
+        return self._latest_events(asset_keys, asset_keys_table.c.last_observation_id)
+
+    def _latest_events(
+        self, asset_keys: Iterable[Sequence[str]] | None, latest_id: sa.Column[Any]
+    ) -> dict[tuple[str, ...], AssetEventRecord]:
         base = (
             sa.select(*_EVENT_COLUMNS)
             .select_from(asset_keys_table)
-            .join(asset_events,
-                  asset_events.c.storage_id == asset_keys_table.c.last_materialization_id)
+            .join(asset_events, asset_events.c.storage_id == latest_id)
             .join(event_logs, event_logs.c.id == asset_events.c.storage_id)
         )
         if asset_keys is None:
@@ -107,6 +117,17 @@ class SqlAssets(SqlBase):
             query = query.where(asset_events.c.partition == partition)
         if before_storage_id is not None:
             query = query.where(asset_events.c.storage_id < before_storage_id)
+        if limit is not None:
+            query = query.limit(limit)
+        return self._read(lambda connection: [
+            _asset_record(row) for row in connection.execute(query)
+        ])
+
+    def get_observations(
+        self, asset_key: Sequence[str], *, limit: int | None = None
+    ) -> list[AssetEventRecord]:
+        query = (_materializations(asset_key, EventType.ASSET_OBSERVATION.value)
+                 .order_by(asset_events.c.storage_id.desc()))
         if limit is not None:
             query = query.limit(limit)
         return self._read(lambda connection: [

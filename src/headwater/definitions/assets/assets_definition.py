@@ -61,6 +61,8 @@ class AssetsDefinition:
         self.can_subset = can_subset
         self.resource_defs = dict(resource_defs or {})
         self.is_observable = is_observable
+        #: For observable source assets: how often it should be observed (not acted upon yet).
+        self.auto_observe_interval_minutes: float | None = None
         #: Upstream key -> PartitionMapping given with AssetIn/AssetDep (others inferred).
         self.partition_mappings = dict(partition_mappings or {})
         self.backfill_policy = backfill_policy

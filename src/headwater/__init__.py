@@ -257,6 +257,7 @@ if TYPE_CHECKING:
         in_process_executor,
         multiprocess_executor,
     )
+    from headwater.definitions.ops.expectations import ExpectationResult
     from headwater.definitions.ops.graphs import GraphDefinition, GraphOut, graph
     from headwater.definitions.ops.hooks import (
         HookContext,
@@ -541,6 +542,7 @@ _LAZY: dict[str, str] = {
     "ExecuteInProcessResult": "headwater.execution.results",
     "ExecuteJobResult": "headwater.execution.execute_job",
     "ExecutorDefinition": "headwater.definitions.ops.executors",
+    "ExpectationResult": "headwater.definitions.ops.expectations",
     "Failure": "headwater.errors",
     "Field": "headwater.definitions.config.schema_types",
     "FilePathMapping": "headwater.definitions.metadata.references",
@@ -765,11 +767,11 @@ _LAZY: dict[str, str] = {
     "mem_io_manager": "headwater.definitions.config.io_managers",
     "monthly_partitioned_config": "headwater.definitions.partitions",
     "multi_asset": "headwater.definitions.assets.decorators",
-    "multi_observable_source_asset": "headwater.definitions.assets.observable",
-    "observable_source_asset": "headwater.definitions.assets.observable",
     "multi_asset_check": "headwater.definitions.assets.checks",
     "multi_asset_sensor": "headwater.definitions.automation.multi_asset_sensor",
+    "multi_observable_source_asset": "headwater.definitions.assets.observable",
     "multiprocess_executor": "headwater.definitions.ops.executors",
+    "observable_source_asset": "headwater.definitions.assets.observable",
     "op": "headwater.definitions.ops.op_definition",
     "open_pipes_session": "headwater.definitions.pipes.session",
     "partition_loading_context": "headwater.definitions.partitions",
@@ -910,6 +912,7 @@ __all__ = [
     "ExecuteInProcessResult",
     "ExecuteJobResult",
     "ExecutorDefinition",
+    "ExpectationResult",
     "Failure",
     "Field",
     "FilePathMapping",

@@ -226,3 +226,28 @@ def test_apply_freshness_policy_over_specs() -> None:
     assert kept.freshness_policy == policy
     assert dg.apply_freshness_policy(fresh, other).freshness_policy == other
     assert list(dg.TableConstraints(other=["id > 0"]).other) == ["id > 0"]
+
+
+def test_expectation_results_are_recorded_as_events() -> None:
+    @dg.op
+    def validate(context: dg.OpExecutionContext):  # type: ignore[no-untyped-def]
+        context.log_event(dg.ExpectationResult(success=True, label="non_empty",
+                                               metadata={"rows": 3}))
+        yield dg.ExpectationResult(success=False, label="no_nulls", description="2 nulls")
+        yield dg.Output(1)
+
+    @dg.job
+    def checked() -> None:
+        validate()
+
+    result = checked.execute_in_process()
+    assert result.success
+    found = [e for e in result.all_events
+             if e.event_type.value == "STEP_EXPECTATION_RESULT"]
+    by_label = {e.data.label: e for e in found}  # type: ignore[union-attr]
+    assert {label: e.data.success for label, e in by_label.items()} == {  # type: ignore[union-attr]
+        "non_empty": True, "no_nulls": False}
+    assert by_label["non_empty"].data.metadata["rows"].value == 3  # type: ignore[union-attr]
+    assert "failed" in by_label["no_nulls"].message
+    with pytest.raises(dg.DagsterInvalidDefinitionError, match="True or False"):
+        dg.ExpectationResult(success="yes")  # type: ignore[arg-type]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from headwater.definitions.asset_graph.keys import AssetKey
+from headwater.definitions.ops.expectations import ExpectationResult
 from headwater.definitions.ops.results import (
     AssetCheckResult,
     AssetMaterialization,
@@ -123,7 +124,7 @@ def _from_result_object(
             yield StepResultItem("check", check=check)
     elif isinstance(obj, AssetCheckResult):
         yield StepResultItem("check", check=obj)
-    elif isinstance(obj, (AssetMaterialization, AssetObservation)):
+    elif isinstance(obj, (AssetMaterialization, AssetObservation, ExpectationResult)):
         yield StepResultItem("event", event=obj)
     elif isinstance(obj, ObserveResult):
         key = _asset_key(step, obj.asset_key)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from headwater.core.names import CODE_VERSION_TAG, DATA_VERSION_TAG, INPUT_DATA_VERSION_TAG_PREFIX
 from headwater.definitions.asset_graph.keys import AssetKey
 from headwater.definitions.metadata import normalize_metadata
+from headwater.definitions.ops.expectations import ExpectationResult
 from headwater.definitions.ops.results import (
     AssetCheckResult,
     AssetCheckSeverity,
@@ -16,7 +17,13 @@ from headwater.definitions.ops.results import (
     AssetObservation,
 )
 from headwater.errors import InvalidOutputError, user_code_boundary
-from headwater.snapshot.events import AssetCheckData, AssetEventData, EventType, OutputData
+from headwater.snapshot.events import (
+    AssetCheckData,
+    AssetEventData,
+    EventType,
+    ExpectationData,
+    OutputData,
+)
 from headwater.snapshot.metadata import MetadataEntrySnap, metadata_to_snap, truncate_metadata
 
 if TYPE_CHECKING:
@@ -201,6 +208,18 @@ def _check_spec_for(step: ExecutionStep, check: AssetCheckResult) -> tuple[str, 
 
 def report_asset_event(run: RunContext, step: ExecutionStep, event: Any) -> None:
     """Emit an ``AssetMaterialization`` or ``AssetObservation`` logged by user code."""
+    if isinstance(event, ExpectationResult):
+        outcome = "passed" if event.success else "failed"
+        run.emit(
+            EventType.STEP_EXPECTATION_RESULT,
+            f"Expectation{' ' + repr(event.label) if event.label else ''} {outcome}.",
+            step_key=step.key,
+            level=logging.INFO if event.success else logging.WARNING,
+            data=ExpectationData(success=event.success, label=event.label,
+                                 description=event.description,
+                                 metadata=snap_metadata(event.metadata, step.describe)),
+        )
+        return
     if isinstance(event, AssetMaterialization):
         event_type = EventType.ASSET_MATERIALIZATION
         verb = "Materialized"
@@ -210,7 +229,7 @@ def report_asset_event(run: RunContext, step: ExecutionStep, event: Any) -> None
     else:
         raise InvalidOutputError(
             f"{step.describe} logged {type(event).__name__}; context.log_event takes an "
-            "AssetMaterialization or AssetObservation."
+            "AssetMaterialization, AssetObservation or ExpectationResult."
         )
     data_version = event.tags.get(DATA_VERSION_TAG)
     if data_version is not None:

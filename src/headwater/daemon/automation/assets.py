@@ -132,6 +132,16 @@ class AssetCatalog:
                 definition=definition)
         return space
 
+    def data_version_assets(self) -> list[AssetView]:
+        """Every asset when some condition reads ``data_version_changed`` (it may be
+        evaluated on dependencies and other assets), else none."""
+        trees = {id(view.tree): view.tree for view in self.assets.values()
+                 if view.tree is not None}
+        if any(node.kind == "data_version_changed" for tree in trees.values()
+               for node in tree.walk()):
+            return list(self.assets.values())
+        return []
+
     def topological(self) -> list[AssetView]:
         """Assets with a condition, each after its dependencies."""
         order: list[AssetView] = []

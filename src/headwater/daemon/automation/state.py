@@ -34,6 +34,9 @@ class InstanceState:
 
     materialized: PartitionIndex = field(default_factory=dict)
     updated: PartitionIndex = field(default_factory=dict)
+    #: When each newly updated partition was last materialized (``since`` tie-breaks).
+    updated_at: dict[str, dict[str, float]] = field(default_factory=dict)
+    data_version_changed: PartitionIndex = field(default_factory=dict)
     run_in_progress: PartitionIndex = field(default_factory=dict)
     backfill_in_progress: PartitionIndex = field(default_factory=dict)
     failed: PartitionIndex = field(default_factory=dict)
@@ -42,7 +45,8 @@ class InstanceState:
 
 
 def read_state(instance: Instance, after_storage_id: int | None,
-               check_assets: Iterable[list[str]] = ()) -> InstanceState:
+               check_assets: Iterable[list[str]] = (),
+               data_version_assets: Iterable[list[str]] = ()) -> InstanceState:
     """Read the instance state a tick needs.
 
     Args:
@@ -50,6 +54,7 @@ def read_state(instance: Instance, after_storage_id: int | None,
         after_storage_id: the newest asset event the previous tick saw (None on the first
             tick: nothing counts as newly updated).
         check_assets: assets whose check results conditions read.
+        data_version_assets: assets whose conditions read ``data_version_changed``.
     """
     storage = instance.storage
     state = InstanceState()
@@ -57,8 +62,15 @@ def read_state(instance: Instance, after_storage_id: int | None,
         state.materialized[key_string(key)] = partitions
     state.max_storage_id = storage.get_max_asset_event_id()
     if after_storage_id is not None:
-        for key, partition, _ in storage.get_materialization_refs_after(after_storage_id):
-            state.updated.setdefault(key_string(key), set()).add(partition)
+        for key, partition, _, timestamp in storage.get_materialization_refs_after(
+                after_storage_id):
+            name = key_string(key)
+            state.updated.setdefault(name, set()).add(partition)
+            state.updated_at.setdefault(name, {})[partition] = timestamp
+        paths = [list(path) for path in data_version_assets]
+        for key, partitions in storage.get_data_version_changes_after(
+                after_storage_id, paths).items():
+            state.data_version_changed[key_string(key)] = partitions
     active = [status for status in RunStatus if status not in FINISHED_STATUSES]
     for run in storage.get_runs(RunsFilter(statuses=active)):
         index = state.backfill_in_progress if BACKFILL_TAG in run.tags else state.run_in_progress

@@ -65,7 +65,8 @@ def evaluate_tick(catalog: AssetCatalog, instance: Instance,
     """Evaluate every condition of the catalog against the instance."""
     check_assets = [view.path for view in catalog.assets.values()
                     if view.tree is not None and view.checks]
-    state = read_state(instance, cursor.storage_id, check_assets)
+    data_version_assets = [view.path for view in catalog.data_version_assets()]
+    state = read_state(instance, cursor.storage_id, check_assets, data_version_assets)
     with gc_paused():  # many small sets and structs, no cycles: see gc_paused
         return Evaluator(catalog, state, cursor, now).run()
 

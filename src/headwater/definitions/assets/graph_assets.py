@@ -60,6 +60,7 @@ def graph_asset(
     code_version: str | None = None,
     key: CoercibleToAssetKey | None = None,
     deps: Iterable[Any] | None = None,
+    freshness_policy: Any = None,
 ) -> Any:
     """Define one asset computed by a graph of ops; the function's body wires them.
 
@@ -105,6 +106,7 @@ def graph_asset(
             kinds=set(kinds or ()),
             automation_condition=automation_condition,
             partitions_def=partitions_def,
+            freshness_policy=freshness_policy,
         )
         return AssetsDefinition(
             specs=[spec],
@@ -172,6 +174,7 @@ def graph_multi_asset(
                 tags=out.tags,
                 kinds=out.kinds,
                 automation_condition=out.automation_condition,
+                freshness_policy=out.freshness_policy,
                 partitions_def=partitions_def,
             ))
         return AssetsDefinition(

@@ -104,6 +104,7 @@ class AssetOut:
         kinds: Iterable[str] | None = None,
         automation_condition: Any = None,
         deps: Iterable[CoercibleToAssetDep] | None = None,
+        freshness_policy: Any = None,
     ) -> None:
         self.key_prefix = [key_prefix] if isinstance(key_prefix, str) else list(key_prefix or [])
         self.key = AssetKey.from_coercible(key) if key is not None else None
@@ -119,6 +120,7 @@ class AssetOut:
         self.kinds = set(kinds or [])
         self.automation_condition = automation_condition
         self.deps = deps
+        self.freshness_policy = freshness_policy
 
     def resolve_key(self, output_name: str) -> AssetKey:
         """The produced key: ``key``, or the prefix plus the output name."""

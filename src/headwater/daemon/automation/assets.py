@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Any
 
+from headwater.core.partition_keys import partition_keys, time_windows
 from headwater.daemon.automation.tree import Node, parse
 from headwater.snapshot.location import AssetCheckSnap, AssetSnap, PartitionsSnap
 
@@ -24,13 +24,20 @@ Parts = frozenset[str]
 
 @dataclass(eq=False)
 class PartitionSpace:
-    """The partition keys of one partitions definition, as of the tick."""
+    """The partition keys of one partitions definition, as of the tick (time windows with
+    their start and end, epoch seconds)."""
 
     ident: str | None
     keys: list[str]
     all: Parts
-    is_time_window: bool = False
-    definition: Any = None
+    data: dict[str, Any] | None = None
+    starts: list[float] = field(default_factory=list)
+    ends: list[float] = field(default_factory=list)
+
+    @property
+    def is_time_window(self) -> bool:
+        """Whether the keys are time windows."""
+        return self.data is not None and self.data.get("kind") == "time_window"
 
     def latest(self, lookback_seconds: float | None) -> Parts:
         """The latest time partition (and those ending within ``lookback_seconds`` of it);
@@ -41,11 +48,10 @@ class PartitionSpace:
             return frozenset()
         if not lookback_seconds:
             return frozenset(self.keys[-1:])
-        last_end = self.definition.time_window_for_partition_key(self.keys[-1]).end
+        last_end = self.ends[-1]
         found = []
-        for key in reversed(self.keys):
-            window = self.definition.time_window_for_partition_key(key)
-            if (last_end - window.end).total_seconds() > lookback_seconds:
+        for key, end in zip(reversed(self.keys), reversed(self.ends), strict=True):
+            if last_end - end > lookback_seconds:
                 break
             found.append(key)
         return frozenset(found)
@@ -70,6 +76,10 @@ class AssetView:
     is_executable: bool = True
     checks: list[AssetCheckSnap] = field(default_factory=list)
     downstream: list[str] = field(default_factory=list)
+    #: Dependency key -> its partition mapping's plain data (``PartitionMapping.to_dict``).
+    mappings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Dependency key -> how this asset's partitions map to the dependency's (built once).
+    edges: dict[str, Any] = field(default_factory=dict)
 
     @property
     def partitioned(self) -> bool:
@@ -105,7 +115,7 @@ class AssetCatalog:
                 space=self.space(snap.partitions), tree=parse(tree) if tree else None,
                 tree_data=tree, code_version=snap.code_version, location=location,
                 repository=repository, is_executable=snap.is_executable,
-                checks=by_key.get(key, []))
+                checks=by_key.get(key, []), mappings=snap.partition_mappings)
 
     def finish(self) -> None:
         """Add views for dependencies outside the locations and link downstream assets."""
@@ -123,13 +133,15 @@ class AssetCatalog:
         ident = json.dumps(snap.data, sort_keys=True)
         space = self._spaces.get(ident)
         if space is None:
-            definition = snap.to_partitions_def()
-            keys = list(definition.get_partition_keys(
-                current_time=datetime.fromtimestamp(self.now, tz=timezone.utc),
-                dynamic_partitions_store=self.dynamic_store))
+            starts: list[float] = []
+            ends: list[float] = []
+            if snap.data.get("kind") == "time_window":
+                keys, starts, ends = time_windows(snap.data, self.now)
+            else:
+                dynamic = getattr(self.dynamic_store, "get_dynamic_partitions", None)
+                keys = partition_keys(snap.data, dynamic, self.now)
             space = self._spaces[ident] = PartitionSpace(
-                ident, keys, frozenset(keys), is_time_window=snap.kind == "time_window",
-                definition=definition)
+                ident, keys, frozenset(keys), data=snap.data, starts=starts, ends=ends)
         return space
 
     def data_version_assets(self) -> list[AssetView]:

@@ -17,7 +17,7 @@ from typing import Any
 
 from headwater.daemon.automation.assets import AssetCatalog, AssetView, Parts
 from headwater.daemon.automation.cursor import AssetCursor, AutomationCursor
-from headwater.daemon.automation.mapping import from_dep, to_dep
+from headwater.daemon.automation.mapping import edge, from_dep, to_dep
 from headwater.daemon.automation.state import InstanceState, expand
 from headwater.daemon.automation.trace import Trace
 from headwater.daemon.automation.tree import Node, parse, strip_downstream
@@ -223,7 +223,7 @@ class Evaluator:
             else:
                 dep_true = self._cached(child, dep, root) & dep_candidates
                 dep_timing = self._timings.get((child.signature, dep.key, "~"))
-            mapped = from_dep(asset, dep, candidates, dep_candidates, dep_true, any_match)
+            mapped = from_dep(asset, dep, candidates, dep_true)
             true = (true | mapped) if any_match else (true & mapped)
             if mapped and not suffix and asset is root.asset:
                 root.trace.note_dep(node, dep_key, mapped)
@@ -237,9 +237,9 @@ class Evaluator:
                     dep_timing: Timing, timing: Timing | None) -> Timing:
         """Merge a dependency's timing into the asset's partitions it maps to (newest wins)."""
         merged = {} if timing is None else timing
+        parents = edge(asset, dep)
         for part in mapped:
-            times = [dep_timing[item] for item in to_dep(asset, dep, frozenset({part}))
-                     if item in dep_timing]
+            times = [dep_timing[item] for item in parents.parents(part) if item in dep_timing]
             if times:
                 merged[part] = max(merged.get(part, float("-inf")), *times)
         return merged

@@ -1,5 +1,6 @@
-"""Automation sensors' intervals (their own, and headwater.yaml's for the default sensor) and
-evaluation trees that a restarted daemon does not store again, with a real code server."""
+"""Automation sensors' intervals (their own, and headwater.yaml's for the default sensor),
+evaluation trees that a restarted daemon does not store again, and conditions on asset checks
+requesting runs of just the check, with real code servers."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from headwater.core.origins import PythonFileOrigin
+from headwater.core.run_status import RunStatus
 from headwater.daemon.automation.loop import AutomationLoop
 from headwater.snapshot.runs import InstigatorType
 from headwater.storage.config import load_instance_config
@@ -17,14 +19,16 @@ from headwater.storage.daemon_config import AutomationSettings
 from headwater.storage.errors import InstanceConfigError
 from headwater.storage.instance import Instance
 from headwater.workspace import Workspace
+from headwater.workspace.runs import launch_queued_run, submit_run
 
-from .conftest import USER_CODE, turn_on
+from .conftest import USER_CODE, runs_tagged, turn_on, wait_run_status
 
 LOCATION = "automation_location"
 ORIGIN = PythonFileOrigin(LOCATION, str(USER_CODE / "automation_location.py"),
                           working_directory=str(USER_CODE))
 SENSOR = InstigatorType.SENSOR
 DEFAULT = "default_automation_condition_sensor"
+DONE = {RunStatus.SUCCESS, RunStatus.FAILURE}
 
 
 @pytest.fixture
@@ -90,3 +94,34 @@ def test_a_restarted_daemon_stores_no_unchanged_tree_again(
     again = {key: len(instance.storage.get_automation_evaluations([key], limit=100))
              for key in stored}
     assert again == stored
+
+
+CHECKS = PythonFileOrigin("automation_checks", str(USER_CODE / "automation_checks_location.py"),
+                          working_directory=str(USER_CODE))
+
+
+def test_a_checks_condition_requests_a_run_of_just_the_check(
+    make_workspace: Callable[..., Workspace], instance: Instance,
+) -> None:
+    workspace = make_workspace([CHECKS])
+    loop = AutomationLoop(workspace, instance)
+    now = time.time()
+    loop.iterate(now)
+    run = submit_run(workspace, instance, location="automation_checks", job_name=None,
+                     asset_selection=[["raw"]])
+    launch_queued_run(workspace, instance, run.run_id)
+    assert wait_run_status(instance, run.run_id, DONE).status is RunStatus.SUCCESS
+    before = instance.storage.get_latest_check_results(["raw"])["raw_not_empty"]
+    loop.iterate(now + 30)
+    [requested] = runs_tagged(instance, headwater__automation_condition_sensor=DEFAULT)
+    assert requested.asset_selection == []
+    assert requested.asset_check_selection == [["raw", "raw_not_empty"]]
+    launch_queued_run(workspace, instance, requested.run_id)
+    assert wait_run_status(instance, requested.run_id, DONE).status is RunStatus.SUCCESS
+    after = instance.storage.get_latest_check_results(["raw"])["raw_not_empty"]
+    assert after.run_id == requested.run_id and after.passed
+    assert before.run_id == run.run_id  # the asset's own run executed it first
+    materializations = instance.storage.get_latest_materializations([["raw"]])
+    assert materializations[("raw",)].run_id == run.run_id  # the asset was not run again
+    loop.iterate(now + 60)
+    assert len(runs_tagged(instance, headwater__automation_condition_sensor=DEFAULT)) == 1

@@ -13,7 +13,12 @@ import msgspec
 import sqlalchemy as sa
 
 from headwater.snapshot.events import AssetEventData, EventType, decode_event
-from headwater.storage.schema import asset_events, automation_evaluations, event_logs
+from headwater.storage.schema import (
+    asset_check_results,
+    asset_events,
+    automation_evaluations,
+    event_logs,
+)
 from headwater.storage.sql_base import SqlBase, chunks, decode_key, encode_key
 
 _MATERIALIZATION = EventType.ASSET_MATERIALIZATION.value
@@ -21,6 +26,9 @@ _ASSET_EVENTS = (_MATERIALIZATION, EventType.ASSET_OBSERVATION.value)
 
 #: A materialization's asset key, partition (``""`` when unpartitioned), storage id and time.
 MaterializationRef = tuple[tuple[str, ...], str, int, float]
+
+#: An asset check result's asset key, check name, storage id and time.
+CheckResultRef = tuple[tuple[str, ...], str, int, float]
 
 
 class AutomationEvaluationRecord(msgspec.Struct, frozen=True):
@@ -129,6 +137,23 @@ class SqlAutomation(SqlBase):
         """The newest asset event's storage id (0 when there is none)."""
         query = sa.select(sa.func.max(asset_events.c.storage_id))
         return self._read(lambda connection: int(connection.execute(query).scalar() or 0))
+
+    def get_max_check_result_id(self) -> int:
+        """The newest asset check result's storage id (0 when there is none)."""
+        query = sa.select(sa.func.max(asset_check_results.c.storage_id))
+        return self._read(lambda connection: int(connection.execute(query).scalar() or 0))
+
+    def get_check_result_refs_after(self, after_storage_id: int) -> list[CheckResultRef]:
+        """Asset check results stored after ``after_storage_id``, oldest first."""
+        query = (
+            sa.select(asset_check_results.c.asset_key, asset_check_results.c.check_name,
+                      asset_check_results.c.storage_id, asset_check_results.c.timestamp)
+            .where(asset_check_results.c.storage_id > after_storage_id)
+            .order_by(asset_check_results.c.storage_id)
+        )
+        return self._read(lambda connection: [
+            (tuple(decode_key(raw)), name, int(storage_id), float(timestamp))
+            for raw, name, storage_id, timestamp in connection.execute(query)])
 
     def add_automation_evaluations(self, records: Sequence[AutomationEvaluationRecord]) -> None:
         """Store evaluation trees (one row per asset)."""

@@ -80,6 +80,9 @@ class AssetView:
     mappings: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: Dependency key -> how this asset's partitions map to the dependency's (built once).
     edges: dict[str, Any] = field(default_factory=dict)
+    #: For an asset check's condition: the check's name (``key`` is ``asset:name``, ``path``
+    #: the checked asset's, ``deps`` the asset and the check's additional deps).
+    check_name: str | None = None
 
     @property
     def partitioned(self) -> bool:
@@ -92,6 +95,11 @@ def key_string(path: Sequence[str]) -> str:
     return "/".join(path)
 
 
+def check_key_string(asset_path: Sequence[str], name: str) -> str:
+    """An asset check's key as one string, ``a/b:name`` (as Dagster writes it)."""
+    return f"{key_string(asset_path)}:{name}"
+
+
 class AssetCatalog:
     """Every asset of the evaluated locations, with partition spaces listed once each."""
 
@@ -102,7 +110,7 @@ class AssetCatalog:
         self._spaces: dict[str, PartitionSpace] = {}
 
     def add(self, snaps: Iterable[AssetSnap], location: str | None, repository: str | None,
-            checks: Iterable[AssetCheckSnap] = ()) -> None:
+            checks: Sequence[AssetCheckSnap] = ()) -> None:
         """Add a repository's assets (and their checks)."""
         by_key: dict[str, list[AssetCheckSnap]] = {}
         for check in checks:
@@ -116,6 +124,16 @@ class AssetCatalog:
                 tree_data=tree, code_version=snap.code_version, location=location,
                 repository=repository, is_executable=snap.is_executable,
                 checks=by_key.get(key, []), mappings=snap.partition_mappings)
+        for check in checks:
+            tree = check.automation_condition_tree
+            if tree is None:
+                continue
+            key = check_key_string(check.asset_key, check.name)
+            self.assets[key] = AssetView(
+                key=key, path=list(check.asset_key), deps=tuple(dict.fromkeys(
+                    key_string(dep) for dep in [check.asset_key, *check.additional_deps])),
+                tree=parse(tree), tree_data=tree, location=location, repository=repository,
+                check_name=check.name)
 
     def finish(self) -> None:
         """Add views for dependencies outside the locations and link downstream assets."""
@@ -124,7 +142,8 @@ class AssetCatalog:
                 if dep not in self.assets:
                     self.assets[dep] = AssetView(key=dep, path=dep.split("/"),
                                                  is_executable=False)
-                self.assets[dep].downstream.append(view.key)
+                if view.check_name is None:  # checks are no asset's downstream assets
+                    self.assets[dep].downstream.append(view.key)
 
     def space(self, snap: PartitionsSnap | None) -> PartitionSpace:
         """The partition space of a partitions definition (listed once per definition)."""

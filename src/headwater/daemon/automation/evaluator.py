@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from headwater.daemon.automation.assets import AssetCatalog, AssetView, Parts
+from headwater.daemon.automation.assets import AssetCatalog, AssetView, Parts, key_string
 from headwater.daemon.automation.cursor import AssetCursor, AutomationCursor
 from headwater.daemon.automation.mapping import edge, from_dep, to_dep
 from headwater.daemon.automation.state import InstanceState, expand
@@ -343,7 +343,10 @@ class Evaluator:
             return candidates if root.initial else EMPTY
         if kind == "true":
             return candidates
-        return EMPTY  # "false", and check leaves outside a check condition
+        if kind in ("check_passed", "check_failed") and asset.check_name is not None:
+            passed = state.check_results.get(key_string(asset.path), {}).get(asset.check_name)
+            return candidates if passed is (kind == "check_passed") else EMPTY
+        return EMPTY  # "false", and check leaves on an asset
 
     def _cron_passed(self, node: Node) -> bool:
         if not self.cursor.timestamp:

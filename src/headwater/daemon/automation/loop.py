@@ -139,7 +139,8 @@ class AutomationLoop:
                 AUTOMATION_SENSOR_TAG: sensor.name}
         requests = [RunRequestSnap(
             run_key=run.run_key, job_name=None, run_config={}, tags=dict(tags),
-            asset_selection=run.asset_selection, partition_key=run.partition_key)
+            asset_selection=run.asset_selection, partition_key=run.partition_key,
+            asset_check_selection=run.asset_check_selection)
             for run in plan_runs(catalog, evaluation, sensor.name)]
         try:
             submitted = submit_requests(self.workspace, self.instance, sensor, requests,
@@ -186,7 +187,7 @@ class AutomationLoop:
         records = []
         for key in sorted(evaluation.changed):
             view = catalog.assets[key]
-            if view.tree is None:
+            if view.tree is None or view.check_name is not None:  # trees of assets only
                 continue
             records.append(AutomationEvaluationRecord(
                 asset_key=view.path, evaluation_id=evaluation.cursor.evaluation_id,

@@ -240,3 +240,29 @@ def test_evaluation_hashes_are_the_same_in_every_process() -> None:
         found.append(json.loads(out.stdout.strip().splitlines()[-1]))
     assert found[0] == found[1] == found[2]
     assert set(found[0]) == {"b", "c"}
+
+
+def test_many_remembered_partitions_are_stored_as_runs(instance: Instance) -> None:
+    from headwater.daemon.automation.cursor import AutomationCursor
+
+    year = hw.DailyPartitionsDefinition(start_date="2025-01-01")
+
+    @hw.asset(partitions_def=year,
+              automation_condition=AC.missing().since(AC.newly_updated()))
+    def history() -> None:
+        return None
+
+    defs = hw.Definitions(assets=[history])
+    when = datetime(2026, 1, 1, 12, tzinfo=timezone.utc)
+    first = hw.evaluate_automation_conditions(defs, instance, evaluation_time=when)
+    assert first.get_num_requested("history") == 365
+    [state] = first.cursor.assets["history"].states.values()
+    assert len(state) == 3  # the marker, the first key and one run "0-364"
+    hw.materialize([history], instance=instance, partition_key="2025-06-01")
+    cursor = AutomationCursor.decode(first.cursor.encode())
+    second = hw.evaluate_automation_conditions(defs, instance, cursor=cursor,
+                                               evaluation_time=when)
+    requested = second.get_requested_partitions("history")
+    assert len(requested) == 364 and "2025-06-01" not in requested
+    [state] = second.cursor.assets["history"].states.values()
+    assert state[2:] == ["0-150", "152-364"]

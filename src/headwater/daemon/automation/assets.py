@@ -33,6 +33,14 @@ class PartitionSpace:
     data: dict[str, Any] | None = None
     starts: list[float] = field(default_factory=list)
     ends: list[float] = field(default_factory=list)
+    _index: dict[str, int] | None = field(default=None, repr=False)
+
+    @property
+    def index(self) -> dict[str, int]:
+        """Each key's position (built on first use)."""
+        if self._index is None:
+            self._index = {key: position for position, key in enumerate(self.keys)}
+        return self._index
 
     @property
     def is_time_window(self) -> bool:

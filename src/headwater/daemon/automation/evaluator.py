@@ -166,7 +166,7 @@ class Evaluator:
         reset = self.evaluate(reset_node, asset, everything, root, suffix)
         reset_timing = self._timing(reset_node, asset, suffix)
         state_key = node.id + suffix
-        previous = root.previous.state(state_key) if root.previous is not None else EMPTY
+        previous = self._previous(root, state_key, asset)
         true = (previous | trigger) - reset
         both = trigger & reset
         if both and trigger_timing is not None and reset_timing is not None:
@@ -174,8 +174,22 @@ class Evaluator:
                               and trigger_timing[part] > reset_timing.get(part, float("-inf")))
         if trigger_timing is not None:
             self._timings[(node.signature, asset.key, suffix)] = trigger_timing
-        root.new.set_state(state_key, true)
+        self._store_state(root, state_key, asset, true)
         return true & candidates
+
+    @staticmethod
+    def _previous(root: _Root, state_key: str, asset: AssetView) -> Parts:
+        if root.previous is None:
+            return EMPTY
+        return root.previous.state(state_key, asset.space.keys)
+
+    @staticmethod
+    def _store_state(root: _Root, state_key: str, asset: AssetView, parts: Parts) -> None:
+        space = asset.space
+        if len(parts) > 16 and space.keys:
+            root.new.set_state(state_key, parts, space.index, space.keys[0])
+        else:
+            root.new.set_state(state_key, parts)
 
     def _timing(self, node: Node, asset: AssetView, suffix: str) -> Timing | None:
         """When ``node`` (just evaluated on ``asset``) became true per partition, if it says."""
@@ -199,8 +213,8 @@ class Evaluator:
                     suffix: str = "") -> Parts:
         child = self.evaluate(node.operands[0], asset, candidates, root, suffix)
         state_key = node.id + suffix
-        previous = root.previous.state(state_key) if root.previous is not None else EMPTY
-        root.new.set_state(state_key, child)
+        previous = self._previous(root, state_key, asset)
+        self._store_state(root, state_key, asset, child)
         return child - previous
 
     def _deps(self, node: Node, asset: AssetView, candidates: Parts, root: _Root,

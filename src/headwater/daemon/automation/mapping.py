@@ -129,7 +129,7 @@ def _time_window(data: dict[str, Any], down: PartitionSpace, up: PartitionSpace)
         return Edge(identity=True)
     if not (down.is_time_window and up.is_time_window) or not down.keys:
         return Edge(constant=up.all)
-    index = {key: position for position, key in enumerate(down.keys)}
+    index = down.index
 
     def upstream(part: str) -> Parts:
         position = index.get(part)

@@ -104,3 +104,23 @@ def test_newly_updated_on_a_check_is_a_new_result(instance: Instance) -> None:
     assert second.requested_asset_keys == {hw.AssetKey("gated")}
     third = hw.evaluate_automation_conditions(defs, instance, cursor=second.cursor)
     assert third.get_num_requested(check_key) == 0  # no result since
+
+
+def test_a_check_computed_by_its_assets_op_is_run_with_the_asset(instance: Instance) -> None:
+    from headwater.daemon.automation.cursor import AutomationCursor
+    from headwater.daemon.automation.tick import build_catalog, evaluate_tick, plan_runs
+
+    @hw.asset(check_specs=[hw.AssetCheckSpec("inline", asset="table",
+                                             automation_condition=AC.missing())])
+    def table() -> Iterator[object]:
+        yield hw.Output(1)
+        yield hw.AssetCheckResult(passed=True)
+
+    repo = build_location_snapshot(
+        "x", {"r": hw.Definitions(assets=[table]).get_repository_def()}).repositories[0]
+    now = time.time()
+    catalog = build_catalog([("x", None, repo)], now, instance)
+    evaluation = evaluate_tick(catalog, instance, AutomationCursor(), now)
+    [run] = plan_runs(catalog, evaluation, "sensor")
+    assert run.asset_selection == [["table"]]  # it cannot run alone (its op makes the asset)
+    assert run.asset_check_selection == [["table", "inline"]]

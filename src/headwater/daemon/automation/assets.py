@@ -8,7 +8,7 @@ partitions definition, not once per asset.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,6 +91,9 @@ class AssetView:
     #: For an asset check's condition: the check's name (``key`` is ``asset:name``, ``path``
     #: the checked asset's, ``deps`` the asset and the check's additional deps).
     check_name: str | None = None
+    #: For a check computed by its asset's own op: the assets that op materializes (a run
+    #: of the check must materialize them too).
+    producers: list[list[str]] = field(default_factory=list)
 
     @property
     def partitioned(self) -> bool:
@@ -117,7 +120,7 @@ class AssetCatalog:
         self.assets: dict[str, AssetView] = {}
         self._spaces: dict[str, PartitionSpace] = {}
 
-    def add(self, snaps: Iterable[AssetSnap], location: str | None, repository: str | None,
+    def add(self, snaps: Sequence[AssetSnap], location: str | None, repository: str | None,
             checks: Sequence[AssetCheckSnap] = ()) -> None:
         """Add a repository's assets (and their checks)."""
         by_key: dict[str, list[AssetCheckSnap]] = {}
@@ -132,6 +135,10 @@ class AssetCatalog:
                 tree_data=tree, code_version=snap.code_version, location=location,
                 repository=repository, is_executable=snap.is_executable,
                 checks=by_key.get(key, []), mappings=snap.partition_mappings)
+        by_node: dict[str, list[list[str]]] = {}
+        for snap in snaps:
+            if snap.node_name is not None:
+                by_node.setdefault(snap.node_name, []).append(list(snap.key))
         for check in checks:
             tree = check.automation_condition_tree
             if tree is None:
@@ -141,7 +148,7 @@ class AssetCatalog:
                 key=key, path=list(check.asset_key), deps=tuple(dict.fromkeys(
                     key_string(dep) for dep in [check.asset_key, *check.additional_deps])),
                 tree=parse(tree), tree_data=tree, location=location, repository=repository,
-                check_name=check.name)
+                check_name=check.name, producers=by_node.get(check.node_name or "", []))
 
     def finish(self) -> None:
         """Add views for dependencies outside the locations and link downstream assets."""

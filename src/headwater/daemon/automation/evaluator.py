@@ -6,6 +6,13 @@ this tick requests for it. Operands of an ``and`` are evaluated on the partition
 ``newly_true``) keep their previous true partitions in the cursor under the node's id (with
 ``@dep`` appended when evaluated on a dependency). Results of stateless conditions on a
 dependency are computed once per dependency and tick, whichever asset asks.
+
+``since`` evaluates its operands on every partition (no state transition is missed) and, when
+trigger and reset became true in the same evaluation, keeps the partitions whose trigger
+happened later, when both say when (Dagster's timing: ``newly_updated`` the materialization
+time, ``newly_requested`` the previous evaluation, ``cron_tick_passed`` the tick, carried up
+through dependency operators and ``since``; ``and``/``or``/``not`` carry none, so there the
+reset wins). An asset check's condition is evaluated on the check (``asset:name``).
 """
 
 from __future__ import annotations
@@ -199,8 +206,6 @@ class Evaluator:
         if node.kind == "newly_updated":
             times = self.state.updated_at.get(asset.key, {})
             timing = {part: times[part] for part in true if part in times}
-            if len(timing) < len(true) and "" in times:  # unpartitioned dep of partitioned
-                timing.update(dict.fromkeys(true, times[""]))
         elif node.kind == "newly_requested":
             if not self.cursor.timestamp:
                 return

@@ -99,6 +99,11 @@ def plan_runs(catalog: AssetCatalog, evaluation: TickEvaluation,
         assets = [view for view in views if view.check_name is None]
         checks = [[*view.path, view.check_name] for view in views
                   if view.check_name is not None]
+        for view in views:  # a check computed by its asset's op runs with the asset
+            for path in view.producers:
+                producer = catalog.assets.get(key_string(path))
+                if producer is not None and producer not in assets and not producer.partitioned:
+                    assets.append(producer)
         if checks:
             checks += [[*view.path, check.name] for view in assets for check in view.checks]
         runs.append(PlannedRun(

@@ -191,3 +191,27 @@ def test_missing_dependency_partitions_block_only_their_dependents(instance: Ins
     result = hw.evaluate_automation_conditions(defs, instance, evaluation_time=WHEN)
     # Jan 4 has all its hours; Jan 5 has not ended (not a partition yet at noon).
     assert result.get_requested_partitions("day") == {"2026-01-04"}
+
+
+def test_multi_partition_mapping_maps_dimension_by_dimension(instance: Instance) -> None:
+    daily = hw.DailyPartitionsDefinition(start_date="2026-01-01")
+    painted = hw.MultiPartitionsDefinition({
+        "date": daily, "color": hw.StaticPartitionsDefinition(["red", "blue"])})
+    shipped = hw.MultiPartitionsDefinition({
+        "date": daily, "region": hw.StaticPartitionsDefinition(["eu", "us"])})
+
+    @hw.asset(partitions_def=painted)
+    def paint() -> None:
+        return None
+
+    mapping = hw.MultiPartitionMapping({"date": hw.DimensionPartitionMapping(
+        "date", hw.TimeWindowPartitionMapping(start_offset=-1, end_offset=-1))})
+
+    @hw.asset(partitions_def=shipped, automation_condition=UPDATED,
+              deps=[hw.AssetDep(paint, partition_mapping=mapping)])
+    def ship() -> None:
+        return None
+
+    result = _requested_after_update(instance, [paint, ship], "paint", "red|2026-01-02")
+    # The next day's partitions, every region (color is read whole: any color counts).
+    assert result.get_requested_partitions("ship") == {"2026-01-03|eu", "2026-01-03|us"}

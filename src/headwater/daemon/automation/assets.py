@@ -33,6 +33,8 @@ class PartitionSpace:
     data: dict[str, Any] | None = None
     starts: list[float] = field(default_factory=list)
     ends: list[float] = field(default_factory=list)
+    #: A multi-dimensional definition's dimensions by name, each a space of its own.
+    dimensions: dict[str, PartitionSpace] = field(default_factory=dict)
     _index: dict[str, int] | None = field(default=None, repr=False)
 
     @property
@@ -176,6 +178,12 @@ class AssetCatalog:
                 keys = partition_keys(snap.data, dynamic, self.now)
             space = self._spaces[ident] = PartitionSpace(
                 ident, keys, frozenset(keys), data=snap.data, starts=starts, ends=ends)
+            if snap.data.get("kind") == "multi":
+                space.dimensions = {
+                    item["name"]: self.space(PartitionsSnap(
+                        kind=item["partitions_def"].get("kind", ""),
+                        data=item["partitions_def"]))
+                    for item in snap.data.get("dimensions", ())}
         return space
 
     def data_version_assets(self) -> list[AssetView]:

@@ -4,16 +4,17 @@ partition mapping data (``PartitionMapping.to_dict``), evaluated on the host.
 As Dagster maps a dependency's result down to its dependent: a partition of the asset matches
 a dependency condition when the condition holds for any of the dependency partitions it reads.
 Mappings: identity, all, last, specific partitions, static tables, time windows (overlapping
-windows, with start and end offsets counted in the asset's windows) and multi-to-single
-dimension; ``MultiPartitionMapping`` reads every partition of the dependency (coarser than
-Dagster). An unpartitioned dependency is read whole by every partition; an unpartitioned asset
-reads what its mapping gives (every partition by default).
+windows, with start and end offsets counted in the asset's windows), multi-to-single dimension
+and multi-dimension (each mapped dimension through its own mapping, the others read whole).
+An unpartitioned dependency is read whole by every partition; an unpartitioned asset reads
+what its mapping gives (every partition by default).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
+from itertools import product
 from typing import Any
 
 from headwater.core.partition_keys import MULTI_SEPARATOR
@@ -91,26 +92,62 @@ def from_dep(asset: AssetView, dep: AssetView, candidates: Parts, dep_true: Part
 def _build(asset: AssetView, dep: AssetView) -> Edge:
     if not dep.partitioned:
         return Edge(constant=_UNPARTITIONED)
-    data = asset.mappings.get(dep.key) or {}
+    return _edge(asset.mappings.get(dep.key) or {},
+                 asset.space if asset.partitioned else None, dep.space)
+
+
+def _edge(data: dict[str, Any], down: PartitionSpace | None, space: PartitionSpace) -> Edge:
+    """The mapping ``data`` from the partitions ``down`` (None: unpartitioned) to ``space``."""
     kind = data.get("kind")
-    space = dep.space
     if kind == "last":
         return Edge(constant=frozenset(space.keys[-1:]))
     if kind == "specific":
         return Edge(constant=frozenset(data.get("partition_keys", ())) & space.all)
-    if kind == "all" or not asset.partitioned:
+    if kind == "all" or down is None:
         return Edge(constant=space.all)
     if kind == "static":
         return Edge(constant=None, upstream=_static(data, space))
     if kind == "time_window":
-        return _time_window(data, asset.space, space)
+        return _time_window(data, down, space)
     if kind == "multi_to_single":
-        return _multi_to_single(data, asset.space, space)
-    if kind in (None, "identity") and asset.space is space:
+        return _multi_to_single(data, down, space)
+    if kind == "multi":
+        return _multi(data, down, space)
+    if kind in (None, "identity") and down is space:
         return Edge(identity=True)
     if kind == "identity":
         return Edge(upstream=lambda part: frozenset({part}) & space.all)
-    return Edge(constant=space.all)  # "multi", or a mapping this module does not know
+    return Edge(constant=space.all)  # a mapping this module does not know: all of them
+
+
+def _multi(data: dict[str, Any], down: PartitionSpace, up: PartitionSpace) -> Edge:
+    """Dimension by dimension: each mapped upstream dimension reads what its mapping gives
+    for the downstream dimension it names; the others are read whole."""
+    if not (down.dimensions and up.dimensions):
+        return Edge(constant=up.all)
+    down_names = sorted(down.dimensions)
+    up_names = sorted(up.dimensions)
+    mapped = data.get("downstream_mappings_by_upstream_dimension") or {}
+    parts: list[tuple[int, Edge] | None] = []
+    for name in up_names:
+        item = mapped.get(name)
+        if item is None or item.get("dimension_name") not in down.dimensions:
+            parts.append(None)
+            continue
+        target = item["dimension_name"]
+        parts.append((down_names.index(target), _edge(
+            item.get("partition_mapping") or {}, down.dimensions[target], up.dimensions[name])))
+
+    def upstream(part: str) -> Parts:
+        values = part.split(MULTI_SEPARATOR)
+        if len(values) != len(down_names):
+            return _NONE
+        choices = [sorted(up.dimensions[name].all) if item is None
+                   else sorted(item[1].parents(values[item[0]]))
+                   for name, item in zip(up_names, parts, strict=True)]
+        return frozenset(MULTI_SEPARATOR.join(combo) for combo in product(*choices)) & up.all
+
+    return Edge(upstream=upstream)
 
 
 def _static(data: dict[str, Any], space: PartitionSpace) -> Callable[[str], Parts]:

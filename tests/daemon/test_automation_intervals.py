@@ -125,3 +125,36 @@ def test_a_checks_condition_requests_a_run_of_just_the_check(
     assert materializations[("raw",)].run_id == run.run_id  # the asset was not run again
     loop.iterate(now + 60)
     assert len(runs_tagged(instance, headwater__automation_condition_sensor=DEFAULT)) == 1
+
+
+SEMANTICS = PythonFileOrigin("automation_semantics",
+                             str(USER_CODE / "automation_semantics_location.py"),
+                             working_directory=str(USER_CODE))
+
+
+def _run(workspace: Workspace, instance: Instance, key: str,
+         partition: str | None = None) -> None:
+    run = submit_run(workspace, instance, location="automation_semantics", job_name=None,
+                     asset_selection=[[key]], partition_key=partition)
+    launch_queued_run(workspace, instance, run.run_id)
+    assert wait_run_status(instance, run.run_id, DONE).status is RunStatus.SUCCESS
+
+
+def test_the_daemon_maps_partitions_and_compares_data_versions(
+    make_workspace: Callable[..., Workspace], instance: Instance,
+) -> None:
+    workspace = make_workspace([SEMANTICS])
+    loop = AutomationLoop(workspace, instance)
+    now = time.time()
+    hour = time.strftime("%Y-%m-%d-%H:00", time.gmtime(now - 2 * 86400))
+    loop.iterate(now)
+    _run(workspace, instance, "readings", hour)
+    _run(workspace, instance, "versioned")
+    loop.iterate(now + 30)
+    runs = runs_tagged(instance, headwater__automation_condition_sensor=DEFAULT)
+    by_asset = {run.asset_selection[0][0]: run for run in runs if run.asset_selection}
+    assert sorted(by_asset) == ["daily_rollup", "reacts"]
+    assert by_asset["daily_rollup"].partition_key == hour[:10]  # only the hour's day
+    _run(workspace, instance, "versioned")  # materialized again, the same data version
+    loop.iterate(now + 60)
+    assert len(runs_tagged(instance, headwater__automation_condition_sensor=DEFAULT)) == 2

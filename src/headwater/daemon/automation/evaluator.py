@@ -322,7 +322,8 @@ class Evaluator:
                 seen.add(key)
                 view = self.catalog.assets[key]
                 stack.extend(view.downstream)
-                stripped = strip_downstream(view.tree_data) if view.tree is not None else None
+                # tree_data, not tree: a condition another sensor evaluates still counts.
+                stripped = strip_downstream(view.tree_data)
                 if stripped is None:
                     continue
                 condition = parse(stripped)

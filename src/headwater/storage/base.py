@@ -147,6 +147,33 @@ class Storage(ABC):
         first (asset sensors read these)."""
 
     @abstractmethod
+    def query_asset_events(
+        self,
+        asset_key: Sequence[str],
+        event_type: EventType,
+        *,
+        partitions: Sequence[str] | None = None,
+        after_storage_id: int | None = None,
+        before_storage_id: int | None = None,
+        after_timestamp: float | None = None,
+        before_timestamp: float | None = None,
+        storage_ids: Sequence[int] | None = None,
+        limit: int | None = None,
+        ascending: bool = False,
+    ) -> list[AssetEventRecord]:
+        """Materializations or observations of one asset matching every given bound,
+        newest first (oldest first with ``ascending``)."""
+
+    @abstractmethod
+    def get_indexed_asset_keys(self) -> list[list[str]]:
+        """Every asset key with a stored materialization or observation, sorted."""
+
+    @abstractmethod
+    def wipe_assets(self, asset_keys: Iterable[Sequence[str]]) -> None:
+        """Forget the assets' materializations, observations, check results and partition
+        statuses (the runs and their event logs stay)."""
+
+    @abstractmethod
     def get_latest_check_results(
         self, asset_key: Sequence[str]
     ) -> dict[str, AssetCheckRecord]:

@@ -42,7 +42,8 @@ _RUN_QUEUE_KEYS = ("max_concurrent_runs", "dequeue_interval", "tag_concurrency_l
 _LIMIT_KEYS = ("key", "value", "limit")
 _SCHEDULER_KEYS = ("catchup_window", "retry_interval")
 _SENSOR_KEYS = ("evaluation_timeout", "max_workers")
-_MONITORING_KEYS = ("enabled", "poll_interval", "worker_heartbeat_timeout", "start_timeout")
+_MONITORING_KEYS = ("enabled", "poll_interval", "worker_heartbeat_timeout", "start_timeout",
+                    "max_runtime")
 _AUTOMATION_KEYS = ("minimum_interval_seconds",)
 
 
@@ -94,6 +95,9 @@ class RunMonitoringSettings:
     poll_interval: float = 5.0
     worker_heartbeat_timeout: float = 60.0
     start_timeout: float = 180.0
+    #: Longest a run may stay STARTED before it is failed and its worker stopped (0: no
+    #: limit); a run's ``dagster/max_runtime`` tag sets its own.
+    max_runtime: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -326,6 +326,21 @@ for _kind in ("schedules", "sensors"):
             f"{_action.capitalize()} a {_kind[:-1]}", _SWITCH,
             params=_path_params("location", "name"), errors=_MUTATION)}
 
+SCHEMAS["ReportAssetEvent"] = _obj({}, {
+    "metadata": ANY_OBJ, "partition": STR, "description": STR, "data_version": STR})
+SCHEMAS["ReportAssetCheck"] = _obj({"check_name": STR, "passed": BOOL}, {
+    "severity": {"type": "string", "enum": ["ERROR", "WARN"]}, "metadata": ANY_OBJ,
+    "partition": STR, "description": STR})
+_REPORTED = _json(_obj({"storage_id": INT, "asset_key": KEY}), "The stored event's id")
+for _route, _what, _body in (
+        ("report_asset_materialization", "a materialization", "ReportAssetEvent"),
+        ("report_asset_observation", "an observation", "ReportAssetEvent"),
+        ("report_asset_check", "a check result", "ReportAssetCheck")):
+    PATHS[f"/{_route}/{{asset_key}}"] = {"post": _op(
+        f"Report {_what} of an external asset (stored outside any run); the key's parts "
+        "are separated by '/'", _REPORTED, params=_path_params("asset_key"), body=_body,
+        body_required=_body == "ReportAssetCheck", errors=(400, 403))}
+
 
 def openapi_document() -> dict[str, Any]:
     """The OpenAPI 3.0 document of the HTTP API."""

@@ -315,6 +315,7 @@ def multi_asset(  # noqa: C901 - one flat pass over the decorator's many options
                         tags=out.tags,
                         kinds=out.kinds | ({compute_kind} if compute_kind else set()),
                         automation_condition=out.automation_condition,
+                        freshness_policy=out.freshness_policy,
                         partitions_def=partitions_def,
                     )
                 )

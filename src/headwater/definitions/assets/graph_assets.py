@@ -67,6 +67,7 @@ def graph_asset(
     key: CoercibleToAssetKey | None = None,
     deps: Iterable[Any] | None = None,
     auto_materialize_policy: Any = None,
+    freshness_policy: Any = None,
 ) -> Any:
     """Define one asset computed by a graph of ops; the function's body wires them.
 
@@ -113,6 +114,7 @@ def graph_asset(
             automation_condition=condition_from_policy(
                 automation_condition, auto_materialize_policy, "@graph_asset"),
             partitions_def=partitions_def,
+            freshness_policy=freshness_policy,
         )
         return AssetsDefinition(
             specs=[spec],
@@ -180,6 +182,7 @@ def graph_multi_asset(
                 tags=out.tags,
                 kinds=out.kinds,
                 automation_condition=out.automation_condition,
+                freshness_policy=out.freshness_policy,
                 partitions_def=partitions_def,
             ))
         return AssetsDefinition(

@@ -125,6 +125,7 @@ class AssetOut:
         automation_condition: Any = None,
         deps: Iterable[CoercibleToAssetDep] | None = None,
         auto_materialize_policy: Any = None,
+        freshness_policy: Any = None,
     ) -> None:
         self.key_prefix = [key_prefix] if isinstance(key_prefix, str) else list(key_prefix or [])
         self.key = AssetKey.from_coercible(key) if key is not None else None
@@ -141,6 +142,7 @@ class AssetOut:
         self.automation_condition = condition_from_policy(
             automation_condition, auto_materialize_policy, "AssetOut")
         self.deps = deps
+        self.freshness_policy = freshness_policy
 
     def resolve_key(self, output_name: str) -> AssetKey:
         """The produced key: ``key``, or the prefix plus the output name."""

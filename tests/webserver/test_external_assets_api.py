@@ -124,3 +124,13 @@ def test_read_only_webserver_refuses_reports(tmp_path: Path) -> None:
         assert instance.storage.get_indexed_asset_keys() == []
     finally:
         instance.dispose()
+
+
+def test_a_nul_character_is_refused(served: tuple[TestClient, Instance]) -> None:
+    client, instance = served
+    before = instance.storage.get_indexed_asset_keys()
+    answer = client.post("/report_asset_materialization/a",
+                         json={"metadata": {"note": "bad\u0000value"}})
+    assert answer.status_code == 400 and "metadata.note" in answer.json()["error"]
+    assert instance.storage.get_indexed_asset_keys() == before
+    assert client.post("/report_asset_materialization/a%00b").status_code == 400

@@ -33,7 +33,7 @@ from headwater.snapshot.metadata_types import (
     NullMetadata,
     TextMetadata,
 )
-from headwater.webserver.bodies import MAX_BODY_BYTES, read_limited
+from headwater.webserver.bodies import MAX_BODY_BYTES, nul_in, read_limited
 from headwater.webserver.context import context_of
 from headwater.webserver.errors import ApiError, JSONResponse
 
@@ -50,6 +50,12 @@ async def _fields(request: Request) -> dict[str, Any]:
             body = msgspec.json.decode(raw)
         except msgspec.DecodeError as exc:
             raise ApiError(400, f"The request body is not valid JSON: {exc}") from None
+        except RecursionError:
+            raise ApiError(400, "The request body is nested too deeply.") from None
+        where = nul_in(body, "")
+        if where is not None:
+            raise ApiError(400, f"The request body has a NUL character (\\u0000) in "
+                                f"{where or 'a value'}; remove it, it cannot be stored.")
         if not isinstance(body, dict):
             raise ApiError(400, "The request body must be a JSON object.")
         fields.update(body)
@@ -73,6 +79,8 @@ def _asset_key(request: Request, fields: Mapping[str, Any]) -> list[str]:
         path = list(value)
     else:
         path = []
+    if any("\x00" in part for part in path):
+        raise ApiError(400, "The asset key has a NUL character (\\u0000); remove it.")
     if not path:
         raise ApiError(400, "Name the asset: /report_asset_.../{asset_key} (parts separated by "
                             "'/') or an 'asset_key' field (a string or a list of strings).")

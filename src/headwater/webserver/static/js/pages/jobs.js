@@ -1,12 +1,14 @@
-// Jobs: pick one to see its recent runs, schedules and sensors, and launch it from the
-// launchpad: run config in YAML or JSON, scaffolded from the job's defaults, checked against
-// its JSON Schema as you type (each error marked at its line), keys completed from the schema.
+// Jobs: pick one to see its op/asset graph, recent runs, schedules and sensors, and launch
+// it from the launchpad: run config in YAML or JSON, scaffolded from the job's defaults,
+// checked against its JSON Schema as you type (each error marked at its line), keys
+// completed from the schema.
 
 import { getJSON, postJSON, query } from "../api.js";
 import { formatTime, h, replace, runHref, runLink, statusBadge, table } from "../dom.js";
 import { action, setTitle, startPage } from "../layout.js";
 import { skeleton } from "../schema.js";
 import { checkConfig, convert, drawGutter, keysAt, scaffold } from "../config_editor.js";
+import { showJobGraph } from "../job_graph.js";
 
 const state = { jobs: [], current: null };
 
@@ -128,6 +130,9 @@ function openEditor(job) {
   check();
   editor.focus();
   related(job).catch(() => {});
+  const graph = document.getElementById("job-graph-card");
+  showJobGraph(graph, job).catch((error) => replace(graph,
+    h("p", { class: "errors" }, `Could not load the job's graph: ${error.message}`)));
 }
 
 async function related(job) {
@@ -160,6 +165,7 @@ startPage(async (container) => {
     h("td", {}, h("button", { class: "open-launch", onclick: () => openEditor(job) }, "Launch…"))));
   replace(container,
     h("div", { id: "job-editor" }),
+    h("div", { id: "job-graph-card" }),
     state.jobs.length ? table(["Job", "Location", "Description", "Partitioned", ""], rows,
       { class: "jobs" }) : h("p", { class: "muted" }, "No jobs."));
   const wanted = new URLSearchParams(window.location.search).get("job");

@@ -37,21 +37,22 @@ export function collapsedNode(group, members, p, size) {
   s("text", { x: 10, y: 35, class: "group-summary" }, summary));
 }
 
-/** {items, ups, downs}: selection items (asset + id) and id -> upstream / downstream ids. */
+/**
+ * Give each asset its node `id` and `depIds` (computed once per load, read by every redraw)
+ * and return {items, ups, downs}: the selection items and id -> upstream / downstream ids.
+ */
 export function graphMaps(assets, nodeId) {
   const ups = new Map();
   const downs = new Map();
-  const items = [];
   for (const asset of assets) {
     const id = nodeId(asset);
-    items.push({ ...asset, id });
-    for (const dep of asset.deps || []) {
-      const depId = `${asset.location}\u0000${keyText(dep)}`;
-      if (!ups.has(id)) ups.set(id, []);
-      ups.get(id).push(depId);
+    asset.id = id;
+    asset.depIds = (asset.deps || []).map((dep) => `${asset.location}\u0000${keyText(dep)}`);
+    if (asset.depIds.length) ups.set(id, asset.depIds);
+    for (const depId of asset.depIds) {
       if (!downs.has(depId)) downs.set(depId, []);
       downs.get(depId).push(id);
     }
   }
-  return { items, ups, downs };
+  return { items: assets, ups, downs };
 }

@@ -242,14 +242,18 @@ export class GraphView {
       byKind.get(kind).push(edge.points);
     }
     ctx.lineWidth = Math.max(1.2, 0.8 / k);
+    const far = k < FAR_ZOOM;
     for (const [kind, list] of byKind) {
       ctx.strokeStyle = kind === "dynamic" ? "#bc4c00" : "#aab4bf";
       ctx.setLineDash(kind === "dynamic" ? [6, 4] : []);
       ctx.beginPath();
       for (const pts of list) {
         ctx.moveTo(pts[0], pts[1]);
+        // Zoomed far out a curve is a few pixels long: straight segments look the same and
+        // rasterize much faster.
         for (let i = 2; i < pts.length; i += 6) {
-          ctx.bezierCurveTo(pts[i], pts[i + 1], pts[i + 2], pts[i + 3], pts[i + 4], pts[i + 5]);
+          if (far) ctx.lineTo(pts[i + 4], pts[i + 5]);
+          else ctx.bezierCurveTo(pts[i], pts[i + 1], pts[i + 2], pts[i + 3], pts[i + 4], pts[i + 5]);
         }
       }
       ctx.stroke();

@@ -8,6 +8,7 @@ import { getJSON } from "../api.js";
 import { assetHref, formatRelative, h, keyText, replace, s } from "../dom.js";
 import { action, every, setTitle, startPage } from "../layout.js";
 import { layeredLayout } from "../graph_layout.js";
+import { cachedLayout } from "../layout_cache.js";
 import { materialize } from "../materialize.js";
 import { collapsedNode, detailText, graphMaps, groupOf } from "../graph_parts.js";
 import { edgeGeometry, GraphView, STATUS_COLOURS } from "../graph_view.js";
@@ -123,7 +124,7 @@ function visibleAssets() {
   try {
     const chosen = evaluateSelection(state.query, state.maps.items, state.maps);
     error.hidden = true;
-    return inLocation.filter((asset) => chosen.has(nodeId(asset)));
+    return inLocation.filter((asset) => chosen.has(asset.id));
   } catch (problem) {
     if (!(problem instanceof SelectionError)) throw problem;
     error.textContent = problem.message;
@@ -148,7 +149,7 @@ function draw() {
   const groups = new Map();
   for (const asset of shown) {
     const group = groupOf(asset);
-    const id = nodeId(asset);
+    const id = asset.id;
     if (state.collapsed.has(group)) {
       const groupId = `${GROUP_PREFIX}${group}`;
       if (!groups.has(group)) {
@@ -165,9 +166,9 @@ function draw() {
   const edges = [];
   const seenEdges = new Set();
   for (const asset of shown) {
-    const to = represent.get(nodeId(asset));
-    for (const dep of asset.deps || []) {
-      const from = represent.get(`${asset.location}\u0000${keyText(dep)}`);
+    const to = represent.get(asset.id);
+    for (const depId of asset.depIds) {
+      const from = represent.get(depId);
       const edgeKey = `${from}\u0000${to}`;
       if (from === undefined || from === to || seenEdges.has(edgeKey)) continue;
       seenEdges.add(edgeKey);
@@ -175,8 +176,9 @@ function draw() {
     }
   }
   const layoutStart = performance.now();
-  const layout = layeredLayout(nodes, edges, NODE);
+  const layout = cachedLayout(layeredLayout, nodes, edges, NODE);
   document.body.dataset.graphLayoutMs = String(performance.now() - layoutStart);
+  document.body.dataset.graphLayoutCached = String(Boolean(layout.cached));
   const lines = [];
   for (const [from, to] of edges) {
     const a = layout.positions.get(from);
@@ -251,11 +253,10 @@ function updateSelection() {
 async function load() {
   const assets = (await getJSON("/api/assets")).assets;
   state.assets = assets;
-  state.byId = new Map(assets.map((asset) => [nodeId(asset), asset]));
   state.maps = graphMaps(assets, nodeId);
+  state.byId = new Map(assets.map((asset) => [asset.id, asset]));
   for (const id of state.selected) if (!state.byId.has(id)) state.selected.delete(id);
-  const signature = assets.map((a) => `${nodeId(a)}>${(a.deps || []).map(keyText).join(",")}`)
-    .join("|");
+  const signature = assets.map((a) => `${a.id}>${a.depIds.join(",")}`).join("|");
   const select = document.getElementById("graph-location");
   const locations = [...new Set(assets.map((a) => a.location))].sort();
   if (select.options.length !== locations.length + 1) {
@@ -357,7 +358,7 @@ startPage(async (container) => {
     h("div", { class: "toolbar" }, select,
       h("label", { class: "switch" }, h("input", { type: "checkbox", id: "select-mode" }),
         "Select mode (or shift-click)"),
-      h("button", { onclick: () => { for (const a of shownAssets()) state.selected.add(nodeId(a));
+      h("button", { onclick: () => { for (const a of shownAssets()) state.selected.add(a.id);
         updateSelection(); } }, "Select all"),
       h("button", { onclick: () => { state.selected.clear(); updateSelection(); } }, "Clear"),
       h("span", { id: "selected-count", class: "muted" }, "0 selected"), materializeButton,

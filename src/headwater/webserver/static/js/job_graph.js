@@ -8,7 +8,7 @@ import { assetHref, h, keyText, replace, s } from "./dom.js";
 import { layeredLayout } from "./graph_layout.js";
 import { edgeGeometry, GraphView } from "./graph_view.js";
 
-const NODE = { nodeWidth: 190, nodeHeight: 44, gapX: 70, gapY: 16 };
+const NODE = { nodeWidth: 190, nodeHeight: 44, gapX: 70, gapY: 40 };
 const GRAPH = "graph\u0000";
 const GROUP_PAD = 12;
 
@@ -44,6 +44,7 @@ export function opGraph(ops, expanded) {
     const edge = edges.get(key) || { from, to, dynamic: false };
     edge.dynamic ||= dynamic;
     edges.set(key, edge);
+    if (dynamic && !nodes.get(to).graph) nodes.get(to).mapped = true;
   };
   for (const op of ops) {
     for (const input of op.inputs) {
@@ -63,6 +64,7 @@ function opSummary(node) {
   const op = node.ops[0];
   const parts = [op.kind === "op" ? `op ${op.op_name}` : op.kind];
   if (op.outputs.some((o) => o.is_dynamic)) parts.push("dynamic ⇶");
+  if (node.mapped) parts.push("mapped");
   if (op.inputs.some((i) => i.is_fan_in)) parts.push("collects");
   return parts.join(" · ");
 }

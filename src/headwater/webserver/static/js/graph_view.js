@@ -16,6 +16,9 @@ export const DETAIL_ZOOM = 0.8;
 /** Zoom under which text is hidden: boxes only. */
 export const FAR_ZOOM = 0.3;
 const MARGIN = 60;
+/** Zoom limits: far enough out to fit thousands of nodes (an overview), 4x in. */
+const MIN_ZOOM = 0.004;
+const MAX_ZOOM = 4;
 
 /** Canvas colours of a node's status class (same as the CSS of the SVG nodes). */
 export const STATUS_COLOURS = {
@@ -120,7 +123,7 @@ export class GraphView {
     const box = this.svg.getBoundingClientRect();
     const width = Math.max(1, this.width || 0);
     const height = Math.max(1, this.height || 0);
-    const k = Math.min(maxZoom, Math.max(0.02, Math.min((box.width - 40) / width,
+    const k = Math.min(maxZoom, Math.max(MIN_ZOOM, Math.min((box.width - 40) / width,
       (box.height - 40) / height)));
     this.view = { k, x: (box.width - width * k) / 2,
       y: Math.max(20, (box.height - height * k) / 2) };
@@ -340,7 +343,7 @@ export class GraphView {
       const px = event.clientX - box.left;
       const py = event.clientY - box.top;
       const factor = Math.exp(-event.deltaY * 0.0015);
-      const k = Math.min(4, Math.max(0.01, this.view.k * factor));
+      const k = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, this.view.k * factor));
       const ratio = k / this.view.k;
       this.view = { k, x: px - (px - this.view.x) * ratio, y: py - (py - this.view.y) * ratio };
       this.viewport.setAttribute("transform", `translate(${this.view.x},${this.view.y}) scale(${k})`);

@@ -149,6 +149,17 @@ def test_the_run_page_keeps_streaming_until_the_stream_says_the_run_ended(
     expect(page.locator('#event-rows tr[data-event-type="RUN_SUCCESS"]')).to_have_count(1)
 
 
+def test_job_page_shows_op_details_as_text(api: tuple[str, ContractState], page: Any) -> None:
+    base, _ = api
+    expect = _expect()
+    page.goto(base + "/jobs?job=report")
+    page.locator('#job-graph .op-node[data-op="top"]').click()
+    details = page.locator("#job-node-details")
+    expect(details.locator(".description")).to_have_text(HOSTILE)
+    expect(details.locator(".config-schema")).to_contain_text('"limit"')
+    assert page.evaluate("window.__xss") is None
+
+
 def test_graph_lays_out_two_thousand_assets_and_pans_and_zooms(page: Any) -> None:
     expect = _expect()
     state = ContractState(assets=chain_assets(2000))

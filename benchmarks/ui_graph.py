@@ -4,7 +4,8 @@ Prints, over several loads, the time from navigation start to the graph drawn (t
 first animation frame after the graph is painted), the share spent in the JS layout, and the
 CPU time of the page's main thread per load (from a Chromium trace: the sum of its tasks'
 thread time, which a loaded machine inflates far less than wall time), with the layout cache
-empty (a first visit) and filled (a reload).
+empty (a first visit) and filled (a reload); and the renderer's CPU time per zoom step
+(smoothness: each step must fit in a frame).
 
     PYTHONDONTWRITEBYTECODE= .venv/bin/python benchmarks/ui_graph.py [--assets 2000] [--loads 5]
 """
@@ -75,12 +76,15 @@ def measure(url: str, assets: int, loads: int) -> list[tuple[float, float]]:
     return figures
 
 
-def main_thread_cpu_ms(trace: bytes) -> float:
-    """CPU time (ms) of the renderer main thread's top-level tasks in a Chromium trace."""
+def main_thread_cpu_ms(trace: bytes, *, whole_renderer: bool = False) -> float:
+    """CPU time (ms) of the renderer main thread's top-level tasks in a Chromium trace (or of
+    every thread of the page's renderer process: raster and compositor threads too)."""
     events = json.loads(trace)["traceEvents"]
     main = {(e["pid"], e["tid"]) for e in events if e.get("ph") == "M"
             and e.get("name") == "thread_name" and e["args"].get("name") == "CrRendererMain"}
-    tasks = [e for e in events if e.get("ph") == "X" and (e["pid"], e["tid"]) in main]
+    renderer = {pid for pid, _ in main}
+    tasks = [e for e in events if e.get("ph") == "X" and (
+        e["pid"] in renderer if whole_renderer else (e["pid"], e["tid"]) in main)]
     # Newer Chromium names its top-level task event RunTask, older ones
     # ThreadControllerImpl::RunTask; never add both (one can nest in the other).
     name = "RunTask" if any(e["name"] == "RunTask" for e in tasks) else \
@@ -112,6 +116,33 @@ def measure_cpu(url: str, assets: int, loads: int, *, cached: bool) -> list[floa
     return figures
 
 
+ZOOM_STEPS = 20
+
+
+def measure_zoom_cpu(url: str, assets: int) -> float:
+    """Renderer CPU time per zoom step: ``ZOOM_STEPS`` wheel events over the fitted graph,
+    each followed by two animation frames (the repaint is done)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(url + "/assets/graph")
+        page.wait_for_selector(f'#asset-graph[data-rendered="{assets}"]', timeout=120_000)
+        box = page.locator("#asset-graph").bounding_box()
+        assert box is not None
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        browser.start_tracing(page=page, categories=[
+            "devtools.timeline", "disabled-by-default-devtools.timeline"])
+        for step in range(ZOOM_STEPS):
+            page.mouse.wheel(0, -60 if step < ZOOM_STEPS // 2 else 60)
+            page.evaluate("new Promise((done) => requestAnimationFrame(() => "
+                          "requestAnimationFrame(done)))")
+        cpu = main_thread_cpu_ms(browser.stop_tracing(), whole_renderer=True)
+        browser.close()
+    return cpu / ZOOM_STEPS
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--assets", type=int, default=2000)
@@ -128,6 +159,7 @@ def main() -> None:
         figures = measure(url, args.assets, args.loads)
         cold = measure_cpu(url, args.assets, args.loads, cached=False)
         warm = measure_cpu(url, args.assets, args.loads, cached=True)
+        zoom = measure_zoom_cpu(url, args.assets)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=60)
@@ -139,6 +171,7 @@ def main() -> None:
     print(f"  of which JS layout: median {statistics.median(layout):.0f} ms")
     print(f"  main-thread CPU per load: median {statistics.median(cold):.0f} ms first visit, "
           f"{statistics.median(warm):.0f} ms reload (layout cached)")
+    print(f"  renderer CPU per zoom step (wheel, zoomed out to the whole graph): {zoom:.1f} ms")
 
 
 if __name__ == "__main__":

@@ -255,8 +255,12 @@ export class GraphView {
         // Zoomed far out a curve is a few pixels long: straight segments look the same and
         // rasterize much faster.
         for (let i = 2; i < pts.length; i += 6) {
-          if (far) ctx.lineTo(pts[i + 4], pts[i + 5]);
-          else ctx.bezierCurveTo(pts[i], pts[i + 1], pts[i + 2], pts[i + 3], pts[i + 4], pts[i + 5]);
+          if (far) {
+            ctx.lineTo(pts[i + 4], pts[i + 5]);
+          } else {
+            ctx.bezierCurveTo(pts[i], pts[i + 1], pts[i + 2], pts[i + 3], pts[i + 4],
+              pts[i + 5]);
+          }
         }
       }
       ctx.stroke();
@@ -346,7 +350,8 @@ export class GraphView {
       const k = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, this.view.k * factor));
       const ratio = k / this.view.k;
       this.view = { k, x: px - (px - this.view.x) * ratio, y: py - (py - this.view.y) * ratio };
-      this.viewport.setAttribute("transform", `translate(${this.view.x},${this.view.y}) scale(${k})`);
+      this.viewport.setAttribute("transform",
+        `translate(${this.view.x},${this.view.y}) scale(${k})`);
       this.schedule();
     }, { passive: false });
   }

@@ -170,6 +170,19 @@ def test_graph_lays_out_two_thousand_assets_and_pans_and_zooms(page: Any) -> Non
         # Zoomed out to fit, 2,000 nodes are boxes painted on the canvas, not SVG elements.
         expect(graph).to_have_attribute("data-mode", "canvas")
         assert page.locator(".node").count() == 0
+        # A click on a painted box finds its node (hit-tested against the layout).
+        found = page.evaluate("""() => {
+            const svg = document.getElementById('asset-graph');
+            const view = svg.graphView;
+            const box = svg.getBoundingClientRect();
+            return ['asset_0', 'asset_777', 'asset_1999'].map((name) => {
+              const p = view.positions.get(`loc\u0000${name}`);
+              const x = box.left + view.view.x + (p.x + 100) * view.view.k;
+              const y = box.top + view.view.y + (p.y + 22) * view.view.k;
+              return view.nodeAt(x, y);
+            });
+        }""")
+        assert found == ["loc\u0000asset_0", "loc\u0000asset_777", "loc\u0000asset_1999"]
         viewport = page.locator("#asset-graph > g.viewport")
         before = viewport.get_attribute("transform")
         box = graph.bounding_box()

@@ -88,6 +88,7 @@ export class GraphView {
     this.nodeLayer = s("g", { class: "nodes" });
     this.viewport = s("g", { class: "viewport" }, this.overlay, this.nodeLayer);
     this.svg = s("svg", options.svg || {}, this.viewport);
+    this.svg.graphView = this; // for tests and the console: positions, view, nodeAt()
     this.element = h("div", { class: "graph-wrap" }, this.canvas, this.svg);
     this.ids = [];
     this.positions = new Map();
@@ -98,6 +99,8 @@ export class GraphView {
     this.mode = "svg";
     this.frame = 0;
     this.interact();
+    // The canvas has the SVG's pixel size: repaint when the window (or the layout) resizes it.
+    new ResizeObserver(() => this.schedule()).observe(this.svg);
   }
 
   /**

@@ -3,6 +3,7 @@
 // A selection box takes the selection syntax (key:a+, group:x, tag:k=v, ...), search
 // highlights and jumps to matches, "Focus" shows one asset with its upstream/downstream
 // depth, group labels collapse a group into one node; zoomed in, nodes show details.
+// Drawing is graph_view.js's: only what is in view, big views painted on a canvas.
 
 import { getJSON } from "../api.js";
 import { assetHref, formatRelative, h, keyText, replace, s } from "../dom.js";

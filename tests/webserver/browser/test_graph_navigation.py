@@ -27,6 +27,11 @@ def test_a_5000_asset_graph_is_searched_focused_and_collapsed(page: Any) -> None
     with serve(build_app(state)) as base:
         page.goto(base + "/assets/graph")
         expect(graph).to_have_attribute("data-rendered", str(COUNT), timeout=60_000)
+        # The shell preloads /api/assets while the page's modules load; the page uses that
+        # response instead of fetching it again.
+        fetched = page.evaluate("""() => performance.getEntriesByType('resource')
+            .filter((entry) => new URL(entry.name).pathname === '/api/assets').length""")
+        assert fetched == 1
         layout_ms = page.evaluate("document.body.dataset.graphLayoutMs")
         print(f"layout of {COUNT} assets: {layout_ms} ms")
         # Zoomed out, the 5,000 nodes and their edges are painted on the canvas (pixels

@@ -39,7 +39,7 @@ def test_job_page_shows_the_op_graph_and_the_asset_graph(dev_url: str, page: Any
         "data-status", "loaded", timeout=60_000)
     page.goto(dev_url + "/jobs?job=nested_job")
     graph = page.locator("#job-graph")
-    expect(graph).to_have_attribute("data-mode", "ops")
+    expect(graph).to_have_attribute("data-showing", "ops")
     # The nested graph is one node; the dynamic output and the op mapped over it are marked.
     expect(page.locator('#job-graph .graph-node[data-graph="clean"]')).to_have_count(1)
     assert _ops(page) == {"load", "publish", "fan", "shout", "join"}
@@ -76,14 +76,14 @@ def test_job_page_shows_the_op_graph_and_the_asset_graph(dev_url: str, page: Any
 
     # An asset job opens on its asset graph; its op graph shows the graph-backed asset's ops.
     page.goto(dev_url + "/jobs?job=assets_job")
-    expect(graph).to_have_attribute("data-mode", "assets")
+    expect(graph).to_have_attribute("data-showing", "assets")
     expect(page.locator("#job-graph .asset-node")).to_have_count(3)
     page.locator('#job-graph .asset-node[data-key="report"]').click()
     expect(details.locator("h3")).to_have_text("report")
     expect(details.locator('a[href^="/assets/report"]')).to_have_count(1)
     screenshot(page, "job-graph-4-assets")
     page.locator("#job-graph-ops").click()
-    expect(graph).to_have_attribute("data-mode", "ops")
+    expect(graph).to_have_attribute("data-showing", "ops")
     expect(page.locator('#job-graph .graph-node[data-graph="prepared"]')).to_have_count(1)
     assert _ops(page) == {"raw", "report"}
     page.locator('#job-graph .graph-node[data-graph="prepared"]').click()

@@ -206,7 +206,7 @@ export async function showJobGraph(holder, job) {
     view.setGraph({ ids: nodes.map((node) => node.id), positions: layout.positions,
       edges: lines, boxes: rects, overlay: labels, width: layout.width, height: layout.height });
     view.fit(1);
-    view.svg.dataset.mode = ui.mode;
+    view.svg.dataset.showing = ui.mode;
     view.svg.dataset.nodes = String(nodes.length);
   }
 

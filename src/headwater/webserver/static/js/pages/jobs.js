@@ -8,7 +8,6 @@ import { formatTime, h, replace, runHref, runLink, statusBadge, table } from "..
 import { action, setTitle, startPage } from "../layout.js";
 import { skeleton } from "../schema.js";
 import { checkConfig, convert, drawGutter, keysAt, scaffold } from "../config_editor.js";
-import { showJobGraph } from "../job_graph.js";
 
 const state = { jobs: [], current: null };
 
@@ -130,9 +129,11 @@ function openEditor(job) {
   check();
   editor.focus();
   related(job).catch(() => {});
+  // The graph modules load only when a job is opened: the job list stays light.
   const graph = document.getElementById("job-graph-card");
-  showJobGraph(graph, job).catch((error) => replace(graph,
-    h("p", { class: "errors" }, `Could not load the job's graph: ${error.message}`)));
+  import("../job_graph.js").then(({ showJobGraph }) => showJobGraph(graph, job))
+    .catch((error) => replace(graph,
+      h("p", { class: "errors" }, `Could not load the job's graph: ${error.message}`)));
 }
 
 async function related(job) {

@@ -40,8 +40,10 @@ ON_OFF: Schema = {"type": "string", "enum": ["RUNNING", "STOPPED"]}
 
 SCHEMAS: dict[str, Schema] = {
     "Error": _obj({"error": STR}),
+    # ``stack``: the user's frames; ``full_stack`` (when frames were hidden): every frame.
     "ErrorInfo": _obj({"message": STR, "class_name": STR, "stack": _list(STR)},
-                      {"cause": _null(ANY_OBJ)}),
+                      {"cause": _null(ANY_OBJ), "full_stack": _list(STR),
+                       "hidden_frames": INT}),
     "Location": _obj({
         "name": STR, "status": {"type": "string", "enum": ["loading", "loaded", "error"]},
         "error": _null(_ref("ErrorInfo")), "updated_at": NUM, "source": STR,

@@ -125,6 +125,7 @@ def _job_for_run(run: RunRecord, repository: RepositoryDefinition) -> JobDefinit
             checks, resource_defs=job.resource_defs, config=job.config, tags=job.tags,
             partitions_def=job.partitions_def, executor_def=job.executor_def,
             hooks=job.hooks, op_retry_policy=job.op_retry_policy,
+            run_tags=job.explicit_run_tags,
         )
     return repository.job_for_selection(keys, checks, name=run.job_name)
 

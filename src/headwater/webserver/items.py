@@ -111,6 +111,7 @@ def job_item(location: str, job: JobSnap, instance: Any) -> dict[str, Any]:
         "run_config_schema": job.run_config_schema,
         "default_run_config": job.default_run_config,
         "tags": dict(job.tags),
+        "run_tags": job.tags_for_runs,
     }
 
 

@@ -114,12 +114,13 @@ def create_queued_run(
     """
     entry = loaded_entry(workspace, location)
     assert entry.snapshot is not None
-    all_tags = dict(tags or {})
     repository = find_repository(entry.snapshot, job_name, asset_selection,
-                             repository_name or all_tags.get(REPOSITORY_TAG))
+                             repository_name or (tags or {}).get(REPOSITORY_TAG))
     selection = [[str(part) for part in key] for key in asset_selection or []] or None
     assets = check_assets(location, repository, selection) if selection else []
     job = check_job(location, repository, job_name) if job_name else None
+    # The job's run tags first: the run's own (a request's, the launchpad's) override them.
+    all_tags = {**(job.tags_for_runs if job is not None else {}), **(tags or {})}
     if partition_key is not None:
         _check_partition(instance, location, job, assets, partition_key)
         all_tags[PARTITION_TAG] = partition_key

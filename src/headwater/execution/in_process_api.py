@@ -190,7 +190,8 @@ def run_in_process(
         plan=plan,
         captured_outputs=outputs,
     )
-    result = ExecuteInProcessResult(outcome.run_id, job, events, outcome.success, outputs)
+    result = ExecuteInProcessResult(outcome.run_id, job, events, outcome.success, outputs,
+                                    tags=all_tags)
     if raise_on_error and not outcome.success:
         raise _run_error(result, outcome.error, bool(outcome.failed_steps))
     return result

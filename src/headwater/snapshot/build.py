@@ -210,6 +210,7 @@ def _check_snaps(
                     additional_deps=[key_list(dep) for dep in spec.additional_deps],
                     metadata=metadata_snap(spec.metadata),
                     job_names=jobs_by_check.get(tuple(spec.asset_key) + (spec.name,), []),
+                    can_execute_individually=not definition.keys or definition.can_subset,
                 )
             )
     return snaps

@@ -93,9 +93,19 @@ def tagged_sensor(context):  # type: ignore[no-untyped-def]
     yield RunRequest(run_key="one", tags={"tier": "sensor"})
 
 
+def _read_cursor_file() -> str:
+    raise FileNotFoundError("cursor.txt is missing")
+
+
+@sensor(job=tagged_job, minimum_interval_seconds=1)
+def failing_sensor(context):  # type: ignore[no-untyped-def]
+    """Fails in the user's helper: its tick error shows the user's frames."""
+    return _read_cursor_file()
+
+
 defs = Definitions(
     assets=[orders, orders_not_empty, totals, broken_rows, daily_orders],
     jobs=[tagged_job, run_tagged_job, orders_job, split_job, daily_job],
     schedules=[tagged_schedule],
-    sensors=[tagged_sensor],
+    sensors=[tagged_sensor, failing_sensor],
 )

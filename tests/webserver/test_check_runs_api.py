@@ -246,3 +246,35 @@ def test_a_step_failure_shows_the_users_frames_and_keeps_the_full_stack(env: Env
     text = stored[0].event.data.error.to_string()  # type: ignore[union-attr]
     assert "headwater frame(s) hidden" in text and HEADWATER_DIR not in text
     assert HEADWATER_DIR in stored[0].event.data.error.to_string(full=True)  # type: ignore[union-attr]
+
+
+def test_a_sensor_error_shows_the_users_frames_and_keeps_the_full_stack(env: Env) -> None:
+    env.instance.storage.set_instigator_state(InstigatorState(
+        location_name=LOCATION, name="failing_sensor", instigator_type=InstigatorType.SENSOR,
+        status=InstigatorStatus.RUNNING, updated_at=1.0))
+    loop = SensorLoop(env.workspace, env.instance)
+    try:
+        loop.iterate(20.0)
+        assert loop.wait_idle(30)
+    finally:
+        loop.shutdown()
+    ticks = env.client.get(f"/api/sensors/{LOCATION}/failing_sensor").json()["ticks"]
+    error = ticks[0]["error"]
+    assert ticks[0]["status"] == "FAILURE"
+    stack = "".join(error["stack"])
+    assert "in failing_sensor" in stack and "in _read_cursor_file" in stack, stack
+    assert HEADWATER_DIR not in stack
+    assert HEADWATER_DIR in "".join(error["full_stack"])
+    assert error["hidden_frames"] > 0
+
+
+def test_a_load_error_keeps_the_full_stack_apart(tmp_path: Path) -> None:
+    broken = PythonFileOrigin("broken", str(HERE.parent / "user_code" / "raises_at_import.py"))
+    with serving(tmp_path, [broken]) as (workspace, instance), \
+            TestClient(create_app(workspace, instance)) as client:
+        [location] = client.get("/api/locations").json()["locations"]
+        error = location["error"]
+        stack = "".join(error["stack"])
+        assert "raises_at_import.py" in stack and HEADWATER_DIR not in stack
+        full = "".join(error["full_stack"])
+        assert "raises_at_import.py" in full and HEADWATER_DIR in full

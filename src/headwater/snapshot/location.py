@@ -238,8 +238,8 @@ class AssetCheckSnap(_Snap, frozen=True):
     metadata: dict[str, MetadataEntrySnap] = {}
     job_names: list[str] = []
     #: Whether a run can execute the check without materializing assets: its op computes no
-    #: asset (``@asset_check``) or can run a subset of its work. None: an older code server
-    #: did not say (the host then tells from ``node_name``).
+    #: asset (``@asset_check``). None: an older code server did not say (the host then tells
+    #: from ``node_name``).
     can_execute_individually: bool | None = None
 
 

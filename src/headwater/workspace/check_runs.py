@@ -4,7 +4,7 @@ A run may name asset checks (``asset_check_selection``, each ``[*asset key, chec
 with an asset selection, only those checks of the selected assets run; alone, only the
 checks run, reading their asset's stored value through its IO manager (Dagster's
 ``AssetSelection.checks(...)``). A check computed by its asset's own op
-(``@asset(check_specs=...)``) cannot run alone unless that op can subset (Dagster's
+(``@asset(check_specs=...)``, a multi-asset's ``check_specs``) cannot run alone (Dagster's
 ``REQUIRES_MATERIALIZATION``): such a request is refused with the reason.
 """
 
@@ -23,7 +23,7 @@ __all__ = [
     "materialization_reason",
 ]
 
-#: The check runs on its own (an ``@asset_check`` op, or a subsettable multi-asset's check).
+#: The check runs on its own (an ``@asset_check`` op).
 CAN_EXECUTE = "CAN_EXECUTE"
 #: The check is computed by its asset's op and runs only when the asset is materialized.
 REQUIRES_MATERIALIZATION = "REQUIRES_MATERIALIZATION"
@@ -55,8 +55,7 @@ def _producing_assets(repository: RepositorySnapshot, check: AssetCheckSnap) -> 
 
 
 def execution_mode(repository: RepositorySnapshot, check: AssetCheckSnap) -> str:
-    """``CAN_EXECUTE`` or ``REQUIRES_MATERIALIZATION`` (the op also computes assets and cannot
-    run a subset of its work)."""
+    """``CAN_EXECUTE`` or ``REQUIRES_MATERIALIZATION`` (the check's op also computes assets)."""
     alone = check.can_execute_individually
     if alone is None:  # an older code server: its op computing assets too means it cannot
         alone = not _producing_assets(repository, check)
@@ -70,7 +69,7 @@ def materialization_reason(repository: RepositorySnapshot, check: AssetCheckSnap
     shown = "/".join(check.asset_key)
     producers = ", ".join(sorted("/".join(a.key) for a in _producing_assets(repository, check)))
     return (f"Asset check '{check.name}' of asset '{shown}' is computed by op "
-            f"'{check.node_name}', which also materializes {producers} and cannot run a part "
-            f"of its work (it was declared with check_specs= on the asset), so the check cannot "
-            f"be executed without materializing {producers}. Materialize the asset to evaluate "
-            "it, or define the check with @asset_check to run it on its own.")
+            f"'{check.node_name}', which also materializes {producers} (the check was declared "
+            f"with check_specs= on the asset), so it cannot be executed without materializing "
+            f"{producers}. Materialize the asset to evaluate it, or define the check with "
+            "@asset_check to run it on its own.")

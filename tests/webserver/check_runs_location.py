@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from headwater import (
+    AssetCheckKey,
     AssetCheckResult,
     AssetCheckSpec,
+    AssetKey,
     DailyPartitionsDefinition,
     Definitions,
     Output,
@@ -93,6 +95,14 @@ def tagged_sensor(context):  # type: ignore[no-untyped-def]
     yield RunRequest(run_key="one", tags={"tier": "sensor"})
 
 
+@sensor(job=orders_job, minimum_interval_seconds=1)
+def check_sensor(context):  # type: ignore[no-untyped-def]
+    """Requests the orders check alone, and the job's assets with only that check."""
+    check = AssetCheckKey(AssetKey("orders"), "orders_not_empty")
+    yield RunRequest(run_key="check-alone", asset_selection=[], asset_check_keys=[check])
+    yield RunRequest(run_key="job-with-check", asset_check_keys=[check])
+
+
 def _read_cursor_file() -> str:
     raise FileNotFoundError("cursor.txt is missing")
 
@@ -107,5 +117,5 @@ defs = Definitions(
     assets=[orders, orders_not_empty, totals, broken_rows, daily_orders],
     jobs=[tagged_job, run_tagged_job, orders_job, split_job, daily_job],
     schedules=[tagged_schedule],
-    sensors=[tagged_sensor, failing_sensor],
+    sensors=[tagged_sensor, failing_sensor, check_sensor],
 )

@@ -278,3 +278,30 @@ def test_a_load_error_keeps_the_full_stack_apart(tmp_path: Path) -> None:
         assert "raises_at_import.py" in stack and HEADWATER_DIR not in stack
         full = "".join(error["full_stack"])
         assert "raises_at_import.py" in full and HEADWATER_DIR in full
+
+
+def test_a_sensors_run_request_can_name_checks(env: Env) -> None:
+    env.instance.storage.set_instigator_state(InstigatorState(
+        location_name=LOCATION, name="check_sensor", instigator_type=InstigatorType.SENSOR,
+        status=InstigatorStatus.RUNNING, updated_at=1.0))
+    loop = SensorLoop(env.workspace, env.instance)
+    try:
+        loop.iterate(30.0)
+        assert loop.wait_idle(30)
+    finally:
+        loop.shutdown()
+    runs = {run.tags["headwater/run_key"]: run for run in env.instance.storage.get_runs(
+        RunsFilter(tags={"headwater/sensor_name": "check_sensor"}))}
+    alone, with_job = runs["check-alone"], runs["job-with-check"]
+    assert alone.job_name == with_job.job_name == "orders_job"
+    assert alone.asset_selection == [] and with_job.asset_selection == [["orders"]]
+    for run in (alone, with_job):
+        assert run.asset_check_selection == [["orders", "orders_not_empty"]]
+        assert run.tags["team"] == "assets"  # orders_job's tags
+        assert env.run(run.run_id).status is RunStatus.SUCCESS
+    started = [e["step_key"] for e in env.events(alone.run_id)
+               if e["event_type"] == "STEP_START"]
+    assert started == ["orders_orders_not_empty"]
+    started = [e["step_key"] for e in env.events(with_job.run_id)
+               if e["event_type"] == "STEP_START"]
+    assert sorted(started) == ["orders", "orders_orders_not_empty"]

@@ -122,6 +122,9 @@ class RunRequestSnap(msgspec.Struct, frozen=True):
     tags: dict[str, str]
     asset_selection: list[list[str]] | None
     partition_key: str | None
+    #: ``RunRequest(asset_check_keys=...)`` as ``[*asset key, check name]`` lists; alone
+    #: (no asset selection), the run executes just these checks. None: the selection's checks.
+    asset_check_selection: list[list[str]] | None = None
 
 
 class DynamicPartitionsRequestSnap(msgspec.Struct, frozen=True):

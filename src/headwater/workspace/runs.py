@@ -121,6 +121,10 @@ def create_queued_run(
 ) -> RunRecord:
     """Like :func:`submit_run`, but a job and an asset selection may both be given (a sensor's
     run request targeting some assets of a job); the daemon and backfills use this.
+
+    Checks (``asset_check_selection``) with an empty asset selection, or with neither a job
+    nor assets, run alone; with a job and no asset selection, the job's assets run with only
+    those checks (a ``RunRequest(asset_check_keys=...)``, as in Dagster).
     """
     entry = loaded_entry(workspace, location)
     assert entry.snapshot is not None
@@ -130,11 +134,14 @@ def create_queued_run(
     assets = check_assets(location, repository, selection) if selection else []
     job = check_job(location, repository, job_name) if job_name else None
     checks: list[list[str]] | None = None
+    run_selection = selection
     if asset_check_selection is not None:
-        checks, checked = _check_checks(location, repository, job, selection,
+        if selection is None and asset_selection is None and job is not None:
+            run_selection = [list(key) for key in job.asset_selection]  # the whole job
+        checks, checked = _check_checks(location, repository, job, run_selection,
                                         asset_check_selection)
         assets = assets or checked
-        selection = selection or []  # [] with checks: the checks alone
+        run_selection = run_selection or []  # [] with checks: the checks alone
     # The job's run tags first: the run's own (a request's, the launchpad's) override them.
     all_tags = {**(job.tags_for_runs if job is not None else {}), **(tags or {})}
     if partition_key is not None:
@@ -155,7 +162,7 @@ def create_queued_run(
         status=RunStatus.QUEUED,
         location_name=location,
         origin=None if isinstance(entry.origin, GrpcServerOrigin) else entry.origin.to_dict(),
-        asset_selection=selection,
+        asset_selection=run_selection,
         asset_check_selection=checks,
         partition_key=partition_key,
         run_config=config,
@@ -323,7 +330,7 @@ def _check_checks(location: str, repository: RepositorySnapshot, job: JobSnap | 
             raise RunSubmissionError(
                 f"Location '{location}' has no asset check '{shown}'.{_suggest(shown, names)}",
                 reason="not_found")
-        if job is not None and job.asset_check_selection and not any(
+        if job is not None and not any(
                 ref.asset_key == check.asset_key and ref.name == name
                 for ref in job.asset_check_selection):
             raise RunSubmissionError(

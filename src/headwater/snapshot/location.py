@@ -241,6 +241,8 @@ class AssetCheckSnap(_Snap, frozen=True):
     #: asset (``@asset_check``). None: an older code server did not say (the host then tells
     #: from ``node_name``).
     can_execute_individually: bool | None = None
+    #: The check's automation condition as data (see ``AssetSnap``), when it has one.
+    automation_condition_tree: dict[str, Any] | None = None
 
 
 # Schedules, sensors, resources -------------------------------------------------------------

@@ -22,6 +22,7 @@ from headwater.webserver import (
     routes_assets,
     routes_automation,
     routes_backfills,
+    routes_external_assets,
     routes_instigator_tools,
     routes_instigators,
     routes_locations,
@@ -57,6 +58,7 @@ def api_routes() -> list[BaseRoute]:
         *routes_run_debug.ROUTES,
         *routes_overview.ROUTES,
         *routes_backfills.ROUTES,
+        *routes_external_assets.ROUTES,
         Route("/openapi.json", openapi, methods=["GET"]),
     ]
 

@@ -51,7 +51,7 @@ SCHEMAS: dict[str, Schema] = {
         "counts": _obj({"assets": INT, "jobs": INT, "schedules": INT, "sensors": INT}),
         "server": _null(ANY_OBJ)}),
     "Materialization": _obj({"run_id": STR, "timestamp": NUM, "partition": _null(STR)},
-                            {"metadata": ANY_OBJ}),
+                            {"metadata": ANY_OBJ, "data_version": _null(STR)}),
     "Asset": _obj({
         "key": KEY, "location": STR, "group": STR, "description": _null(STR),
         "kinds": _list(STR), "deps": _list(KEY), "partitioned": BOOL,
@@ -61,7 +61,7 @@ SCHEMAS: dict[str, Schema] = {
         "checks": _list(_ref("CheckHealth")),
         "check_status": _null({"type": "string", "enum": ["failed", "warning", "passed"]}),
         "stale_reasons": _list(STR), "in_progress": BOOL, "location_reload_failed": BOOL,
-        "tags": TAGS, "owners": _list(STR)}),
+        "tags": TAGS, "owners": _list(STR), "data_version": _null(STR)}),
     "CheckHealth": _obj({"name": STR, "blocking": BOOL, "passed": _null(BOOL),
                          "severity": _null(STR), "timestamp": _null(NUM),
                          "run_id": _null(STR)}),
@@ -108,7 +108,8 @@ SCHEMAS: dict[str, Schema] = {
     "RunEvent": _obj({"storage_id": INT, "timestamp": NUM, "event_type": STR,
                       "step_key": _null(STR), "message": STR, "level": STR},
                      {"metadata": ANY_OBJ, "asset_key": KEY, "error": _ref("ErrorInfo"),
-                      "partition": _null(STR), "check_name": STR, "passed": BOOL,
+                      "partition": _null(STR), "tags": TAGS, "data_version": _null(STR),
+                      "check_name": STR, "passed": BOOL,
                       "severity": STR, "description": STR, "output_name": STR,
                       "io_manager_key": _null(STR), "input_name": STR,
                       "upstream_step_key": _null(STR)}),
@@ -197,8 +198,9 @@ PATHS: dict[str, Schema] = {
         params=[_query("partitioned", {"type": "string", "enum": ["true", "false"]},
                        "Only partitioned assets")], errors=(400,))},
     "/api/assets/{key}": {"get": _op(
-        "One asset (key parts joined by /), materializations and checks",
+        "One asset (key parts joined by /), materializations, observations and checks",
         _json(_obj({"asset": ANY_OBJ, "materializations": _list(_ref("Materialization")),
+                    "observations": _list(_ref("Materialization")),
                     "checks": _list(_ref("AssetCheck"))})),
         params=[*_path_params("key"), _query("location", STR, "Location of the asset"),
                 _LIMIT], errors=(400, 404, 409))},
@@ -337,6 +339,21 @@ for _kind in ("schedules", "sensors"):
         PATHS[f"/api/{_kind}/{{location}}/{{name}}/{_action}"] = {"post": _op(
             f"{_action.capitalize()} a {_kind[:-1]}", _SWITCH,
             params=_path_params("location", "name"), errors=_MUTATION)}
+
+SCHEMAS["ReportAssetEvent"] = _obj({}, {
+    "metadata": ANY_OBJ, "partition": STR, "description": STR, "data_version": STR})
+SCHEMAS["ReportAssetCheck"] = _obj({"check_name": STR, "passed": BOOL}, {
+    "severity": {"type": "string", "enum": ["ERROR", "WARN"]}, "metadata": ANY_OBJ,
+    "partition": STR, "description": STR})
+_REPORTED = _json(_obj({"storage_id": INT, "asset_key": KEY}), "The stored event's id")
+for _route, _what, _body in (
+        ("report_asset_materialization", "a materialization", "ReportAssetEvent"),
+        ("report_asset_observation", "an observation", "ReportAssetEvent"),
+        ("report_asset_check", "a check result", "ReportAssetCheck")):
+    PATHS[f"/{_route}/{{asset_key}}"] = {"post": _op(
+        f"Report {_what} of an external asset (stored outside any run); the key's parts "
+        "are separated by '/'", _REPORTED, params=_path_params("asset_key"), body=_body,
+        body_required=_body == "ReportAssetCheck", errors=(400, 403))}
 
 
 def openapi_document() -> dict[str, Any]:

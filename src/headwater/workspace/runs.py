@@ -124,7 +124,8 @@ def create_queued_run(
 
     Checks (``asset_check_selection``) with an empty asset selection, or with neither a job
     nor assets, run alone; with a job and no asset selection, the job's assets run with only
-    those checks (a ``RunRequest(asset_check_keys=...)``, as in Dagster).
+    those checks (a ``RunRequest(asset_check_keys=...)``, as in Dagster). Automation
+    conditions on checks request check-only runs.
     """
     entry = loaded_entry(workspace, location)
     assert entry.snapshot is not None

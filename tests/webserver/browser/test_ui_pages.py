@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from .code_editor import fill_config
 from .contract_api import (
     HOSTILE,
     IMPORT_ERROR,
@@ -89,16 +90,15 @@ def test_config_editor_validates_against_the_schema_before_launching(
     expect = _expect()
     page.goto(base + "/jobs")
     page.get_by_role("button", name="Launch…").click()
-    editor = page.locator("#run-config")
-    editor.fill('{"ops": {"top": {"config": {"limit": "three", "extra": 1}}}}')
+    fill_config(page, '{"ops": {"top": {"config": {"limit": "three", "extra": 1}}}}')
     errors = page.locator("#config-errors li")
     expect(errors).to_have_count(2)
     expect(errors.first).to_contain_text("ops.top.config.limit: expected integer, got string")
     expect(errors.nth(1)).to_contain_text('unexpected key "extra"')
     expect(page.locator("#launch")).to_be_disabled()
-    editor.fill("{not json")
+    fill_config(page, "{not json")
     expect(errors.first).to_contain_text("not valid JSON")
-    editor.fill('{"ops": {"top": {"config": {"limit": 5, "mode": "slow"}}}}')
+    fill_config(page, '{"ops": {"top": {"config": {"limit": 5, "mode": "slow"}}}}')
     expect(errors).to_have_count(0)
     page.locator("#launch").click()
     page.wait_for_url("**/runs/run-new")

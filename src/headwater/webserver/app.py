@@ -25,6 +25,7 @@ from headwater.webserver import (
     routes_external_assets,
     routes_instigator_tools,
     routes_instigators,
+    routes_jobs,
     routes_locations,
     routes_overview,
     routes_run_debug,
@@ -50,6 +51,7 @@ def api_routes() -> list[BaseRoute]:
     return [
         *routes_locations.ROUTES,
         *routes_assets.ROUTES,
+        *routes_jobs.ROUTES,
         *routes_instigator_tools.ROUTES,
         *routes_instigators.ROUTES,
         *routes_automation.ROUTES,

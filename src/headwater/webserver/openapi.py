@@ -83,6 +83,20 @@ SCHEMAS: dict[str, Schema] = {
         "asset_selection": _list(KEY), "partitioned": BOOL,
         "partition_keys": _null(_list(STR)), "run_config_schema": ANY_OBJ,
         "default_run_config": ANY_OBJ, "tags": TAGS}, {"run_tags": TAGS}),
+    "JobOp": _obj({
+        "name": STR, "op_name": STR, "graph": _list(STR), "kind": STR,
+        "description": _null(STR),
+        "inputs": _list(_obj({"name": STR, "upstream": _list(_list(STR)),
+                              "asset_key": _null(KEY), "is_nothing": BOOL,
+                              "has_default": BOOL, "is_fan_in": BOOL})),
+        "outputs": _list(_obj({"name": STR, "is_dynamic": BOOL, "is_required": BOOL,
+                               "asset_key": _null(KEY), "check_name": _null(STR),
+                               "io_manager_key": STR})),
+        "depends_on": _list(STR), "config_schema": _null(ANY_OBJ),
+        "required_resource_keys": _list(STR), "tags": TAGS}),
+    "JobAsset": _obj({
+        "key": KEY, "group": STR, "deps": _list(KEY), "description": _null(STR),
+        "kinds": _list(STR), "node_name": _null(STR), "check_names": _list(STR)}),
     "Schedule": _obj({
         "name": STR, "location": STR, "job_name": STR, "cron_schedule": STR,
         "execution_timezone": STR, "status": ON_OFF, "default_status": ON_OFF,
@@ -210,6 +224,12 @@ PATHS: dict[str, Schema] = {
         params=[*_path_params("key"), _query("location", STR, "Location of the asset")],
         errors=(404, 409))},
     "/api/jobs": {"get": _op("Jobs", _json(_wrap("jobs", "Job")))},
+    "/api/jobs/{location}/{name}": {"get": _op(
+        "One job with its op graph (ops, inputs, outputs, config schema) and, for asset "
+        "jobs, the assets it materializes",
+        _json(_obj({"job": _ref("Job"), "ops": _list(_ref("JobOp")),
+                    "assets": _list(_ref("JobAsset"))})),
+        params=_path_params("location", "name"), errors=(404, 409))},
     "/api/automation": {"get": _op(
         "Automation condition sensors with their recent ticks and requested assets",
         _json(_obj({"sensors": _list(ANY_OBJ)})), params=[_LIMIT], errors=(400,))},

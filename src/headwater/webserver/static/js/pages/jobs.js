@@ -1,8 +1,8 @@
-// Jobs: pick one to see its recent runs, schedules and sensors, and launch it from the
-// launchpad: run config in a code editor (YAML or JSON), scaffolded from the job's defaults,
-// checked against its JSON Schema as you type (each error a diagnostic at its key), keys and
-// enum values completed from the schema. The editor (CodeMirror, ../code_editor.js) is
-// loaded only when the launchpad opens.
+// Jobs: pick one to see its op/asset graph, recent runs, schedules and sensors, and launch it
+// from the launchpad: run config in a code editor (YAML or JSON), scaffolded from the job's
+// defaults, checked against its JSON Schema as you type (each error a diagnostic at its key),
+// keys and enum values completed from the schema. The editor (CodeMirror, ../code_editor.js)
+// and the graph (../job_graph.js) are loaded only when a job is opened.
 
 import { getJSON, postJSON, query } from "../api.js";
 import { formatTime, h, replace, runHref, runLink, statusBadge, table } from "../dom.js";
@@ -113,6 +113,11 @@ async function openEditor(job) {
       h("div", { id: "job-runs" }, "Loading…"), h("h2", {}, "Schedules and sensors"),
       h("div", { id: "job-instigators" }, "Loading…")));
   related(job).catch(() => {});
+  // The graph modules load only when a job is opened: the job list stays light.
+  const graph = document.getElementById("job-graph-card");
+  import("../job_graph.js").then(({ showJobGraph }) => showJobGraph(graph, job))
+    .catch((error) => replace(graph,
+      h("p", { class: "errors" }, `Could not load the job's graph: ${error.message}`)));
   let module;
   try {
     module = await loadEditor();
@@ -162,6 +167,7 @@ startPage(async (container) => {
     "Launch…"))));
   replace(container,
     h("div", { id: "job-editor" }),
+    h("div", { id: "job-graph-card" }),
     state.jobs.length ? table(["Job", "Location", "Description", "Partitioned", ""], rows,
       { class: "jobs" }) : h("p", { class: "muted" }, "No jobs."));
   const wanted = new URLSearchParams(window.location.search).get("job");

@@ -129,7 +129,9 @@ def create_queued_run(
     """
     entry = loaded_entry(workspace, location)
     assert entry.snapshot is not None
-    repository = find_repository(entry.snapshot, job_name, asset_selection,
+    # Checks alone: the repository is the one defining their assets.
+    checked_keys = [list(parts[:-1]) for parts in asset_check_selection or [] if len(parts) > 1]
+    repository = find_repository(entry.snapshot, job_name, asset_selection or checked_keys,
                              repository_name or (tags or {}).get(REPOSITORY_TAG))
     selection = [[str(part) for part in key] for key in asset_selection or []] or None
     assets = check_assets(location, repository, selection) if selection else []

@@ -266,6 +266,7 @@ def test_asset_checks(repo: RepositorySnapshot) -> None:
             blocking=True,
             node_name="orders_orders_positive",
             job_names=["orders_job"],
+            can_execute_individually=True,  # an @asset_check: runs without its asset
         )
     ]
 

@@ -113,7 +113,8 @@ def launch_command(
             asset_selection=sorted(list(key.path) for key in keys) if keys else None,
             asset_check_selection=(sorted([*c.asset_key.path, c.name] for c in checks) if keys
                                    else None),
-            partition_key=partition_key, run_config=run_config, tags=run_tags,
+            partition_key=partition_key, run_config=run_config,
+            tags={**job.run_tags, **run_tags},
         )
     description = (f"materializing {len(keys)} asset(s): "
                    f"{', '.join(sorted(k.to_user_string() for k in keys))}" if keys

@@ -58,6 +58,6 @@ def execute_command(
             job_name=job.name,
             partition_key=partition_key,
             run_config=run_config,
-            tags=run_tags,
+            tags={**job.run_tags, **run_tags},
         )
     launch_and_follow(instance, run, verbose=verbose, total_steps=plan_size(job))

@@ -64,7 +64,8 @@ class RunPrinter:
         if not isinstance(data, StepFailureData):
             return
         if data.user_code or self.verbose:
-            text = escape(data.error.to_string().rstrip())
+            # -v shows headwater's own frames too (the default hides them, as the UI does).
+            text = escape(data.error.to_string(full=self.verbose).rstrip())
             self.console.print(text, style="red", highlight=False)
         else:
             self.console.print(escape(data.error.message), style="red", highlight=False)

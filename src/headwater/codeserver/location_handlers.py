@@ -216,6 +216,9 @@ def _run_request_snap(request: Any) -> p.RunRequestSnap:
         asset_selection=(
             [list(key.path) for key in selection] if selection is not None else None),
         partition_key=request.partition_key,
+        asset_check_selection=(
+            [[*check.asset_key.path, check.name] for check in request.asset_check_keys]
+            if request.asset_check_keys is not None else None),
     )
 
 

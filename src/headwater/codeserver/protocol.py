@@ -122,7 +122,8 @@ class RunRequestSnap(msgspec.Struct, frozen=True):
     tags: dict[str, str]
     asset_selection: list[list[str]] | None
     partition_key: str | None
-    #: Checks to execute, each ``[*asset key, check name]`` (with no asset: the checks alone).
+    #: ``RunRequest(asset_check_keys=...)`` as ``[*asset key, check name]`` lists; alone
+    #: (no asset selection), the run executes just these checks. None: the selection's checks.
     asset_check_selection: list[list[str]] | None = None
 
 

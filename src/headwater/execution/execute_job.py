@@ -121,7 +121,8 @@ def execute_job(
         run = _reexecution(instance, job, reexecution_options)
     else:
         run = create_run(
-            instance, origin=origin, job_name=job.job_name, run_config=run_config, tags=tags
+            instance, origin=origin, job_name=job.job_name, run_config=run_config,
+            tags={**job.job.run_tags, **(tags or {})},
         )
     launch_run_worker(instance, run.run_id).wait()
     stored = instance.storage.get_run(run.run_id)

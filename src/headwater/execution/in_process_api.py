@@ -134,6 +134,7 @@ def execute_job_in_process(
             resource_defs=job.resource_defs, config=job.config, tags=job.tags,
             partitions_def=job.partitions_def, executor_def=job.executor_def,
             hooks=job.hooks, op_retry_policy=job.op_retry_policy,
+            run_tags=job.explicit_run_tags,
         )
     plan = None
     if op_selection is not None:
@@ -170,7 +171,7 @@ def run_in_process(
     """Execute ``job`` here, collecting its events and output values."""
     events: list[RunEvent] = []
     outputs: dict[tuple[str, str], Any] = {}
-    all_tags = {**job.tags, **job.tags_for_partition_key(partition_key), **(tags or {})}
+    all_tags = {**job.run_tags, **job.tags_for_partition_key(partition_key), **(tags or {})}
     if partition_key is not None:
         all_tags.setdefault("headwater/partition", partition_key)
     run_id = run_id or new_run_id()
@@ -189,7 +190,8 @@ def run_in_process(
         plan=plan,
         captured_outputs=outputs,
     )
-    result = ExecuteInProcessResult(outcome.run_id, job, events, outcome.success, outputs)
+    result = ExecuteInProcessResult(outcome.run_id, job, events, outcome.success, outputs,
+                                    tags=all_tags)
     if raise_on_error and not outcome.success:
         raise _run_error(result, outcome.error, bool(outcome.failed_steps))
     return result

@@ -52,8 +52,11 @@ class ExecuteInProcessResult:
         events: list[RunEvent],
         success: bool,
         outputs: Mapping[tuple[str, str], Any],
+        tags: Mapping[str, str] | None = None,
     ) -> None:
         self.run_id = run_id
+        #: The run's tags: the job's run tags, then the ones given for this run.
+        self.tags = dict(tags or {})
         self.job_def = job
         self.all_events = events
         self.success = success
@@ -78,6 +81,7 @@ class ExecuteInProcessResult:
             run_id=self.run_id,
             job_name=self.job_name,
             status=status,
+            tags=dict(self.tags),
             start_time=min(times) if times else None,
             end_time=max(times) if times else None,
         )

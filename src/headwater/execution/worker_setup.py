@@ -120,11 +120,15 @@ def _job_for_run(run: RunRecord, repository: RepositoryDefinition) -> JobDefinit
             )
         from headwater.definitions.assets.asset_job import build_asset_job
 
+        # The job's @asset_check definitions compute no asset, so all_assets lacks them.
+        check_defs = [d for d in layer.executed if not d.keys]
         return build_asset_job(
-            job.name, layer.asset_graph, list(dict.fromkeys(layer.all_assets.values())), keys,
-            checks, resource_defs=job.resource_defs, config=job.config, tags=job.tags,
+            job.name, layer.asset_graph,
+            list(dict.fromkeys([*layer.all_assets.values(), *check_defs])), keys, checks,
+            resource_defs=job.resource_defs, config=job.config, tags=job.tags,
             partitions_def=job.partitions_def, executor_def=job.executor_def,
             hooks=job.hooks, op_retry_policy=job.op_retry_policy,
+            run_tags=job.explicit_run_tags,
         )
     return repository.job_for_selection(keys, checks, name=run.job_name)
 

@@ -211,6 +211,8 @@ def _check_snaps(
                     additional_deps=[key_list(dep) for dep in spec.additional_deps],
                     metadata=metadata_snap(spec.metadata),
                     job_names=jobs_by_check.get(tuple(spec.asset_key) + (spec.name,), []),
+                    # An op computing assets runs its checks only with them.
+                    can_execute_individually=not definition.keys,
                     automation_condition_tree=condition_tree(
                         getattr(spec, "automation_condition", None), graph),
                 )

@@ -144,6 +144,7 @@ def job_snap(job: JobDefinition, cache: BuildCache, *, is_implicit: bool = False
         name=job.name,
         description=job.description,
         tags=dict(job.tags),
+        run_tags=(dict(job.explicit_run_tags) if job.explicit_run_tags is not None else None),
         metadata=metadata_snap(job.metadata),
         is_asset_job=layer is not None,
         is_implicit=is_implicit,

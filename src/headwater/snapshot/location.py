@@ -162,8 +162,15 @@ class JobSnap(_Snap, frozen=True):
     name: str
     description: str | None = None
     tags: dict[str, str] = {}
+    #: The job's ``run_tags`` when given apart from ``tags`` (None: its runs carry ``tags``).
+    run_tags: dict[str, str] | None = None
     metadata: dict[str, MetadataEntrySnap] = {}
     is_asset_job: bool = False
+
+    @property
+    def tags_for_runs(self) -> dict[str, str]:
+        """The tags every run of the job carries (before the run's own tags)."""
+        return dict(self.run_tags if self.run_tags is not None else self.tags)
     #: Built by headwater (the implicit asset job, a schedule's or sensor's asset target).
     is_implicit: bool = False
     asset_selection: list[list[str]] = []
@@ -230,6 +237,10 @@ class AssetCheckSnap(_Snap, frozen=True):
     additional_deps: list[list[str]] = []
     metadata: dict[str, MetadataEntrySnap] = {}
     job_names: list[str] = []
+    #: Whether a run can execute the check without materializing assets: its op computes no
+    #: asset (``@asset_check``). None: an older code server did not say (the host then tells
+    #: from ``node_name``).
+    can_execute_individually: bool | None = None
     #: The check's automation condition as data (see ``AssetSnap``), when it has one.
     automation_condition_tree: dict[str, Any] | None = None
 

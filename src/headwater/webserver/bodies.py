@@ -15,12 +15,26 @@ T = TypeVar("T")
 MAX_BODY_BYTES = 4 * 1024 * 1024
 
 
+class AssetCheckBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """An asset check named in a request: its asset's key and its name."""
+
+    asset_key: list[str]
+    name: str
+
+    def parts(self) -> list[str]:
+        """``[*asset key, name]``, as runs store checks."""
+        return [*self.asset_key, self.name]
+
+
 class RunBody(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    """``POST /api/runs``: a job or an asset selection of one location."""
+    """``POST /api/runs``: a job, an asset selection or asset checks of one location."""
 
     location: str
     job: str | None = None
     asset_selection: list[list[str]] | None = None
+    #: With ``asset_selection``: the checks to run of those assets. Alone: run just these
+    #: checks, without materializing their assets.
+    asset_check_selection: list[AssetCheckBody] | None = None
     partition: str | None = None
     run_config: dict[str, Any] | None = None
     tags: dict[str, str] | None = None
@@ -133,10 +147,17 @@ def _readable(message: str) -> str:
     return message.replace("`$.", "`").replace("`$`", "the body")
 
 
-def one_target(job: str | None, asset_selection: list[list[str]] | None) -> None:
-    """Exactly one of ``job`` and ``asset_selection``, and no empty asset key."""
+def one_target(job: str | None, asset_selection: list[list[str]] | None,
+               asset_check_selection: list[AssetCheckBody] | None = None) -> None:
+    """Exactly one of ``job`` and ``asset_selection`` (or only ``asset_check_selection``),
+    and no empty asset key or check name."""
+    if asset_check_selection is not None:
+        _valid_checks(asset_check_selection)
+        if job is None and asset_selection is None:
+            return
     if (job is None) == (asset_selection is None):
-        raise ApiError(400, "Give exactly one of 'job' and 'asset_selection'.")
+        raise ApiError(400, "Give exactly one of 'job' and 'asset_selection' (or only "
+                            "'asset_check_selection' to run just those checks).")
     if asset_selection is not None:
         if not asset_selection:
             raise ApiError(400, "'asset_selection' is empty: list at least one asset key.")
@@ -146,3 +167,14 @@ def one_target(job: str | None, asset_selection: list[list[str]] | None) -> None
                                     "non-empty path parts, e.g. [\"raw\", \"orders\"].")
     elif not job:
         raise ApiError(400, "'job' is empty.")
+
+
+def _valid_checks(checks: list[AssetCheckBody]) -> None:
+    if not checks:
+        raise ApiError(400, "'asset_check_selection' is empty: list at least one check.")
+    for index, check in enumerate(checks):
+        if not check.asset_key or not all(check.asset_key):
+            raise ApiError(400, f"'asset_check_selection[{index}].asset_key' is not an asset "
+                                "key: give its non-empty path parts, e.g. [\"orders\"].")
+        if not check.name:
+            raise ApiError(400, f"'asset_check_selection[{index}].name' is empty.")

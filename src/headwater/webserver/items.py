@@ -31,11 +31,16 @@ MAX_PARTITION_KEYS = 1000
 
 
 def error_item(error: ErrorInfo | None) -> dict[str, Any] | None:
-    """``{message, class_name, stack, cause}`` of an error (the location's own traceback)."""
+    """``{message, class_name, stack, cause}`` of an error, plus ``full_stack`` and
+    ``hidden_frames`` when ``stack`` leaves out headwater's own frames."""
     if error is None:
         return None
-    return {"message": error.message, "class_name": error.class_name,
-            "stack": list(error.stack), "cause": error_item(error.cause)}
+    item: dict[str, Any] = {"message": error.message, "class_name": error.class_name,
+                            "stack": list(error.stack), "cause": error_item(error.cause)}
+    if error.full_stack is not None:
+        item["full_stack"] = list(error.full_stack)
+        item["hidden_frames"] = error.hidden_frames
+    return item
 
 
 def metadata_item(metadata: Mapping[str, MetadataEntrySnap]) -> dict[str, dict[str, Any]]:
@@ -106,6 +111,7 @@ def job_item(location: str, job: JobSnap, instance: Any) -> dict[str, Any]:
         "run_config_schema": job.run_config_schema,
         "default_run_config": job.default_run_config,
         "tags": dict(job.tags),
+        "run_tags": job.tags_for_runs,
     }
 
 

@@ -40,8 +40,10 @@ ON_OFF: Schema = {"type": "string", "enum": ["RUNNING", "STOPPED"]}
 
 SCHEMAS: dict[str, Schema] = {
     "Error": _obj({"error": STR}),
+    # ``stack``: the user's frames; ``full_stack`` (when frames were hidden): every frame.
     "ErrorInfo": _obj({"message": STR, "class_name": STR, "stack": _list(STR)},
-                      {"cause": _null(ANY_OBJ)}),
+                      {"cause": _null(ANY_OBJ), "full_stack": _list(STR),
+                       "hidden_frames": INT}),
     "Location": _obj({
         "name": STR, "status": {"type": "string", "enum": ["loading", "loaded", "error"]},
         "error": _null(_ref("ErrorInfo")), "updated_at": NUM, "source": STR,
@@ -71,12 +73,16 @@ SCHEMAS: dict[str, Schema] = {
                         "missing": INT})}),
     "AssetCheck": _obj({"name": STR, "passed": _null(BOOL), "timestamp": _null(NUM),
                         "run_id": _null(STR), "metadata": ANY_OBJ},
-                       {"blocking": BOOL, "severity": _null(STR), "history": _list(ANY_OBJ)}),
+                       {"blocking": BOOL, "severity": _null(STR), "history": _list(ANY_OBJ),
+                        "can_execute_individually": {
+                            "type": "string",
+                            "enum": ["CAN_EXECUTE", "REQUIRES_MATERIALIZATION"]},
+                        "execute_blocked_reason": _null(STR)}),
     "Job": _obj({
         "name": STR, "location": STR, "description": _null(STR), "is_asset_job": BOOL,
         "asset_selection": _list(KEY), "partitioned": BOOL,
         "partition_keys": _null(_list(STR)), "run_config_schema": ANY_OBJ,
-        "default_run_config": ANY_OBJ, "tags": TAGS}),
+        "default_run_config": ANY_OBJ, "tags": TAGS}, {"run_tags": TAGS}),
     "JobOp": _obj({
         "name": STR, "op_name": STR, "graph": _list(STR), "kind": STR,
         "description": _null(STR),
@@ -109,7 +115,8 @@ SCHEMAS: dict[str, Schema] = {
         "tags": TAGS, "created_at": NUM, "start_time": _null(NUM), "end_time": _null(NUM),
         "asset_selection": _null(_list(KEY)), "partition": _null(STR),
         "failure_message": _null(STR), "parent_run_id": _null(STR),
-        "root_run_id": _null(STR)}, {"run_config": ANY_OBJ}),
+        "root_run_id": _null(STR)}, {"run_config": ANY_OBJ,
+                                     "asset_check_selection": _null(_list(_ref("AssetCheckRef")))}),
     "Step": _obj({"step_key": STR, "status": STR, "start_time": _null(NUM),
                   "end_time": _null(NUM), "attempts": INT}),
     "RunEvent": _obj({"storage_id": INT, "timestamp": NUM, "event_type": STR,
@@ -125,9 +132,14 @@ SCHEMAS: dict[str, Schema] = {
         "asset_selection": _null(_list(KEY)), "partition_keys": _list(STR), "status": STR,
         "created_at": NUM, "end_timestamp": _null(NUM), "submitted": INT, "tags": TAGS,
         "error": _null(_ref("ErrorInfo"))}),
+    # Give one of job, asset_selection, or asset_check_selection alone (the checks run
+    # without materializing their assets; a check computed by its asset's own op cannot:
+    # 400). With asset_selection, asset_check_selection narrows the checks that run.
     "RunRequest": {**_obj({"location": STR}, {
-        "job": STR, "asset_selection": _list(KEY), "partition": STR,
+        "job": STR, "asset_selection": _list(KEY),
+        "asset_check_selection": _list(_ref("AssetCheckRef")), "partition": STR,
         "run_config": ANY_OBJ, "tags": TAGS}), "additionalProperties": False},
+    "AssetCheckRef": {**_obj({"asset_key": KEY, "name": STR}), "additionalProperties": False},
     "ReexecuteRequest": {**_obj({}, {"from_failure": BOOL, "steps": _list(STR),
                                      "from_step": STR}), "additionalProperties": False},
     "BulkRequest": {**_obj({"action": {"type": "string", "enum": ["cancel", "reexecute"]},
@@ -249,7 +261,7 @@ PATHS: dict[str, Schema] = {
             _query("created_before", NUM, "Seconds since the epoch"),
             _query("cursor", STR, "Run id: list the runs created before it"), _LIMIT],
             errors=(400,)),
-        "post": _op("Queue a run of a job or of some assets",
+        "post": _op("Queue a run of a job, of some assets, or of some asset checks alone",
                     _json(_obj({"run_id": STR}), "Created"), body="RunRequest",
                     errors=(400, *_MUTATION), status=201)},
     "/api/runs/bulk": {"post": _op(

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from headwater.core.freshness import freshness_status
-from headwater.snapshot.location import AssetSnap
+from headwater.snapshot.location import AssetSnap, RepositorySnapshot
 from headwater.snapshot.runs import AssetCheckRecord, AssetEventRecord
 from headwater.webserver.asset_health import event_data_version
 from headwater.webserver.asset_index import AssetIndex, base_asset_item
@@ -110,9 +110,30 @@ def asset_detail(request: Request) -> Response:
                     "blocking": health_checks.get(name, {}).get("blocking", False),
                     "severity": health_checks.get(name, {}).get("severity"),
                     "history": [_check(name, record) for record in
-                                storage.get_check_history(key, name, limit=CHECK_HISTORY)]}
+                                storage.get_check_history(key, name, limit=CHECK_HISTORY)],
+                    **_check_execution(context, location, key, name)}
                    for name in asset.check_names],
     })
+
+
+def _check_execution(context: ApiContext, location: str, key: list[str],
+                     name: str) -> dict[str, Any]:
+    """Whether the check can be executed on its own ("execute this check"), and why not."""
+    from headwater.workspace.check_runs import (
+        CAN_EXECUTE,
+        execution_mode,
+        find_check,
+        materialization_reason,
+    )
+
+    snapshot = context.workspace.get(location).snapshot
+    repositories: list[RepositorySnapshot] = snapshot.repositories if snapshot else []
+    for repository in repositories:
+        check = find_check(repository, key, name)
+        if check is not None:
+            return {"can_execute_individually": execution_mode(repository, check),
+                    "execute_blocked_reason": materialization_reason(repository, check)}
+    return {"can_execute_individually": CAN_EXECUTE, "execute_blocked_reason": None}
 
 
 def asset_partitions(request: Request) -> Response:

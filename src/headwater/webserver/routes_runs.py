@@ -44,15 +44,19 @@ def _submit(context: ApiContext, body: RunBody) -> RunRecord:
         return submit_run(context.workspace, context.instance, location=body.location,
                           job_name=body.job, asset_selection=body.asset_selection,
                           partition_key=body.partition, run_config=body.run_config,
-                          tags=body.tags)
+                          tags=body.tags,
+                          asset_check_selection=(
+                              [check.parts() for check in body.asset_check_selection]
+                              if body.asset_check_selection is not None else None))
     except RunSubmissionError as exc:
         raise submission_error(exc) from None
 
 
 async def submit(request: Request) -> Response:
-    """``POST /api/runs``: queue a run of a job or of some assets; ``{"run_id"}`` (201)."""
+    """``POST /api/runs``: queue a run of a job, of some assets or of some asset checks alone;
+    ``{"run_id"}`` (201)."""
     body = await read_body(request, RunBody)
-    one_target(body.job, body.asset_selection)
+    one_target(body.job, body.asset_selection, body.asset_check_selection)
     run = await run_in_threadpool(_submit, context_of(request), body)
     return JSONResponse({"run_id": run.run_id}, status_code=201)
 

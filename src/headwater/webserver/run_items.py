@@ -46,6 +46,10 @@ def run_item(run: RunRecord) -> dict[str, Any]:
         "end_time": run.end_time,
         "asset_selection": ([list(key) for key in run.asset_selection]
                             if run.asset_selection is not None else None),
+        "asset_check_selection": (
+            [{"asset_key": list(parts[:-1]), "name": parts[-1]}
+             for parts in run.asset_check_selection]
+            if run.asset_check_selection is not None else None),
         "partition": run.partition_key,
         "failure_message": run.failure_message,
         "parent_run_id": run.parent_run_id,

@@ -204,7 +204,7 @@ def _with_setting_hint(error: ErrorInfo) -> ErrorInfo:
         return error
     hint = " (here: code_servers.startup_timeout in headwater.yaml)"
     return ErrorInfo(message=error.message.rstrip() + hint, class_name=error.class_name,
-                     stack=error.stack, cause=error.cause)
+                     stack=error.stack, cause=error.cause, full_stack=error.full_stack)
 
 
 def startup_error(name: str, exc: BaseException, settings: CodeServerSettings) -> ErrorInfo:
@@ -221,7 +221,7 @@ def startup_error(name: str, exc: BaseException, settings: CodeServerSettings) -
     else:
         message = f"The code server of location '{name}' could not be started: {text}"
     return ErrorInfo(message=message, class_name=error.class_name, stack=error.stack,
-                     cause=error.cause)
+                     cause=error.cause, full_stack=error.full_stack)
 
 
 def rpc_error(name: str, address: str, exc: BaseException, settings: CodeServerSettings) -> str:

@@ -75,26 +75,35 @@ def submit_run(
     partition_key: str | None = None,
     run_config: Mapping[str, Any] | None = None,
     tags: Mapping[str, str] | None = None,
+    asset_check_selection: Sequence[Sequence[str]] | None = None,
 ) -> RunRecord:
     """Validate a run against the location's current snapshot and store it QUEUED.
 
-    Give exactly one of ``job_name`` or ``asset_selection``. Asset runs use the implicit asset
-    job. The run is not launched: the daemon's run queue launches it.
+    Give exactly one of ``job_name`` or ``asset_selection``, or only
+    ``asset_check_selection`` (each ``[*asset key, check name]``) to execute just those
+    checks without materializing their assets. With an asset selection, the checks narrow
+    which of the selected assets' checks run. Asset runs use the implicit asset job. The run
+    is not launched: the daemon's run queue launches it.
 
     Raises:
-        RunSubmissionError: the location is unknown or not loaded, the job, an asset or the
-            partition key does not exist, or both/neither of job and assets are given.
+        RunSubmissionError: the location is unknown or not loaded, the job, an asset, a check
+            or the partition key does not exist, both/neither of job and assets are given, or
+            a check cannot run without materializing its asset.
     """
-    if (job_name is None) == (asset_selection is None):
+    checks_only = (job_name is None and asset_selection is None
+                   and asset_check_selection is not None)
+    if (job_name is None) == (asset_selection is None) and not checks_only:
         raise RunSubmissionError(
             "Give exactly one of a job name or an asset selection to run "
-            f"({'both' if job_name is not None else 'neither'} given).")
+            f"({'both' if job_name is not None else 'neither'} given), or only asset checks.")
     if asset_selection is not None and not asset_selection:
         raise RunSubmissionError("The asset selection is empty: name at least one asset.")
+    if asset_check_selection is not None and not asset_check_selection:
+        raise RunSubmissionError("The asset check selection is empty: name at least one check.")
     return create_queued_run(
         workspace, instance, location=location, job_name=job_name,
         asset_selection=asset_selection, partition_key=partition_key, run_config=run_config,
-        tags=tags)
+        tags=tags, asset_check_selection=asset_check_selection)
 
 
 def create_queued_run(
@@ -113,22 +122,31 @@ def create_queued_run(
     """Like :func:`submit_run`, but a job and an asset selection may both be given (a sensor's
     run request targeting some assets of a job); the daemon and backfills use this.
 
-    ``asset_check_selection`` (each ``[*asset key, check name]``) names the checks the run
-    executes; with an empty asset selection, the checks alone (automation conditions on
-    checks request such runs).
+    Checks (``asset_check_selection``) with an empty asset selection, or with neither a job
+    nor assets, run alone; with a job and no asset selection, the job's assets run with only
+    those checks (a ``RunRequest(asset_check_keys=...)``, as in Dagster). Automation
+    conditions on checks request check-only runs.
     """
     entry = loaded_entry(workspace, location)
     assert entry.snapshot is not None
-    all_tags = dict(tags or {})
-    repository = find_repository(entry.snapshot, job_name, asset_selection,
-                             repository_name or all_tags.get(REPOSITORY_TAG))
+    # Checks alone: the repository is the one defining their assets.
+    checked_keys = [list(parts[:-1]) for parts in asset_check_selection or [] if len(parts) > 1]
+    repository = find_repository(entry.snapshot, job_name, asset_selection or checked_keys,
+                             repository_name or (tags or {}).get(REPOSITORY_TAG))
     selection = [[str(part) for part in key] for key in asset_selection or []] or None
     assets = check_assets(location, repository, selection) if selection else []
     job = check_job(location, repository, job_name) if job_name else None
     checks: list[list[str]] | None = None
+    run_selection = selection
     if asset_check_selection is not None:
-        checks = _known_checks(location, repository, asset_check_selection)
-        selection = selection or []  # [] with checks: the checks alone
+        if selection is None and asset_selection is None and job is not None:
+            run_selection = [list(key) for key in job.asset_selection]  # the whole job
+        checks, checked = _check_checks(location, repository, job, run_selection,
+                                        asset_check_selection)
+        assets = assets or checked
+        run_selection = run_selection or []  # [] with checks: the checks alone
+    # The job's run tags first: the run's own (a request's, the launchpad's) override them.
+    all_tags = {**(job.tags_for_runs if job is not None else {}), **(tags or {})}
     if partition_key is not None:
         _check_partition(instance, location, job, assets, partition_key)
         all_tags[PARTITION_TAG] = partition_key
@@ -147,7 +165,7 @@ def create_queued_run(
         status=RunStatus.QUEUED,
         location_name=location,
         origin=None if isinstance(entry.origin, GrpcServerOrigin) else entry.origin.to_dict(),
-        asset_selection=selection,
+        asset_selection=run_selection,
         asset_check_selection=checks,
         partition_key=partition_key,
         run_config=config,
@@ -288,17 +306,48 @@ def check_assets(location: str, repository: RepositorySnapshot,
     return found
 
 
-def _known_checks(location: str, repository: RepositorySnapshot,
-                  wanted: Sequence[Sequence[str]]) -> list[list[str]]:
-    """The checks as ``[*key, name]`` lists; RunSubmissionError naming one that is missing."""
-    known = {(*check.asset_key, check.name) for check in repository.asset_checks}
-    checks = [[str(part) for part in parts] for parts in wanted]
-    for parts in checks:
-        if len(parts) < 2 or tuple(parts) not in known:
+def _check_checks(location: str, repository: RepositorySnapshot, job: JobSnap | None,
+                  selection: list[list[str]] | None,
+                  wanted: Sequence[Sequence[str]]) -> tuple[list[list[str]], list[AssetSnap]]:
+    """The checks as ``[*key, name]`` lists and the assets they check; RunSubmissionError
+    for a missing check, or one that cannot run without materializing its asset."""
+    from headwater.workspace.check_runs import check_parts, find_check, materialization_reason
+
+    if job is not None and not job.is_asset_job:
+        raise RunSubmissionError(
+            f"Job '{job.name}' of location '{location}' runs ops, not assets: it has no asset "
+            "checks to select.")
+    by_key = {tuple(asset.key): asset for asset in repository.assets}
+    selected = {tuple(key) for key in selection or []}
+    checks: list[list[str]] = []
+    checked: list[AssetSnap] = []
+    for parts in wanted:
+        try:
+            asset_key, name = check_parts(parts)
+        except ValueError as exc:
+            raise RunSubmissionError(str(exc)) from None
+        shown = f"{'/'.join(asset_key)}:{name}"
+        check = find_check(repository, asset_key, name)
+        if check is None:
+            names = [f"{'/'.join(c.asset_key)}:{c.name}" for c in repository.asset_checks]
             raise RunSubmissionError(
-                f"Location '{location}' has no asset check "
-                f"'{'/'.join(parts[:-1])}:{parts[-1] if parts else ''}'.", reason="not_found")
-    return checks
+                f"Location '{location}' has no asset check '{shown}'.{_suggest(shown, names)}",
+                reason="not_found")
+        if job is not None and not any(
+                ref.asset_key == check.asset_key and ref.name == name
+                for ref in job.asset_check_selection):
+            raise RunSubmissionError(
+                f"Job '{job.name}' of location '{location}' does not run asset check '{shown}'.",
+                reason="not_found")
+        if tuple(asset_key) not in selected:
+            reason = materialization_reason(repository, check)
+            if reason is not None:
+                raise RunSubmissionError(reason)
+        checks.append([*asset_key, name])
+        asset = by_key.get(tuple(asset_key))
+        if asset is not None and asset not in checked:
+            checked.append(asset)
+    return checks, checked
 
 
 def _check_partition(instance: Instance, location: str, job: JobSnap | None,

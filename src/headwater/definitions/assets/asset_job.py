@@ -31,6 +31,7 @@ class UnresolvedAssetJobDefinition:
         executor_def: ExecutorDefinition | None = None,
         hooks: Any = None,
         op_retry_policy: Any = None,
+        run_tags: Mapping[str, str] | None = None,
     ) -> None:
         from headwater.definitions.selection.asset_selection import coerce_selection
 
@@ -39,6 +40,7 @@ class UnresolvedAssetJobDefinition:
         self.config = config
         self.description = description
         self.tags = dict(tags or {})
+        self.run_tags = dict(run_tags) if run_tags is not None else None
         self.metadata = dict(metadata or {})
         self.partitions_def = partitions_def
         self.executor_def = executor_def
@@ -72,6 +74,7 @@ class UnresolvedAssetJobDefinition:
             executor_def=self.executor_def or default_executor,
             hooks=self.hooks,
             op_retry_policy=self.op_retry_policy,
+            run_tags=self.run_tags,
         )
 
     def __repr__(self) -> str:
@@ -94,6 +97,7 @@ def build_asset_job(
     executor_def: ExecutorDefinition | None = None,
     hooks: Any = None,
     op_retry_policy: Any = None,
+    run_tags: Mapping[str, str] | None = None,
 ) -> JobDefinition:
     """A job executing the ops that compute ``selected_keys`` (and checks)."""
     layer = build_asset_layer(asset_graph, assets_defs, selected_keys, selected_checks, name)
@@ -110,6 +114,7 @@ def build_asset_job(
         metadata=metadata,
         hooks=hooks,
         asset_layer=layer,
+        run_tags=run_tags,
     )
 
 
@@ -124,11 +129,13 @@ def define_asset_job(
     executor_def: ExecutorDefinition | None = None,
     hooks: Any = None,
     op_retry_policy: Any = None,
+    run_tags: Mapping[str, str] | None = None,
 ) -> UnresolvedAssetJobDefinition:
     """Define a job that materializes the assets matched by ``selection``.
 
     ``selection`` is an ``AssetSelection``, a selection string such as ``"*"`` or
-    ``"orders+"``, or a list of assets or keys; None selects every asset.
+    ``"orders+"``, or a list of assets or keys; None selects every asset. ``tags`` are
+    copied onto every run of the job unless ``run_tags`` is given, in which case those are.
     """
     return UnresolvedAssetJobDefinition(
         name,
@@ -141,6 +148,7 @@ def define_asset_job(
         executor_def=executor_def,
         hooks=hooks,
         op_retry_policy=op_retry_policy,
+        run_tags=run_tags,
     )
 
 

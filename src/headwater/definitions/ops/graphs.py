@@ -175,8 +175,9 @@ class GraphDefinition:
         op_retry_policy: Any = None,
         metadata: Mapping[str, Any] | None = None,
         hooks: Any = None,
+        run_tags: Mapping[str, str] | None = None,
     ) -> JobDefinition:
-        """A job that runs this graph."""
+        """A job that runs this graph (``run_tags``: see :func:`headwater.job`)."""
         from headwater.definitions.ops.jobs import JobDefinition
 
         return JobDefinition(
@@ -191,6 +192,7 @@ class GraphDefinition:
             op_retry_policy=op_retry_policy,
             metadata=metadata,
             hooks=hooks,
+            run_tags=run_tags,
         )
 
     def execute_in_process(

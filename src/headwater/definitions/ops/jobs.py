@@ -33,6 +33,7 @@ class JobDefinition:
         metadata: Mapping[str, Any] | None = None,
         hooks: Any = None,
         asset_layer: AssetLayer | None = None,
+        run_tags: Mapping[str, str] | None = None,
     ) -> None:
         self.name = name
         self.graph = graph or GraphDefinition(name, {})
@@ -40,6 +41,8 @@ class JobDefinition:
         self.resource_defs = dict(resource_defs or {})
         self.config = config
         self.tags = dict(tags or {})
+        #: Tags for the job's runs when given apart from its own ``tags`` (None: use those).
+        self.explicit_run_tags = dict(run_tags) if run_tags is not None else None
         self.executor_def = executor_def
         if partitions_def is None and _partitioned_config(config) is not None:
             partitions_def = config.partitions_def
@@ -52,6 +55,14 @@ class JobDefinition:
         self.hooks: tuple[Any, ...] = hook_set(hooks)
         #: Set for jobs that materialize assets: which assets and checks, computed by which ops.
         self.asset_layer = asset_layer
+
+    @property
+    def run_tags(self) -> dict[str, str]:
+        """Tags every run of the job carries: ``run_tags`` when given, else ``tags``.
+
+        Tags given when a run is launched (a run request's, the launchpad's) override them.
+        """
+        return dict(self.explicit_run_tags if self.explicit_run_tags is not None else self.tags)
 
     @property
     def is_asset_job(self) -> bool:
@@ -157,6 +168,7 @@ def job(
     op_retry_policy: Any = None,
     metadata: Mapping[str, Any] | None = None,
     hooks: Any = None,
+    run_tags: Mapping[str, str] | None = None,
 ) -> Callable[[Callable[..., Any]], JobDefinition]: ...
 
 
@@ -173,8 +185,13 @@ def job(
     op_retry_policy: Any = None,
     metadata: Mapping[str, Any] | None = None,
     hooks: Any = None,
+    run_tags: Mapping[str, str] | None = None,
 ) -> JobDefinition | Callable[[Callable[..., Any]], JobDefinition]:
-    """Define a job whose body calls ops, wiring outputs to inputs."""
+    """Define a job whose body calls ops, wiring outputs to inputs.
+
+    ``tags`` describe the job and are copied onto each of its runs unless ``run_tags`` is
+    given, in which case those are copied instead.
+    """
 
     def decorate(func: Callable[..., Any]) -> JobDefinition:
         job_name = name or func.__name__
@@ -193,6 +210,7 @@ def job(
             op_retry_policy=op_retry_policy,
             metadata=metadata,
             hooks=hooks,
+            run_tags=run_tags,
         )
 
     return decorate(fn) if fn is not None else decorate

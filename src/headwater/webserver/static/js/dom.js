@@ -144,19 +144,59 @@ export function errorSummary(error) {
   return (named || lines[0] || "").trim();
 }
 
-/** An error item ({message, class_name, stack, cause}) as Python prints it, causes first. */
-export function errorText(error) {
+/** How many frames an error item's `stack` leaves out (headwater's own). */
+function hiddenFrames(error) {
+  if (!error || !Array.isArray(error.full_stack)) return 0;
+  return Math.max(0, error.full_stack.length - (error.stack || []).length);
+}
+
+/** Whether an error item or one of its causes hides frames. */
+export function hidesFrames(error) {
+  for (let e = error; e && typeof e === "object"; e = e.cause) {
+    if (hiddenFrames(e)) return true;
+  }
+  return false;
+}
+
+/**
+ * An error item ({message, class_name, stack, cause}) as Python prints it, causes first.
+ * `stack` holds the user's frames; with `full`, `full_stack` (every frame) when there is one.
+ */
+export function errorText(error, full = false) {
   if (!error) return "";
   if (typeof error === "string") return error;
   const parts = [];
   if (error.cause) {
-    parts.push(errorText(error.cause),
+    parts.push(errorText(error.cause, full),
       "\n\nThe above exception was the direct cause of the following exception:\n\n");
   }
-  const stack = stackText(error.stack);
+  const hidden = hiddenFrames(error);
+  const stack = stackText(full && hidden ? error.full_stack : error.stack);
   if (stack && !stack.startsWith("Traceback")) parts.push("Traceback (most recent call last):\n");
+  if (stack && hidden && !full) parts.push(`  [${hidden} headwater frame(s) hidden]\n`);
   parts.push(stack, fullMessage(error));
   return parts.join("");
+}
+
+/**
+ * An error as a <pre> (class `preClass`), with a "Show full stack" toggle when headwater's
+ * frames were hidden from it.
+ */
+export function errorBlock(error, preClass = "stack") {
+  const pre = h("pre", { class: preClass }, errorText(error));
+  if (!hidesFrames(error)) return pre;
+  let full = false;
+  const toggle = h("button", {
+    type: "button", class: "full-stack-toggle",
+    onclick: () => {
+      full = !full;
+      pre.textContent = errorText(error, full);
+      toggle.textContent = full ? "Hide headwater frames" : "Show full stack";
+      pre.dataset.full = String(full);
+    },
+  }, "Show full stack");
+  pre.dataset.full = "false";
+  return h("div", { class: "error-block" }, toggle, pre);
 }
 
 /**

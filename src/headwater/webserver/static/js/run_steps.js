@@ -2,7 +2,7 @@
 // selection (for re-execution and log filtering), a step's captured stdout/stderr, the run's
 // config, and its re-execution group.
 
-import { errorSummary, errorText, formatDuration, h, runLink, statusBadge } from "./dom.js";
+import { errorBlock, errorSummary, formatDuration, h, runLink, statusBadge } from "./dom.js";
 
 /** Each failure with an error, newest information last: [{step_key, error}]. */
 export function failures(events) {
@@ -29,7 +29,7 @@ export function errorsPanel(items, onStep) {
         onclick: (event) => { event.preventDefault(); onStep(item.step); } }, item.step)
         : h("strong", {}, "run"),
       ": ", h("span", { class: "error-summary" }, errorSummary(item.error))),
-    h("pre", { class: "stack" }, errorText(item.error)))));
+    errorBlock(item.error))));
 }
 
 /**

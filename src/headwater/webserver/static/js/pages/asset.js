@@ -1,6 +1,6 @@
 // One asset, in tabs: overview (definition, health, metadata as tables / safe markdown),
 // partitions, events (history and a plot of every numeric metadata key), checks (latest
-// result, blocking or not, history), lineage (upstream, downstream, column lineage) and
+// result, blocking or not, history, "Execute" to run one check alone), lineage (upstream, downstream, column lineage) and
 // automation. The tab is kept in the URL.
 
 import { getJSON, postJSON } from "../api.js";
@@ -10,7 +10,7 @@ import {
 } from "../dom.js";
 import { lineChart, numericSeries } from "../chart.js";
 import { metadataList } from "../metadata.js";
-import { action, every, setTitle, startPage } from "../layout.js";
+import { action, every, health, setTitle, startPage } from "../layout.js";
 import { materialize } from "../materialize.js";
 import { evaluationTree } from "../automation_tree.js";
 import { healthCard } from "../health.js";
@@ -70,15 +70,31 @@ function columnLineageOf(materializations, asset) {
     : h("p", { class: "muted" }, "No column lineage (TableColumnLineage) recorded.");
 }
 
-function checksWithHistory(checks) {
-  return [checksTable(checks), checks.filter((c) => (c.history || []).length).map((c) =>
+function checksWithHistory(checks, asset) {
+  return [checksTable(checks, asset), checks.filter((c) => (c.history || []).length).map((c) =>
     h("details", { class: "check-history", dataset: { check: c.name } },
       h("summary", {}, `History of ${c.name} (${c.history.length})`),
       table(["Time", "Result", "Run"], c.history.map((entry) => h("tr", {},
         h("td", {}, formatTime(entry.timestamp)),
         h("td", {}, statusBadge(entry.passed ? "PASSED" : "FAILED")),
         h("td", {}, runLink(entry.run_id))))))),
-  h("p", { class: "muted note" }, "Checks run with their asset: materialize it to evaluate them.")];
+  h("p", { class: "muted note" }, "Checks run with their asset when it is materialized; " +
+    "\"Execute\" evaluates one check alone against the asset's stored value.")];
+}
+
+// Run one check alone (no materialization), then open its run.
+function executeButton(check, asset) {
+  if (check.can_execute_individually === "REQUIRES_MATERIALIZATION") {
+    return h("button", { type: "button", class: "execute-check", disabled: true,
+      title: check.execute_blocked_reason || "Materialize the asset to evaluate this check." },
+    "Execute");
+  }
+  return action(h("button", { type: "button", class: "execute-check",
+    disabled: health.readOnly, dataset: { check: check.name } }, "Execute"), async () => {
+    const body = await postJSON("/api/runs", { location: asset.location,
+      asset_check_selection: [{ asset_key: asset.key, name: check.name }] });
+    window.location.assign(`/runs/${encodeURIComponent(body.run_id)}`);
+  }, "Launching…");
 }
 
 function definitionList(pairs) {
@@ -110,9 +126,9 @@ function observationTable(observations) {
       h("td", { class: "metadata" }, metadataList(o.metadata, "—")))), { class: "observations" });
 }
 
-function checksTable(checks) {
+function checksTable(checks, asset) {
   if (!checks.length) return h("p", { class: "muted" }, "No check results.");
-  return table(["Check", "Kind", "Result", "Time", "Run", "Metadata"], checks.map((c) =>
+  return table(["Check", "Kind", "Result", "Time", "Run", "Metadata", ""], checks.map((c) =>
     h("tr", { dataset: { check: c.name } }, h("td", {}, c.name),
       h("td", {}, h("span", { class: `severity severity-${c.blocking ? "error" : "warn"}` },
         c.blocking ? "blocking" : "non-blocking"),
@@ -121,7 +137,8 @@ function checksTable(checks) {
       h("td", {}, c.passed === null || c.passed === undefined ? statusBadge("PENDING")
         : statusBadge(c.passed ? "PASSED" : "FAILED")),
       h("td", {}, formatTime(c.timestamp)), h("td", {}, runLink(c.run_id)),
-      h("td", { class: "metadata" }, metadataList(c.metadata, "—")))), { class: "checks" });
+      h("td", { class: "metadata" }, metadataList(c.metadata, "—")),
+      h("td", {}, executeButton(c, asset)))), { class: "checks" });
 }
 
 function allPlots(materializations) {
@@ -216,7 +233,7 @@ function render(container, body, location, evaluations) {
       h("h2", {}, "Materializations"), historyTable(materializations),
       asset.is_observable ? [h("h2", {}, "Observations"),
         observationTable(body.observations || [])] : null),
-    panel("checks", checksWithHistory(body.checks || [])),
+    panel("checks", checksWithHistory(body.checks || [], asset)),
     panel("lineage", h("h2", {}, "Upstream"), keyLinks(asset.deps, location || asset.location),
       h("h2", {}, "Downstream"), keyLinks(asset.downstream, location || asset.location),
       h("h2", {}, "Column lineage"), columnLineageOf(materializations, asset)),

@@ -1,7 +1,7 @@
 // One backfill: its target, status and the run of every partition.
 
 import { getJSON } from "../api.js";
-import { errorText, formatTime, h, replace, runLink, statusBadge, table } from "../dom.js";
+import { errorBlock, formatTime, h, replace, runLink, statusBadge, table } from "../dom.js";
 import { every, setTitle, startPage } from "../layout.js";
 import { backfillTarget, cancelButton } from "../backfills_common.js";
 import { showGrid } from "../partition_grid.js";
@@ -53,7 +53,7 @@ startPage(async (container, params) => {
           h("dt", {}, "Target"), h("dd", {}, backfillTarget(backfill)),
           h("dt", {}, "Location"), h("dd", {}, backfill.location || backfill.location_name || "—"),
           h("dt", {}, "Created"), h("dd", {}, formatTime(backfill.created_at))),
-        error ? h("pre", { class: "traceback" }, errorText(error)) : null));
+        error ? errorBlock(error, "traceback") : null));
   };
   await load();
   every(REFRESH_MS, load);

@@ -3,7 +3,7 @@
 
 import { getJSON, postJSON } from "../api.js";
 import {
-  errorSummary, errorText, formatRelative, formatTime, h, replace, runLink, s, statusBadge,
+  errorSummary, errorBlock, formatRelative, formatTime, h, replace, runLink, s, statusBadge,
   table,
 } from "../dom.js";
 import { action, every, notify, setTitle, startPage } from "../layout.js";
@@ -39,14 +39,14 @@ function tickTable(ticks) {
       h("td", {}, (tick.run_ids || []).map((id) => h("div", {}, runLink(id)))),
       h("td", {}, tick.skip_reason ? h("span", { class: "skip-reason" }, tick.skip_reason) : null,
         tick.error ? h("details", {}, h("summary", {}, errorSummary(tick.error)),
-          h("pre", {}, errorText(tick.error))) : null),
+          errorBlock(tick.error, "")) : null),
       h("td", { class: "muted" }, tick.cursor || ""))), { class: "ticks" });
 }
 
 function previewResult(answer) {
   const requests = answer.run_requests || [];
   return h("div", { class: "preview-result", dataset: { requests: String(requests.length) } },
-    answer.error ? h("pre", { class: "stack" }, errorText(answer.error)) : null,
+    answer.error ? errorBlock(answer.error) : null,
     answer.skip_reason ? h("p", { class: "skip-reason" }, `Skipped: ${answer.skip_reason}`) : null,
     requests.length ? table(["Run key", "Job / assets", "Partition", "Tags", "Config"],
       requests.map((r) => h("tr", {}, h("td", {}, r.run_key || "—"),

@@ -2,7 +2,7 @@
 
 import { getJSON, postJSON } from "../api.js";
 import {
-  errorSummary, errorText, formatRelative, formatTime, h, replace, runLink, statusBadge, table,
+  errorSummary, errorBlock, formatRelative, formatTime, h, replace, runLink, statusBadge, table,
 } from "../dom.js";
 import { action, every, health, notify, setTitle, startPage } from "../layout.js";
 
@@ -54,7 +54,7 @@ function tickError(error) {
   if (!error) return null;
   const text = errorSummary(error);
   return h("details", { class: "tick-error" }, h("summary", {}, text),
-    h("pre", { class: "traceback" }, errorText(error)));
+    errorBlock(error, "traceback"));
 }
 
 function tickRows(ticks) {

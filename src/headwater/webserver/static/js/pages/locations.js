@@ -1,7 +1,7 @@
 // Deployment: every code location's status, source, server, load error; reload one or all.
 
 import { getJSON, postJSON } from "../api.js";
-import { errorSummary, errorText, formatDuration, formatTime, h, replace, statusBadge } from "../dom.js";
+import { errorSummary, errorBlock, formatDuration, formatTime, h, replace, statusBadge } from "../dom.js";
 import { action, every, health, notify, setTitle, startPage } from "../layout.js";
 
 const POLL_MS = 3000;
@@ -25,12 +25,12 @@ function counts(item) {
     `${c.sensors ?? 0} sensors`;
 }
 
-function errorBlock(error) {
+function loadError(error) {
   if (!error) return null;
   return h("div", { class: "load-error" },
     h("h3", {}, "Load error"),
     h("p", { class: "error-message" }, errorSummary(error)),
-    h("pre", { class: "traceback" }, errorText(error)));
+    errorBlock(error, "traceback"));
 }
 
 function reloadButton(name) {
@@ -59,7 +59,7 @@ function renderCard(item) {
       h("dt", {}, "Server"), h("dd", { class: "server" }, serverInfo(item.server)),
       h("dt", {}, "Definitions"), h("dd", {}, counts(item)),
       h("dt", {}, "Updated"), h("dd", { class: "updated" }, formatTime(item.updated_at))),
-    errorBlock(item.error));
+    loadError(item.error));
 }
 
 function renderAll(items) {

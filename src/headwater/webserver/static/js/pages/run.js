@@ -26,10 +26,13 @@ const state = {
 
 function details(run) {
   const selection = (run.asset_selection || []).map((key) => key.join("/")).join(", ");
+  const checks = (run.asset_check_selection || [])
+    .map((check) => `${check.asset_key.join("/")}:${check.name}`).join(", ");
   const tags = Object.entries(run.tags || {}).map(([k, v]) => h("span", { class: "tag" },
     `${k} = ${v}`));
   const pairs = [
     ["Job", run.job_name], ["Location", run.location], ["Assets", selection || null],
+    ["Checks", checks ? h("span", { class: "check-selection" }, checks) : null],
     ["Partition", run.partition], ["Created", formatTime(run.created_at)],
     ["Started", formatTime(run.start_time)], ["Ended", formatTime(run.end_time)],
     ["Duration", run.start_time ? formatDuration((run.end_time || Date.now() / 1000) -

@@ -360,11 +360,14 @@ for _kind in ("schedules", "sensors"):
             f"{_action.capitalize()} a {_kind[:-1]}", _SWITCH,
             params=_path_params("location", "name"), errors=_MUTATION)}
 
+_REPORTED_KEY: Schema = {"oneOf": [STR, KEY], "description": "The asset key when it is not "
+                         "in the path: parts separated by '/', or a list of parts"}
 SCHEMAS["ReportAssetEvent"] = _obj({}, {
-    "metadata": ANY_OBJ, "partition": STR, "description": STR, "data_version": STR})
+    "asset_key": _REPORTED_KEY, "metadata": ANY_OBJ, "partition": STR, "description": STR,
+    "data_version": STR})
 SCHEMAS["ReportAssetCheck"] = _obj({"check_name": STR, "passed": BOOL}, {
-    "severity": {"type": "string", "enum": ["ERROR", "WARN"]}, "metadata": ANY_OBJ,
-    "partition": STR, "description": STR})
+    "asset_key": _REPORTED_KEY, "severity": {"type": "string", "enum": ["ERROR", "WARN"]},
+    "metadata": ANY_OBJ, "partition": STR, "description": STR})
 _REPORTED = _json(_obj({"storage_id": INT, "asset_key": KEY}), "The stored event's id")
 for _route, _what, _body in (
         ("report_asset_materialization", "a materialization", "ReportAssetEvent"),
@@ -374,6 +377,9 @@ for _route, _what, _body in (
         f"Report {_what} of an external asset (stored outside any run); the key's parts "
         "are separated by '/'", _REPORTED, params=_path_params("asset_key"), body=_body,
         body_required=_body == "ReportAssetCheck", errors=(400, 403))}
+    PATHS[f"/{_route}"] = {"post": _op(
+        f"Report {_what} of an external asset named by the body's asset_key", _REPORTED,
+        body=_body, errors=(400, 403))}
 
 
 def openapi_document() -> dict[str, Any]:

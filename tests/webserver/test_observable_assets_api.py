@@ -130,13 +130,18 @@ def test_observing_then_materializing_then_a_changed_version_makes_the_child_sta
     assert _asset(client, "order_count")["asset"]["stale_reasons"] == []
 
 
-@pytest.mark.parametrize("executor", ["in_process", "multiprocess"])
+@pytest.mark.parametrize("executor", ["in_process", "multiprocess", "spawn"])
 def test_one_run_observing_the_source_and_materializing_the_child_records_the_new_version(
     client: TestClient, served: tuple[Workspace, Instance], feed: Path, executor: str
 ) -> None:
+    # The child's step process (forked or spawned) learns the version from the worker, which
+    # may not have stored the observation yet.
     feed.write_text(f"{executor}-version\n")
+    execution: dict[str, Any] = (
+        {"multiprocess": {"config": {"start_method": "spawn"}}} if executor == "spawn"
+        else {executor: {}})
     events = _run(client, served, asset_selection=[["orders_feed"], ["order_count"]],
-                  run_config={"execution": {executor: {}}})
+                  run_config={"execution": execution})
     [observation] = [e for e in events if e["event_type"] == "ASSET_OBSERVATION"]
     [materialization] = [e for e in events if e["event_type"] == "ASSET_MATERIALIZATION"]
     assert observation["asset_key"] == ["orders_feed"]

@@ -14,15 +14,18 @@ import os
 import sys
 from collections.abc import Sequence
 
+from headwater.definitions.asset_graph.keys import AssetKey
 from headwater.definitions.config.io_managers import FilesystemIOManager
 from headwater.errors import StepNotFoundError
 from headwater.execution.cancellation import Cancellation, install_sigterm_handler
 from headwater.execution.dynamic_plan import apply_dynamic_keys
 from headwater.execution.event_pipe import EventPipeWriter
 from headwater.execution.log_capture import install_capture
+from headwater.execution.reporting import run_data_versions
 from headwater.execution.run_context import EventSink, RunContext
 from headwater.execution.run_job import configure_run_context
 from headwater.execution.step_processes import (
+    DATA_VERSIONS_ENV,
     DYNAMIC_KEYS_ENV,
     PARENT_PID_ENV,
     execute_step_in_child,
@@ -89,6 +92,9 @@ def _execute(instance: Instance, run_id: str, step_key: str, sink: EventSink,
         configure_run_context(
             context, run.run_config, FilesystemIOManager(base_dir=instance.storage_dir)
         )
+        known = run_data_versions(context)
+        for path, version in json.loads(os.environ.get(DATA_VERSIONS_ENV) or "[]"):
+            known[AssetKey(path)] = version
     except (Exception, SystemExit) as exc:
         sink(code_load_failure(run_id, run.job_name, step_key, "its process", exc))
         return 1

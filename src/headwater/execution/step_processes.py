@@ -25,16 +25,18 @@ import warnings
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 
+from headwater.definitions.asset_graph.keys import AssetKey
 from headwater.execution.cancellation import Cancellation, install_sigterm_handler
 from headwater.execution.dynamic_plan import dynamic_keys_payload
 from headwater.execution.event_pipe import EventPipeReader, EventPipeWriter
 from headwater.execution.in_process_executor import execute_step_with_retries, report_step_failure
 from headwater.execution.multiprocess_executor import StepProcess, StepReport, pidfd_for
 from headwater.execution.plan import ExecutionStep
+from headwater.execution.reporting import run_data_versions
 from headwater.execution.run_context import EventSink, RunContext
 from headwater.execution.step_resources import step_resources
 from headwater.processes import die_with_parent, flush_std_streams
-from headwater.snapshot.events import EngineData, EventType, OutputData, RunEvent
+from headwater.snapshot.events import AssetEventData, EngineData, EventType, OutputData, RunEvent
 
 ForkGuard = Callable[[], AbstractContextManager[None]]
 
@@ -43,6 +45,18 @@ ForkGuard = Callable[[], AbstractContextManager[None]]
 PARENT_PID_ENV = "HEADWATER_STEP_PARENT_PID"
 #: Environment variable of a spawned step process: the run's known mapping keys (JSON).
 DYNAMIC_KEYS_ENV = "HEADWATER_DYNAMIC_KEYS"
+#: Data versions this run's earlier steps produced, for a spawned step (a forked one inherits
+#: them): its materializations record them as input data versions even before the worker's
+#: event writer has stored those steps' events.
+DATA_VERSIONS_ENV = "HEADWATER_RUN_DATA_VERSIONS"
+
+
+def remember_data_version(run: RunContext, event: RunEvent) -> None:
+    """Keep the data version of a step's materialization or observation in the worker."""
+    data = event.data
+    if (event.event_type in (EventType.ASSET_MATERIALIZATION, EventType.ASSET_OBSERVATION)
+            and isinstance(data, AssetEventData) and data.data_version is not None):
+        run_data_versions(run)[AssetKey(data.asset_key)] = data.data_version
 
 
 class ChildStep:
@@ -52,6 +66,7 @@ class ChildStep:
                  popen: subprocess.Popen[bytes] | None = None) -> None:
         self.step_key = step_key
         self.pid = pid
+        self._run = run
         self._sink = run.emit_event
         self._reader = reader
         self._popen = popen
@@ -67,6 +82,7 @@ class ChildStep:
     def pump(self) -> None:
         for event in self._reader.read():
             self._track(event)
+            remember_data_version(self._run, event)
             self._sink(event)
 
     def _track(self, event: RunEvent) -> None:
@@ -156,6 +172,10 @@ class SpawnLauncher:
         env: dict[str, str] = {**os.environ, PARENT_PID_ENV: str(os.getpid())}
         if run.plan.dynamic_keys:
             env[DYNAMIC_KEYS_ENV] = json.dumps(dynamic_keys_payload(run.plan))
+        known = run_data_versions(run)
+        if known:
+            env[DATA_VERSIONS_ENV] = json.dumps(
+                [[key.path, version] for key, version in known.items()])
         try:
             popen = subprocess.Popen(
                 [sys.executable, "-m", "headwater.execution.step_process", run.run_id, step.key,
@@ -205,6 +225,8 @@ def execute_step_in_child(run: RunContext, step: ExecutionStep, sink: EventSink,
         captured_outputs=None,
         step_errors={},
     )
+    # Not a field, so replace() drops it: the data versions of the run's earlier steps.
+    run_data_versions(step_run).update(run_data_versions(run))
     step_run.emit(
         EventType.ENGINE_EVENT,
         f"Executing step '{step.key}' in process {os.getpid()} ({how}).",

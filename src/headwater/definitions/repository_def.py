@@ -46,8 +46,11 @@ class RepositoryDefinition:
         executor: ExecutorDefinition | None = None,
         metadata: Mapping[str, Any] | None = None,
         description: str | None = None,
+        loggers: Mapping[str, Any] | None = None,
     ) -> None:
         self.name = name
+        #: Loggers of every job that names none of its own.
+        self.loggers = dict(loggers or {})
         self.description = description
         self.metadata = dict(metadata or {})
         self.resources = dict(resources)
@@ -184,7 +187,7 @@ class RepositoryDefinition:
         partitions_def: Any = None,
     ) -> JobDefinition:
         """An asset job over ``keys`` (and their checks unless ``checks`` is given)."""
-        return build_asset_job(
+        return self._with_loggers(build_asset_job(
             name,
             self.asset_graph,
             self.assets_defs,
@@ -193,7 +196,13 @@ class RepositoryDefinition:
             resource_defs=self.resources,
             executor_def=self.executor,
             partitions_def=partitions_def,
-        )
+        ))
+
+    def _with_loggers(self, job: JobDefinition) -> JobDefinition:
+        """``job`` with the location's loggers when it names none of its own."""
+        if not self.loggers or job.has_specified_loggers:
+            return job
+        return job.with_logger_defs(self.loggers)
 
     # Resolution ---------------------------------------------------------------------------
 
@@ -219,14 +228,14 @@ class RepositoryDefinition:
                 )
             originals[job.name] = job
             if isinstance(job, UnresolvedAssetJobDefinition):
-                resolved[job.name] = job.resolve(
+                resolved[job.name] = self._with_loggers(job.resolve(
                     self.asset_graph, self.assets_defs, self.resources, self.executor
-                )
+                ))
             else:
                 bound = job.with_resources(self.resources)
                 if bound.executor_def is None:
                     bound.executor_def = self.executor
-                resolved[job.name] = bound
+                resolved[job.name] = self._with_loggers(bound)
         self._check_targets(resolved)
         return resolved
 

@@ -7,6 +7,7 @@ from typing import Any
 from headwater.definitions.ops.jobs import JobDefinition
 from headwater.execution.input_config import resolve_input_configs
 from headwater.execution.plan import build_plan
+from headwater.execution.run_loggers import resolve_logger_configs
 from headwater.execution.run_config import (
     job_run_config,
     resolve_step_configs,
@@ -19,4 +20,5 @@ def validate_run_config(job_def: JobDefinition, run_config: Any = None) -> dict[
     plan = build_plan(job_def)
     resolve_step_configs(plan, config)
     resolve_input_configs(plan, config)
+    resolve_logger_configs(job_def, config)
     return config

@@ -1,33 +1,163 @@
 """Executor definitions: how a run's steps are executed (in one process, one process per step,
-or one Celery task per step). Celery itself is imported only where steps execute."""
+or one Celery task per step). Celery itself is imported only where steps execute.
+
+Each executor has a config schema; run config gives its config under
+``execution: {config: {...}}`` and is validated against it, every problem naming its path
+(``execution.config.max_concurrent``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import inspect
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
+
+from headwater.definitions.config.schema_types import (
+    Array,
+    Field,
+    Float,
+    Int,
+    Noneable,
+    ScalarUnion,
+    Selector,
+    Shape,
+    String,
+)
 
 
 @dataclass(frozen=True)
 class ExecutorDefinition:
-    """Names an executor and its config; the execution engine implements it."""
+    """Names an executor, its config schema and its (base) config; the engine implements it.
+
+    Attributes:
+        name: ``in_process``, ``multiprocess``, ``celery`` or a custom executor's name.
+        config: config already given (``.configured({...})``); run config overrides it.
+        description: what the executor does.
+        config_schema: the schema of ``execution.config`` in run config.
+        executor_creation_fn: for ``@executor``: receives an :class:`InitExecutorContext` and
+            returns the step executor the run worker uses.
+    """
 
     name: str
     config: Mapping[str, Any] = field(default_factory=dict)
     description: str | None = None
+    config_schema: Any = None
+    executor_creation_fn: Callable[..., Any] | None = None
 
     def configured(self, config: Mapping[str, Any]) -> ExecutorDefinition:
         """A copy with config merged in, e.g. ``multiprocess_executor.configured({...})``."""
-        return ExecutorDefinition(self.name, {**self.config, **config}, self.description)
+        return ExecutorDefinition(self.name, {**self.config, **config}, self.description,
+                                  self.config_schema, self.executor_creation_fn)
 
+
+@dataclass(frozen=True)
+class InitExecutorContext:
+    """What a custom executor's function receives: the job, the definition and its config."""
+
+    job: Any
+    executor_def: ExecutorDefinition
+    executor_config: Mapping[str, Any]
+    instance: Any = None
+
+
+@overload
+def executor(name: Callable[..., Any]) -> ExecutorDefinition: ...
+
+
+@overload
+def executor(
+    name: str | None = None, config_schema: Any = None, requirements: Any = None
+) -> Callable[[Callable[..., Any]], ExecutorDefinition]: ...
+
+
+def executor(
+    name: str | Callable[..., Any] | None = None,
+    config_schema: Any = None,
+    requirements: Any = None,
+) -> ExecutorDefinition | Callable[[Callable[..., Any]], ExecutorDefinition]:
+    """Define a custom executor: ``@executor(name=..., config_schema=...)``.
+
+    The function receives an :class:`InitExecutorContext` (``executor_config`` validated,
+    defaults filled in) and returns a step executor: an object with ``execute(run)`` returning
+    the keys of failed steps and ``per_step_resources``. ``requirements`` is accepted for
+    compatibility and not checked.
+    """
+    if callable(name):
+        return ExecutorDefinition(name.__name__, description=inspect.getdoc(name),
+                                  executor_creation_fn=name)
+
+    def decorate(fn: Callable[..., Any]) -> ExecutorDefinition:
+        return ExecutorDefinition(name or fn.__name__, description=inspect.getdoc(fn),
+                                  config_schema=config_schema, executor_creation_fn=fn)
+
+    return decorate
+
+
+def _retries() -> Field:
+    return Field(Selector({"enabled": {}, "disabled": {}}), default_value={"enabled": {}},
+                 description="Whether steps' retry policies apply (enabled) or not.")
+
+
+IN_PROCESS_CONFIG = Shape(
+    {
+        "retries": _retries(),
+        "marker_to_close": Field(String, is_required=False,
+                                 description="Accepted for compatibility; not used."),
+    }
+)
+
+MULTIPROCESS_CONFIG = Shape(
+    {
+        "max_concurrent": Field(
+            Noneable(Int), is_required=False,
+            description="Most step processes at once; 0 or unset: one per CPU.",
+        ),
+        "start_method": Field(
+            ScalarUnion(
+                String,
+                Selector({
+                    "fork": {},
+                    "spawn": {},
+                    "forkserver": {"preload_modules": Field([str], is_required=False)},
+                }),
+            ),
+            is_required=False,
+            description="How step processes start: fork, spawn (or {spawn: {}}); forkserver "
+            "runs as spawn.",
+        ),
+        "retries": _retries(),
+        "tag_concurrency_limits": Field(
+            [{"key": str, "value": Field(ScalarUnion(String, {"applyLimitPerUniqueValue": bool}),
+                                         is_required=False),
+              "limit": int}],
+            is_required=False,
+            description="Most steps with a tag (key, optionally value) running at once.",
+        ),
+    }
+)
+
+CELERY_CONFIG = Shape(
+    {
+        "broker": Field(String, is_required=False, description="The broker URL."),
+        "backend": Field(String, is_required=False, description="The result backend URL."),
+        "queue": Field(String, is_required=False, description="The default queue."),
+        "max_concurrent": Field(Int, is_required=False, description="Steps in flight."),
+        "worker_lost_timeout": Field(Float, is_required=False,
+                                     description="Seconds before a silent worker is lost."),
+    }
+)
 
 in_process_executor = ExecutorDefinition(
-    "in_process", description="Runs every step one after another in the run worker's process."
+    "in_process",
+    description="Runs every step one after another in the run worker's process.",
+    config_schema=IN_PROCESS_CONFIG,
 )
 
 multiprocess_executor = ExecutorDefinition(
     "multiprocess",
     description="Runs each step in its own subprocess, up to max_concurrent at a time.",
+    config_schema=MULTIPROCESS_CONFIG,
 )
 
 celery_executor = ExecutorDefinition(
@@ -37,4 +167,10 @@ celery_executor = ExecutorDefinition(
         "broker, backend, queue, max_concurrent, worker_lost_timeout. A step's tags "
         "headwater/celery_queue and headwater/celery_priority choose its queue and priority."
     ),
+    config_schema=CELERY_CONFIG,
 )
+
+#: The built-in executors by name.
+BUILTIN_EXECUTORS: dict[str, ExecutorDefinition] = {
+    e.name: e for e in (in_process_executor, multiprocess_executor, celery_executor)
+}

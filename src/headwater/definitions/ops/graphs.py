@@ -175,6 +175,7 @@ class GraphDefinition:
         op_retry_policy: Any = None,
         metadata: Mapping[str, Any] | None = None,
         hooks: Any = None,
+        logger_defs: Mapping[str, Any] | None = None,
     ) -> JobDefinition:
         """A job that runs this graph."""
         from headwater.definitions.ops.jobs import JobDefinition
@@ -191,6 +192,7 @@ class GraphDefinition:
             op_retry_policy=op_retry_policy,
             metadata=metadata,
             hooks=hooks,
+            logger_defs=logger_defs,
         )
 
     def execute_in_process(

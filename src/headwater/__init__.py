@@ -199,7 +199,9 @@ if TYPE_CHECKING:
     )
     from headwater.definitions.ops.executors import (
         ExecutorDefinition,
+        InitExecutorContext,
         celery_executor,
+        executor,
         in_process_executor,
         multiprocess_executor,
     )
@@ -337,6 +339,7 @@ if TYPE_CHECKING:
     from headwater.execution.in_process_api import materialize, materialize_to_memory
     from headwater.execution.results import AssetCheckEvaluation, ExecuteInProcessResult
     from headwater.execution.validation import validate_run_config
+    from headwater.snapshot.dagster_event import DagsterEvent
     from headwater.snapshot.event_records import (
         DagsterEventType,
         EventLogRecord,
@@ -388,6 +391,7 @@ _LAZY: dict[str, str] = {
     "ConfigurableLegacyIOManagerAdapter": "headwater.definitions.config.io_manager_adapter",
     "ConfigurableResource": "headwater.definitions.config.configurable",
     "DagsterError": "headwater.errors",
+    "DagsterEvent": "headwater.snapshot.dagster_event",
     "DagsterEventType": "headwater.snapshot.event_records",
     "DagsterExecutionInterruptedError": "headwater.errors",
     "DagsterExecutionStepExecutionError": "headwater.errors",
@@ -451,6 +455,7 @@ _LAZY: dict[str, str] = {
     "IdentityPartitionMapping": "headwater.definitions.partitions",
     "In": "headwater.definitions.ops.op_definition",
     "InMemoryIOManager": "headwater.definitions.config.io_managers",
+    "InitExecutorContext": "headwater.definitions.ops.executors",
     "InitLoggerContext": "headwater.definitions.ops.logger_definition",
     "InitResourceContext": "headwater.definitions.config.resources",
     "InputContext": "headwater.definitions.config.io_managers",
@@ -578,6 +583,7 @@ _LAZY: dict[str, str] = {
     "dynamic_partitioned_config": "headwater.definitions.partitions",
     "evaluate_automation_conditions": "headwater.execution.automation_testing",
     "execute_job": "headwater.execution.execute_job",
+    "executor": "headwater.definitions.ops.executors",
     "failure_hook": "headwater.definitions.ops.hooks",
     "file_relative_path": "headwater.definitions.paths",
     "fs_io_manager": "headwater.definitions.config.io_managers",
@@ -693,6 +699,7 @@ __all__ = [
     "ConfigurableLegacyIOManagerAdapter",
     "ConfigurableResource",
     "DagsterError",
+    "DagsterEvent",
     "DagsterEventType",
     "DagsterExecutionInterruptedError",
     "DagsterExecutionStepExecutionError",
@@ -756,6 +763,7 @@ __all__ = [
     "IdentityPartitionMapping",
     "In",
     "InMemoryIOManager",
+    "InitExecutorContext",
     "InitLoggerContext",
     "InitResourceContext",
     "InputContext",
@@ -883,6 +891,7 @@ __all__ = [
     "dynamic_partitioned_config",
     "evaluate_automation_conditions",
     "execute_job",
+    "executor",
     "failure_hook",
     "file_relative_path",
     "fs_io_manager",

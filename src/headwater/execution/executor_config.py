@@ -103,7 +103,7 @@ def resolve_executor(job: JobDefinition, run_config: Mapping[str, Any] | None) -
             "define it with @executor."
         )
     config = validate_definition_config(
-        definition, definition.config_schema, {**definition.config, **given},
+        definition, definition.resolved_config_schema(), {**definition.config, **given},
         f"executor '{definition.name}' of job '{job.name}'", path,
     ) or {}
     retries = "disabled" not in (config.get("retries") or {})

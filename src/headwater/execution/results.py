@@ -12,6 +12,7 @@ from headwater.definitions.ops.graphs import GraphDefinition
 from headwater.definitions.ops.jobs import JobDefinition
 from headwater.definitions.ops.results import AssetMaterialization, AssetObservation
 from headwater.errors import NotFoundError, OutputNotFoundError
+from headwater.snapshot.dagster_event import DagsterEvent
 from headwater.snapshot.events import AssetCheckData, AssetEventData, EventType, RunEvent
 from headwater.snapshot.metadata import metadata_from_snap
 from headwater.snapshot.runs import RunRecord
@@ -42,7 +43,9 @@ class ExecuteInProcessResult:
     ) -> None:
         self.run_id = run_id
         self.job_def = job
-        self.all_events = events
+        #: Every event of the run, as Dagster's ``DagsterEvent`` (``event_type``,
+        #: ``step_key``, ``asset_key``, ``is_step_success``, ``event_specific_data``, ...).
+        self.all_events = [DagsterEvent(event) for event in events]
         self.success = success
         self._outputs = dict(outputs)
 
@@ -125,24 +128,24 @@ class ExecuteInProcessResult:
 
     # Events -------------------------------------------------------------------------------
 
-    def filter_events(self, predicate: Callable[[RunEvent], bool]) -> list[RunEvent]:
+    def filter_events(self, predicate: Callable[[DagsterEvent], bool]) -> list[DagsterEvent]:
         """Events for which ``predicate`` is true."""
         return [event for event in self.all_events if predicate(event)]
 
-    def events_for_node(self, node_name: str) -> list[RunEvent]:
+    def events_for_node(self, node_name: str) -> list[DagsterEvent]:
         """Events of the step ``node_name``."""
         return self.filter_events(lambda e: e.step_key == node_name)
 
     @property
-    def all_node_events(self) -> list[RunEvent]:
+    def all_node_events(self) -> list[DagsterEvent]:
         """Events that belong to a step."""
         return self.filter_events(lambda e: e.step_key is not None)
 
-    def get_step_success_events(self) -> list[RunEvent]:
+    def get_step_success_events(self) -> list[DagsterEvent]:
         """STEP_SUCCESS events."""
         return self.filter_events(lambda e: e.event_type is EventType.STEP_SUCCESS)
 
-    def get_step_failure_events(self) -> list[RunEvent]:
+    def get_step_failure_events(self) -> list[DagsterEvent]:
         """STEP_FAILURE events."""
         return self.filter_events(lambda e: e.event_type is EventType.STEP_FAILURE)
 
@@ -158,11 +161,11 @@ class ExecuteInProcessResult:
             if e.step_key
         ]
 
-    def get_asset_materialization_events(self) -> list[RunEvent]:
+    def get_asset_materialization_events(self) -> list[DagsterEvent]:
         """ASSET_MATERIALIZATION events."""
         return self.filter_events(lambda e: e.event_type is EventType.ASSET_MATERIALIZATION)
 
-    def get_asset_observation_events(self) -> list[RunEvent]:
+    def get_asset_observation_events(self) -> list[DagsterEvent]:
         """ASSET_OBSERVATION events."""
         return self.filter_events(lambda e: e.event_type is EventType.ASSET_OBSERVATION)
 
@@ -231,7 +234,7 @@ def _resolve_output(
     return _resolve_output(definition, [mapped.node_name], mapped.output_name, f"{handle}.")
 
 
-def _asset_event(cls: type[Any], event: RunEvent) -> Any:
+def _asset_event(cls: type[Any], event: DagsterEvent) -> Any:
     data = event.data
     assert isinstance(data, AssetEventData)
     return cls(

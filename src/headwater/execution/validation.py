@@ -7,11 +7,11 @@ from typing import Any
 from headwater.definitions.ops.jobs import JobDefinition
 from headwater.execution.input_config import resolve_input_configs
 from headwater.execution.plan import build_plan
-from headwater.execution.run_loggers import resolve_logger_configs
 from headwater.execution.run_config import (
     job_run_config,
     resolve_step_configs,
 )
+from headwater.execution.run_loggers import resolve_logger_configs
 
 
 def validate_run_config(job_def: JobDefinition, run_config: Any = None) -> dict[str, Any]:

@@ -195,10 +195,10 @@ def _execution_schemas(job: JobDefinition, cache: BuildCache
     own = job.executor_def or in_process_executor
     choices = {**BUILTIN_EXECUTORS, own.name: own}
     schemas: dict[str, dict[str, Any] | None] = {
-        "config": cache.op_schema(own.config_schema, f"{own.name}_executor")
+        "config": cache.op_schema(own.resolved_config_schema(), f"{own.name}_executor")
     }
     for name, definition in choices.items():
-        schemas[name] = cache.op_schema(definition.config_schema, f"{name}_executor")
+        schemas[name] = cache.op_schema(definition.resolved_config_schema(), f"{name}_executor")
     return schemas
 
 

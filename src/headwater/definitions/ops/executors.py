@@ -13,18 +13,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, overload
 
-from headwater.definitions.config.schema_types import (
-    Array,
-    Field,
-    Float,
-    Int,
-    Noneable,
-    ScalarUnion,
-    Selector,
-    Shape,
-    String,
-)
-
 
 @dataclass(frozen=True)
 class ExecutorDefinition:
@@ -34,7 +22,8 @@ class ExecutorDefinition:
         name: ``in_process``, ``multiprocess``, ``celery`` or a custom executor's name.
         config: config already given (``.configured({...})``); run config overrides it.
         description: what the executor does.
-        config_schema: the schema of ``execution.config`` in run config.
+        config_schema: the schema of ``execution.config`` in run config (built-in executors:
+            see :meth:`resolved_config_schema`).
         executor_creation_fn: for ``@executor``: receives an :class:`InitExecutorContext` and
             returns the step executor the run worker uses.
     """
@@ -44,6 +33,14 @@ class ExecutorDefinition:
     description: str | None = None
     config_schema: Any = None
     executor_creation_fn: Callable[..., Any] | None = None
+
+    def resolved_config_schema(self) -> Any:
+        """The config schema: the one given, else the built-in executor's of this name."""
+        if self.config_schema is not None or self.executor_creation_fn is not None:
+            return self.config_schema
+        from headwater.definitions.ops.executor_schemas import BUILTIN_SCHEMAS
+
+        return BUILTIN_SCHEMAS.get(self.name)
 
     def configured(self, config: Mapping[str, Any]) -> ExecutorDefinition:
         """A copy with config merged in, e.g. ``multiprocess_executor.configured({...})``."""
@@ -94,70 +91,14 @@ def executor(
     return decorate
 
 
-def _retries() -> Field:
-    return Field(Selector({"enabled": {}, "disabled": {}}), default_value={"enabled": {}},
-                 description="Whether steps' retry policies apply (enabled) or not.")
-
-
-IN_PROCESS_CONFIG = Shape(
-    {
-        "retries": _retries(),
-        "marker_to_close": Field(String, is_required=False,
-                                 description="Accepted for compatibility; not used."),
-    }
-)
-
-MULTIPROCESS_CONFIG = Shape(
-    {
-        "max_concurrent": Field(
-            Noneable(Int), is_required=False,
-            description="Most step processes at once; 0 or unset: one per CPU.",
-        ),
-        "start_method": Field(
-            ScalarUnion(
-                String,
-                Selector({
-                    "fork": {},
-                    "spawn": {},
-                    "forkserver": {"preload_modules": Field([str], is_required=False)},
-                }),
-            ),
-            is_required=False,
-            description="How step processes start: fork, spawn (or {spawn: {}}); forkserver "
-            "runs as spawn.",
-        ),
-        "retries": _retries(),
-        "tag_concurrency_limits": Field(
-            [{"key": str, "value": Field(ScalarUnion(String, {"applyLimitPerUniqueValue": bool}),
-                                         is_required=False),
-              "limit": int}],
-            is_required=False,
-            description="Most steps with a tag (key, optionally value) running at once.",
-        ),
-    }
-)
-
-CELERY_CONFIG = Shape(
-    {
-        "broker": Field(String, is_required=False, description="The broker URL."),
-        "backend": Field(String, is_required=False, description="The result backend URL."),
-        "queue": Field(String, is_required=False, description="The default queue."),
-        "max_concurrent": Field(Int, is_required=False, description="Steps in flight."),
-        "worker_lost_timeout": Field(Float, is_required=False,
-                                     description="Seconds before a silent worker is lost."),
-    }
-)
-
 in_process_executor = ExecutorDefinition(
     "in_process",
     description="Runs every step one after another in the run worker's process.",
-    config_schema=IN_PROCESS_CONFIG,
 )
 
 multiprocess_executor = ExecutorDefinition(
     "multiprocess",
     description="Runs each step in its own subprocess, up to max_concurrent at a time.",
-    config_schema=MULTIPROCESS_CONFIG,
 )
 
 celery_executor = ExecutorDefinition(
@@ -167,7 +108,6 @@ celery_executor = ExecutorDefinition(
         "broker, backend, queue, max_concurrent, worker_lost_timeout. A step's tags "
         "headwater/celery_queue and headwater/celery_priority choose its queue and priority."
     ),
-    config_schema=CELERY_CONFIG,
 )
 
 #: The built-in executors by name.

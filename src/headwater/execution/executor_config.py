@@ -129,6 +129,19 @@ def resolve_executor(job: JobDefinition, run_config: Mapping[str, Any] | None) -
     )
 
 
+def retries_enabled(job: JobDefinition, run_config: Mapping[str, Any]) -> bool:
+    """Whether the run's executor config leaves retries on, validating that config.
+
+    A job naming an executor no run worker knows still executes in process (as
+    ``execute_in_process`` always does); only a run worker refuses it.
+    """
+    definition = job.executor_def
+    if (definition is not None and definition.name not in BUILTIN_EXECUTORS
+            and definition.executor_creation_fn is None):
+        return True
+    return resolve_executor(job, run_config).retries_enabled
+
+
 def _tag_limit(item: Mapping[str, Any]) -> TagConcurrencyLimit:
     value = item.get("value")
     per_value = isinstance(value, Mapping) and bool(value.get("applyLimitPerUniqueValue"))

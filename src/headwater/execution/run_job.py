@@ -12,7 +12,7 @@ from headwater.definitions.ops.jobs import JobDefinition
 from headwater.definitions.partitions.context import partition_loading_context
 from headwater.errors import HeadwaterError, NotFoundError
 from headwater.execution.cancellation import Cancellation
-from headwater.execution.executor_config import resolve_executor
+from headwater.execution.executor_config import retries_enabled
 from headwater.execution.in_process_executor import InProcessExecutor
 from headwater.execution.input_config import resolve_input_configs
 from headwater.execution.log_capture import install_capture
@@ -156,7 +156,7 @@ def configure_run_context(
         resource_defs["io_manager"] = default_io_manager
     context.resource_defs = resource_defs
     context.resource_run_config = config.get("resources") or {}
-    context.retries_enabled = resolve_executor(job, config).retries_enabled
+    context.retries_enabled = retries_enabled(job, config)
     return config
 
 

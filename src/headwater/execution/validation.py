@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from headwater.definitions.ops.jobs import JobDefinition
+from headwater.execution.executor_config import retries_enabled
 from headwater.execution.input_config import resolve_input_configs
 from headwater.execution.plan import build_plan
 from headwater.execution.run_config import (
@@ -21,4 +22,5 @@ def validate_run_config(job_def: JobDefinition, run_config: Any = None) -> dict[
     resolve_step_configs(plan, config)
     resolve_input_configs(plan, config)
     resolve_logger_configs(job_def, config)
+    retries_enabled(job_def, config)  # validates the executor's config
     return config

@@ -133,8 +133,58 @@ class ExecuteInProcessResult:
         return [event for event in self.all_events if predicate(event)]
 
     def events_for_node(self, node_name: str) -> list[DagsterEvent]:
-        """Events of the step ``node_name``."""
-        return self.filter_events(lambda e: e.step_key == node_name)
+        """Events of the node ``node_name`` (every mapped step of a mapped op)."""
+        return self.filter_events(lambda e: e.step_key == node_name or e.node_name == node_name)
+
+    def is_node_success(self, node_str: str) -> bool:
+        """Whether a step of the node succeeded."""
+        return any(e.is_step_success for e in self.events_for_node(node_str))
+
+    def is_node_failed(self, node_str: str) -> bool:
+        """Whether a step of the node failed."""
+        return any(e.is_step_failure for e in self.events_for_node(node_str))
+
+    def is_node_skipped(self, node_str: str) -> bool:
+        """Whether a step of the node was skipped."""
+        return any(e.is_step_skipped for e in self.events_for_node(node_str))
+
+    def is_node_untouched(self, node_str: str) -> bool:
+        """Whether the node logged no event at all (it was not part of the run)."""
+        return not self.events_for_node(node_str)
+
+    def failure_data_for_node(self, node_str: str) -> Any:
+        """The failure payload (its ``error``) of the node's failed step, None if it did not
+        fail."""
+        failures = [e for e in self.events_for_node(node_str) if e.is_step_failure]
+        return failures[-1].step_failure_data if failures else None
+
+    def retry_attempts_for_node(self, node_str: str) -> int:
+        """How many times the node's step was retried."""
+        return sum(1 for e in self.events_for_node(node_str) if e.is_step_restarted)
+
+    def get_run_success_event(self) -> DagsterEvent:
+        """The RUN_SUCCESS event; ``NotFoundError`` if the run did not succeed."""
+        return self._only(EventType.RUN_SUCCESS)
+
+    def get_run_failure_event(self) -> DagsterEvent:
+        """The RUN_FAILURE event; ``NotFoundError`` if the run did not fail."""
+        return self._only(EventType.RUN_FAILURE)
+
+    get_job_success_event = get_run_success_event
+    get_job_failure_event = get_run_failure_event
+
+    def _only(self, kind: EventType) -> DagsterEvent:
+        found = self.filter_events(lambda e: e.event_type is kind)
+        if not found:
+            raise NotFoundError(
+                f"Run {self.run_id} of job '{self.job_name}' has no {kind.value} event (it "
+                f"ended {self.status})."
+            )
+        return found[0]
+
+    def get_step_skipped_events(self) -> list[DagsterEvent]:
+        """STEP_SKIPPED events."""
+        return self.filter_events(lambda e: e.event_type is EventType.STEP_SKIPPED)
 
     @property
     def all_node_events(self) -> list[DagsterEvent]:

@@ -102,14 +102,38 @@ class LoggerDefinition:
         return getattr(self._logger_fn, "__name__", "logger")
 
     def __call__(self, init_context: InitLoggerContext | None = None) -> logging.Logger:
-        """Build the logger directly, e.g. in a test with ``build_init_logger_context``."""
+        """Build the logger directly, e.g. in a test with ``build_init_logger_context``.
+
+        The context's ``logger_config`` is validated against the logger's schema first
+        (defaults filled in), as a run would.
+        """
         context = init_context if init_context is not None else build_init_logger_context()
         if not isinstance(context, InitLoggerContext):
             raise InvalidDefinitionError(
                 f"Logger '{self.name}' was called with {type(context).__name__}; pass an "
                 "InitLoggerContext (build_init_logger_context(logger_config=...))."
             )
-        return self._logger_fn(context)
+        config = self._validated(context.logger_config)
+        bound = InitLoggerContext(config, self, context.job_def, context.run_id)
+        return self._logger_fn(bound)
+
+    def _validated(self, config: Any) -> Any:
+        if self._config_schema is None:
+            return config
+        from headwater.definitions.config.schema_types import schema_field
+
+        field = schema_field(self, self._config_schema)
+        if field is None:  # a Config class: the pythonic path validates it
+            from headwater.definitions.config.pythonic import (
+                config_model_from_schema,
+                validate_config,
+            )
+
+            model = config_model_from_schema(self._config_schema, f"{self.name}_config")
+            return validate_config(model, config, f"logger '{self.name}'")
+        from headwater.definitions.config.schema_validation import validate_field
+
+        return validate_field(field, config, f"logger '{self.name}'", path="config")
 
     def __repr__(self) -> str:
         return f"<LoggerDefinition {self.name}>"

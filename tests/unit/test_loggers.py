@@ -265,3 +265,10 @@ def test_the_snapshot_schema_lets_the_editor_check_loggers() -> None:
     assert "loggers.collect.config.tag" in str(
         run_config_problem(schema, {"loggers": {"collect": {"config": {}}}}))
     assert "'nope'" in str(run_config_problem(schema, {"loggers": {"nope": {}}}))
+
+
+def test_something_not_a_logger_is_refused_naming_where_it_was_given() -> None:
+    with pytest.raises(hw.InvalidDefinitionError, match=r"Definitions\(loggers=...\) has 'x'"):
+        hw.Definitions(jobs=[talking], loggers={"x": object()}).get_repository_def()
+    with pytest.raises(hw.InvalidDefinitionError, match="Job 'bad' has logger 'x'"):
+        hw.job(name="bad", logger_defs={"x": "console"})(lambda: talk())  # type: ignore[dict-item]

@@ -133,7 +133,7 @@ def execute_job_in_process(
             job.name, layer.asset_graph, list(dict.fromkeys(layer.all_assets.values())), keys,
             resource_defs=job.resource_defs, config=job.config, tags=job.tags,
             partitions_def=job.partitions_def, executor_def=job.executor_def,
-            hooks=job.hooks, op_retry_policy=job.op_retry_policy,
+            hooks=job.hooks, op_retry_policy=job.op_retry_policy, logger_defs=job.logger_defs,
         )
     plan = None
     if op_selection is not None:

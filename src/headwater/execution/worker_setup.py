@@ -124,7 +124,7 @@ def _job_for_run(run: RunRecord, repository: RepositoryDefinition) -> JobDefinit
             job.name, layer.asset_graph, list(dict.fromkeys(layer.all_assets.values())), keys,
             checks, resource_defs=job.resource_defs, config=job.config, tags=job.tags,
             partitions_def=job.partitions_def, executor_def=job.executor_def,
-            hooks=job.hooks, op_retry_policy=job.op_retry_policy,
+            hooks=job.hooks, op_retry_policy=job.op_retry_policy, logger_defs=job.logger_defs,
         )
     return repository.job_for_selection(keys, checks, name=run.job_name)
 

@@ -94,6 +94,7 @@ def build_asset_job(
     executor_def: ExecutorDefinition | None = None,
     hooks: Any = None,
     op_retry_policy: Any = None,
+    logger_defs: Mapping[str, Any] | None = None,
 ) -> JobDefinition:
     """A job executing the ops that compute ``selected_keys`` (and checks)."""
     layer = build_asset_layer(asset_graph, assets_defs, selected_keys, selected_checks, name)
@@ -110,6 +111,7 @@ def build_asset_job(
         metadata=metadata,
         hooks=hooks,
         asset_layer=layer,
+        logger_defs=logger_defs,
     )
 
 

@@ -193,12 +193,11 @@ def _execution_schemas(job: JobDefinition, cache: BuildCache
     """``execution.config`` for the job's executor, and ``execution.<name>.config`` for each
     executor a run may choose by name."""
     own = job.executor_def or in_process_executor
-    choices = {**BUILTIN_EXECUTORS, own.name: own}
     schemas: dict[str, dict[str, Any] | None] = {
         "config": cache.op_schema(own.resolved_config_schema(), f"{own.name}_executor")
     }
-    for name, definition in choices.items():
-        schemas[name] = cache.op_schema(definition.resolved_config_schema(), f"{name}_executor")
+    for name in {*BUILTIN_EXECUTORS, own.name}:
+        schemas[name] = None  # chosen by name: its config is checked by the run
     return schemas
 
 

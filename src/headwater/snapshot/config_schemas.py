@@ -222,7 +222,8 @@ def run_config_schema(
         logger_schemas: per logger of the job, the JSON Schema of its config (None: none);
             without it, ``loggers`` is free-form.
         execution_schemas: the schema of ``execution.config`` under ``"config"`` (the job's
-            executor) and under each executor's name (``execution: {name: {config}}``).
+            executor); other keys name the executors ``execution: {name: {config}}`` may
+            choose.
         mapped_graphs: graphs with a config mapping, by node path: run config gives the
             mapping's outer config (``ops.<graph>.config``) instead of its ops' config.
     """
@@ -309,12 +310,17 @@ def _loggers_node(schemas: Mapping[str, dict[str, Any] | None] | None,
 
 def _execution_node(schemas: Mapping[str, dict[str, Any] | None] | None,
                     defs: dict[str, Any]) -> dict[str, Any]:
+    """``execution``: ``config`` checked against the job's executor's schema; the form naming
+    an executor (``{multiprocess: {config: ...}}``) only by name, its config by the run (so
+    that every job's snapshot does not repeat every executor's schema)."""
     if schemas is None:
         return {"type": "object"}
     properties: dict[str, Any] = {}
     for name, schema in schemas.items():
-        config = _hoist(schema, f"executor_{name}", defs) if schema is not None else {}
-        properties[name] = config if name == "config" else _object({"config": config}, [])
+        if name == "config":
+            properties[name] = _hoist(schema, "executor", defs) if schema is not None else {}
+        else:
+            properties[name] = {"type": "object", "properties": {"config": {"type": "object"}}}
     node = _object(properties, [])
     node["maxProperties"] = 1
     return node

@@ -27,13 +27,7 @@ def _retries() -> Field:
                  description="Whether steps' retry policies apply (enabled) or not.")
 
 
-IN_PROCESS_CONFIG = Shape(
-    {
-        "retries": _retries(),
-        "marker_to_close": Field(String, is_required=False,
-                                 description="Accepted for compatibility; not used."),
-    }
-)
+IN_PROCESS_CONFIG = Shape({"retries": _retries()})
 
 MULTIPROCESS_CONFIG = Shape(
     {

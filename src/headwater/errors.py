@@ -19,14 +19,19 @@ The tree::
     ├── TypeCheckError               a value failed the type check of its input or output
     ├── InvariantViolationError      an API was used in a state where it cannot work
     ├── UserCodeError                user code raised; wraps the original exception
-    │   └── ResourceInitError            a resource's function raised while initialising
+    │   ├── ResourceInitError            a resource's function raised while initialising
+    │   ├── TypeCheckFunctionError       a type check function itself raised
+    │   └── ConfigMappingFunctionError   a config mapping function raised
     ├── StepFailure                  a step failed (wraps a UserCodeError or a Failure)
     ├── RunFailedError               raised by in-process execution with raise_on_error=True
     ├── LoadError                    a code location could not be loaded
     ├── NotFoundError                a lookup by name found nothing
     │   ├── OutputNotFoundError          a step output a result was asked for was not produced
     │   ├── UnknownPartitionError        a partition key its definition does not have
-    │   └── RunNotFoundError             no run with that id
+    │   ├── RunNotFoundError             no run with that id
+    │   └── StepNotFoundError            a step key the run's plan does not have
+    ├── UnmetExecutorRequirementsError  the job's executor cannot run it as launched
+    ├── SubprocessError              a step's subprocess failed outside the step's code
     ├── Failure                      raised by user code to fail its step on purpose
     └── RetryRequested               raised by user code to ask for a retry of its step
 
@@ -141,6 +146,14 @@ class ResourceInitError(UserCodeError):
     """A resource's function (or ``setup_for_execution``) raised while it was initialised."""
 
 
+class TypeCheckFunctionError(UserCodeError):
+    """A ``DagsterType``'s type check function itself raised (not a failed check)."""
+
+
+class ConfigMappingFunctionError(UserCodeError):
+    """A config mapping (or ``configured``) function raised while mapping config."""
+
+
 class StepFailure(HeadwaterError):
     """A step of a run failed; raised inside execution, recorded as a step failure event."""
 
@@ -170,6 +183,19 @@ class UnknownPartitionError(NotFoundError):
 
 class RunNotFoundError(NotFoundError):
     """No run with the given id is stored in the instance."""
+
+
+class StepNotFoundError(NotFoundError):
+    """A step key that the run's execution plan does not have (re-execution, step selection)."""
+
+
+class UnmetExecutorRequirementsError(HeadwaterError):
+    """The job's executor cannot run it as launched (e.g. multiprocess needs a job it can
+    reconstruct in another process)."""
+
+
+class SubprocessError(HeadwaterError):
+    """A step's subprocess failed outside the step's own code (it died, or could not start)."""
 
 
 class ExecutionInterruptedError(BaseException):
@@ -247,6 +273,11 @@ DagsterUnknownPartitionError = UnknownPartitionError
 DagsterRunNotFoundError = RunNotFoundError
 DagsterExecutionInterruptedError = ExecutionInterruptedError
 DagsterResourceFunctionError = ResourceInitError
+DagsterTypeCheckError = TypeCheckFunctionError
+DagsterConfigMappingFunctionError = ConfigMappingFunctionError
+DagsterExecutionStepNotFoundError = StepNotFoundError
+DagsterUnmetExecutorRequirementsError = UnmetExecutorRequirementsError
+DagsterSubprocessError = SubprocessError
 
 
 # ---------------------------------------------------------------------------------------------
@@ -273,3 +304,24 @@ class DagsterInvalidConfigError(ConfigError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (self.description, self.errors, self.config_value))
+
+
+# ---------------------------------------------------------------------------------------------
+# Warning categories with Dagster's names, so ``warnings.filterwarnings("ignore",
+# category=BetaWarning)`` in a project written for Dagster keeps working.
+
+
+class BetaWarning(Warning):
+    """An API that may still change."""
+
+
+class PreviewWarning(Warning):
+    """An API in preview: it may change or go away."""
+
+
+class SupersessionWarning(FutureWarning):
+    """An API that a newer one replaces (it keeps working)."""
+
+
+class ConfigArgumentWarning(SyntaxWarning):
+    """A config argument that is ignored where it was given."""

@@ -84,3 +84,35 @@ def test_a_sigkilled_worker_fails_its_run(workspace: Workspace, instance: Instan
     failed = instance.storage.get_run(run.run_id)
     assert failed is not None and failed.status is RunStatus.FAILURE
     assert f"pid {pid}" in failure_messages(instance, run.run_id)[-1]
+
+
+def test_runs_past_their_max_runtime_fail_and_their_worker_is_stopped(
+        instance: Instance) -> None:
+    now = time.time()
+    # A stand-in worker: its own session, its command line names the run (as a worker's does).
+    worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)", "over"],
+                              start_new_session=True)
+    try:
+        stored(instance, "over", RunStatus.STARTED, worker_pid=worker.pid, worker_heartbeat=now,
+               start_time=now - 10, tags={"dagster/max_runtime": "5"})
+        stored(instance, "under", RunStatus.STARTED, worker_pid=os.getpid(),
+               worker_heartbeat=now, start_time=now - 10, tags={"dagster/max_runtime": "60"})
+        stored(instance, "untagged", RunStatus.STARTED, worker_pid=os.getpid(),
+               worker_heartbeat=now, start_time=now - 1000)
+        stored(instance, "bad_tag", RunStatus.STARTED, worker_pid=os.getpid(),
+               worker_heartbeat=now, start_time=now - 1000, tags={"dagster/max_runtime": "x"})
+        assert RunMonitor(instance, SETTINGS).iterate(now) == ["over"]
+        run = instance.storage.get_run("over")
+        assert run is not None and run.status is RunStatus.FAILURE
+        assert "exceeded its maximum runtime of 5 s" in failure_messages(instance, "over")[0]
+        assert wait_for(lambda: worker.poll() is not None, "the worker to stop")
+        assert worker.returncode == -signal.SIGTERM
+        # The instance-wide limit applies to runs without a tag (and the bad tag's run).
+        limited = RunMonitoringSettings(worker_heartbeat_timeout=60, start_timeout=120,
+                                        max_runtime=500)
+        assert sorted(RunMonitor(instance, limited).iterate(now)) == ["bad_tag", "untagged"]
+        for run_id in ("under",):
+            assert instance.storage.get_run(run_id).status is RunStatus.STARTED  # type: ignore[union-attr]
+    finally:
+        worker.kill()
+        worker.wait()

@@ -144,3 +144,32 @@ def test_an_undisposed_ephemeral_instance_is_removed_at_exit(tmp_path: Path) -> 
     )
     root = Path(done.stdout.strip().splitlines()[-1])
     assert root.name.startswith("headwater-") and not root.exists()
+
+
+def test_execute_job_reexecutes_from_failure(jobs: ModuleType, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    flag = tmp_path / "flag"
+    monkeypatch.setenv("HW_FLAKY_FLAG", str(flag))
+    with hw.instance_for_test() as instance:
+        job = hw.reconstructable(jobs.sometimes)
+        failed = hw.execute_job(job, instance)
+        assert not failed.success
+        flag.write_text("ok")
+        options = hw.ReexecutionOptions.from_failure(failed.run_id, instance)
+        retried = hw.execute_job(job, instance, reexecution_options=options)
+        assert retried.success
+        started = [e.step_key for e in retried.all_events
+                   if e.event_type.value == "STEP_START"]
+        assert started == ["flaky"]  # first_step's output came from the failed run
+        assert retried.output_for_node("flaky") == 6
+        assert retried.dagster_run.tags["headwater/parent_run_id"] == failed.run_id
+        everything = hw.execute_job(job, instance, reexecution_options=hw.ReexecutionOptions(
+            parent_run_id=retried.run_id, step_selection=["first_step"]))
+        assert everything.success
+        assert [e.step_key for e in everything.all_events
+                if e.event_type.value == "STEP_START"] == ["first_step"]
+        with pytest.raises(hw.DagsterInvalidDefinitionError, match="not of 'works'"):
+            hw.execute_job(hw.reconstructable(jobs.works), instance,
+                           reexecution_options=hw.ReexecutionOptions(failed.run_id))
+        with pytest.raises(hw.DagsterError, match="No run"):
+            hw.ReexecutionOptions.from_failure("missing", instance)

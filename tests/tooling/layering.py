@@ -81,9 +81,10 @@ DEFINITIONS_ALLOWED: dict[str, frozenset[str]] = {
                          "selection"}),
     "automation": frozenset({"asset_graph", "config", "metadata", "partitions", "ops",
                              "selection", "assets"}),
+    "pipes": frozenset({"asset_graph", "metadata", "ops"}),
     # Builds Definitions from a defs folder: above the top-level modules, which never import it.
     "components": frozenset({"asset_graph", "config", "metadata", "partitions", "ops",
-                             "selection", "assets", "automation", "<top>"}),
+                             "selection", "assets", "automation", "pipes", "<top>"}),
 }
 
 #: Imports made only for type annotations that point against the direction above.

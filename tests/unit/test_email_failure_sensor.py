@@ -52,7 +52,8 @@ def _failed_run() -> Any:
                         tags={}, start_time=1.0, end_time=2.0,
                         failure_message="step load failed")
     event = RunEventView(event_type="RUN_FAILURE", message="Steps failed: load.")
-    return build_run_status_sensor_context("email_on_run_failure", run, event)
+    return build_run_status_sensor_context("email_on_run_failure", dagster_event=event,
+                                           dagster_run=run)
 
 
 def test_a_failed_run_sends_an_email(smtp: tuple[int, _Inbox]) -> None:

@@ -60,3 +60,37 @@ def test_the_policy_is_in_the_snapshot_as_data() -> None:
                                                     "fail_seconds": 1800.0}
     assert hw.FreshnessPolicy.from_dict(assets[("orders",)].freshness_policy or {}) == policy
     assert (assets[("external",)].freshness_policy or {})["deadline_cron"] == "0 * * * *"
+
+
+def test_multi_assets_and_graph_assets_carry_their_policies() -> None:
+    hourly = hw.FreshnessPolicy.time_window(fail_window=timedelta(hours=1))
+    daily = hw.FreshnessPolicy.cron("0 9 * * *", timedelta(hours=2))
+
+    @hw.multi_asset(outs={"left": hw.AssetOut(freshness_policy=hourly),
+                          "right": hw.AssetOut()})
+    def pair() -> tuple[int, int]:
+        return 1, 2
+
+    @hw.multi_asset(specs=[hw.AssetSpec("spec_asset", freshness_policy=daily)])
+    def from_specs() -> None:
+        return None
+
+    @hw.op
+    def one() -> int:
+        return 1
+
+    @hw.graph_multi_asset(outs={"graph_out": hw.AssetOut(freshness_policy=daily)})
+    def graph_pair() -> dict[str, object]:
+        return {"graph_out": one()}
+
+    @hw.graph_asset(freshness_policy=hourly)
+    def graph_single() -> object:
+        return one()
+
+    repo = hw.Definitions(assets=[pair, from_specs, graph_pair, graph_single]
+                          ).get_repository_def()
+    policies = {asset.key[0]: asset.freshness_policy
+                for asset in build_location_snapshot("x", {"r": repo}).repositories[0].assets}
+    assert policies == {"left": hourly.to_dict(), "right": None, "spec_asset": daily.to_dict(),
+                        "graph_out": daily.to_dict(), "graph_single": hourly.to_dict()}
+    assert pair.specs_by_key[hw.AssetKey("left")].freshness_policy == hourly

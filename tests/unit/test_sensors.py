@@ -500,7 +500,7 @@ def test_bare_run_failure_sensor_that_only_alerts_skips() -> None:
     def alert(context: RunFailureSensorContext) -> None:
         alerts.append(f"{context.sensor_name}: {context.dagster_run.failure_message}")
 
-    context = build_run_status_sensor_context("alert", _run(RunStatus.FAILURE))
+    context = build_run_status_sensor_context("alert", dagster_run=_run(RunStatus.FAILURE))
     result = alert.evaluate_for_run(context)
     assert (result.run_requests, result.skip_message) == (
         [],

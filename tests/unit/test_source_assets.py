@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 import headwater as hw
 
 
@@ -33,6 +31,11 @@ def test_a_downstream_asset_loads_the_source_asset_with_its_io_manager() -> None
     assert spec.description == "from elsewhere"
 
 
-def test_an_observe_fn_is_refused_with_what_to_do() -> None:
-    with pytest.raises(hw.InvalidDefinitionError, match="observable source assets are not"):
-        hw.SourceAsset(key="raw", observe_fn=lambda context: hw.DataVersion("1"))
+def test_an_observe_fn_makes_an_observable_source_asset() -> None:
+    observed = hw.SourceAsset(key="raw", io_manager_key="loader",
+                              observe_fn=lambda context: hw.DataVersion("1"))
+    assert isinstance(observed, hw.AssetsDefinition) and observed.is_observable
+    result = hw.materialize([observed, total], resources={"loader": FixedLoader()})
+    assert result.output_for_node("total") == 6
+    [observation] = result.asset_observations_for_node("raw")
+    assert observation.tags["dagster/data_version"] == "1"

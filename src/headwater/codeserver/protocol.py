@@ -122,6 +122,8 @@ class RunRequestSnap(msgspec.Struct, frozen=True):
     tags: dict[str, str]
     asset_selection: list[list[str]] | None
     partition_key: str | None
+    #: Checks to execute, each ``[*asset key, check name]`` (with no asset: the checks alone).
+    asset_check_selection: list[list[str]] | None = None
 
 
 class DynamicPartitionsRequestSnap(msgspec.Struct, frozen=True):

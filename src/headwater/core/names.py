@@ -24,10 +24,21 @@ ROOT_RUN_TAG = "headwater/root_run_id"
 REPOSITORY_TAG = "headwater/repository"
 #: The backfill that submitted the run.
 BACKFILL_TAG = "headwater/backfill"
+#: Seconds a run may stay STARTED before the run monitor fails it (Dagster's tag).
+MAX_RUNTIME_SECONDS_TAG = "dagster/max_runtime"
 #: The asset's code version when a materialization was made (tells "code version changed").
 CODE_VERSION_TAG = "headwater/code_version"
+#: The data version of an asset event (observation or materialization), as Dagster tags it.
+DATA_VERSION_TAG = "dagster/data_version"
+#: Prefix of a materialization's tags recording each parent's data version when it was made
+#: (``dagster/input_data_version/<parent key>``, as Dagster): they tell "upstream changed".
+INPUT_DATA_VERSION_TAG_PREFIX = "dagster/input_data_version/"
 
 # Job names -----------------------------------------------------------------------------------
+
+#: Run id and job name of asset events reported outside any run (external assets).
+RUNLESS_RUN_ID = ""
+RUNLESS_JOB_NAME = "__RUNLESS_JOB__"
 
 #: The implicit job over every asset of a repository.
 IMPLICIT_ASSET_JOB_NAME = "__ASSET_JOB"

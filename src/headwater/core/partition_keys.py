@@ -31,7 +31,7 @@ from headwater.core.key_format import key_formatter
 from headwater.errors import InvalidDefinitionError, NotFoundError
 
 __all__ = ["MULTI_SEPARATOR", "check_partition_key", "dimension_keys", "keys_in_range",
-           "partition_keys"]
+           "partition_keys", "time_windows"]
 
 #: Joins the per-dimension keys of a multi-dimensional key.
 MULTI_SEPARATOR = "|"
@@ -198,6 +198,26 @@ def _time_window_keys(data: Mapping[str, Any], now: float) -> list[str]:
             windows = _windows[name] = _Windows(data)
     with windows.lock:
         return windows.keys[:windows.count(now)]
+
+
+def time_windows(data: Mapping[str, Any], now: float | None = None
+                 ) -> tuple[list[str], list[float], list[float]]:
+    """A time-window definition's keys (as :func:`partition_keys`) with each window's start
+    and end, in epoch seconds (the end of a window is where the next tick falls, excluded
+    ticks included)."""
+    name = json.dumps(data, sort_keys=True)
+    with _windows_lock:
+        windows = _windows.get(name)
+        if windows is None:
+            windows = _windows[name] = _Windows(data)
+    with windows.lock:
+        count = windows.count(time.time() if now is None else now)
+        starts = [float(stamp) for stamp in windows.stamps[:count]]
+        if windows.excluded_stamps or windows.excluded_crons:
+            ends = [float(stamp) for stamp in windows.ends[:count]]
+        else:
+            ends = [float(stamp) for stamp in windows.stamps[1:count + 1]]
+        return windows.keys[:count], starts, ends
 
 
 def _before(value: datetime) -> datetime:

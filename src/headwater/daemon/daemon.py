@@ -121,8 +121,9 @@ class Daemon:
                                    on_runs=self._wake_queue)
         self.sensors = SensorLoop(workspace, instance, self.settings.sensors, clock=clock,
                                   on_runs=self._wake_queue)
-        self.automation = AutomationLoop(workspace, instance, clock=clock,
-                                         on_runs=self._wake_queue)
+        self.automation = AutomationLoop(
+            workspace, instance, clock=clock, on_runs=self._wake_queue,
+            default_interval=self.settings.auto_materialize.minimum_interval_seconds)
         self.monitor = RunMonitor(instance, self.settings.run_monitoring)
         self.storage_outage = StorageOutageLog()
         outage = self.storage_outage

@@ -171,7 +171,8 @@ def submit_requests(
         run = create_queued_run(
             workspace, instance, location=instigator.location, job_name=request.job_name,
             asset_selection=request.asset_selection, partition_key=request.partition_key,
-            run_config=request.run_config, tags=tags, repository_name=instigator.repository)
+            run_config=request.run_config, tags=tags, repository_name=instigator.repository,
+            asset_check_selection=request.asset_check_selection)
         done.run_ids.append(run.run_id)
         if run_key is not None:
             done.run_keys.append(run_key)

@@ -3,7 +3,9 @@
 A STARTED (or CANCELING) run whose worker has not sent a heartbeat within
 ``worker_heartbeat_timeout``, or whose worker process is gone (local workers only), becomes
 FAILURE (CANCELED if it was being canceled); a run STARTING longer than ``start_timeout``
-becomes FAILURE. The reason goes into the run's event log. Status changes are
+becomes FAILURE; a run STARTED longer than its ``dagster/max_runtime`` tag (or
+``max_runtime``) becomes FAILURE and its worker's process group is stopped. The reason goes
+into the run's event log. Status changes are
 compare-and-set, so a run that finished meanwhile is left alone.
 
 A stale heartbeat alone does not fail a run whose worker is still running on this host (its
@@ -15,9 +17,13 @@ local worker is gone, what its steps started (the rest of its process group) is 
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import threading
 import time
 from typing import TYPE_CHECKING
 
+from headwater.core.names import MAX_RUNTIME_SECONDS_TAG
 from headwater.core.run_status import RunStatus
 from headwater.processes import kill_group_of_dead_leader, pid_alive
 from headwater.snapshot.events import EventType, RunEvent
@@ -50,6 +56,9 @@ class RunMonitor:
             RunStatus.STARTING, RunStatus.STARTED, RunStatus.CANCELING]))
         ended = []
         for run in runs:
+            if self._past_max_runtime(run, current):
+                ended.append(run.run_id)
+                continue
             reason = self._problem(run, current)
             if reason is not None and self._end(run, reason):
                 ended.append(run.run_id)
@@ -58,6 +67,36 @@ class RunMonitor:
                     kill_group_of_dead_leader(run.worker_pid)
         self._explained &= {run.run_id for run in runs}
         return ended
+
+    def max_runtime(self, run: RunRecord) -> float | None:
+        """The run's limit in seconds: its tag, else the setting; None for no limit."""
+        tagged = run.tags.get(MAX_RUNTIME_SECONDS_TAG)
+        if tagged is not None:
+            try:
+                seconds = float(tagged)
+            except ValueError:
+                logger.warning("Run %s: tag %s=%r is not a number of seconds; ignored.",
+                               run.run_id, MAX_RUNTIME_SECONDS_TAG, tagged)
+            else:
+                return seconds if seconds > 0 else None
+        return self.settings.max_runtime or None
+
+    def _past_max_runtime(self, run: RunRecord, now: float) -> bool:
+        """Fail a STARTED run older than its limit and stop its worker; whether it did."""
+        limit = self.max_runtime(run)
+        if run.status is not RunStatus.STARTED or limit is None or run.start_time is None:
+            return False
+        if now - run.start_time <= limit:
+            return False
+        message = (f"Run monitor: the run exceeded its maximum runtime of {limit:g} s "
+                   f"({MAX_RUNTIME_SECONDS_TAG} tag or run_monitoring.max_runtime); its worker "
+                   "was stopped.")
+        if not fail_run(self.instance, run, message, expected=[RunStatus.STARTED]):
+            return False
+        pid = run.worker_pid
+        if self._local(run) and pid is not None and worker_runs_here(pid, run.run_id):
+            stop_process_group(pid)
+        return True
 
     def _local(self, run: RunRecord) -> bool:
         return self.check_pids and run.origin is not None
@@ -106,6 +145,32 @@ class RunMonitor:
             "Run %s: no worker heartbeat for %.0f s, but its worker (pid %d) is still running "
             "on this host, so the run is not failed; its storage writes are most likely "
             "failing and being retried.", run.run_id, gap, pid)
+
+
+def stop_process_group(pid: int) -> None:
+    """SIGTERM the worker's process group (the worker leads its own session), then SIGKILL
+    whatever is left of the worker after a grace period, without blocking the monitor."""
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except (ProcessLookupError, PermissionError):
+        return
+
+    def finish() -> None:
+        deadline = time.monotonic() + _KILL_GRACE_SECONDS
+        while time.monotonic() < deadline:
+            if not pid_alive(pid):
+                return
+            time.sleep(0.1)
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+    threading.Thread(target=finish, name=f"stop-worker-{pid}", daemon=True).start()
+
+
+#: How long a worker past its maximum runtime has to end after SIGTERM.
+_KILL_GRACE_SECONDS = 30.0
 
 
 def worker_runs_here(pid: int, run_id: str) -> bool:

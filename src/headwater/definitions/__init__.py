@@ -5,6 +5,7 @@ Subpackages, each importing only those to its right (the layering test enforces 
     components -> (top level) -> automation -> assets -> ops
     ops -> config, metadata, partitions -> asset_graph
     assets -> selection -> asset_graph
+    pipes -> ops, metadata, asset_graph
 
 - ``asset_graph``: ``AssetKey``, ``AssetCheckKey`` and the ``AssetGraph`` built from assets;
 - ``partitions``: partitions definitions, keys, ranges and time windows;
@@ -16,6 +17,7 @@ Subpackages, each importing only those to its right (the layering test enforces 
 - ``assets``: ``@asset``, ``@multi_asset``, ``AssetsDefinition``, specs, deps, asset checks,
   the asset layer and asset jobs;
 - ``automation``: schedules, sensors, run requests, instigation contexts and results;
+- ``pipes``: external processes speaking the Pipes protocol (sessions, ``PipesSubprocessClient``);
 - ``components``: the defs folder, ``defs.yaml`` components and ``[tool.dg]`` configuration;
   it builds ``Definitions``, so it sits above the top-level modules.
 

@@ -17,7 +17,7 @@ from typing import Any
 from headwater.definitions.asset_graph.keys import AssetKey
 from headwater.definitions.assets.assets_definition import AssetsDefinition
 from headwater.definitions.assets.checks import AssetChecksDefinition, AssetCheckSpec
-from headwater.definitions.assets.specs import DEFAULT_GROUP, AssetSpec
+from headwater.definitions.assets.specs import DEFAULT_GROUP, AssetSpec, condition_from_policy
 from headwater.definitions.module_scope import (
     ModuleScope,
     caller_module,
@@ -39,6 +39,7 @@ def load_assets_from_modules(
     automation_condition: Any = None,
     source_key_prefix: KeyPrefix | None = None,
     include_specs: bool = False,
+    auto_materialize_policy: Any = None,
 ) -> list[LoadedAsset]:
     """Every asset defined at module scope in ``modules`` (each object once).
 
@@ -53,6 +54,7 @@ def load_assets_from_modules(
         key_prefix: prefix for the keys of the loaded computed assets; dependencies between
             loaded assets are rewritten to the new keys.
         automation_condition: automation condition of every loaded asset.
+        auto_materialize_policy: the older form of ``automation_condition``.
         source_key_prefix: prefix for the keys of loaded ``AssetSpec``s (and dependencies on
             them).
         include_specs: also return the ``AssetSpec``s defined in the modules.
@@ -65,6 +67,8 @@ def load_assets_from_modules(
     if include_specs:
         types = (AssetsDefinition, AssetSpec)
     found = [item for item in ModuleScope(modules, types).objects if is_asset(item)]
+    automation_condition = condition_from_policy(
+        automation_condition, auto_materialize_policy, "load_assets_from_modules")
     return _with_attributes(found, group_name, key_prefix, source_key_prefix, automation_condition)
 
 
@@ -75,6 +79,7 @@ def load_assets_from_current_module(
     automation_condition: Any = None,
     source_key_prefix: KeyPrefix | None = None,
     include_specs: bool = False,
+    auto_materialize_policy: Any = None,
 ) -> list[LoadedAsset]:
     """Like :func:`load_assets_from_modules`, for the module calling this function.
 
@@ -87,6 +92,7 @@ def load_assets_from_current_module(
         automation_condition=automation_condition,
         source_key_prefix=source_key_prefix,
         include_specs=include_specs,
+        auto_materialize_policy=auto_materialize_policy,
     )
 
 
@@ -98,6 +104,7 @@ def load_assets_from_package_module(
     automation_condition: Any = None,
     source_key_prefix: KeyPrefix | None = None,
     include_specs: bool = False,
+    auto_materialize_policy: Any = None,
 ) -> list[LoadedAsset]:
     """Like :func:`load_assets_from_modules`, for a package and all its modules, recursively.
 
@@ -110,6 +117,7 @@ def load_assets_from_package_module(
         automation_condition=automation_condition,
         source_key_prefix=source_key_prefix,
         include_specs=include_specs,
+        auto_materialize_policy=auto_materialize_policy,
     )
 
 
@@ -121,6 +129,7 @@ def load_assets_from_package_name(
     automation_condition: Any = None,
     source_key_prefix: KeyPrefix | None = None,
     include_specs: bool = False,
+    auto_materialize_policy: Any = None,
 ) -> list[LoadedAsset]:
     """Like :func:`load_assets_from_package_module`, importing the package by name first."""
     return load_assets_from_package_module(
@@ -130,6 +139,7 @@ def load_assets_from_package_name(
         automation_condition=automation_condition,
         source_key_prefix=source_key_prefix,
         include_specs=include_specs,
+        auto_materialize_policy=auto_materialize_policy,
     )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from headwater.definitions.asset_graph.keys import AssetKey
+from headwater.definitions.asset_graph.keys import AssetCheckKey, AssetKey
 from headwater.errors import InvalidDefinitionError
 
 
@@ -33,23 +33,37 @@ class EvaluateAutomationConditionsResult:
     @property
     def requested_asset_keys(self) -> set[AssetKey]:
         """The assets requested."""
-        return {AssetKey(key.split("/")) for key in self._requested}
+        return {AssetKey(key.split("/")) for key in self._requested if ":" not in key}
+
+    @property
+    def requested_asset_check_keys(self) -> set[AssetCheckKey]:
+        """The asset checks requested (by their own automation conditions)."""
+        found = set()
+        for key in self._requested:
+            if ":" in key:
+                asset, name = key.rsplit(":", 1)
+                found.add(AssetCheckKey(AssetKey(asset.split("/")), name))
+        return found
 
     def get_requested_partitions(self, asset_key: object) -> set[str | None]:
-        """The partitions of ``asset_key`` requested (``{None}`` for an unpartitioned asset)."""
+        """The partitions of ``asset_key`` (or of an ``AssetCheckKey``) requested (``{None}``
+        for an unpartitioned asset, and for a check)."""
         parts = self._requested.get(_key(asset_key), frozenset())
         return {part or None for part in parts}
 
     def get_num_requested(self, asset_key: object) -> int:
-        """How many partitions of ``asset_key`` were requested."""
+        """How many partitions of ``asset_key`` (or of an ``AssetCheckKey``) were requested."""
         return len(self._requested.get(_key(asset_key), frozenset()))
 
     def evaluation_tree(self, asset_key: object) -> dict[str, Any] | None:
-        """The asset's evaluation tree: each node's name, result and true partitions."""
+        """The asset's (or check's) evaluation tree: each node's name, result and true
+        partitions."""
         return self._trees.get(_key(asset_key))
 
 
 def _key(asset_key: object) -> str:
+    if isinstance(asset_key, AssetCheckKey):
+        return f"{'/'.join(asset_key.asset_key.path)}:{asset_key.name}"
     return "/".join(AssetKey.from_coercible(asset_key).path)  # type: ignore[arg-type]
 
 

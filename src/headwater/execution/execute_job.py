@@ -17,7 +17,8 @@ from headwater.core.run_status import RunStatus
 from headwater.definitions.config.io_managers import FilesystemIOManager
 from headwater.definitions.ops.reconstructable import ReconstructableJob
 from headwater.errors import HeadwaterError, InvalidDefinitionError, NotFoundError
-from headwater.execution.launch import create_run, launch_run_worker
+from headwater.execution.launch import create_reexecution_run, create_run, launch_run_worker
+from headwater.execution.reexecution_options import ReexecutionOptions
 from headwater.snapshot.dagster_event import DagsterEvent
 from headwater.snapshot.events import EventType, RunEvent
 from headwater.snapshot.runs import RunRecord
@@ -92,6 +93,7 @@ def execute_job(
     run_config: Any = None,
     tags: Mapping[str, str] | None = None,
     raise_on_error: bool = False,
+    reexecution_options: ReexecutionOptions | None = None,
 ) -> ExecuteJobResult:
     """Run ``job`` in a run worker process, recorded in ``instance``; wait for it to finish.
 
@@ -101,6 +103,8 @@ def execute_job(
         run_config: the run's config (a dict or ``RunConfig``).
         tags: tags for the run.
         raise_on_error: raise ``HeadwaterError`` when the run fails.
+        reexecution_options: re-execute a previous run of the job (its config, tags and
+            partition) instead of starting a new one.
     """
     if not isinstance(job, ReconstructableJob):
         raise InvalidDefinitionError(
@@ -115,9 +119,12 @@ def execute_job(
     )
     if run_config is not None and hasattr(run_config, "to_config_dict"):
         run_config = run_config.to_config_dict()
-    run = create_run(
-        instance, origin=origin, job_name=job.job_name, run_config=run_config, tags=tags
-    )
+    if reexecution_options is not None:
+        run = _reexecution(instance, job, reexecution_options)
+    else:
+        run = create_run(
+            instance, origin=origin, job_name=job.job_name, run_config=run_config, tags=tags
+        )
     launch_run_worker(instance, run.run_id).wait()
     stored = instance.storage.get_run(run.run_id)
     assert stored is not None
@@ -130,3 +137,18 @@ def execute_job(
             + ("; ".join(failures) or stored.failure_message or "see its events")
         )
     return result
+
+
+def _reexecution(instance: Instance, job: ReconstructableJob,
+                 options: ReexecutionOptions) -> RunRecord:
+    parent = instance.storage.get_run(options.parent_run_id)
+    if parent is None:
+        raise NotFoundError(f"No run {options.parent_run_id!r} in the instance to re-execute.")
+    if parent.job_name != job.job_name:
+        raise InvalidDefinitionError(
+            f"Run {options.parent_run_id} is a run of job '{parent.job_name}', not of "
+            f"'{job.job_name}'; re-execute it with its own job.")
+    steps = list(options.step_selection) or None
+    return create_reexecution_run(instance, options.parent_run_id,
+                                  from_failure=options.only_failed and steps is None,
+                                  step_keys=steps)

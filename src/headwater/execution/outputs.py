@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from headwater.definitions.asset_graph.keys import AssetKey
+from headwater.definitions.ops.expectations import ExpectationResult
 from headwater.definitions.ops.results import (
     AssetCheckResult,
     AssetMaterialization,
@@ -45,6 +46,11 @@ class StepResultItem:
 
 def normalize_step_result(step: ExecutionStep, result: Any) -> Iterator[StepResultItem]:
     """Items for ``result``: a returned value, or the list of items a generator yielded."""
+    if step.assets_def is not None and step.assets_def.is_observable:
+        from headwater.execution.observations import observation_items
+
+        yield from observation_items(step, result)
+        return
     check_outputs = {o.name for o in step.outputs if o.check_key is not None}
     value_outputs = [
         d.name for d in step.op_def.output_defs
@@ -54,6 +60,7 @@ def normalize_step_result(step: ExecutionStep, result: Any) -> Iterator[StepResu
     ]
     if isinstance(result, list) and (
         _was_generator(step, result) or _is_dynamic_list(step, result)
+        or _is_result_sequence(result)
     ):
         for element in result:
             yield from _from_result_object(step, element, value_outputs, yielded=True)
@@ -76,6 +83,15 @@ def normalize_step_result(step: ExecutionStep, result: Any) -> Iterator[StepResu
                 yield StepResultItem("output", name, element)
         return
     yield from _from_result_object(step, result, value_outputs, yielded=False)
+
+
+def _is_result_sequence(result: list[Any]) -> bool:
+    """A returned list of result objects (``MaterializeResult``, ``AssetCheckResult``, ...),
+    e.g. what ``PipesClientCompletedInvocation.get_results()`` gives: one result each."""
+    return bool(result) and all(
+        isinstance(element, (MaterializeResult, AssetCheckResult, ObserveResult))
+        for element in result
+    )
 
 
 def _is_dynamic_list(step: ExecutionStep, result: list[Any]) -> bool:
@@ -108,7 +124,7 @@ def _from_result_object(
             yield StepResultItem("check", check=check)
     elif isinstance(obj, AssetCheckResult):
         yield StepResultItem("check", check=obj)
-    elif isinstance(obj, (AssetMaterialization, AssetObservation)):
+    elif isinstance(obj, (AssetMaterialization, AssetObservation, ExpectationResult)):
         yield StepResultItem("event", event=obj)
     elif isinstance(obj, ObserveResult):
         key = _asset_key(step, obj.asset_key)

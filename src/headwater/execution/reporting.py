@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from headwater.core.names import CODE_VERSION_TAG
+from headwater.core.names import CODE_VERSION_TAG, DATA_VERSION_TAG, INPUT_DATA_VERSION_TAG_PREFIX
 from headwater.definitions.asset_graph.keys import AssetKey
 from headwater.definitions.metadata import normalize_metadata
+from headwater.definitions.ops.expectations import ExpectationResult
 from headwater.definitions.ops.results import (
     AssetCheckResult,
     AssetCheckSeverity,
@@ -16,7 +17,13 @@ from headwater.definitions.ops.results import (
     AssetObservation,
 )
 from headwater.errors import InvalidOutputError, user_code_boundary
-from headwater.snapshot.events import AssetCheckData, AssetEventData, EventType, OutputData
+from headwater.snapshot.events import (
+    AssetCheckData,
+    AssetEventData,
+    EventType,
+    ExpectationData,
+    OutputData,
+)
 from headwater.snapshot.metadata import MetadataEntrySnap, metadata_to_snap, truncate_metadata
 
 if TYPE_CHECKING:
@@ -73,7 +80,8 @@ def report_output(
             by_key[item.mapping_key] = item.value
         else:
             run.captured_outputs[(step.key, output.name)] = item.value
-    if output.asset_key is not None:
+    if output.asset_key is not None and not (
+            step.assets_def is not None and step.assets_def.is_observable):
         _report_materialization(run, step, info, output, item, io_metadata)
     if stored:
         run.emit(
@@ -103,10 +111,17 @@ def _report_materialization(
                     if step.assets_def is not None else None)
     if code_version is not None:
         tags.setdefault(CODE_VERSION_TAG, code_version)
+    if data_version is not None:
+        tags.setdefault(DATA_VERSION_TAG, data_version)
+    if step.assets_def is not None:
+        tags.update(input_data_version_tags(
+            run, step.assets_def.asset_deps.get(output.asset_key, set())))
     # A run over a range materializes each of its partitions (one event each, as Dagster).
     keys: list[str | None] = [None]
     if _partitioned(step) and run.partition_keys:
         keys = list(run.partition_keys)
+    if data_version is not None:
+        run_data_versions(run)[output.asset_key] = data_version
     for key in keys:
         run.emit(
             EventType.ASSET_MATERIALIZATION,
@@ -193,6 +208,18 @@ def _check_spec_for(step: ExecutionStep, check: AssetCheckResult) -> tuple[str, 
 
 def report_asset_event(run: RunContext, step: ExecutionStep, event: Any) -> None:
     """Emit an ``AssetMaterialization`` or ``AssetObservation`` logged by user code."""
+    if isinstance(event, ExpectationResult):
+        outcome = "passed" if event.success else "failed"
+        run.emit(
+            EventType.STEP_EXPECTATION_RESULT,
+            f"Expectation{' ' + repr(event.label) if event.label else ''} {outcome}.",
+            step_key=step.key,
+            level=logging.INFO if event.success else logging.WARNING,
+            data=ExpectationData(success=event.success, label=event.label,
+                                 description=event.description,
+                                 metadata=snap_metadata(event.metadata, step.describe)),
+        )
+        return
     if isinstance(event, AssetMaterialization):
         event_type = EventType.ASSET_MATERIALIZATION
         verb = "Materialized"
@@ -202,11 +229,15 @@ def report_asset_event(run: RunContext, step: ExecutionStep, event: Any) -> None
     else:
         raise InvalidOutputError(
             f"{step.describe} logged {type(event).__name__}; context.log_event takes an "
-            "AssetMaterialization or AssetObservation."
+            "AssetMaterialization, AssetObservation or ExpectationResult."
         )
+    data_version = event.tags.get(DATA_VERSION_TAG)
+    if data_version is not None:
+        run_data_versions(run)[event.asset_key] = data_version
     run.emit(
         event_type,
-        f"{verb} {event.asset_key.to_user_string()}.",
+        f"{verb} {event.asset_key.to_user_string()}"
+        + (f" (data version {data_version})." if data_version is not None else "."),
         step_key=step.key,
         data=AssetEventData(
             asset_key=event.asset_key.path,
@@ -214,5 +245,48 @@ def report_asset_event(run: RunContext, step: ExecutionStep, event: Any) -> None
             description=event.description,
             metadata=snap_metadata(event.metadata, step.describe),
             tags=dict(event.tags),
+            data_version=data_version,
         ),
     )
+
+
+def run_data_versions(run: RunContext) -> dict[AssetKey, str]:
+    """Data versions recorded by this run so far (read before the stored ones, which the
+    event writer may not have stored yet)."""
+    found: dict[AssetKey, str] = run.__dict__.setdefault("_data_versions", {})
+    return found
+
+
+def input_data_version_tags(run: RunContext, parents: Iterable[AssetKey]) -> dict[str, str]:
+    """``dagster/input_data_version/<parent>`` tags: each parent's current data version (of its
+    newest observation or materialization), for parents that have one."""
+    parents = sorted(parents)
+    if not parents:
+        return {}
+    known = run_data_versions(run)
+    missing = [key for key in parents if key not in known]
+    stored = latest_data_versions(run.instance, missing) if missing else {}
+    tags: dict[str, str] = {}
+    for key in parents:
+        version = known.get(key) or stored.get(key)
+        if version is not None:
+            tags[INPUT_DATA_VERSION_TAG_PREFIX + key.to_user_string()] = version
+    return tags
+
+
+def latest_data_versions(instance: Any, keys: list[AssetKey]) -> dict[AssetKey, str]:
+    """The data version of each key's newest observation or materialization, from storage."""
+    storage = getattr(instance, "storage", None)
+    if storage is None:
+        return {}
+    paths = [key.path for key in keys]
+    newest: dict[tuple[str, ...], Any] = dict(storage.get_latest_materializations(paths))
+    for path, record in storage.get_latest_observations(paths).items():
+        if path not in newest or newest[path].storage_id < record.storage_id:
+            newest[path] = record
+    found: dict[AssetKey, str] = {}
+    for path, record in newest.items():
+        data = record.event.data
+        if isinstance(data, AssetEventData) and data.data_version is not None:
+            found[AssetKey(path)] = data.data_version
+    return found

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from headwater.core.run_status import RunStatus
-from headwater.definitions.asset_graph.keys import AssetKey, CoercibleToAssetKey
+from headwater.definitions.asset_graph.keys import AssetCheckKey, AssetKey, CoercibleToAssetKey
 from headwater.definitions.ops.graphs import GraphDefinition
 from headwater.definitions.ops.jobs import JobDefinition
 from headwater.definitions.ops.results import AssetMaterialization, AssetObservation
@@ -20,14 +20,27 @@ from headwater.snapshot.runs import RunRecord
 
 @dataclass(frozen=True)
 class AssetCheckEvaluation:
-    """A check's outcome as recorded in a run."""
+    """A check's outcome: as recorded in a run, or built to report one outside a run
+    (``instance.report_runless_asset_event``)."""
 
     asset_key: AssetKey
     check_name: str
     passed: bool
-    severity: str
-    description: str | None
-    metadata: Mapping[str, Any]
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    severity: str = "ERROR"
+    description: str | None = None
+    partition: str | None = None
+    blocking: bool | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "asset_key", AssetKey.from_coercible(self.asset_key))
+        object.__setattr__(self, "metadata", dict(self.metadata or {}))
+        object.__setattr__(self, "severity", str(getattr(self.severity, "value", self.severity)))
+
+    @property
+    def asset_check_key(self) -> AssetCheckKey:
+        """The check's key."""
+        return AssetCheckKey(self.asset_key, self.check_name)
 
 
 class ExecuteInProcessResult:
@@ -257,6 +270,7 @@ class ExecuteInProcessResult:
                     severity=data.severity,
                     description=data.description,
                     metadata=metadata_from_snap(data.metadata),
+                    partition=data.partition,
                 )
             )
         return found

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from headwater.definitions.config.io_managers import FilesystemIOManager
-from headwater.errors import NotFoundError
+from headwater.errors import StepNotFoundError
 from headwater.execution.cancellation import Cancellation, install_sigterm_handler
 from headwater.execution.dynamic_plan import apply_dynamic_keys
 from headwater.execution.event_pipe import EventPipeWriter
@@ -76,7 +76,7 @@ def _execute(instance: Instance, run_id: str, step_key: str, sink: EventSink,
         apply_dynamic_keys(plan, json.loads(os.environ.get(DYNAMIC_KEYS_ENV) or "[]"))
         step = plan.known_step(step_key)
         if step is None:
-            raise NotFoundError(f"Run {run_id} has no step '{step_key}'.")
+            raise StepNotFoundError(f"Run {run_id} has no step '{step_key}'.")
         context = RunContext(
             run_id=run.run_id,
             job=target.job,

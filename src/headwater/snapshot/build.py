@@ -75,15 +75,16 @@ def build_repository_snapshot(name: str, repo: RepositoryDefinition) -> Reposito
     if implicit is not None and implicit.name not in repo.jobs:
         jobs.append(job_snap(implicit, cache, is_implicit=True))
     assets = _asset_snaps(repo, jobs, cache)
+    checks = _check_snaps(repo.assets_defs, jobs, repo.asset_graph)
     schedules = [_schedule_snap(s) for s in repo.schedules.values()]
     sensors = with_default_automation_sensor(
-        assets, [_sensor_snap(s, repo) for s in repo.sensors.values()])
+        assets, [_sensor_snap(s, repo) for s in repo.sensors.values()], checks)
     return RepositorySnapshot(
         name=name,
         description=repo.description,
         metadata=metadata_snap(repo.metadata),
         assets=assets,
-        asset_checks=_check_snaps(repo.assets_defs, jobs),
+        asset_checks=checks,
         jobs=jobs,
         schedules=schedules,
         sensors=sensors,
@@ -194,7 +195,7 @@ def _label(condition: Any) -> str | None:
 
 
 def _check_snaps(
-    assets_defs: Iterable[AssetsDefinition], jobs: list[JobSnap]
+    assets_defs: Iterable[AssetsDefinition], jobs: list[JobSnap], graph: Any = None
 ) -> list[AssetCheckSnap]:
     _, jobs_by_check = _user_job_names(jobs)
     snaps = []
@@ -210,6 +211,8 @@ def _check_snaps(
                     additional_deps=[key_list(dep) for dep in spec.additional_deps],
                     metadata=metadata_snap(spec.metadata),
                     job_names=jobs_by_check.get(tuple(spec.asset_key) + (spec.name,), []),
+                    automation_condition_tree=condition_tree(
+                        getattr(spec, "automation_condition", None), graph),
                 )
             )
     return snaps

@@ -48,6 +48,8 @@ class EventType(str, Enum):
     STEP_INPUT = "STEP_INPUT"
     STEP_STDOUT = "STEP_STDOUT"
     STEP_STDERR = "STEP_STDERR"
+    #: An op reported an ExpectationResult (the older form of a data quality check).
+    STEP_EXPECTATION_RESULT = "STEP_EXPECTATION_RESULT"
 
 
 class _Data(msgspec.Struct, frozen=True, tag_field="kind", omit_defaults=True):
@@ -130,6 +132,15 @@ class AssetCheckData(_Data, frozen=True, tag="asset_check"):
     partition: str | None = None
 
 
+class ExpectationData(_Data, frozen=True, tag="expectation"):
+    """An ``ExpectationResult`` an op reported."""
+
+    success: bool
+    label: str | None = None
+    description: str | None = None
+    metadata: dict[str, MetadataEntrySnap] = {}
+
+
 class RunFailureData(_Data, frozen=True, tag="run_failure"):
     """Why a run failed: failed steps, or an error outside any step."""
 
@@ -154,6 +165,7 @@ EventData = Union[
     AssetCheckData,
     RunFailureData,
     EngineData,
+    ExpectationData,
 ]
 
 

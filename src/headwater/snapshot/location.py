@@ -230,6 +230,8 @@ class AssetCheckSnap(_Snap, frozen=True):
     additional_deps: list[list[str]] = []
     metadata: dict[str, MetadataEntrySnap] = {}
     job_names: list[str] = []
+    #: The check's automation condition as data (see ``AssetSnap``), when it has one.
+    automation_condition_tree: dict[str, Any] | None = None
 
 
 # Schedules, sensors, resources -------------------------------------------------------------

@@ -36,6 +36,12 @@ from headwater.definitions.metadata import (
     TimestampMetadataValue,
     UrlMetadataValue,
 )
+from headwater.definitions.metadata.references import (
+    CodeReferencesMetadataValue,
+    DagsterRunMetadataValue,
+    LocalFileCodeReference,
+    UrlCodeReference,
+)
 from headwater.definitions.metadata.table import (
     TableColumn,
     TableColumnConstraints,
@@ -62,6 +68,11 @@ from headwater.snapshot.metadata_types import (
 )
 from headwater.snapshot.metadata_types import (
     BoolMetadata as BoolMetadata,
+)
+from headwater.snapshot.metadata_types import (
+    CodeReferencesMetadata,
+    CodeReferenceSnap,
+    DagsterRunMetadata,
 )
 from headwater.snapshot.metadata_types import (
     ColumnLineageMetadata as ColumnLineageMetadata,
@@ -198,6 +209,24 @@ def _lineage_snap(value: TableColumnLineageMetadataValue) -> ColumnLineageMetada
     )
 
 
+def _code_references_snap(value: CodeReferencesMetadataValue) -> CodeReferencesMetadata:
+    return CodeReferencesMetadata(code_references=[
+        CodeReferenceSnap(file_path=ref.file_path, line_number=ref.line_number, label=ref.label)
+        if isinstance(ref, LocalFileCodeReference)
+        else CodeReferenceSnap(url=ref.url, label=ref.label)
+        for ref in value.code_references
+    ])
+
+
+def _code_references_value(snap: CodeReferencesMetadata) -> CodeReferencesMetadataValue:
+    return CodeReferencesMetadataValue(code_references=[
+        UrlCodeReference(url=ref.url, label=ref.label) if ref.url is not None
+        else LocalFileCodeReference(file_path=ref.file_path or "", line_number=ref.line_number,
+                                    label=ref.label)
+        for ref in snap.code_references
+    ])
+
+
 _TO_SNAP: dict[type, Callable[[Any], MetadataEntrySnap]] = {
     TextMetadataValue: lambda v: TextMetadata(v.text),
     MarkdownMetadataValue: lambda v: MarkdownMetadata(v.md_str),
@@ -216,6 +245,8 @@ _TO_SNAP: dict[type, Callable[[Any], MetadataEntrySnap]] = {
     TableSchemaMetadataValue: _table_schema_snap,
     TableMetadataValue: _table_snap,
     TableColumnLineageMetadataValue: _lineage_snap,
+    DagsterRunMetadataValue: lambda v: DagsterRunMetadata(v.run_id),
+    CodeReferencesMetadataValue: _code_references_snap,
 }
 
 
@@ -309,6 +340,8 @@ _FROM_SNAP: dict[type, Callable[[Any], MetadataValue]] = {
     TableSchemaMetadata: lambda s: TableSchemaMetadataValue(schema_from_snap(s)),
     TableMetadata: _table_value,
     ColumnLineageMetadata: _lineage_value,
+    DagsterRunMetadata: lambda s: DagsterRunMetadataValue(s.run_id),
+    CodeReferencesMetadata: _code_references_value,
 }
 
 

@@ -18,7 +18,9 @@ from headwater.snapshot.metadata_numbers import (
 )
 from headwater.snapshot.metadata_types import (
     AssetMetadata,
+    CodeReferencesMetadata,
     ColumnLineageMetadata,
+    DagsterRunMetadata,
     FloatMetadata,
     IntMetadata,
     JobMetadata,
@@ -83,6 +85,13 @@ _JSON_VIEW: dict[type, Callable[[Any], Any]] = {
         "records": put_specials(s.records, s.special, json_number),
         "schema": _schema_json(s.schema) if s.schema is not None else None,
     },
+    DagsterRunMetadata: lambda s: s.run_id,
+    CodeReferencesMetadata: lambda s: [
+        {key: value for key, value in (("file_path", ref.file_path),
+                                       ("line_number", ref.line_number), ("url", ref.url),
+                                       ("label", ref.label)) if value is not None}
+        for ref in s.code_references
+    ],
     ColumnLineageMetadata: lambda s: {
         "deps_by_column": {
             column: [

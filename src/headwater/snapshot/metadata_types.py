@@ -118,6 +118,27 @@ class JobMetadata(_Entry, frozen=True, tag="job"):
     repository_name: Union[str, None] = None
 
 
+class DagsterRunMetadata(_Entry, frozen=True, tag="dagster_run"):
+    """A reference to a run, by id."""
+
+    run_id: str
+
+
+class CodeReferenceSnap(msgspec.Struct, frozen=True, omit_defaults=True):
+    """A place in source code: a local ``file_path`` (and ``line_number``) or a ``url``."""
+
+    file_path: Union[str, None] = None
+    line_number: Union[int, None] = None
+    url: Union[str, None] = None
+    label: Union[str, None] = None
+
+
+class CodeReferencesMetadata(_Entry, frozen=True, tag="code_references"):
+    """Where an asset's source code lives."""
+
+    code_references: list[CodeReferenceSnap]
+
+
 class TableColumnConstraintsSnap(msgspec.Struct, frozen=True, omit_defaults=True):
     """Constraints on one table column."""
 
@@ -191,5 +212,7 @@ MetadataEntrySnap = Union[
     TableSchemaMetadata,
     TableMetadata,
     ColumnLineageMetadata,
+    DagsterRunMetadata,
+    CodeReferencesMetadata,
 ]
 """Any one metadata entry, as stored and sent between processes."""

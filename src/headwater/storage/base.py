@@ -125,6 +125,12 @@ class Storage(ABC):
         """The newest materialization of each asset (all assets when None)."""
 
     @abstractmethod
+    def get_latest_observations(
+        self, asset_keys: Iterable[Sequence[str]] | None = None
+    ) -> dict[tuple[str, ...], AssetEventRecord]:
+        """The newest observation of each asset (all assets when None)."""
+
+    @abstractmethod
     def get_materializations(
         self,
         asset_key: Sequence[str],
@@ -136,6 +142,12 @@ class Storage(ABC):
         """Materialization history of one asset, newest first."""
 
     @abstractmethod
+    def get_observations(
+        self, asset_key: Sequence[str], *, limit: int | None = None
+    ) -> list[AssetEventRecord]:
+        """Observation history of one asset, newest first."""
+
+    @abstractmethod
     def get_materialized_partitions(self, asset_key: Sequence[str]) -> set[str]:
         """Partitions of the asset that have been materialized at least once."""
 
@@ -145,6 +157,33 @@ class Storage(ABC):
     ) -> list[AssetEventRecord]:
         """Materializations of the asset with a storage id above ``after_storage_id``, oldest
         first (asset sensors read these)."""
+
+    @abstractmethod
+    def query_asset_events(
+        self,
+        asset_key: Sequence[str],
+        event_type: EventType,
+        *,
+        partitions: Sequence[str] | None = None,
+        after_storage_id: int | None = None,
+        before_storage_id: int | None = None,
+        after_timestamp: float | None = None,
+        before_timestamp: float | None = None,
+        storage_ids: Sequence[int] | None = None,
+        limit: int | None = None,
+        ascending: bool = False,
+    ) -> list[AssetEventRecord]:
+        """Materializations or observations of one asset matching every given bound,
+        newest first (oldest first with ``ascending``)."""
+
+    @abstractmethod
+    def get_indexed_asset_keys(self) -> list[list[str]]:
+        """Every asset key with a stored materialization or observation, sorted."""
+
+    @abstractmethod
+    def wipe_assets(self, asset_keys: Iterable[Sequence[str]]) -> None:
+        """Forget the assets' materializations, observations, check results and partition
+        statuses (the runs and their event logs stay)."""
 
     @abstractmethod
     def get_latest_check_results(

@@ -40,8 +40,8 @@ Where code servers start run workers (default: a local subprocess per run)::
         backend: redis://127.0.0.1:6379/1       # default: the broker when it is redis://
         queue: headwater                        # the queue run tasks are sent to
 
-The daemon's sections (``run_queue``, ``scheduler``, ``sensors``, ``run_monitoring``) are
-described in :mod:`headwater.storage.daemon_config`.
+The daemon's sections (``run_queue``, ``scheduler``, ``sensors``, ``run_monitoring``,
+``auto_materialize``) are described in :mod:`headwater.storage.daemon_config`.
 
 Any value may be ``{env: VAR}``. Every problem is an :class:`InstanceConfigError` naming the
 file, the line, the key path and what to write instead.

@@ -21,6 +21,9 @@
       poll_interval: 5
       worker_heartbeat_timeout: 60   # a started run without a worker heartbeat this long fails
       start_timeout: 180             # a run STARTING this long fails
+    auto_materialize:
+      minimum_interval_seconds: 30   # between two evaluations of each location's
+                                     # default_automation_condition_sensor
 
 Times are seconds. :func:`parse_daemon_settings` reads them with the reader of
 :mod:`headwater.storage.config`, so errors name the file, line and key like the others.
@@ -33,13 +36,15 @@ from typing import Any, NoReturn, Protocol
 
 Path_ = tuple[str, ...]
 
-DAEMON_SECTIONS = ("run_queue", "scheduler", "sensors", "run_monitoring")
+DAEMON_SECTIONS = ("run_queue", "scheduler", "sensors", "run_monitoring", "auto_materialize")
 _RUN_QUEUE_KEYS = ("max_concurrent_runs", "dequeue_interval", "tag_concurrency_limits",
                    "location_wait_timeout")
 _LIMIT_KEYS = ("key", "value", "limit")
 _SCHEDULER_KEYS = ("catchup_window", "retry_interval")
 _SENSOR_KEYS = ("evaluation_timeout", "max_workers")
-_MONITORING_KEYS = ("enabled", "poll_interval", "worker_heartbeat_timeout", "start_timeout")
+_MONITORING_KEYS = ("enabled", "poll_interval", "worker_heartbeat_timeout", "start_timeout",
+                    "max_runtime")
+_AUTOMATION_KEYS = ("minimum_interval_seconds",)
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,18 @@ class RunMonitoringSettings:
     poll_interval: float = 5.0
     worker_heartbeat_timeout: float = 60.0
     start_timeout: float = 180.0
+    #: Longest a run may stay STARTED before it is failed and its worker stopped (0: no
+    #: limit); a run's ``dagster/max_runtime`` tag sets its own.
+    max_runtime: float = 0.0
+
+
+@dataclass(frozen=True)
+class AutomationSettings:
+    """Declarative automation (Dagster's ``auto_materialize`` section): the least time between
+    two evaluations of a default automation condition sensor (sensors defined with
+    ``AutomationConditionSensorDefinition`` use their own ``minimum_interval_seconds``)."""
+
+    minimum_interval_seconds: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -100,6 +117,7 @@ class DaemonSettings:
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
     sensors: SensorSettings = field(default_factory=SensorSettings)
     run_monitoring: RunMonitoringSettings = field(default_factory=RunMonitoringSettings)
+    auto_materialize: AutomationSettings = field(default_factory=AutomationSettings)
     heartbeat_interval: float = 5.0
     #: The daemon counts as alive while its last heartbeat is at most this old.
     heartbeat_tolerance: float = 30.0
@@ -128,6 +146,8 @@ def parse_daemon_settings(reader: ConfigReader, top: dict[str, Any]) -> DaemonSe
                                                _SCHEDULER_KEYS)),
         sensors=_sensors(reader, top.get("sensors")),
         run_monitoring=_monitoring(reader, top.get("run_monitoring")),
+        auto_materialize=AutomationSettings(**_seconds(
+            reader, top.get("auto_materialize"), "auto_materialize", _AUTOMATION_KEYS)),
     )
 
 

@@ -29,6 +29,7 @@ from headwater.storage.config import (
     load_instance_config,
     parse_instance_config,
 )
+from headwater.storage.instance_api import InstanceQueries
 
 if TYPE_CHECKING:
     from headwater.storage.migrations import MigrationResult
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 STORAGE_DIR = "storage"
 
 
-class Instance:
+class Instance(InstanceQueries):
     """An instance root and the SQL storage its ``headwater.yaml`` chooses.
 
     Args:

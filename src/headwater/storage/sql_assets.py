@@ -16,6 +16,7 @@ from headwater.snapshot.runs import AssetCheckRecord, AssetEventRecord
 from headwater.storage.schema import asset_check_results, asset_events, event_logs
 from headwater.storage.schema import asset_keys as asset_keys_table
 from headwater.storage.sql_base import SqlBase, chunks, decode_key, encode_key
+from headwater.storage.sql_partition_status import forget_partition_statuses
 
 if TYPE_CHECKING:
     from headwater.storage.sql_base import AnyRow
@@ -54,12 +55,13 @@ def _check_record(row: AnyRow) -> AssetCheckRecord:
     )
 
 
-def _materializations(asset_key: Sequence[str]) -> sa.Select[Any]:
+def _materializations(asset_key: Sequence[str], event_type: str = _MATERIALIZATION
+                      ) -> sa.Select[Any]:
     return (
         sa.select(*_EVENT_COLUMNS)
         .join(event_logs, event_logs.c.id == asset_events.c.storage_id)
         .where(asset_events.c.asset_key == encode_key(asset_key),
-               asset_events.c.event_type == _MATERIALIZATION)
+               asset_events.c.event_type == event_type)
     )
 
 
@@ -69,11 +71,20 @@ class SqlAssets(SqlBase):
     def get_latest_materializations(
         self, asset_keys: Iterable[Sequence[str]] | None = None
     ) -> dict[tuple[str, ...], AssetEventRecord]:
+        return self._latest_events(asset_keys, asset_keys_table.c.last_materialization_id)
+
+    def get_latest_observations(
+        self, asset_keys: Iterable[Sequence[str]] | None = None
+    ) -> dict[tuple[str, ...], AssetEventRecord]:
+        return self._latest_events(asset_keys, asset_keys_table.c.last_observation_id)
+
+    def _latest_events(
+        self, asset_keys: Iterable[Sequence[str]] | None, latest_id: sa.Column[Any]
+    ) -> dict[tuple[str, ...], AssetEventRecord]:
         base = (
             sa.select(*_EVENT_COLUMNS)
             .select_from(asset_keys_table)
-            .join(asset_events,
-                  asset_events.c.storage_id == asset_keys_table.c.last_materialization_id)
+            .join(asset_events, asset_events.c.storage_id == latest_id)
             .join(event_logs, event_logs.c.id == asset_events.c.storage_id)
         )
         if asset_keys is None:
@@ -106,6 +117,17 @@ class SqlAssets(SqlBase):
             query = query.where(asset_events.c.partition == partition)
         if before_storage_id is not None:
             query = query.where(asset_events.c.storage_id < before_storage_id)
+        if limit is not None:
+            query = query.limit(limit)
+        return self._read(lambda connection: [
+            _asset_record(row) for row in connection.execute(query)
+        ])
+
+    def get_observations(
+        self, asset_key: Sequence[str], *, limit: int | None = None
+    ) -> list[AssetEventRecord]:
+        query = (_materializations(asset_key, EventType.ASSET_OBSERVATION.value)
+                 .order_by(asset_events.c.storage_id.desc()))
         if limit is not None:
             query = query.limit(limit)
         return self._read(lambda connection: [
@@ -196,3 +218,60 @@ class SqlAssets(SqlBase):
         return self._read(lambda connection: [
             _check_record(row) for row in connection.execute(query)
         ])
+
+    def query_asset_events(
+        self,
+        asset_key: Sequence[str],
+        event_type: EventType,
+        *,
+        partitions: Sequence[str] | None = None,
+        after_storage_id: int | None = None,
+        before_storage_id: int | None = None,
+        after_timestamp: float | None = None,
+        before_timestamp: float | None = None,
+        storage_ids: Sequence[int] | None = None,
+        limit: int | None = None,
+        ascending: bool = False,
+    ) -> list[AssetEventRecord]:
+        column = asset_events.c.storage_id
+        query = (
+            sa.select(*_EVENT_COLUMNS)
+            .join(event_logs, event_logs.c.id == column)
+            .where(asset_events.c.asset_key == encode_key(asset_key),
+                   asset_events.c.event_type == event_type.value)
+            .order_by(column if ascending else column.desc())
+        )
+        if partitions is not None:
+            query = query.where(asset_events.c.partition.in_(list(partitions)))
+        if after_storage_id is not None:
+            query = query.where(column > after_storage_id)
+        if before_storage_id is not None:
+            query = query.where(column < before_storage_id)
+        if after_timestamp is not None:
+            query = query.where(asset_events.c.timestamp > after_timestamp)
+        if before_timestamp is not None:
+            query = query.where(asset_events.c.timestamp < before_timestamp)
+        if storage_ids is not None:
+            query = query.where(column.in_(list(storage_ids)))
+        if limit is not None:
+            query = query.limit(limit)
+        return self._read(lambda connection: [
+            _asset_record(row) for row in connection.execute(query)
+        ])
+
+    def get_indexed_asset_keys(self) -> list[list[str]]:
+        query = sa.select(asset_keys_table.c.asset_key).order_by(asset_keys_table.c.asset_key)
+        return self._read(lambda connection: [
+            decode_key(key) for key in connection.execute(query).scalars()
+        ])
+
+    def wipe_assets(self, asset_keys: Iterable[Sequence[str]]) -> None:
+        encoded = sorted({encode_key(key) for key in asset_keys})
+
+        def wipe(connection: Connection) -> None:
+            for part in chunks(encoded):
+                for table in (asset_events, asset_check_results, asset_keys_table):
+                    connection.execute(table.delete().where(table.c.asset_key.in_(part)))
+            forget_partition_statuses(connection, encoded)
+
+        self._write(wipe)

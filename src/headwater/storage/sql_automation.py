@@ -12,14 +12,23 @@ from typing import Any
 import msgspec
 import sqlalchemy as sa
 
-from headwater.snapshot.events import EventType
-from headwater.storage.schema import asset_events, automation_evaluations
-from headwater.storage.sql_base import SqlBase, decode_key, encode_key
+from headwater.snapshot.events import AssetEventData, EventType, decode_event
+from headwater.storage.schema import (
+    asset_check_results,
+    asset_events,
+    automation_evaluations,
+    event_logs,
+)
+from headwater.storage.sql_base import SqlBase, chunks, decode_key, encode_key
 
 _MATERIALIZATION = EventType.ASSET_MATERIALIZATION.value
+_ASSET_EVENTS = (_MATERIALIZATION, EventType.ASSET_OBSERVATION.value)
 
-#: A materialization's asset key, partition (``""`` when unpartitioned) and storage id.
-MaterializationRef = tuple[tuple[str, ...], str, int]
+#: A materialization's asset key, partition (``""`` when unpartitioned), storage id and time.
+MaterializationRef = tuple[tuple[str, ...], str, int, float]
+
+#: An asset check result's asset key, check name, storage id and time.
+CheckResultRef = tuple[tuple[str, ...], str, int, float]
 
 
 class AutomationEvaluationRecord(msgspec.Struct, frozen=True):
@@ -61,19 +70,90 @@ class SqlAutomation(SqlBase):
         """Materializations stored after ``after_storage_id``, oldest first."""
         query = (
             sa.select(asset_events.c.asset_key, asset_events.c.partition,
-                      asset_events.c.storage_id)
+                      asset_events.c.storage_id, asset_events.c.timestamp)
             .where(asset_events.c.event_type == _MATERIALIZATION,
                    asset_events.c.storage_id > after_storage_id)
             .order_by(asset_events.c.storage_id)
         )
         return self._read(lambda connection: [
-            (tuple(decode_key(raw)), partition or "", int(storage_id))
-            for raw, partition, storage_id in connection.execute(query)])
+            (tuple(decode_key(raw)), partition or "", int(storage_id), float(timestamp))
+            for raw, partition, storage_id, timestamp in connection.execute(query)])
+
+    def get_data_version_changes_after(
+        self, after_storage_id: int, asset_keys: Sequence[Sequence[str]],
+    ) -> dict[tuple[str, ...], set[str]]:
+        """Per asset, the partitions whose newest materialization or observation after
+        ``after_storage_id`` carries another data version than the newest one at or before it
+        (none before counts as ``None``), as Dagster's ``data_version_changed`` reads them."""
+        if not asset_keys:
+            return {}
+        encoded = [encode_key(key) for key in asset_keys]
+
+        def newest(connection: sa.Connection, keys: Sequence[str], after: bool
+                   ) -> dict[tuple[str, str], int]:
+            bound = (asset_events.c.storage_id > after_storage_id if after
+                     else asset_events.c.storage_id <= after_storage_id)
+            query = (
+                sa.select(asset_events.c.asset_key, asset_events.c.partition,
+                          sa.func.max(asset_events.c.storage_id))
+                .where(asset_events.c.event_type.in_(_ASSET_EVENTS),
+                       asset_events.c.asset_key.in_(keys), bound)
+                .group_by(asset_events.c.asset_key, asset_events.c.partition)
+            )
+            return {(raw, partition or ""): int(storage_id)
+                    for raw, partition, storage_id in connection.execute(query)}
+
+        def versions(connection: sa.Connection, ids: list[int]) -> dict[int, str | None]:
+            found: dict[int, str | None] = {}
+            for chunk in chunks(ids, 500):
+                query = sa.select(event_logs.c.id, event_logs.c.body).where(
+                    event_logs.c.id.in_(chunk))
+                for storage_id, body in connection.execute(query):
+                    data = decode_event(body).data
+                    found[int(storage_id)] = (data.data_version
+                                              if isinstance(data, AssetEventData) else None)
+            return found
+
+        def read(connection: sa.Connection) -> dict[tuple[str, ...], set[str]]:
+            latest: dict[tuple[str, str], int] = {}
+            previous: dict[tuple[str, str], int] = {}
+            for chunk in chunks(encoded, 500):
+                latest.update(newest(connection, chunk, after=True))
+                if latest:
+                    previous.update(newest(connection, chunk, after=False))
+            previous = {item: storage_id for item, storage_id in previous.items()
+                        if item in latest}
+            seen = versions(connection, [*latest.values(), *previous.values()])
+            changed: dict[tuple[str, ...], set[str]] = {}
+            for (raw, partition), storage_id in latest.items():
+                before = previous.get((raw, partition))
+                if seen.get(storage_id) != (seen.get(before) if before is not None else None):
+                    changed.setdefault(tuple(decode_key(raw)), set()).add(partition)
+            return changed
+
+        return self._read(read)
 
     def get_max_asset_event_id(self) -> int:
         """The newest asset event's storage id (0 when there is none)."""
         query = sa.select(sa.func.max(asset_events.c.storage_id))
         return self._read(lambda connection: int(connection.execute(query).scalar() or 0))
+
+    def get_max_check_result_id(self) -> int:
+        """The newest asset check result's storage id (0 when there is none)."""
+        query = sa.select(sa.func.max(asset_check_results.c.storage_id))
+        return self._read(lambda connection: int(connection.execute(query).scalar() or 0))
+
+    def get_check_result_refs_after(self, after_storage_id: int) -> list[CheckResultRef]:
+        """Asset check results stored after ``after_storage_id``, oldest first."""
+        query = (
+            sa.select(asset_check_results.c.asset_key, asset_check_results.c.check_name,
+                      asset_check_results.c.storage_id, asset_check_results.c.timestamp)
+            .where(asset_check_results.c.storage_id > after_storage_id)
+            .order_by(asset_check_results.c.storage_id)
+        )
+        return self._read(lambda connection: [
+            (tuple(decode_key(raw)), name, int(storage_id), float(timestamp))
+            for raw, name, storage_id, timestamp in connection.execute(query)])
 
     def add_automation_evaluations(self, records: Sequence[AutomationEvaluationRecord]) -> None:
         """Store evaluation trees (one row per asset)."""

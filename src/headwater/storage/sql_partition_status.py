@@ -39,7 +39,9 @@ from headwater.storage.schema import asset_partition_versions as versions_table
 from headwater.storage.schema import runs
 from headwater.storage.sql_base import SqlBase, encode_key
 
-__all__ = ["PartitionStatus", "SqlPartitionStatus", "index_partition_status"]
+__all__ = [
+    "PartitionStatus", "SqlPartitionStatus", "forget_partition_statuses", "index_partition_status",
+]
 
 
 class PartitionStatus(IntEnum):
@@ -167,6 +169,26 @@ def _write(connection: Connection, changes: Changes) -> None:
              "materialized": materialized, "run_id": run_id, "version": version}
             for partition, (status, materialized, run_id) in sorted(changes[key].items())
         ])
+
+
+def forget_partition_statuses(connection: Connection, asset_keys: Sequence[str]) -> None:
+    """Every partition of these (encoded) asset keys becomes missing: wiping an asset.
+
+    The rows are rewritten as missing under a new version, not deleted, so every storage
+    object's cache of the asset sees the change on its next read.
+    """
+    changes: Changes = {}
+    for key in asset_keys:
+        rows = connection.execute(
+            sa.select(status_table.c.partition).where(status_table.c.asset_key == key,
+                                                      status_table.c.status != 0)
+        ).scalars()
+        found: dict[str, tuple[int, bool, str]] = {
+            partition: (PartitionStatus.MISSING, False, "") for partition in rows}
+        if found:
+            changes[key] = found
+    if changes:
+        _write(connection, changes)
 
 
 class _Cached:

@@ -22,8 +22,10 @@ from headwater.webserver import (
     routes_assets,
     routes_automation,
     routes_backfills,
+    routes_external_assets,
     routes_instigator_tools,
     routes_instigators,
+    routes_jobs,
     routes_locations,
     routes_overview,
     routes_run_debug,
@@ -49,6 +51,7 @@ def api_routes() -> list[BaseRoute]:
     return [
         *routes_locations.ROUTES,
         *routes_assets.ROUTES,
+        *routes_jobs.ROUTES,
         *routes_instigator_tools.ROUTES,
         *routes_instigators.ROUTES,
         *routes_automation.ROUTES,
@@ -57,6 +60,7 @@ def api_routes() -> list[BaseRoute]:
         *routes_run_debug.ROUTES,
         *routes_overview.ROUTES,
         *routes_backfills.ROUTES,
+        *routes_external_assets.ROUTES,
         Route("/openapi.json", openapi, methods=["GET"]),
     ]
 

@@ -2,11 +2,12 @@
 
 ``GET /api/assets`` must answer in milliseconds for thousands of assets. The static part of
 each item (key, group, deps, ...) is built once per location snapshot. The dynamic part
-(latest materialization, latest run status) comes from one query for every asset's latest
-materialization, repeated when runs changed (one of the newest changed status, or the set of
-runs in progress changed) or after :data:`MAX_STALENESS` seconds; while runs are in progress,
-only the assets they target are re-read (only runs materialize). The encoded response is
-reused while none of this changed.
+(latest materialization, latest run status, data versions) comes from one query for every
+asset's latest materialization and one for its latest observation, repeated when runs changed
+(one of the newest changed status, or the set of runs in progress changed) or after
+:data:`MAX_STALENESS` seconds; while runs are in progress, only the assets they target are
+re-read (only runs materialize or observe). The encoded response is reused while none of this
+changed.
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ from headwater.snapshot.location import AssetSnap, LocationSnapshot
 from headwater.snapshot.runs import AssetCheckRecord, AssetEventRecord, RunRecord, RunsFilter
 from headwater.storage.instance import Instance
 from headwater.webserver.asset_health import (
+    DataVersions,
     blocking_checks,
     check_items,
     check_status,
+    data_versions,
     materialization_code_version,
     running_steps,
     stale_reasons,
@@ -115,6 +118,9 @@ class AssetIndex:
         self._response_key: tuple[Any, ...] | None = None
         self._response = b""
         self._latest: dict[Key, tuple[int, str | None]] = {}
+        self._records: dict[Key, AssetEventRecord] = {}
+        self._observations: dict[Key, AssetEventRecord] = {}
+        self._versions = DataVersions()
         self._check_id = -1
         self._checks: dict[Key, dict[str, AssetCheckRecord]] = {}
         self._running: dict[str, set[str]] = {}
@@ -183,9 +189,12 @@ class AssetIndex:
         if signature != self._runs_signature or active_ids != self._active_ids or stale or (
                 targets is None):
             self._read_all(storage.get_latest_materializations())
+            self._read_observations(storage.get_latest_observations())
         elif targets:
-            # Only the runs in progress materialize: re-read just what they target.
+            # Only the runs in progress materialize (or observe): re-read just what they target.
             self._read_some(storage.get_latest_materializations(targets))
+            self._read_observations({**self._observations,
+                                     **storage.get_latest_observations(targets)})
         self._active_ids = active_ids
         self._running = running_steps(storage, active) if active else {}
         check_id = storage.get_latest_check_storage_id()
@@ -202,6 +211,8 @@ class AssetIndex:
         if ids == self._materialization_ids:
             return
         self._materialization_ids = ids
+        self._records = dict(records)
+        self._versions = data_versions(self._records, self._observations)
         self._materializations = {key: _latest(record) for key, record in records.items()}
         self._latest = {key: (record.storage_id, materialization_code_version(record))
                         for key, record in records.items()}
@@ -214,11 +225,21 @@ class AssetIndex:
             return
         self._materialization_ids = {**self._materialization_ids,
                                      **{key: r.storage_id for key, r in changed.items()}}
+        self._records = {**self._records, **changed}
+        self._versions = data_versions(self._records, self._observations)
         self._materializations = {**self._materializations,
                                   **{key: _latest(record) for key, record in changed.items()}}
         self._latest = {**self._latest, **{
             key: (record.storage_id, materialization_code_version(record))
             for key, record in changed.items()}}
+        self._version += 1
+
+    def _read_observations(self, records: dict[Key, AssetEventRecord]) -> None:
+        ids = {key: record.storage_id for key, record in records.items()}
+        if ids == {key: record.storage_id for key, record in self._observations.items()}:
+            return
+        self._observations = records
+        self._versions = data_versions(self._records, self._observations)
         self._version += 1
 
     def _items(self, locations: dict[str, _LocationAssets]) -> list[dict[str, Any]]:
@@ -231,6 +252,7 @@ class AssetIndex:
                 item = dict(base)
                 item["latest_materialization"] = materializations.get(key)
                 item["latest_run_status"] = run_status.get((name, key))
+                item["data_version"] = self._versions.current.get(key)
                 item.update(self._health(found, key, running))
                 items.append(item)
         return items
@@ -242,7 +264,8 @@ class AssetIndex:
         return {
             "checks": checks,
             "check_status": check_status(checks),
-            "stale_reasons": stale_reasons(key, deps, code_version, self._latest),
+            "stale_reasons": stale_reasons(key, deps, code_version, self._latest,
+                                           self._versions),
             "in_progress": node is not None and node in running,
             "location_reload_failed": found.reload_failed,
         }

@@ -70,7 +70,7 @@ async def read_body(request: Request, kind: type[T], *, optional: bool = False) 
             raise ApiError(400, "The request needs a JSON body.")
     try:
         value = msgspec.json.decode(raw, type=kind)
-        where = _nul_in(msgspec.to_builtins(value), "")
+        where = nul_in(msgspec.to_builtins(value), "")
     except msgspec.ValidationError as exc:
         raise ApiError(400, f"Invalid request body: {_readable(str(exc))}") from None
     except msgspec.DecodeError as exc:
@@ -108,7 +108,7 @@ def _too_large(limit: int) -> str:
             "(large inputs belong in a resource or a file the run reads).")
 
 
-def _nul_in(value: object, path: str) -> str | None:
+def nul_in(value: object, path: str) -> str | None:
     """Where the first NUL character in ``value`` is (``run_config.ops``), or None."""
     if isinstance(value, str):
         return path if "\x00" in value else None
@@ -117,12 +117,12 @@ def _nul_in(value: object, path: str) -> str | None:
             inner = f"{path}.{key}" if path else str(key)
             if "\x00" in str(key):
                 return f"a key of {path}" if path else "a key"
-            found = _nul_in(item, inner)
+            found = nul_in(item, inner)
             if found is not None:
                 return found
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            found = _nul_in(item, f"{path}[{index}]")
+            found = nul_in(item, f"{path}[{index}]")
             if found is not None:
                 return found
     return None

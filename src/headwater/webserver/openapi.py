@@ -49,7 +49,7 @@ SCHEMAS: dict[str, Schema] = {
         "counts": _obj({"assets": INT, "jobs": INT, "schedules": INT, "sensors": INT}),
         "server": _null(ANY_OBJ)}),
     "Materialization": _obj({"run_id": STR, "timestamp": NUM, "partition": _null(STR)},
-                            {"metadata": ANY_OBJ}),
+                            {"metadata": ANY_OBJ, "data_version": _null(STR)}),
     "Asset": _obj({
         "key": KEY, "location": STR, "group": STR, "description": _null(STR),
         "kinds": _list(STR), "deps": _list(KEY), "partitioned": BOOL,
@@ -59,7 +59,7 @@ SCHEMAS: dict[str, Schema] = {
         "checks": _list(_ref("CheckHealth")),
         "check_status": _null({"type": "string", "enum": ["failed", "warning", "passed"]}),
         "stale_reasons": _list(STR), "in_progress": BOOL, "location_reload_failed": BOOL,
-        "tags": TAGS, "owners": _list(STR)}),
+        "tags": TAGS, "owners": _list(STR), "data_version": _null(STR)}),
     "CheckHealth": _obj({"name": STR, "blocking": BOOL, "passed": _null(BOOL),
                          "severity": _null(STR), "timestamp": _null(NUM),
                          "run_id": _null(STR)}),
@@ -77,6 +77,20 @@ SCHEMAS: dict[str, Schema] = {
         "asset_selection": _list(KEY), "partitioned": BOOL,
         "partition_keys": _null(_list(STR)), "run_config_schema": ANY_OBJ,
         "default_run_config": ANY_OBJ, "tags": TAGS}),
+    "JobOp": _obj({
+        "name": STR, "op_name": STR, "graph": _list(STR), "kind": STR,
+        "description": _null(STR),
+        "inputs": _list(_obj({"name": STR, "upstream": _list(_list(STR)),
+                              "asset_key": _null(KEY), "is_nothing": BOOL,
+                              "has_default": BOOL, "is_fan_in": BOOL})),
+        "outputs": _list(_obj({"name": STR, "is_dynamic": BOOL, "is_required": BOOL,
+                               "asset_key": _null(KEY), "check_name": _null(STR),
+                               "io_manager_key": STR})),
+        "depends_on": _list(STR), "config_schema": _null(ANY_OBJ),
+        "required_resource_keys": _list(STR), "tags": TAGS}),
+    "JobAsset": _obj({
+        "key": KEY, "group": STR, "deps": _list(KEY), "description": _null(STR),
+        "kinds": _list(STR), "node_name": _null(STR), "check_names": _list(STR)}),
     "Schedule": _obj({
         "name": STR, "location": STR, "job_name": STR, "cron_schedule": STR,
         "execution_timezone": STR, "status": ON_OFF, "default_status": ON_OFF,
@@ -101,7 +115,8 @@ SCHEMAS: dict[str, Schema] = {
     "RunEvent": _obj({"storage_id": INT, "timestamp": NUM, "event_type": STR,
                       "step_key": _null(STR), "message": STR, "level": STR},
                      {"metadata": ANY_OBJ, "asset_key": KEY, "error": _ref("ErrorInfo"),
-                      "partition": _null(STR), "check_name": STR, "passed": BOOL,
+                      "partition": _null(STR), "tags": TAGS, "data_version": _null(STR),
+                      "check_name": STR, "passed": BOOL,
                       "severity": STR, "description": STR, "output_name": STR,
                       "io_manager_key": _null(STR), "input_name": STR,
                       "upstream_step_key": _null(STR)}),
@@ -185,8 +200,9 @@ PATHS: dict[str, Schema] = {
         params=[_query("partitioned", {"type": "string", "enum": ["true", "false"]},
                        "Only partitioned assets")], errors=(400,))},
     "/api/assets/{key}": {"get": _op(
-        "One asset (key parts joined by /), materializations and checks",
+        "One asset (key parts joined by /), materializations, observations and checks",
         _json(_obj({"asset": ANY_OBJ, "materializations": _list(_ref("Materialization")),
+                    "observations": _list(_ref("Materialization")),
                     "checks": _list(_ref("AssetCheck"))})),
         params=[*_path_params("key"), _query("location", STR, "Location of the asset"),
                 _LIMIT], errors=(400, 404, 409))},
@@ -196,6 +212,12 @@ PATHS: dict[str, Schema] = {
         params=[*_path_params("key"), _query("location", STR, "Location of the asset")],
         errors=(404, 409))},
     "/api/jobs": {"get": _op("Jobs", _json(_wrap("jobs", "Job")))},
+    "/api/jobs/{location}/{name}": {"get": _op(
+        "One job with its op graph (ops, inputs, outputs, config schema) and, for asset "
+        "jobs, the assets it materializes",
+        _json(_obj({"job": _ref("Job"), "ops": _list(_ref("JobOp")),
+                    "assets": _list(_ref("JobAsset"))})),
+        params=_path_params("location", "name"), errors=(404, 409))},
     "/api/automation": {"get": _op(
         "Automation condition sensors with their recent ticks and requested assets",
         _json(_obj({"sensors": _list(ANY_OBJ)})), params=[_LIMIT], errors=(400,))},
@@ -325,6 +347,21 @@ for _kind in ("schedules", "sensors"):
         PATHS[f"/api/{_kind}/{{location}}/{{name}}/{_action}"] = {"post": _op(
             f"{_action.capitalize()} a {_kind[:-1]}", _SWITCH,
             params=_path_params("location", "name"), errors=_MUTATION)}
+
+SCHEMAS["ReportAssetEvent"] = _obj({}, {
+    "metadata": ANY_OBJ, "partition": STR, "description": STR, "data_version": STR})
+SCHEMAS["ReportAssetCheck"] = _obj({"check_name": STR, "passed": BOOL}, {
+    "severity": {"type": "string", "enum": ["ERROR", "WARN"]}, "metadata": ANY_OBJ,
+    "partition": STR, "description": STR})
+_REPORTED = _json(_obj({"storage_id": INT, "asset_key": KEY}), "The stored event's id")
+for _route, _what, _body in (
+        ("report_asset_materialization", "a materialization", "ReportAssetEvent"),
+        ("report_asset_observation", "an observation", "ReportAssetEvent"),
+        ("report_asset_check", "a check result", "ReportAssetCheck")):
+    PATHS[f"/{_route}/{{asset_key}}"] = {"post": _op(
+        f"Report {_what} of an external asset (stored outside any run); the key's parts "
+        "are separated by '/'", _REPORTED, params=_path_params("asset_key"), body=_body,
+        body_required=_body == "ReportAssetCheck", errors=(400, 403))}
 
 
 def openapi_document() -> dict[str, Any]:

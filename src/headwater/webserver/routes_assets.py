@@ -12,6 +12,7 @@ from starlette.routing import Route
 from headwater.core.freshness import freshness_status
 from headwater.snapshot.location import AssetSnap
 from headwater.snapshot.runs import AssetCheckRecord, AssetEventRecord
+from headwater.webserver.asset_health import event_data_version
 from headwater.webserver.asset_index import AssetIndex, base_asset_item
 from headwater.webserver.context import ApiContext, context_of, loaded_snapshots
 from headwater.webserver.errors import ApiError, JSONResponse
@@ -78,6 +79,7 @@ def asset_detail(request: Request) -> Response:
     location, asset = _find_asset(context, key, request.query_params.get("location"))
     storage = context.instance.storage
     history = storage.get_materializations(key, limit=limit)
+    observations = storage.get_observations(key, limit=limit)
     checks = storage.get_latest_check_results(key)
     item = base_asset_item(location, asset)
     item.update({
@@ -95,11 +97,15 @@ def asset_detail(request: Request) -> Response:
     item["downstream"] = _downstream(context, location, key)
     health = asset_index(context).health(location, key)
     item.update(health)
+    item["data_version"] = _current_data_version(history, observations)
+    item["latest_observation"] = _materialization(observations[0]) if observations else None
     health_checks = {check["name"]: check for check in health.get("checks", [])}
     return JSONResponse({
         "asset": item,
         "materializations": [_materialization(record, with_metadata=True)
                              for record in history],
+        "observations": [_materialization(record, with_metadata=True)
+                         for record in observations],
         "checks": [{**_check(name, checks.get(name)),
                     "blocking": health_checks.get(name, {}).get("blocking", False),
                     "severity": health_checks.get(name, {}).get("severity"),
@@ -149,11 +155,20 @@ def _partitions(context: ApiContext, asset: AssetSnap) -> dict[str, Any] | None:
 def _materialization(record: AssetEventRecord, *, with_metadata: bool = False
                      ) -> dict[str, Any]:
     item: dict[str, Any] = {"run_id": record.run_id, "timestamp": record.timestamp,
-                            "partition": record.partition}
+                            "partition": record.partition,
+                            "data_version": event_data_version(record)}
     if with_metadata:
         data = record.event.data
         item["metadata"] = metadata_item(getattr(data, "metadata", {}))
     return item
+
+
+def _current_data_version(materializations: list[AssetEventRecord],
+                          observations: list[AssetEventRecord]) -> str | None:
+    """The data version of the newest materialization or observation (None: none given)."""
+    newest = max([*materializations[:1], *observations[:1]],
+                 key=lambda record: record.storage_id, default=None)
+    return event_data_version(newest) if newest is not None else None
 
 
 def _check(name: str, record: AssetCheckRecord | None) -> dict[str, Any]:

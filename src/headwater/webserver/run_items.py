@@ -106,6 +106,9 @@ def event_item(record: EventLogRecord) -> dict[str, Any]:
         item["asset_key"] = list(data.asset_key)
         item["partition"] = data.partition
         item["metadata"] = metadata_item(data.metadata)
+        if isinstance(data, AssetEventData):
+            item["tags"] = dict(data.tags)
+            item["data_version"] = data.data_version
         if isinstance(data, AssetCheckData):
             item["check_name"] = data.check_name
             item["passed"] = data.passed

@@ -108,9 +108,14 @@ def create_queued_run(
     run_config: Mapping[str, Any] | None = None,
     tags: Mapping[str, str] | None = None,
     repository_name: str | None = None,
+    asset_check_selection: Sequence[Sequence[str]] | None = None,
 ) -> RunRecord:
     """Like :func:`submit_run`, but a job and an asset selection may both be given (a sensor's
     run request targeting some assets of a job); the daemon and backfills use this.
+
+    ``asset_check_selection`` (each ``[*asset key, check name]``) names the checks the run
+    executes; with an empty asset selection, the checks alone (automation conditions on
+    checks request such runs).
     """
     entry = loaded_entry(workspace, location)
     assert entry.snapshot is not None
@@ -120,6 +125,10 @@ def create_queued_run(
     selection = [[str(part) for part in key] for key in asset_selection or []] or None
     assets = check_assets(location, repository, selection) if selection else []
     job = check_job(location, repository, job_name) if job_name else None
+    checks: list[list[str]] | None = None
+    if asset_check_selection is not None:
+        checks = _known_checks(location, repository, asset_check_selection)
+        selection = selection or []  # [] with checks: the checks alone
     if partition_key is not None:
         _check_partition(instance, location, job, assets, partition_key)
         all_tags[PARTITION_TAG] = partition_key
@@ -139,6 +148,7 @@ def create_queued_run(
         location_name=location,
         origin=None if isinstance(entry.origin, GrpcServerOrigin) else entry.origin.to_dict(),
         asset_selection=selection,
+        asset_check_selection=checks,
         partition_key=partition_key,
         run_config=config,
         tags=all_tags,
@@ -276,6 +286,19 @@ def check_assets(location: str, repository: RepositorySnapshot,
                 "external or observable only).")
         found.append(asset)
     return found
+
+
+def _known_checks(location: str, repository: RepositorySnapshot,
+                  wanted: Sequence[Sequence[str]]) -> list[list[str]]:
+    """The checks as ``[*key, name]`` lists; RunSubmissionError naming one that is missing."""
+    known = {(*check.asset_key, check.name) for check in repository.asset_checks}
+    checks = [[str(part) for part in parts] for parts in wanted]
+    for parts in checks:
+        if len(parts) < 2 or tuple(parts) not in known:
+            raise RunSubmissionError(
+                f"Location '{location}' has no asset check "
+                f"'{'/'.join(parts[:-1])}:{parts[-1] if parts else ''}'.", reason="not_found")
+    return checks
 
 
 def _check_partition(instance: Instance, location: str, job: JobSnap | None,

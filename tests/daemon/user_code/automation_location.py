@@ -58,6 +58,11 @@ def unsensed(a1: int) -> int:
     return a1
 
 
+@asset(automation_condition=AutomationCondition.eager())
+def slow(a1: int) -> int:
+    return a1
+
+
 chain_sensor = AutomationConditionSensorDefinition(
     "chain_sensor", target=AssetSelection.keys("a2", "a3", "a4", "a5"),
     minimum_interval_seconds=1, run_tags={"team": "data"})
@@ -65,8 +70,10 @@ cron_sensor = AutomationConditionSensorDefinition(
     "cron_sensor", target=AssetSelection.keys("hourly_report"), minimum_interval_seconds=1)
 missing_sensor = AutomationConditionSensorDefinition(
     "missing_sensor", target=AssetSelection.keys("daily_events"), minimum_interval_seconds=1)
+slow_sensor = AutomationConditionSensorDefinition(
+    "slow_sensor", target=AssetSelection.keys("slow"), minimum_interval_seconds=120)
 
 defs = Definitions(
-    assets=[a1, a2, a3, a4, a5, source, hourly_report, daily_events, unsensed],
-    sensors=[chain_sensor, cron_sensor, missing_sensor],
+    assets=[a1, a2, a3, a4, a5, source, hourly_report, daily_events, unsensed, slow],
+    sensors=[chain_sensor, cron_sensor, missing_sensor, slow_sensor],
 )

@@ -42,3 +42,20 @@ def numbers() -> list[int]:
 @hw.asset(partitions_def=hw.StaticPartitionsDefinition(["a", "b"]))
 def parted(context: hw.AssetExecutionContext) -> str:
     return context.partition_key
+
+
+@hw.op
+def first_step() -> int:
+    return 5
+
+
+@hw.op
+def flaky(value: int) -> int:
+    if not os.path.exists(os.environ.get("HW_FLAKY_FLAG", "/nonexistent")):
+        raise RuntimeError("flaky: the flag file is not there yet")
+    return value + 1
+
+
+@hw.job
+def sometimes() -> None:
+    flaky(first_step())

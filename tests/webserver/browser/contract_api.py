@@ -186,6 +186,16 @@ class ContractApi:
             "partitioned": False, "run_config_schema": JOB_SCHEMA, "default_run_config": {},
             "tags": {}}]})
 
+    async def job(self, request: Request) -> Response:
+        item = (await self.jobs(request)).body
+        op = {"name": "top", "op_name": "top", "graph": [], "kind": "op", "description": HOSTILE,
+              "inputs": [], "outputs": [{"name": "result", "is_dynamic": False,
+                                         "is_required": True, "asset_key": None,
+                                         "check_name": None, "io_manager_key": "io_manager"}],
+              "depends_on": [], "config_schema": JOB_SCHEMA["$defs"]["Top"],
+              "required_resource_keys": [], "tags": {}}
+        return JSONResponse({"job": json.loads(item)["jobs"][0], "ops": [op], "assets": []})
+
     async def schedules(self, request: Request) -> Response:
         return JSONResponse({"schedules": [{
             "name": "daily", "location": "loc", "job_name": "report", "cron_schedule": "0 6 * * *",
@@ -239,6 +249,7 @@ def build_app(state: ContractState) -> Starlette:
         Route("/api/locations/{name}/reload", api.reload, methods=["POST"]),
         Route("/api/events", api.events), Route("/api/assets", api.assets),
         Route("/api/assets/{key:path}", api.asset), Route("/api/jobs", api.jobs),
+        Route("/api/jobs/{loc}/{name}", api.job),
         Route("/api/schedules", api.schedules),
         Route("/api/schedules/{loc}/{name}/{action}", api.schedule_action, methods=["POST"]),
         Route("/api/runs", api.create_run, methods=["POST"]), Route("/api/runs/{id}", api.run),

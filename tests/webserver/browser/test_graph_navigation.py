@@ -27,8 +27,26 @@ def test_a_5000_asset_graph_is_searched_focused_and_collapsed(page: Any) -> None
     with serve(build_app(state)) as base:
         page.goto(base + "/assets/graph")
         expect(graph).to_have_attribute("data-rendered", str(COUNT), timeout=60_000)
+        # The shell preloads /api/assets while the page's modules load; the page uses that
+        # response instead of fetching it again.
+        fetched = page.evaluate("""() => performance.getEntriesByType('resource')
+            .filter((entry) => new URL(entry.name).pathname === '/api/assets').length""")
+        assert fetched == 1
         layout_ms = page.evaluate("document.body.dataset.graphLayoutMs")
         print(f"layout of {COUNT} assets: {layout_ms} ms")
+        # Zoomed out, the 5,000 nodes and their edges are painted on the canvas (pixels
+        # drawn), not built as SVG elements.
+        expect(graph).to_have_attribute("data-mode", "canvas")
+        assert page.locator(".node[data-key]").count() == 0
+        painted = page.evaluate("""() => {
+            const canvas = document.querySelector('.graph-canvas');
+            const data = canvas.getContext('2d')
+                .getImageData(0, 0, canvas.width, canvas.height).data;
+            let count = 0;
+            for (let i = 3; i < data.length; i += 4) if (data[i]) count++;
+            return count;
+        }""")
+        assert painted > 10_000, painted
         screenshot(page, "graph-1-5000-assets")
 
         # Search: highlights the match and Enter centres on it.
@@ -96,3 +114,30 @@ def test_edges_that_skip_layers_are_routed_through_free_slots(page: Any) -> None
             return { lanes: lanes.length, clashes };
         }""")
         assert result == {"lanes": 2, "clashes": []}
+
+
+def test_edges_leaving_one_node_share_their_route_through_later_layers(page: Any) -> None:
+    state = ContractState(assets=chain_assets(6))
+    with serve(build_app(state)) as base:
+        page.goto(base + "/assets/graph")
+        result = page.evaluate("""async () => {
+            const { layeredLayout } = await import('/static/js/graph_layout.js');
+            const chain = Array.from({ length: 12 }, (_, i) => `c${i}`);
+            const nodes = ['s', ...chain].map((id) => ({ id, group: 'g' }));
+            const edges = chain.slice(1).map((id, i) => [chain[i], id]);
+            edges.push(['s', 'c0']);
+            for (const id of chain.slice(2)) edges.push(['s', id]);
+            const out = layeredLayout(nodes, edges, { nodeWidth: 200, nodeHeight: 40 });
+            const far = out.routes.get('s\\u0000c11');
+            const near = out.routes.get('s\\u0000c5');
+            const clashes = [];
+            far.forEach((y, i) => {
+              for (const [id, p] of out.positions) {
+                if (p.layer === i + 1 && y > p.y - 2 && y < p.y + 42) clashes.push(id);
+              }
+            });
+            return { far: far.length, near: near.length,
+                     shared: near.every((y, i) => y === far[i]), clashes };
+        }""")
+        # s feeds c2..c11 across up to 11 layers: one trunk of lanes, not one per edge.
+        assert result == {"far": 11, "near": 5, "shared": True, "clashes": []}

@@ -21,6 +21,7 @@ import pytest
 
 import headwater as hw
 
+from .code_editor import editor, fill_config
 from .conftest import screenshot
 from .devserver import headwater_dev
 
@@ -95,11 +96,11 @@ def test_a_bad_legacy_config_is_refused_in_the_browser_as_the_server_words_it(
     card = page.locator('section.location[data-location="definitions"]')
     expect(card).to_have_attribute("data-status", "loaded", timeout=60_000)
     page.goto(base + "/jobs?job=legacy_job")
-    editor = page.locator("#run-config")
     expect(page.locator('#job-editor section[data-job="legacy_job"]')).to_be_visible()
+    editor(page)
     errors = page.locator("#config-errors li")
 
-    editor.fill(json.dumps(BAD))
+    fill_config(page, json.dumps(BAD))
     expect(errors).to_have_count(len(EXPECTED))
     shown = errors.all_text_contents()
     assert shown == EXPECTED
@@ -115,7 +116,7 @@ def test_a_bad_legacy_config_is_refused_in_the_browser_as_the_server_words_it(
 
     # A missing required field: named by its path, with its type, in both places.
     missing = {"ops": {"load": {"config": {"store": {"local": {"folder": "/tmp"}}}}}}
-    editor.fill(json.dumps(missing))
+    fill_config(page, json.dumps(missing))
     expect(errors).to_have_count(1)
     [message] = errors.all_text_contents()
     assert message == (
@@ -127,7 +128,7 @@ def test_a_bad_legacy_config_is_refused_in_the_browser_as_the_server_words_it(
         hw.validate_run_config(_location().legacy_job, missing)
 
     good = {"ops": {"load": {"config": {"limit": 3, "store": {"local": {"folder": "/tmp"}}}}}}
-    editor.fill(json.dumps(good))
+    fill_config(page, json.dumps(good))
     expect(errors).to_have_count(0)
     page.locator("#launch").click()
     page.wait_for_url(RUN_URL)

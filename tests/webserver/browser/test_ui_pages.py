@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from .code_editor import fill_config
 from .contract_api import (
     HOSTILE,
     IMPORT_ERROR,
@@ -89,16 +90,15 @@ def test_config_editor_validates_against_the_schema_before_launching(
     expect = _expect()
     page.goto(base + "/jobs")
     page.get_by_role("button", name="Launch…").click()
-    editor = page.locator("#run-config")
-    editor.fill('{"ops": {"top": {"config": {"limit": "three", "extra": 1}}}}')
+    fill_config(page, '{"ops": {"top": {"config": {"limit": "three", "extra": 1}}}}')
     errors = page.locator("#config-errors li")
     expect(errors).to_have_count(2)
     expect(errors.first).to_contain_text("ops.top.config.limit: expected integer, got string")
     expect(errors.nth(1)).to_contain_text('unexpected key "extra"')
     expect(page.locator("#launch")).to_be_disabled()
-    editor.fill("{not json")
+    fill_config(page, "{not json")
     expect(errors.first).to_contain_text("not valid JSON")
-    editor.fill('{"ops": {"top": {"config": {"limit": 5, "mode": "slow"}}}}')
+    fill_config(page, '{"ops": {"top": {"config": {"limit": 5, "mode": "slow"}}}}')
     expect(errors).to_have_count(0)
     page.locator("#launch").click()
     page.wait_for_url("**/runs/run-new")
@@ -149,17 +149,43 @@ def test_the_run_page_keeps_streaming_until_the_stream_says_the_run_ended(
     expect(page.locator('#event-rows tr[data-event-type="RUN_SUCCESS"]')).to_have_count(1)
 
 
+def test_job_page_shows_op_details_as_text(api: tuple[str, ContractState], page: Any) -> None:
+    base, _ = api
+    expect = _expect()
+    page.goto(base + "/jobs?job=report")
+    page.locator('#job-graph .op-node[data-op="top"]').click()
+    details = page.locator("#job-node-details")
+    expect(details.locator(".description")).to_have_text(HOSTILE)
+    expect(details.locator(".config-schema")).to_contain_text('"limit"')
+    assert page.evaluate("window.__xss") is None
+
+
 def test_graph_lays_out_two_thousand_assets_and_pans_and_zooms(page: Any) -> None:
     expect = _expect()
     state = ContractState(assets=chain_assets(2000))
     with serve(build_app(state)) as base:
         page.goto(base + "/assets/graph")
-        expect(page.locator("#asset-graph")).to_have_attribute("data-rendered", "2000",
-                                                               timeout=60_000)
-        assert page.locator(".node").count() == 2000
+        graph = page.locator("#asset-graph")
+        expect(graph).to_have_attribute("data-rendered", "2000", timeout=60_000)
+        # Zoomed out to fit, 2,000 nodes are boxes painted on the canvas, not SVG elements.
+        expect(graph).to_have_attribute("data-mode", "canvas")
+        assert page.locator(".node").count() == 0
+        # A click on a painted box finds its node (hit-tested against the layout).
+        found = page.evaluate("""() => {
+            const svg = document.getElementById('asset-graph');
+            const view = svg.graphView;
+            const box = svg.getBoundingClientRect();
+            return ['asset_0', 'asset_777', 'asset_1999'].map((name) => {
+              const p = view.positions.get(`loc\u0000${name}`);
+              const x = box.left + view.view.x + (p.x + 100) * view.view.k;
+              const y = box.top + view.view.y + (p.y + 22) * view.view.k;
+              return view.nodeAt(x, y);
+            });
+        }""")
+        assert found == ["loc\u0000asset_0", "loc\u0000asset_777", "loc\u0000asset_1999"]
         viewport = page.locator("#asset-graph > g.viewport")
         before = viewport.get_attribute("transform")
-        box = page.locator("#asset-graph").bounding_box()
+        box = graph.bounding_box()
         page.mouse.move(box["x"] + 50, box["y"] + 50)
         page.mouse.wheel(0, -300)
         zoomed = viewport.get_attribute("transform")
@@ -168,12 +194,19 @@ def test_graph_lays_out_two_thousand_assets_and_pans_and_zooms(page: Any) -> Non
         page.mouse.move(box["x"] + 250, box["y"] + 150, steps=5)
         page.mouse.up()
         assert viewport.get_attribute("transform") != zoomed
-        # Layers run left to right: every edge's downstream node sits right of its upstream.
-        xs = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.node')]
-            .map(n => [n.dataset.key, n.transform.baseVal[0].matrix.e]))""")
-        for asset in state.assets:
-            for dep in asset["deps"]:
-                assert xs[dep[0]] < xs[asset["key"][0]]
+        # Centred on an asset (zoomed in), only the nodes in view become SVG elements; the
+        # layers run left to right: each downstream node sits right of its upstream one.
+        xs: dict[str, float] = {}
+        for name in ["asset_1999", "asset_999", "asset_499", "asset_249", "asset_0"]:
+            page.locator("#graph-search").fill(name)
+            page.locator("#graph-search").press("Enter")
+            current = page.locator(f'.node.current[data-key="{name}"]')
+            expect(current).to_have_count(1)
+            expect(graph).to_have_attribute("data-mode", "svg")
+            xs[name] = current.evaluate("n => n.transform.baseVal[0].matrix.e")
+            assert 0 < page.locator(".node").count() < 200
+        assert xs["asset_0"] < xs["asset_249"] < xs["asset_499"] < xs["asset_999"]
+        assert xs["asset_999"] < xs["asset_1999"]
 
 
 def test_asset_page_plots_numeric_metadata_over_time(

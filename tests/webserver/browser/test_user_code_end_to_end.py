@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from .code_editor import fill_config
 from .conftest import screenshot
 from .devserver import headwater_dev
 
@@ -35,9 +36,8 @@ def _launch_from_jobs_page(page: Any, base: str, job: str, config: str) -> None:
     from playwright.sync_api import expect
 
     page.goto(f"{base}/jobs?job={job}")
-    editor = page.locator("#run-config")
     expect(page.locator(f'#job-editor section[data-job="{job}"]')).to_be_visible()
-    editor.fill(config)
+    fill_config(page, config)
     expect(page.locator("#config-errors li")).to_have_count(0)
     page.locator("#launch").click()
     page.wait_for_url(RUN_URL)
@@ -57,15 +57,14 @@ def test_config_backfill_sensor_and_status_filter_on_a_real_location(
     # (i) The config editor checks the schema in the browser, then the run succeeds.
     page.goto(base + "/jobs")
     page.locator('tr[data-job="greet_job"]').get_by_role("button", name="Launch…").click()
-    editor = page.locator("#run-config")
     errors = page.locator("#config-errors li")
-    editor.fill('{"ops": {"greet": {"config": {"times": "twice"}}}}')
+    fill_config(page, '{"ops": {"greet": {"config": {"times": "twice"}}}}')
     expect(errors.filter(has_text="name")).to_have_count(1)
     expect(errors.filter(has_text="times")).to_have_count(1)
     expect(page.locator("#launch")).to_be_disabled()
-    expect(editor).to_have_class(re.compile(r"\binvalid\b"))
+    expect(page.locator("#run-config")).to_have_class(re.compile(r"\binvalid\b"))
     screenshot(page, "e2e-user-1-config-rejected")
-    editor.fill('{"ops": {"greet": {"config": {"name": "browser", "times": 2}}}}')
+    fill_config(page, '{"ops": {"greet": {"config": {"name": "browser", "times": 2}}}}')
     expect(errors).to_have_count(0)
     page.locator("#launch").click()
     page.wait_for_url(RUN_URL)

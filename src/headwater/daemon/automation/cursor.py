@@ -7,11 +7,30 @@ a hash of the evaluation tree (unchanged trees are not stored again).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import msgspec
 
 _EMPTY: frozenset[str] = frozenset()
+
+#: Marks a state stored as runs of partition positions: ``[_RUNS, first key, "0-364", "400"]``.
+_RUNS = "\x00runs"
+
+#: States of at most this many partitions are stored as their keys.
+_LISTED = 16
+
+
+def _runs(positions: list[int]) -> list[str]:
+    found: list[str] = []
+    start = previous = positions[0]
+    for position in positions[1:]:
+        if position != previous + 1:
+            found.append(f"{start}-{previous}" if previous != start else str(start))
+            start = position
+        previous = position
+    found.append(f"{start}-{previous}" if previous != start else str(start))
+    return found
 
 
 class AssetCursor(msgspec.Struct, omit_defaults=True):
@@ -23,17 +42,33 @@ class AssetCursor(msgspec.Struct, omit_defaults=True):
     states: dict[str, list[str]] = {}
     trace_hash: str = ""
 
-    def state(self, key: str) -> frozenset[str]:
-        """The stored true partitions of the stateful node ``key``."""
+    def state(self, key: str, keys: Sequence[str] = ()) -> frozenset[str]:
+        """The stored true partitions of the stateful node ``key`` (``keys``: the partition
+        keys of the asset it was evaluated on, in order, to read runs of them)."""
         found = self.states.get(key)
-        return frozenset(found) if found else _EMPTY
+        if not found:
+            return _EMPTY
+        if found[0] != _RUNS:
+            return frozenset(found)
+        if len(found) < 2 or not keys or keys[0] != found[1]:
+            return _EMPTY  # the partitions were redefined: their positions mean nothing now
+        parts: list[str] = []
+        for item in found[2:]:
+            first, _, last = item.partition("-")
+            parts.extend(keys[int(first):int(last or first) + 1])
+        return frozenset(parts)
 
-    def set_state(self, key: str, parts: frozenset[str]) -> None:
-        """Store the true partitions of the stateful node ``key`` (nothing when empty)."""
-        if parts:
+    def set_state(self, key: str, parts: frozenset[str],
+                  index: Mapping[str, int] | None = None, first: str = "") -> None:
+        """Store the true partitions of the stateful node ``key`` (nothing when empty); many
+        partitions of an ordered definition (``index``: key -> position, ``first`` its first
+        key) as runs of positions, so a year of missing days costs a few bytes."""
+        if not parts:
+            self.states.pop(key, None)
+        elif index is None or len(parts) <= _LISTED or not parts <= index.keys():
             self.states[key] = sorted(parts)
         else:
-            self.states.pop(key, None)
+            self.states[key] = [_RUNS, first, *_runs(sorted(index[part] for part in parts))]
 
 
 class AutomationCursor(msgspec.Struct, omit_defaults=True):

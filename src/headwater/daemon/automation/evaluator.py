@@ -6,6 +6,13 @@ this tick requests for it. Operands of an ``and`` are evaluated on the partition
 ``newly_true``) keep their previous true partitions in the cursor under the node's id (with
 ``@dep`` appended when evaluated on a dependency). Results of stateless conditions on a
 dependency are computed once per dependency and tick, whichever asset asks.
+
+``since`` evaluates its operands on every partition (no state transition is missed) and, when
+trigger and reset became true in the same evaluation, keeps the partitions whose trigger
+happened later, when both say when (Dagster's timing: ``newly_updated`` the materialization
+time, ``newly_requested`` the previous evaluation, ``cron_tick_passed`` the tick, carried up
+through dependency operators and ``since``; ``and``/``or``/``not`` carry none, so there the
+reset wins). An asset check's condition is evaluated on the check (``asset:name``).
 """
 
 from __future__ import annotations
@@ -15,12 +22,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from headwater.daemon.automation.assets import AssetCatalog, AssetView, Parts
+from headwater.daemon.automation.assets import AssetCatalog, AssetView, Parts, key_string
 from headwater.daemon.automation.cursor import AssetCursor, AutomationCursor
-from headwater.daemon.automation.mapping import from_dep, to_dep
+from headwater.daemon.automation.mapping import edge, from_dep, to_dep
 from headwater.daemon.automation.state import InstanceState, expand
 from headwater.daemon.automation.trace import Trace
-from headwater.daemon.automation.tree import Node
+from headwater.daemon.automation.tree import Node, parse, strip_downstream
 
 EMPTY: Parts = frozenset()
 
@@ -30,9 +37,14 @@ _INDEXED_LEAVES = {
     "backfill_in_progress": "backfill_in_progress",
     "execution_failed": "failed",
     "newly_updated": "updated",
-    # Approximation: every new materialization counts as a new data version.
-    "data_version_changed": "updated",
+    "data_version_changed": "data_version_changed",
 }
+
+#: Per partition, the time a condition became true (the newest such time), when it says.
+Timing = dict[str, float]
+
+#: Kinds whose result carries when it became true (Dagster's timing metadata).
+_TIMED_KINDS = frozenset({"newly_updated", "newly_requested", "cron_tick_passed"})
 
 #: A tick exactly at ``now`` counts as passed.
 _EPSILON = timedelta(microseconds=1)
@@ -76,6 +88,11 @@ class Evaluator:
         self.now = now
         self.requested: dict[str, Parts] = {}
         self._cache: dict[tuple[str, str], Parts] = {}
+        #: Timing of the latest evaluation of a node on an asset, by (signature, asset, suffix).
+        self._timings: dict[tuple[str, str, str], Timing] = {}
+        self._downstream_conditions: dict[str, list[Node]] = {}
+        #: Downstream conditions being expanded (not expanded again inside themselves).
+        self._expanding: list[str] = []
         self._operands: dict[str, Callable[[Node, AssetView, Parts, _Root, str], Parts]] = {
             "and": self._and, "or": self._or, "not": self._not, "since": self._since,
             "newly_true": self._newly_true, "any_deps_match": self._deps,
@@ -120,6 +137,8 @@ class Evaluator:
             true = handler(node, asset, candidates, root, suffix)
         else:
             true = self._leaf(node, asset, candidates, root)
+            if true and node.kind in _TIMED_KINDS:
+                self._time_leaf(node, asset, true, suffix)
         if not suffix and asset is root.asset:
             root.trace.results[node.id] = (len(candidates), true)
         return true
@@ -144,20 +163,63 @@ class Evaluator:
 
     def _since(self, node: Node, asset: AssetView, candidates: Parts, root: _Root,
                suffix: str = "") -> Parts:
-        trigger = self.evaluate(node.operands[0], asset, candidates, root, suffix)
-        reset = self.evaluate(node.operands[1], asset, candidates, root, suffix)
+        # As Dagster: both operands on every partition (no state transition is missed); a
+        # partition where both are newly true stays true only when the trigger's time is
+        # later than the reset's, when both say when they became true.
+        trigger_node, reset_node = node.operands
+        everything = asset.space.all
+        trigger = self.evaluate(trigger_node, asset, everything, root, suffix)
+        trigger_timing = self._timing(trigger_node, asset, suffix)
+        reset = self.evaluate(reset_node, asset, everything, root, suffix)
+        reset_timing = self._timing(reset_node, asset, suffix)
         state_key = node.id + suffix
-        previous = root.previous.state(state_key) if root.previous is not None else EMPTY
+        previous = self._previous(root, state_key, asset)
         true = (previous | trigger) - reset
-        root.new.set_state(state_key, true)
+        both = trigger & reset
+        if both and trigger_timing is not None and reset_timing is not None:
+            true |= frozenset(part for part in both if part in trigger_timing
+                              and trigger_timing[part] > reset_timing.get(part, float("-inf")))
+        if trigger_timing is not None:
+            self._timings[(node.signature, asset.key, suffix)] = trigger_timing
+        self._store_state(root, state_key, asset, true)
         return true & candidates
+
+    @staticmethod
+    def _previous(root: _Root, state_key: str, asset: AssetView) -> Parts:
+        if root.previous is None:
+            return EMPTY
+        return root.previous.state(state_key, asset.space.keys)
+
+    @staticmethod
+    def _store_state(root: _Root, state_key: str, asset: AssetView, parts: Parts) -> None:
+        space = asset.space
+        if len(parts) > 16 and space.keys:
+            root.new.set_state(state_key, parts, space.index, space.keys[0])
+        else:
+            root.new.set_state(state_key, parts)
+
+    def _timing(self, node: Node, asset: AssetView, suffix: str) -> Timing | None:
+        """When ``node`` (just evaluated on ``asset``) became true per partition, if it says."""
+        return self._timings.pop((node.signature, asset.key, suffix), None)
+
+    def _time_leaf(self, node: Node, asset: AssetView, true: Parts, suffix: str) -> None:
+        if node.kind == "newly_updated":
+            times = self.state.updated_at.get(asset.key, {})
+            timing = {part: times[part] for part in true if part in times}
+        elif node.kind == "newly_requested":
+            if not self.cursor.timestamp:
+                return
+            timing = dict.fromkeys(true, self.cursor.timestamp)
+        else:
+            timing = dict.fromkeys(true, self._cron_tick(node))
+        self._timings[(node.signature, asset.key, suffix)] = timing
 
     def _newly_true(self, node: Node, asset: AssetView, candidates: Parts, root: _Root,
                     suffix: str = "") -> Parts:
         child = self.evaluate(node.operands[0], asset, candidates, root, suffix)
         state_key = node.id + suffix
-        previous = root.previous.state(state_key) if root.previous is not None else EMPTY
-        root.new.set_state(state_key, child)
+        previous = self._previous(root, state_key, asset)
+        self._store_state(root, state_key, asset, child)
         return child - previous
 
     def _deps(self, node: Node, asset: AssetView, candidates: Parts, root: _Root,
@@ -167,21 +229,39 @@ class Evaluator:
         any_match = node.kind == "any_deps_match"
         true: Parts = EMPTY if any_match else candidates
         child = node.operands[0]
+        timing: Timing | None = None
         for dep_key in asset.deps:
             if dep_key in ignore or (allow is not None and dep_key not in allow):
                 continue
             dep = self.catalog.assets[dep_key]
             dep_candidates = to_dep(asset, dep, candidates)
             if node.stateful or child.stateful:
-                dep_true = self.evaluate(child, dep, dep_candidates, root,
-                                         f"{suffix}@{dep_key}")
+                dep_suffix = f"{suffix}@{dep_key}"
+                dep_true = self.evaluate(child, dep, dep_candidates, root, dep_suffix)
+                dep_timing = self._timing(child, dep, dep_suffix)
             else:
                 dep_true = self._cached(child, dep, root) & dep_candidates
-            mapped = from_dep(asset, dep, candidates, dep_candidates, dep_true, any_match)
+                dep_timing = self._timings.get((child.signature, dep.key, "~"))
+            mapped = from_dep(asset, dep, candidates, dep_true)
             true = (true | mapped) if any_match else (true & mapped)
             if mapped and not suffix and asset is root.asset:
                 root.trace.note_dep(node, dep_key, mapped)
+            if dep_timing and mapped:
+                timing = self._map_timing(asset, dep, mapped, dep_timing, timing)
+        if timing is not None:
+            self._timings[(node.signature, asset.key, suffix)] = timing
         return true
+
+    def _map_timing(self, asset: AssetView, dep: AssetView, mapped: Parts,
+                    dep_timing: Timing, timing: Timing | None) -> Timing:
+        """Merge a dependency's timing into the asset's partitions it maps to (newest wins)."""
+        merged = {} if timing is None else timing
+        parents = edge(asset, dep)
+        for part in mapped:
+            times = [dep_timing[item] for item in parents.parents(part) if item in dep_timing]
+            if times:
+                merged[part] = max(merged.get(part, float("-inf")), *times)
+        return merged
 
     def _cached(self, node: Node, asset: AssetView, root: _Root) -> Parts:
         key = (asset.key, node.signature)
@@ -212,14 +292,46 @@ class Evaluator:
 
     def _downstream(self, node: Node, asset: AssetView, candidates: Parts, root: _Root,
                     suffix: str = "") -> Parts:
+        # As Dagster: the distinct conditions of every asset downstream (not just children),
+        # each evaluated on this asset; a nested any_downstream_conditions() counts as false
+        # in them, and a condition already being expanded is not expanded inside itself.
         true: set[str] = set()
-        for key in asset.downstream:
-            tree = self.catalog.assets[key].tree
-            if tree is None or any(item.kind == "any_downstream_conditions"
-                                   for item in tree.walk()):
+        ignored = {root.asset.tree.signature if root.asset.tree is not None else "",
+                   *self._expanding}
+        for condition in self._downstream_of(asset):
+            if condition.signature in ignored:
                 continue
-            true |= self.evaluate(tree, asset, candidates, root, f"{suffix}#{key}")
+            self._expanding.append(condition.signature)
+            try:
+                true |= self.evaluate(condition, asset, candidates, root,
+                                      f"{suffix}#{condition.hash}")
+            finally:
+                self._expanding.pop()
         return frozenset(true)
+
+    def _downstream_of(self, asset: AssetView) -> list[Node]:
+        found = self._downstream_conditions.get(asset.key)
+        if found is None:
+            by_signature: dict[str, tuple[Node, list[str]]] = {}
+            seen: set[str] = set()
+            stack = list(asset.downstream)
+            while stack:
+                key = stack.pop()
+                if key in seen:
+                    continue
+                seen.add(key)
+                view = self.catalog.assets[key]
+                stack.extend(view.downstream)
+                # tree_data, not tree: a condition another sensor evaluates still counts.
+                stripped = strip_downstream(view.tree_data)
+                if stripped is None:
+                    continue
+                condition = parse(stripped)
+                by_signature.setdefault(condition.signature, (condition, []))[1].append(key)
+            found = self._downstream_conditions[asset.key] = [
+                condition for condition, _ in sorted(by_signature.values(),
+                                                     key=lambda item: sorted(item[1]))]
+        return found
 
     # Leaves -------------------------------------------------------------------------------
 
@@ -251,17 +363,23 @@ class Evaluator:
             return candidates if root.initial else EMPTY
         if kind == "true":
             return candidates
-        return EMPTY  # "false", and check leaves outside a check condition
+        if kind in ("check_passed", "check_failed") and asset.check_name is not None:
+            passed = state.check_results.get(key_string(asset.path), {}).get(asset.check_name)
+            return candidates if passed is (kind == "check_passed") else EMPTY
+        return EMPTY  # "false", and check leaves on an asset
 
     def _cron_passed(self, node: Node) -> bool:
-        from headwater.core.cron import previous_tick
-
         if not self.cursor.timestamp:
             return False
+        return self._cron_tick(node) > self.cursor.timestamp
+
+    def _cron_tick(self, node: Node) -> float:
+        """The latest tick of the node's cron schedule at or before now."""
+        from headwater.core.cron import previous_tick
+
         now = datetime.fromtimestamp(self.now, tz=timezone.utc)
-        tick = previous_tick(node.params["cron_schedule"], now + _EPSILON,
-                             node.params.get("cron_timezone", "UTC"))
-        return tick.timestamp() > self.cursor.timestamp
+        return previous_tick(node.params["cron_schedule"], now + _EPSILON,
+                             node.params.get("cron_timezone", "UTC")).timestamp()
 
 
 def _check_value(node: Node, passed: bool | None, requested: bool) -> bool:

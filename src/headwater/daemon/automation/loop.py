@@ -45,6 +45,7 @@ from headwater.daemon.instigators import (
     submit_requests,
 )
 from headwater.daemon.sensors import is_automation_sensor
+from headwater.snapshot.automation_sensors import DEFAULT_AUTOMATION_SENSOR_NAME
 from headwater.snapshot.location import SensorSnap
 from headwater.snapshot.runs import InstigatorState, InstigatorType, TickStatus
 from headwater.storage.sql_automation import AutomationEvaluationRecord
@@ -57,6 +58,9 @@ logger = logging.getLogger(__name__)
 
 SENSOR = InstigatorType.SENSOR
 
+#: Seconds between two evaluations of an automation sensor, unless configured.
+DEFAULT_INTERVAL = 30.0
+
 
 class AutomationLoop:
     """Evaluates due automation condition sensors; call :meth:`iterate` with the time.
@@ -66,11 +70,17 @@ class AutomationLoop:
         instance: where states, ticks, runs and evaluations are stored.
         clock: the time (epoch seconds).
         on_runs: called after a tick created runs (wakes the run queue).
+        default_interval: the least time between two evaluations of a location's
+            ``default_automation_condition_sensor`` (headwater.yaml's
+            ``auto_materialize.minimum_interval_seconds``); other automation sensors use their
+            own ``minimum_interval_seconds``.
     """
 
     def __init__(self, workspace: Workspace, instance: Instance, *,
                  clock: Callable[[], float] = time.time,
-                 on_runs: Callable[[], None] = lambda: None) -> None:
+                 on_runs: Callable[[], None] = lambda: None,
+                 default_interval: float = DEFAULT_INTERVAL) -> None:
+        self.default_interval = default_interval
         self.workspace = workspace
         self.instance = instance
         self.clock = clock
@@ -100,15 +110,20 @@ class AutomationLoop:
                     logger.exception("Automation sensor '%s' of location '%s' failed",
                                      sensor.name, sensor.location)
                 finally:
-                    self._next_due[sensor.key] = now + _interval(sensor)
+                    self._next_due[sensor.key] = now + self._interval(sensor)
             return done
+
+    def _interval(self, sensor: Instigator) -> float:
+        if sensor.name == DEFAULT_AUTOMATION_SENSOR_NAME:
+            return self.default_interval
+        return float(getattr(sensor.snap, "minimum_interval_seconds", DEFAULT_INTERVAL))
 
     def _due(self, sensor: Instigator) -> float:
         due = self._next_due.get(sensor.key)
         if due is None:
             ticks = self.instance.storage.get_ticks(sensor.location, sensor.name,
                                                     InstigatorType.SENSOR, limit=1)
-            due = (ticks[0].timestamp + _interval(sensor)) if ticks else 0.0
+            due = (ticks[0].timestamp + self._interval(sensor)) if ticks else 0.0
             self._next_due[sensor.key] = due
         return due
 
@@ -124,7 +139,8 @@ class AutomationLoop:
                 AUTOMATION_SENSOR_TAG: sensor.name}
         requests = [RunRequestSnap(
             run_key=run.run_key, job_name=None, run_config={}, tags=dict(tags),
-            asset_selection=run.asset_selection, partition_key=run.partition_key)
+            asset_selection=run.asset_selection, partition_key=run.partition_key,
+            asset_check_selection=run.asset_check_selection)
             for run in plan_runs(catalog, evaluation, sensor.name)]
         try:
             submitted = submit_requests(self.workspace, self.instance, sensor, requests,
@@ -171,7 +187,7 @@ class AutomationLoop:
         records = []
         for key in sorted(evaluation.changed):
             view = catalog.assets[key]
-            if view.tree is None:
+            if view.tree is None or view.check_name is not None:  # trees of assets only
                 continue
             records.append(AutomationEvaluationRecord(
                 asset_key=view.path, evaluation_id=evaluation.cursor.evaluation_id,
@@ -187,7 +203,3 @@ class AutomationLoop:
         if current is not None:
             storage.set_instigator_state(msgspec.structs.replace(current, cursor=encoded))
         self._cursors[sensor.key] = (encoded, cursor)
-
-
-def _interval(sensor: Instigator) -> float:
-    return float(getattr(sensor.snap, "minimum_interval_seconds", 30))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from headwater.core.names import BACKFILL_TAG
 from headwater.core.run_status import FINISHED_STATUSES, RunStatus
-from headwater.daemon.automation.assets import UNPARTITIONED, key_string
+from headwater.daemon.automation.assets import UNPARTITIONED, check_key_string, key_string
 from headwater.snapshot.runs import BackfillStatus, RunRecord, RunsFilter
 
 if TYPE_CHECKING:
@@ -34,6 +34,9 @@ class InstanceState:
 
     materialized: PartitionIndex = field(default_factory=dict)
     updated: PartitionIndex = field(default_factory=dict)
+    #: When each newly updated partition was last materialized (``since`` tie-breaks).
+    updated_at: dict[str, dict[str, float]] = field(default_factory=dict)
+    data_version_changed: PartitionIndex = field(default_factory=dict)
     run_in_progress: PartitionIndex = field(default_factory=dict)
     backfill_in_progress: PartitionIndex = field(default_factory=dict)
     failed: PartitionIndex = field(default_factory=dict)
@@ -42,7 +45,8 @@ class InstanceState:
 
 
 def read_state(instance: Instance, after_storage_id: int | None,
-               check_assets: Iterable[list[str]] = ()) -> InstanceState:
+               check_assets: Iterable[list[str]] = (),
+               data_version_assets: Iterable[list[str]] = ()) -> InstanceState:
     """Read the instance state a tick needs.
 
     Args:
@@ -50,15 +54,30 @@ def read_state(instance: Instance, after_storage_id: int | None,
         after_storage_id: the newest asset event the previous tick saw (None on the first
             tick: nothing counts as newly updated).
         check_assets: assets whose check results conditions read.
+        data_version_assets: assets whose conditions read ``data_version_changed``.
     """
     storage = instance.storage
     state = InstanceState()
     for key, partitions in storage.get_materialized_partition_index().items():
         state.materialized[key_string(key)] = partitions
-    state.max_storage_id = storage.get_max_asset_event_id()
+    # Check results are events too: "newly updated" checks are those stored after this.
+    state.max_storage_id = max(storage.get_max_asset_event_id(),
+                               storage.get_max_check_result_id())
     if after_storage_id is not None:
-        for key, partition, _ in storage.get_materialization_refs_after(after_storage_id):
-            state.updated.setdefault(key_string(key), set()).add(partition)
+        for checked, name, _, timestamp in storage.get_check_result_refs_after(
+                after_storage_id):
+            check = check_key_string(checked, name)
+            state.updated.setdefault(check, set()).add(UNPARTITIONED)
+            state.updated_at.setdefault(check, {})[UNPARTITIONED] = timestamp
+        for key, partition, _, timestamp in storage.get_materialization_refs_after(
+                after_storage_id):
+            name = key_string(key)
+            state.updated.setdefault(name, set()).add(partition)
+            state.updated_at.setdefault(name, {})[partition] = timestamp
+        paths = [list(path) for path in data_version_assets]
+        for key, partitions in storage.get_data_version_changes_after(
+                after_storage_id, paths).items():
+            state.data_version_changed[key_string(key)] = partitions
     active = [status for status in RunStatus if status not in FINISHED_STATUSES]
     for run in storage.get_runs(RunsFilter(statuses=active)):
         index = state.backfill_in_progress if BACKFILL_TAG in run.tags else state.run_in_progress
@@ -73,6 +92,8 @@ def read_state(instance: Instance, after_storage_id: int | None,
         results = storage.get_latest_check_results(path)
         state.check_results[key_string(path)] = {
             name: record.passed for name, record in results.items()}
+        for name in results:  # an executed check is not "missing"
+            state.materialized[check_key_string(path, name)] = {UNPARTITIONED}
     return state
 
 
@@ -80,6 +101,14 @@ def _add_run(index: PartitionIndex, run: RunRecord) -> None:
     partition = run.partition_key or run.tags.get("headwater/partition")
     for path in run.asset_selection or []:
         index.setdefault(key_string(path), set()).add(partition or ALL_PARTITIONS)
+    for check in _checks_of(run):
+        index.setdefault(check, set()).add(UNPARTITIONED)
+
+
+def _checks_of(run: RunRecord) -> list[str]:
+    """The checks a run executes by selection (``asset:name``)."""
+    return [check_key_string(parts[:-1], parts[-1])
+            for parts in run.asset_check_selection or [] if len(parts) > 1]
 
 
 def _read_failures(runs: list[RunRecord], state: InstanceState) -> None:
@@ -87,13 +116,14 @@ def _read_failures(runs: list[RunRecord], state: InstanceState) -> None:
     seen: set[tuple[str, str]] = set()
     for run in runs:  # newest first
         partition = run.partition_key or run.tags.get("headwater/partition") or ALL_PARTITIONS
-        for path in run.asset_selection or []:
-            key = key_string(path)
-            if (key, partition) in seen:
+        targets = [(key_string(path), partition) for path in run.asset_selection or []]
+        targets += [(check, UNPARTITIONED) for check in _checks_of(run)]
+        for key, part in targets:
+            if (key, part) in seen:
                 continue
-            seen.add((key, partition))
+            seen.add((key, part))
             if run.status is RunStatus.FAILURE:
-                state.failed.setdefault(key, set()).add(partition)
+                state.failed.setdefault(key, set()).add(part)
 
 
 def expand(parts: set[str] | None, candidates: frozenset[str]) -> frozenset[str]:

@@ -12,7 +12,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from headwater.daemon.automation.assets import UNPARTITIONED, AssetCatalog, AssetView
+from headwater.daemon.automation.assets import (
+    UNPARTITIONED,
+    AssetCatalog,
+    AssetView,
+    key_string,
+)
 from headwater.daemon.automation.cursor import AutomationCursor
 from headwater.daemon.automation.evaluator import Evaluator, TickEvaluation
 from headwater.daemon.automation.state import read_state
@@ -31,13 +36,19 @@ AUTOMATION_SENSOR_TAG = "headwater/automation_condition_sensor"
 
 @dataclass(frozen=True)
 class PlannedRun:
-    """One run a tick requests."""
+    """One run a tick requests.
+
+    ``asset_check_selection`` (``[*asset_key, check_name]`` each) is None unless the tick
+    requested checks; then it lists them and the checks of the selected assets, so the run
+    executes the requested checks (alone when no asset is selected) and the assets' own.
+    """
 
     location: str | None
     repository: str | None
     asset_selection: list[list[str]]
     partition_key: str | None
     run_key: str
+    asset_check_selection: list[list[str]] | None = None
 
 
 def build_catalog(repositories: Iterable[tuple[str | None, str | None, RepositorySnapshot]],
@@ -53,9 +64,9 @@ def build_catalog(repositories: Iterable[tuple[str | None, str | None, Repositor
         for location, repository, repo in repositories:
             catalog.add(repo.assets, location, repository, repo.asset_checks)
         catalog.finish()
-    if selected is not None:
+    if selected is not None:  # a selected asset's checks are selected with it
         for key, view in catalog.assets.items():
-            if key not in selected:
+            if (key_string(view.path) if view.check_name else key) not in selected:
                 view.tree = None
     return catalog
 
@@ -64,8 +75,9 @@ def evaluate_tick(catalog: AssetCatalog, instance: Instance,
                   cursor: AutomationCursor, now: float) -> TickEvaluation:
     """Evaluate every condition of the catalog against the instance."""
     check_assets = [view.path for view in catalog.assets.values()
-                    if view.tree is not None and view.checks]
-    state = read_state(instance, cursor.storage_id, check_assets)
+                    if view.tree is not None and (view.checks or view.check_name)]
+    data_version_assets = [view.path for view in catalog.data_version_assets()]
+    state = read_state(instance, cursor.storage_id, check_assets, data_version_assets)
     with gc_paused():  # many small sets and structs, no cycles: see gc_paused
         return Evaluator(catalog, state, cursor, now).run()
 
@@ -84,11 +96,23 @@ def plan_runs(catalog: AssetCatalog, evaluation: TickEvaluation,
     runs = []
     for index, ((location, repository, _, partition), views) in enumerate(sorted(
             groups.items())):
+        assets = [view for view in views if view.check_name is None]
+        checks = [[*view.path, view.check_name] for view in views
+                  if view.check_name is not None]
+        for view in views:  # a check computed by its asset's op runs with the asset
+            for path in view.producers:
+                producer = catalog.assets.get(key_string(path))
+                if producer is not None and producer not in assets and not producer.partitioned:
+                    assets.append(producer)
+        if checks:
+            checks += [[*view.path, check.name] for view in assets for check in view.checks]
         runs.append(PlannedRun(
             location=location or None, repository=repository or None,
-            asset_selection=[list(view.path) for view in views],
+            asset_selection=[list(view.path) for view in assets],
             partition_key=None if partition == UNPARTITIONED else partition,
-            run_key=f"{sensor_name}:{evaluation_id}:{index}"))
+            run_key=f"{sensor_name}:{evaluation_id}:{index}",
+            asset_check_selection=sorted(map(list, {tuple(item) for item in checks}))
+            if checks else None))
     return runs
 
 

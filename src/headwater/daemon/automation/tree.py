@@ -58,6 +58,35 @@ def _describe(kind: str, params: Mapping[str, Any]) -> str:
     return f"{kind}({shown})" if shown else kind
 
 
+def strip_downstream(data: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """A downstream condition with each nested ``any_downstream_conditions()`` taken as
+    false (``and``/``or`` collapsed; labelled conditions kept whole), as Dagster expands
+    them; None when nothing is left."""
+    if data is None or data.get("label"):
+        return data
+    kind = data["kind"]
+    if kind == "any_downstream_conditions":
+        return None
+    if kind not in ("and", "or"):
+        return data
+    kept: list[Mapping[str, Any]] = []
+    changed = False
+    for operand in data.get("operands", ()):
+        stripped = strip_downstream(operand)
+        if stripped is None:
+            if kind == "and":
+                return None
+            changed = True
+            continue
+        changed = changed or stripped is not operand
+        kept.append(stripped)
+    if not changed:
+        return data
+    if not kept:
+        return None
+    return kept[0] if len(kept) == 1 else {**data, "operands": kept}
+
+
 _cache: dict[str, Node] = {}
 
 #: The same snapshot is evaluated tick after tick: its tree dicts are looked up by identity

@@ -68,6 +68,23 @@ class AssetKey(tuple[str, ...]):
         """The ``/``-joined form used in URLs, the CLI and selection strings."""
         return "/".join(self)
 
+    def to_string(self) -> str:
+        """The key as a JSON list of its parts (``'["raw", "orders"]'``), as stored."""
+        import json
+
+        return json.dumps(list(self))
+
+    @classmethod
+    def from_db_string(cls, value: str | None) -> AssetKey | None:
+        """The key :meth:`to_string` wrote (a ``/``-joined string is accepted too)."""
+        if not value:
+            return None
+        if value.startswith("["):
+            import json
+
+            return cls(json.loads(value))
+        return cls.from_user_string(value)
+
     def to_python_identifier(self, suffix: str | None = None) -> str:
         """A name usable as an op name: parts joined by ``__`` with unsafe characters replaced."""
         name = "__".join(_identifier_safe(part) for part in self)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +61,8 @@ class AssetsDefinition:
         self.can_subset = can_subset
         self.resource_defs = dict(resource_defs or {})
         self.is_observable = is_observable
+        #: For observable source assets: how often it should be observed (not acted upon yet).
+        self.auto_observe_interval_minutes: float | None = None
         #: Upstream key -> PartitionMapping given with AssetIn/AssetDep (others inferred).
         self.partition_mappings = dict(partition_mappings or {})
         self.backfill_policy = backfill_policy
@@ -295,6 +297,27 @@ class AssetsDefinition:
         }
         return clone
 
+    def map_asset_specs(self, fn: Callable[[AssetSpec], AssetSpec]) -> AssetsDefinition:
+        """A copy whose specs are ``fn`` of each spec (metadata, tags, group, ...); ``fn``
+        must keep every key."""
+        mapped = []
+        for spec in self.specs_by_key.values():
+            new = fn(spec)
+            if not isinstance(new, AssetSpec):
+                raise InvalidDefinitionError(
+                    f"map_asset_specs: the function returned {type(new).__name__} for "
+                    f"{spec.key.to_user_string()}; it must return an AssetSpec."
+                )
+            if new.key != spec.key:
+                raise InvalidDefinitionError(
+                    f"map_asset_specs: the function changed asset key "
+                    f"{spec.key.to_user_string()} to {new.key.to_user_string()}; a mapping "
+                    "function must keep every key (use with_attributes(key_prefix=...) to "
+                    "rename)."
+                )
+            mapped.append(new)
+        return self._copy(specs=mapped)
+
     def subset(self, keys: Iterable[AssetKey]) -> AssetsDefinition:
         """A copy that computes only ``keys`` (which must be allowed by ``can_subset``)."""
         clone = self._copy()
@@ -340,6 +363,16 @@ def _specs_from_keys(
         )
         for key in keys_by_output_name.values()
     ]
+
+
+def map_asset_specs(
+    func: Callable[[AssetSpec], AssetSpec],
+    iterable: Iterable[AssetsDefinition | AssetSpec],
+) -> list[AssetsDefinition | AssetSpec]:
+    """Apply ``func`` to every ``AssetSpec`` in ``iterable`` and to the specs inside every
+    ``AssetsDefinition`` (which must keep their keys), in order."""
+    return [item.map_asset_specs(func) if isinstance(item, AssetsDefinition) else func(item)
+            for item in iterable]
 
 
 def external_assets_from_specs(specs: Iterable[AssetSpec]) -> list[AssetsDefinition]:

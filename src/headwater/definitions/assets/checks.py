@@ -20,7 +20,8 @@ class AssetCheckSpec:
     """Describes a check of an asset: its name, the asset, and whether failure blocks downstream.
 
     With ``partitions_def`` (the checked asset's), the check runs per partition: each result is
-    recorded for the partition of the run (for each partition of a run over a range).
+    recorded for the partition of the run (for each partition of a run over a range). With
+    ``automation_condition``, the daemon requests runs executing the check when it holds.
     """
 
     def __init__(
@@ -33,6 +34,7 @@ class AssetCheckSpec:
         blocking: bool = False,
         metadata: Mapping[str, Any] | None = None,
         partitions_def: Any = None,
+        automation_condition: Any = None,
     ) -> None:
         if not name or not all(ch.isalnum() or ch == "_" for ch in name):
             raise InvalidDefinitionError(
@@ -45,6 +47,7 @@ class AssetCheckSpec:
         self.blocking = blocking
         self.metadata = dict(metadata or {})
         self.partitions_def = partitions_def
+        self.automation_condition = automation_condition
 
     @property
     def key(self) -> AssetCheckKey:
@@ -114,12 +117,14 @@ def asset_check(
     metadata: Mapping[str, Any] | None = None,
     pool: str | None = None,
     partitions_def: Any = None,
+    automation_condition: Any = None,
 ) -> Callable[[Callable[..., Any]], AssetChecksDefinition]:
     """Define a check of ``asset``; the function returns an ``AssetCheckResult``.
 
     A parameter named after the asset receives its value (loaded by its IO manager). With
     ``partitions_def`` (the asset's) the check is evaluated per partition: a parameter
-    receives the run's partition of the asset, and results are recorded by partition.
+    receives the run's partition of the asset, and results are recorded by partition. With
+    ``automation_condition`` the daemon requests runs executing the check when it holds.
     """
 
     def decorate(fn: Callable[..., Any]) -> AssetChecksDefinition:
@@ -132,6 +137,7 @@ def asset_check(
             blocking=blocking,
             metadata=metadata,
             partitions_def=partitions_def,
+            automation_condition=automation_condition,
         )
         what = f"asset check '{spec.key.to_user_string()}'"
         params, input_defs, keys = _check_inputs(fn, what, [spec.asset_key], additional_ins)

@@ -14,6 +14,7 @@ from headwater.definitions.assets.specs import (
     AssetOut,
     AssetSpec,
     CoercibleToAssetDep,
+    condition_from_policy,
     dep_keys,
 )
 from headwater.definitions.ops.op_definition import (
@@ -128,6 +129,7 @@ def asset(
     pool: str | None = None,
     backfill_policy: Any = None,
     non_argument_deps: Iterable[CoercibleToAssetDep] | None = None,
+    auto_materialize_policy: Any = None,
 ) -> Callable[[Callable[..., Any]], AssetsDefinition]: ...
 
 
@@ -162,6 +164,7 @@ def asset(  # noqa: C901 - one flat pass over the decorator's many options
     pool: str | None = None,
     backfill_policy: Any = None,
     non_argument_deps: Iterable[CoercibleToAssetDep] | None = None,
+    auto_materialize_policy: Any = None,
 ) -> AssetsDefinition | Callable[[Callable[..., Any]], AssetsDefinition]:
     """Define an asset computed by the decorated function.
 
@@ -212,7 +215,8 @@ def asset(  # noqa: C901 - one flat pass over the decorator's many options
             owners=owners,
             tags=tags,
             kinds=all_kinds,
-            automation_condition=automation_condition,
+            automation_condition=condition_from_policy(
+                automation_condition, auto_materialize_policy, f"@asset {what}"),
             partitions_def=partitions_def,
             freshness_policy=freshness_policy,
         )
@@ -311,6 +315,7 @@ def multi_asset(  # noqa: C901 - one flat pass over the decorator's many options
                         tags=out.tags,
                         kinds=out.kinds | ({compute_kind} if compute_kind else set()),
                         automation_condition=out.automation_condition,
+                        freshness_policy=out.freshness_policy,
                         partitions_def=partitions_def,
                     )
                 )

@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from headwater.definitions.asset_graph.keys import AssetKey, CoercibleToAssetKey
 from headwater.definitions.assets.assets_definition import AssetsDefinition
-from headwater.definitions.assets.specs import AssetIn, AssetOut, AssetSpec, dep_keys
+from headwater.definitions.assets.specs import (
+    AssetIn,
+    AssetOut,
+    AssetSpec,
+    condition_from_policy,
+    dep_keys,
+)
 from headwater.definitions.ops.graphs import GraphDefinition, GraphOut, compose_graph
 from headwater.definitions.ops.op_definition import DEFAULT_OUTPUT, OpDefinition, check_name
 from headwater.errors import InvalidDefinitionError
@@ -60,6 +66,8 @@ def graph_asset(
     code_version: str | None = None,
     key: CoercibleToAssetKey | None = None,
     deps: Iterable[Any] | None = None,
+    auto_materialize_policy: Any = None,
+    freshness_policy: Any = None,
 ) -> Any:
     """Define one asset computed by a graph of ops; the function's body wires them.
 
@@ -103,8 +111,10 @@ def graph_asset(
             owners=owners,
             tags=tags,
             kinds=set(kinds or ()),
-            automation_condition=automation_condition,
+            automation_condition=condition_from_policy(
+                automation_condition, auto_materialize_policy, "@graph_asset"),
             partitions_def=partitions_def,
+            freshness_policy=freshness_policy,
         )
         return AssetsDefinition(
             specs=[spec],
@@ -172,6 +182,7 @@ def graph_multi_asset(
                 tags=out.tags,
                 kinds=out.kinds,
                 automation_condition=out.automation_condition,
+                freshness_policy=out.freshness_policy,
                 partitions_def=partitions_def,
             ))
         return AssetsDefinition(

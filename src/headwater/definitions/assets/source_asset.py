@@ -8,11 +8,13 @@ the same as ``AssetSpec(key).with_io_manager_key(...)``, which is what it return
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from headwater.definitions.asset_graph.keys import CoercibleToAssetKey
 from headwater.definitions.assets.specs import AssetSpec
-from headwater.errors import InvalidDefinitionError
+
+if TYPE_CHECKING:
+    from headwater.definitions.assets.assets_definition import AssetsDefinition
 
 __all__ = ["SourceAsset"]
 
@@ -26,7 +28,7 @@ def SourceAsset(  # noqa: N802 - Dagster's class name; it builds an AssetSpec
     group_name: str | None = None,
     tags: Mapping[str, str] | None = None,
     observe_fn: Any = None,
-) -> AssetSpec:
+) -> AssetSpec | AssetsDefinition:
     """An external asset that assets may depend on and load (with ``io_manager_key``).
 
     Args:
@@ -38,14 +40,16 @@ def SourceAsset(  # noqa: N802 - Dagster's class name; it builds an AssetSpec
         partitions_def: its partitions, when downstream assets read it by partition.
         group_name: the asset group it is shown in.
         tags: tags of the asset.
-        observe_fn: not supported; observations of external assets are not built yet.
+        observe_fn: a function returning the asset's ``DataVersion``: the result is then an
+            observable source asset (as ``@observable_source_asset``).
     """
     if observe_fn is not None:
-        raise InvalidDefinitionError(
-            f"SourceAsset {key!r} has an observe_fn: observable source assets are not supported "
-            "by headwater yet. Remove observe_fn (the asset stays loadable), or record its "
-            "versions with AssetObservation from an op."
-        )
+        from headwater.definitions.assets.observable import observable_source_asset
+
+        return observable_source_asset(
+            key=key, metadata=metadata, io_manager_key=io_manager_key,
+            description=description, partitions_def=partitions_def, group_name=group_name,
+            tags=tags)(observe_fn)
     spec = AssetSpec(
         key,
         metadata=metadata,

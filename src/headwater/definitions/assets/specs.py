@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Union
 
 from headwater.definitions.asset_graph.keys import AssetKey, CoercibleToAssetKey
-from headwater.errors import InvalidDefinitionError
+from headwater.errors import InvalidDefinitionError, InvariantViolationError
 
 DEFAULT_GROUP = "default"
 #: Metadata key naming the IO manager that loads an external asset's stored value.
@@ -85,6 +85,26 @@ class AssetIn:
         return self.key or AssetKey([*self.key_prefix, input_name])
 
 
+def condition_from_policy(automation_condition: Any, auto_materialize_policy: Any,
+                          where: str) -> Any:
+    """The automation condition of an asset given either argument (an older
+    ``AutoMaterializePolicy`` becomes its condition); both at once is an error."""
+    if auto_materialize_policy is None:
+        return automation_condition
+    if automation_condition is not None:
+        raise InvariantViolationError(
+            f"{where}: cannot supply both automation_condition and auto_materialize_policy; "
+            "give automation_condition only (auto_materialize_policy is its older form)."
+        )
+    convert = getattr(auto_materialize_policy, "to_automation_condition", None)
+    if convert is None:
+        raise InvalidDefinitionError(
+            f"{where}: auto_materialize_policy must be an AutoMaterializePolicy, not "
+            f"{type(auto_materialize_policy).__name__}."
+        )
+    return convert()
+
+
 class AssetOut:
     """One output of a ``@multi_asset``, and the asset it produces."""
 
@@ -104,6 +124,8 @@ class AssetOut:
         kinds: Iterable[str] | None = None,
         automation_condition: Any = None,
         deps: Iterable[CoercibleToAssetDep] | None = None,
+        auto_materialize_policy: Any = None,
+        freshness_policy: Any = None,
     ) -> None:
         self.key_prefix = [key_prefix] if isinstance(key_prefix, str) else list(key_prefix or [])
         self.key = AssetKey.from_coercible(key) if key is not None else None
@@ -117,8 +139,10 @@ class AssetOut:
         self.tags = dict(tags or {})
         self.owners = list(owners or [])
         self.kinds = set(kinds or [])
-        self.automation_condition = automation_condition
+        self.automation_condition = condition_from_policy(
+            automation_condition, auto_materialize_policy, "AssetOut")
         self.deps = deps
+        self.freshness_policy = freshness_policy
 
     def resolve_key(self, output_name: str) -> AssetKey:
         """The produced key: ``key``, or the prefix plus the output name."""
@@ -163,7 +187,11 @@ class AssetSpec:
         automation_condition: Any = None,
         partitions_def: Any = None,
         freshness_policy: Any = None,
+        auto_materialize_policy: Any = None,
     ) -> None:
+        if auto_materialize_policy is not None:
+            automation_condition = condition_from_policy(
+                automation_condition, auto_materialize_policy, f"AssetSpec({key!r})")
         # One dict update instead of a frozen __setattr__ per field: specs are built per asset.
         self.__dict__.update(
             key=AssetKey.from_coercible(key),
@@ -215,3 +243,13 @@ class AssetSpec:
     def with_group(self, group_name: str | None) -> AssetSpec:
         """A copy in the given group (None keeps the current one)."""
         return replace(self, group_name=group_name) if group_name else self
+
+
+def apply_freshness_policy(
+    spec: AssetSpec, policy: Any, overwrite_existing: bool = True
+) -> AssetSpec:
+    """``spec`` with ``policy`` as its freshness policy (kept as it is when it already has
+    one and ``overwrite_existing`` is false); use with ``map_asset_specs`` over many assets."""
+    if spec.freshness_policy is not None and not overwrite_existing:
+        return spec
+    return spec.replace_attributes(freshness_policy=policy)

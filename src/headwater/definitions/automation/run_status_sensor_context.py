@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from headwater.core.names import PARTITION_TAG
 from headwater.core.run_status import RunStatus
 from headwater.definitions.automation.instigation_context import InstigationContext
+from headwater.errors import InvalidInvocationError
 
 if TYPE_CHECKING:
     from headwater.definitions.config.resources import Resources
@@ -118,10 +119,12 @@ class RunStatusSensorContext(InstigationContext):
         """The event that moved the run to that status."""
         return self._dagster_event
 
+    _partition_key_override: str | None = None
+
     @property
     def partition_key(self) -> str | None:
         """The partition the run ran, if any."""
-        return self._dagster_run.partition_key
+        return self._partition_key_override or self._dagster_run.partition_key
 
 
 class RunFailureSensorContext(RunStatusSensorContext):
@@ -135,19 +138,36 @@ class RunFailureSensorContext(RunStatusSensorContext):
 
 def build_run_status_sensor_context(
     sensor_name: str,
-    dagster_run: RunRecordView,
     dagster_event: RunEventView | None = None,
-    instance: Any = None,
+    dagster_instance: Any = None,
+    dagster_run: RunRecordView | None = None,
+    context: Any = None,
     resources: Mapping[str, Any] | None = None,
+    partition_key: str | None = None,
 ) -> RunFailureSensorContext:
     """Build a run-status sensor context for testing a run-status or run-failure sensor.
 
-    The context also has ``failure_event``, so it suits both kinds of sensor.
+    The arguments are Dagster's, in its order (``sensor_name``, ``dagster_event``,
+    ``dagster_instance``, ``dagster_run``); the context also has ``failure_event``, so it
+    suits both kinds of sensor. ``context`` (a sensor context) lends its instance and
+    resources when those are not given.
     """
-    return RunFailureSensorContext(
+    if dagster_run is None:
+        raise InvalidInvocationError(
+            "build_run_status_sensor_context needs dagster_run=: the run whose status the "
+            "sensor reacts to."
+        )
+    if context is not None:
+        dagster_instance = dagster_instance or getattr(context, "instance", None)
+        resources = resources if resources is not None else getattr(
+            context, "resource_defs", None)
+    built = RunFailureSensorContext(
         sensor_name=sensor_name,
         dagster_run=dagster_run,
         dagster_event=dagster_event,
-        instance=instance,
+        instance=dagster_instance,
         resources=resources,
     )
+    if partition_key is not None:
+        built._partition_key_override = partition_key
+    return built

@@ -23,6 +23,7 @@ from headwater.definitions.config.schema_types import (
     try_resolve_config_type,
 )
 from headwater.errors import (
+    ConfigMappingFunctionError,
     DagsterInvalidConfigError,
     InvalidDefinitionError,
     user_code_boundary,
@@ -80,7 +81,8 @@ class ConfigMapping:
     def resolve(self, value: typing.Any, where: str, path: str = "") -> typing.Any:
         """Validate the outer ``value`` and return ``config_fn``'s result as plain data."""
         outer = _validate(self.config_schema, value, f"the config mapping of {where}", path)
-        with user_code_boundary(f"config mapping '{self.name}' of {where}"):
+        with user_code_boundary(f"config mapping '{self.name}' of {where}",
+                                ConfigMappingFunctionError):
             result = self.config_fn(outer)
         to_dict = getattr(result, "to_config_dict", None)
         return to_dict() if callable(to_dict) else result
@@ -151,7 +153,8 @@ class MappedConfigType(ConfigType):
         where = f"the configured definition at {path}" if path else "a configured definition"
         if callable(self.config_or_fn):
             outer = _validate(self.outer_schema, value, where, path)
-            with user_code_boundary(f"configured function of {where}"):
+            with user_code_boundary(f"configured function of {where}",
+                                    ConfigMappingFunctionError):
                 inner = self.config_or_fn(outer)
         else:
             if value not in (None, {}):

@@ -377,6 +377,8 @@ def is_resource_annotation(annotation: Any) -> bool:
         return False
     if issubclass(annotation, ResourceDefinition):
         return True
+    if getattr(annotation, "headwater_resource_param", False) is True:
+        return True  # e.g. Pipes clients: plain classes used as resources
     if "headwater.definitions.config.io_managers" in sys.modules:
         from headwater.definitions.config.io_managers import IOManager
 

@@ -27,6 +27,9 @@ from headwater.definitions.metadata.table import (
 )
 from headwater.errors import InvalidDefinitionError
 
+if TYPE_CHECKING:
+    from headwater.definitions.metadata.references import DagsterRunMetadataValue
+
 _set = object.__setattr__
 
 
@@ -162,6 +165,13 @@ class MetadataValue:
         """A reference to a job, optionally in a given code location."""
         _need_str(job_name, "job")
         return JobMetadataValue(job_name, location_name, repository_name)
+
+    @staticmethod
+    def dagster_run(run_id: str) -> DagsterRunMetadataValue:
+        """A reference to a run, shown as a link to it."""
+        from headwater.definitions.metadata.references import DagsterRunMetadataValue
+
+        return DagsterRunMetadataValue(run_id)
 
     @staticmethod
     def table(
@@ -555,3 +565,8 @@ METADATA_VALUE_TYPES: tuple[type[MetadataValue], ...] = (
 def metadata_value_to_python(value: object) -> Any:
     """Unwrap a :class:`MetadataValue` to its ``value``; anything else is returned as it is."""
     return value.value if isinstance(value, MetadataValue) else value
+
+
+#: Dagster's names for the asset and job reference values.
+DagsterAssetMetadataValue = AssetMetadataValue
+DagsterJobMetadataValue = JobMetadataValue

@@ -438,6 +438,18 @@ def build_asset_context(
     return AssetExecutionContext(_with_range(info, partition_key_range))
 
 
+def build_asset_check_context(
+    resources: Mapping[str, Any] | None = None,
+    resources_config: Mapping[str, Any] | None = None,
+    asset_config: Any = None,
+    instance: Any = None,
+) -> AssetCheckExecutionContext:
+    """A context for calling an asset check's function directly in a test (see
+    ``build_op_context``; usable as a context manager that tears its resources down)."""
+    info = _test_info(resources, asset_config, None, None, instance, None, resources_config)
+    return AssetCheckExecutionContext(info)
+
+
 def _with_range(info: ExecutionInfo, partition_key_range: Any) -> ExecutionInfo:
     if partition_key_range is None:
         return info

@@ -18,6 +18,11 @@ class DataVersion:
 
     value: str
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.value, str):
+            raise TypeError(f"DataVersion takes a str, not {type(self.value).__name__} "
+                            f"({self.value!r}).")
+
 
 class Output(Generic[T]):
     """A value produced by an op or asset, with optional metadata.
@@ -109,12 +114,49 @@ class MaterializeResult:
 
 @dataclass(frozen=True)
 class ObserveResult:
-    """Report an observation of an asset from an observable source asset."""
+    """Report an observation of an asset from an observable source asset.
+
+    ``asset_key`` may be left out when the function observes one asset; ``check_results``
+    are evaluations of the asset's checks made while observing it.
+    """
 
     asset_key: CoercibleToAssetKey | None = None
     metadata: Mapping[str, Any] = field(default_factory=dict)
     data_version: DataVersion | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
+    check_results: Sequence[AssetCheckResult] = ()
+
+
+class DataVersionsByPartition:
+    """The data version of each observed partition, returned by a partitioned observable source
+    asset's function (values may be ``DataVersion`` objects or plain strings)."""
+
+    __slots__ = ("data_versions_by_partition",)
+
+    def __init__(self, data_versions_by_partition: Mapping[str, DataVersion | str]) -> None:
+        versions: dict[str, DataVersion] = {}
+        for partition, version in dict(data_versions_by_partition).items():
+            if not isinstance(partition, str):
+                raise TypeError(f"DataVersionsByPartition keys are partition keys (str), not "
+                                f"{type(partition).__name__} ({partition!r}).")
+            if isinstance(version, str):
+                version = DataVersion(version)
+            if not isinstance(version, DataVersion):
+                raise TypeError(f"The data version of partition {partition!r} must be a "
+                                f"DataVersion or a str, not {type(version).__name__}.")
+            versions[partition] = version
+        self.data_versions_by_partition: Mapping[str, DataVersion] = versions
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, DataVersionsByPartition)
+                and other.data_versions_by_partition == self.data_versions_by_partition)
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted((k, v.value) for k, v in
+                                 self.data_versions_by_partition.items())))
+
+    def __repr__(self) -> str:
+        return f"DataVersionsByPartition({dict(self.data_versions_by_partition)!r})"
 
 
 class _AssetEvent:

@@ -15,7 +15,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from headwater.errors import InvalidDefinitionError, TypeCheckError, user_code_boundary
+from headwater.errors import (
+    InvalidDefinitionError,
+    TypeCheckError,
+    TypeCheckFunctionError,
+    user_code_boundary,
+)
 
 T = TypeVar("T")
 
@@ -104,7 +109,8 @@ class DagsterType:
 
     def type_check(self, context: Any, value: Any) -> TypeCheck:
         """Check ``value``; a ``TypeCheck`` whatever the function returned."""
-        with user_code_boundary(f"type check of DagsterType '{self.name}'"):
+        with user_code_boundary(f"type check of DagsterType '{self.name}'",
+                                TypeCheckFunctionError):
             result = self.type_check_fn(context, value)
         if isinstance(result, TypeCheck):
             return result

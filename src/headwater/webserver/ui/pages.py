@@ -61,6 +61,8 @@ class Page:
         title: Text of the ``<title>`` and the page heading.
         section: The nav link (href) highlighted while on this page.
         script: Name of the page module when it differs from ``name``.
+        preload: API URLs the page fetches first; the shell asks the browser to start
+            them at once, in parallel with loading the page's modules.
     """
 
     name: str
@@ -68,6 +70,7 @@ class Page:
     title: str
     section: str
     script: str = ""
+    preload: tuple[str, ...] = ()
 
     @property
     def module(self) -> str:
@@ -78,8 +81,9 @@ class Page:
 PAGES = (
     Page("home", "/", "Overview", "/", script="overview"),
     Page("locations", "/locations", "Deployment", "/locations"),
-    Page("asset_graph", "/assets/graph", "Asset graph", "/assets/graph"),
-    Page("assets", "/assets", "Assets", "/assets"),
+    Page("asset_graph", "/assets/graph", "Asset graph", "/assets/graph",
+         preload=("/api/assets",)),
+    Page("assets", "/assets", "Assets", "/assets", preload=("/api/assets",)),
     Page("asset", "/assets/{asset_key:path}", "Asset", "/assets"),
     Page("jobs", "/jobs", "Jobs", "/jobs"),
     Page("runs", "/runs", "Runs", "/runs"),
@@ -123,7 +127,9 @@ def render_page(page: Page, params: dict[str, str]) -> str:
         f"<title>{title} · headwater</title>"
         '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
         '<link rel="stylesheet" href="/static/app.css">'
-        f'<script type="module" src="{page.module}"></script>'
+        + "".join(f'<link rel="preload" href="{html.escape(url, quote=True)}" as="fetch" '
+                  'crossorigin="anonymous">' for url in page.preload)
+        + f'<script type="module" src="{page.module}"></script>'
         f"</head><body {attributes}>"
         '<header class="topbar"><a class="brand" href="/">headwater</a>'
         f'<nav aria-label="Main">{nav}</nav>'

@@ -1,59 +1,65 @@
-// The launchpad's run config editor: YAML (or JSON, detected by a leading "{"), scaffolded
-// from the job's default config or schema, checked against the schema as you type with each
-// error marked at its line in a gutter, and the keys allowed where the cursor is offered
-// for completion. Parsing uses the vendored "yaml" package (see scripts/vendor-yaml).
+// The launchpad's run config, as text: YAML (or JSON, detected by a leading "{"), scaffolded
+// from the job's default config or schema, converted between the two, and checked against the
+// schema with each error located at the key it is about. Parsing uses the vendored "yaml"
+// package (see scripts/vendor-yaml); js/code_editor.js shows all this in the code editor.
 
 import { LineCounter, parseDocument, stringify } from "../vendor/yaml/index.js";
-import { h, replace } from "./dom.js";
 import { validate } from "./schema.js";
 
-function resolve(schema, root) {
-  let current = schema || {};
-  for (let i = 0; i < 20 && current.$ref; i++) {
-    const parts = current.$ref.replace(/^#\//, "").split("/");
-    current = parts.reduce((node, part) => (node ? node[part] : undefined), root) || {};
-  }
-  return current;
-}
-
-function pathParts(path) {
+/** A server-style path ("ops.a.config.m['k'][0]") as its steps. */
+export function pathParts(path) {
   if (!path || path === "(root)") return [];
-  return path.split(".").flatMap((part) => {
-    const pieces = [];
-    const name = part.replace(/\[(\d+)\]/g, (_, index) => { pieces.push(Number(index)); return ""; });
-    return [name, ...pieces].filter((piece) => piece !== "");
-  });
+  const steps = [];
+  const step = /([^.[\]]+)|\[(\d+)\]|\[('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\]/g;
+  for (const [, name, index, quoted] of path.matchAll(step)) {
+    if (name !== undefined) steps.push(name);
+    else if (index !== undefined) steps.push(Number(index));
+    else steps.push(quoted.slice(1, -1).replace(/\\(.)/g, "$1"));
+  }
+  return steps;
 }
 
-/** The 1-based line of the node at `path` (the deepest part of it that exists). */
-function lineOf(doc, counter, path) {
+/**
+ * Where the error at `path` (and unexpected `key`) is in the document: {line, from, to}, the
+ * range of the deepest key of it that exists (a missing entry marks its mapping's key).
+ */
+function locate(doc, counter, path, key) {
   const parts = pathParts(path);
-  for (let n = parts.length; n >= 0; n--) {
-    const node = n ? doc.getIn(parts.slice(0, n), true) : doc.contents;
+  if (key !== undefined) parts.push(key);
+  for (let n = parts.length; n > 0; n--) {
+    const parent = n > 1 ? doc.getIn(parts.slice(0, n - 1), true) : doc.contents;
+    const item = parent && parent.items && parent.items.find((pair) => pair.key &&
+      (pair.key.value ?? pair.key.source) === parts[n - 1]);
+    const node = item ? item.key : parent && parent.items && parent.items[parts[n - 1]];
     if (node && node.range) {
-      // A key's line: ask for the pair when the value starts on a later line.
-      const pair = n && doc.getIn(parts.slice(0, n - 1), true);
-      const item = pair && pair.items && pair.items.find((p) => p.key && p.key.value === parts[n - 1]);
-      const offset = item && item.key && item.key.range ? item.key.range[0] : node.range[0];
-      return counter.linePos(offset).line;
+      return { line: counter.linePos(node.range[0]).line, from: node.range[0],
+        to: Math.max(node.range[1], node.range[0] + 1) };
     }
   }
-  return 1;
+  const range = doc.contents && doc.contents.range ? doc.contents.range : [0, 1];
+  return { line: counter.linePos(range[0]).line, from: range[0],
+    to: Math.min(range[1], range[0] + 1) };
 }
 
 function jsonError(text, error) {
   const match = /position (\d+)/.exec(error.message);
-  const offset = match ? Number(match[1]) : 0;
-  return { line: text.slice(0, offset).split("\n").length, path: "run config",
-    message: `not valid JSON: ${error.message}` };
+  const offset = Math.min(match ? Number(match[1]) : 0, text.length);
+  return { line: text.slice(0, offset).split("\n").length, from: offset, to: offset + 1,
+    path: "run config", message: `not valid JSON: ${error.message}` };
 }
 
-/** Parse and check `text`: {value, errors: [{line, path, message}], doc, counter}. */
+/** YAML when it does not start with "{", else JSON (any JSON document is YAML too). */
+export function isJsonText(text) {
+  return text.trimStart().startsWith("{");
+}
+
+/**
+ * Parse and check `text`: {value, errors: [{line, from, to, path, message}], doc, counter};
+ * `from`/`to` are the offsets of what each error is about.
+ */
 export function checkConfig(text, schema) {
   const counter = new LineCounter();
-  if (!text.trim()) return { value: {}, errors: [], doc: null, counter };
-  const isJson = text.trimStart().startsWith("{");
-  if (isJson) {
+  if (isJsonText(text)) {
     try {
       JSON.parse(text);
     } catch (error) {
@@ -63,16 +69,18 @@ export function checkConfig(text, schema) {
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false });
   if (doc.errors.length) {
     return { value: null, doc: null, counter, errors: doc.errors.map((error) => ({
-      line: error.linePos ? error.linePos[0].line : 1, path: "run config",
+      line: counter.linePos(error.pos[0]).line, from: error.pos[0],
+      to: Math.max(error.pos[1], error.pos[0] + 1), path: "run config",
       message: `not valid YAML: ${error.message.split("\n")[0]}` })) };
   }
-  const value = doc.toJS();
+  const value = doc.contents === null ? {} : doc.toJS(); // nothing (or comments): no config
   const errors = [];
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    errors.push({ line: 1, path: "run config", message: "must be a mapping of keys" });
+    errors.push({ ...locate(doc, counter, ""), path: "run config",
+      message: "must be a mapping of keys" });
   } else if (schema) {
     for (const problem of validate(schema, value)) {
-      errors.push({ ...problem, line: lineOf(doc, counter, problem.path) });
+      errors.push({ ...problem, ...locate(doc, counter, problem.path, problem.key) });
     }
   }
   return { value, errors, doc, counter };
@@ -80,56 +88,29 @@ export function checkConfig(text, schema) {
 
 /** The scaffold shown first: the default config (or schema skeleton) as YAML. */
 export function scaffold(config) {
-  return Object.keys(config || {}).length ? stringify(config) : "{}\n";
+  return format(config, false);
 }
 
 /** The config as the other format (YAML <-> JSON); unchanged when it does not parse. */
 export function convert(text, toJson) {
   const doc = parseDocument(text);
   if (doc.errors.length) return text;
-  const value = doc.toJS() || {};
-  return toJson ? `${JSON.stringify(value, null, 2)}\n` : stringify(value);
+  return format(doc.toJS() || {}, toJson);
 }
 
-/** The mapping path around `offset` in a parsed document, as key names. */
-function pathAt(doc, offset) {
-  const path = [];
-  let node = doc && doc.contents;
-  while (node && node.items) {
-    const item = node.items.find((pair) => pair.value && pair.value.range &&
-      pair.value.range[0] <= offset && offset <= pair.value.range[2] && pair.value.items);
-    if (!item) break;
-    path.push(item.key.value);
-    node = item.value;
+/** `value` with what `defaults` has and it lacks added, recursively (mappings only). */
+export function fillMissing(value, defaults) {
+  const isMapping = (item) => item !== null && typeof item === "object" && !Array.isArray(item);
+  if (!isMapping(value) || !isMapping(defaults)) return value === undefined ? defaults : value;
+  const out = { ...value };
+  for (const [name, item] of Object.entries(defaults)) {
+    out[name] = name in value ? fillMissing(value[name], item) : item;
   }
-  return { path, node };
+  return out;
 }
 
-/** Keys the schema allows at `offset` that are not there yet: [name, description]. */
-export function keysAt(text, offset, schema) {
-  if (!schema) return { path: [], keys: [] };
-  const doc = parseDocument(text);
-  const { path, node } = doc.errors.length ? { path: [], node: null } : pathAt(doc, offset);
-  let current = resolve(schema, schema);
-  for (const name of path) current = resolve((current.properties || {})[name], schema);
-  const present = new Set(((node && node.items) || []).map((pair) => pair.key && pair.key.value));
-  const keys = Object.entries(current.properties || {}).filter(([name]) => !present.has(name))
-    .map(([name, sub]) => [name, resolve(sub, schema).description || ""]);
-  return { path, keys };
-}
-
-/** Draw line numbers beside the editor, error lines marked with their messages. */
-export function drawGutter(gutter, text, errors) {
-  const byLine = new Map();
-  for (const error of errors) {
-    if (!byLine.has(error.line)) byLine.set(error.line, []);
-    byLine.get(error.line).push(`${error.path}: ${error.message}`);
-  }
-  const count = Math.max(1, text.split("\n").length);
-  replace(gutter, Array.from({ length: count }, (_, i) => {
-    const messages = byLine.get(i + 1);
-    return h("div", { class: messages ? "gutter-line error-line" : "gutter-line",
-      dataset: { line: String(i + 1) }, title: messages ? messages.join("\n") : null },
-    messages ? `● ${i + 1}` : String(i + 1));
-  }));
+/** The config in the given format (YAML or JSON). */
+export function format(value, asJson) {
+  if (asJson) return `${JSON.stringify(value, null, 2)}\n`;
+  return Object.keys(value || {}).length ? stringify(value) : "{}\n";
 }

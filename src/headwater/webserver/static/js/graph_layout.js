@@ -6,8 +6,9 @@ const SWEEPS = 4;
 /**
  * Lay out `nodes` ([{id, group}]) with `edges` ([[upstreamId, downstreamId]]).
  * Returns {positions: Map id -> {layer, order, x, y}, routes, width, height, layers}.
- * An edge that skips layers gets a thin virtual node in every layer it crosses, ordered with
- * the real ones, so it is routed through a free slot instead of across nodes: `routes` maps
+ * An edge that skips layers gets a thin virtual node in every layer it crosses (shared by
+ * the edges leaving the same node), ordered with the real ones, so it is routed through a
+ * free slot instead of across nodes: `routes` maps
  * "from\u0000to" to the y of each slot it passes (one per crossed layer, left to right).
  * Edges closing a cycle are ignored for layering; unknown ids are skipped.
  */
@@ -31,11 +32,12 @@ export function layeredLayout(nodes, edges, sizes = {}) {
   }
   const layer = assignLayers(nodes.length, ups, downs);
   const all = nodes.map((node) => ({ id: node.id, group: node.group, virtual: false }));
-  const chains = addVirtualNodes(pairs, layer, all, ups, downs, sizes.maxVirtual ?? 40000);
+  const { chains, ups: allUps, downs: allDowns } = addVirtualNodes(pairs, layer, all,
+    sizes.maxVirtual ?? 40000);
   const sparse = [];
   layer.forEach((l, i) => (sparse[l] ||= []).push(i));
   const layers = sparse.filter(Boolean);
-  orderLayers(layers, all, ups, downs);
+  orderLayers(layers, all, allUps, allDowns);
   const heightOf = (i) => (all[i].virtual ? laneHeight : nodeHeight);
   const extent = layers.map((members) => members.reduce((sum, i) => sum + heightOf(i) + gapY,
     -gapY));
@@ -61,34 +63,43 @@ export function layeredLayout(nodes, edges, sizes = {}) {
   };
 }
 
-/** Split each edge spanning several layers into a chain through virtual nodes. */
-function addVirtualNodes(pairs, layer, all, ups, downs, maxVirtual) {
+/**
+ * Route each edge spanning several layers through virtual nodes, one per crossed layer.
+ * Edges leaving the same node share them (a trunk that the edges branch off), so a node
+ * feeding thousands of later layers adds a handful of virtual nodes, not one per edge and
+ * layer. Returns the chains and the adjacency rebuilt over real and virtual nodes.
+ */
+function addVirtualNodes(pairs, layer, all, maxVirtual) {
   const chains = new Map();
+  const trunks = new Map();
+  const links = [];
   let added = 0;
   for (const [a, b] of pairs) {
-    const span = layer[b] - layer[a];
-    if (span <= 1 || added + span - 1 > maxVirtual) continue;
-    ups[b].splice(ups[b].indexOf(a), 1);
-    downs[a].splice(downs[a].indexOf(b), 1);
-    const chain = [];
-    let previous = a;
-    for (let l = layer[a] + 1; l < layer[b]; l++) {
+    const need = layer[b] - layer[a] - 1;
+    const trunk = trunks.get(a) || [];
+    if (need <= 0 || added + need - trunk.length > maxVirtual) {
+      links.push(a, b);
+      continue;
+    }
+    trunks.set(a, trunk);
+    while (trunk.length < need) {
       const v = all.length;
-      all.push({ id: `\u0001${all[a].id}\u0000${all[b].id}\u0000${l}`, group: all[b].group,
-        virtual: true });
-      layer.push(l);
-      ups.push([previous]);
-      downs.push([]);
-      downs[previous].push(v);
-      chain.push(v);
-      previous = v;
+      all.push({ id: null, group: all[a].group, virtual: true });
+      layer.push(layer[a] + trunk.length + 1);
+      links.push(trunk.length ? trunk[trunk.length - 1] : a, v);
+      trunk.push(v);
       added++;
     }
-    downs[previous].push(b);
-    ups[b].push(previous);
-    chains.set(`${all[a].id}\u0000${all[b].id}`, chain);
+    links.push(trunk[need - 1], b);
+    chains.set(`${all[a].id}\u0000${all[b].id}`, trunk.slice(0, need));
   }
-  return chains;
+  const ups = all.map(() => []);
+  const downs = all.map(() => []);
+  for (let i = 0; i < links.length; i += 2) {
+    downs[links[i]].push(links[i + 1]);
+    ups[links[i + 1]].push(links[i]);
+  }
+  return { chains, ups, downs };
 }
 
 /** Longest path from the sources (Kahn's order); nodes left on a cycle get their own layer. */
@@ -115,45 +126,52 @@ function assignLayers(count, ups, downs) {
 }
 
 function orderLayers(layers, nodes, ups, downs) {
-  const position = new Float64Array(nodes.length);
-  const groupRank = new Map();
-  for (const node of nodes) if (!groupRank.has(node.group)) groupRank.set(node.group, 0);
-  [...groupRank.keys()].sort((a, b) => String(a).localeCompare(String(b)))
-    .forEach((group, rank) => groupRank.set(group, rank));
+  const count = nodes.length;
+  const position = new Float64Array(count);
+  // Sort keys live in typed arrays indexed by node: comparators only read numbers (the
+  // sorts below run over tens of thousands of real and virtual nodes per sweep).
+  const names = [...new Set(nodes.map((node) => String(node.group)))].sort((a, b) =>
+    a.localeCompare(b));
+  const rankOf = new Map(names.map((name, rank) => [name, rank]));
+  const group = new Int32Array(count);
+  const tie = new Float64Array(count);
+  const real = [];
+  nodes.forEach((node, i) => {
+    group[i] = rankOf.get(String(node.group));
+    if (node.virtual) tie[i] = count + i;
+    else real.push(i);
+  });
+  real.sort((a, b) => (nodes[a].id < nodes[b].id ? -1 : nodes[a].id > nodes[b].id ? 1 : 0))
+    .forEach((i, rank) => { tie[i] = rank; });
   for (const members of layers) {
-    members.sort((a, b) => groupRank.get(nodes[a].group) - groupRank.get(nodes[b].group) ||
-      (nodes[a].id < nodes[b].id ? -1 : 1));
+    members.sort((a, b) => group[a] - group[b] || tie[a] - tie[b]);
     members.forEach((i, order) => { position[i] = order / Math.max(1, members.length); });
   }
+  const keys = { group, tie, bary: new Float64Array(count), primary: new Float64Array(count),
+    sums: new Float64Array(names.length), counts: new Float64Array(names.length) };
   for (let sweep = 0; sweep < SWEEPS; sweep++) {
     const down = sweep % 2 === 0;
     const sequence = down ? layers.slice(1) : layers.slice(0, -1).reverse();
-    for (const members of sequence) {
-      reorder(members, down ? ups : downs, position, nodes, groupRank);
-    }
+    for (const members of sequence) reorder(members, down ? ups : downs, position, keys);
   }
 }
 
-function reorder(members, neighbours, position, nodes, groupRank) {
-  const bary = new Map();
+function reorder(members, neighbours, position, keys) {
+  const { group, tie, bary, primary, sums, counts } = keys;
   for (const i of members) {
     const list = neighbours[i];
     let sum = 0;
     for (const n of list) sum += position[n];
-    bary.set(i, list.length ? sum / list.length : position[i]);
+    bary[i] = list.length ? sum / list.length : position[i];
+    sums[group[i]] += bary[i];
+    counts[group[i]] += 1;
   }
   // Keep groups together: order groups by their mean barycentre, then nodes within a group.
-  const groupSum = new Map();
+  for (const i of members) primary[i] = sums[group[i]] / counts[group[i]] + group[i] * 1e-9;
   for (const i of members) {
-    const g = nodes[i].group;
-    const [total, count] = groupSum.get(g) || [0, 0];
-    groupSum.set(g, [total + bary.get(i), count + 1]);
+    sums[group[i]] = 0;
+    counts[group[i]] = 0;
   }
-  const groupKey = (i) => {
-    const [total, count] = groupSum.get(nodes[i].group);
-    return total / count + groupRank.get(nodes[i].group) * 1e-9;
-  };
-  members.sort((a, b) => groupKey(a) - groupKey(b) || bary.get(a) - bary.get(b) ||
-    (nodes[a].id < nodes[b].id ? -1 : 1));
+  members.sort((a, b) => primary[a] - primary[b] || bary[a] - bary[b] || tie[a] - tie[b]);
   members.forEach((i, order) => { position[i] = order / Math.max(1, members.length); });
 }

@@ -1,47 +1,11 @@
-// Pieces of the asset graph page: edge paths (direct, or routed through the free slots the
-// layout kept in the layers an edge crosses), collapsed group nodes, node detail text and
-// the upstream/downstream maps the selection syntax walks.
+// Pieces of the asset graph page: collapsed group nodes, node detail text and the
+// upstream/downstream maps the selection syntax walks (edge geometry is in graph_view.js).
 
 import { keyText, s } from "./dom.js";
 
 /** "location / group": what the graph groups (and collapses) by. */
 export function groupOf(asset) {
   return `${asset.location} / ${asset.group || "default"}`;
-}
-
-/** A smooth edge from a's right side to b's left side. */
-export function edgePath(a, b, size) {
-  const x1 = a.x + size.nodeWidth;
-  const y1 = a.y + size.nodeHeight / 2;
-  const x2 = b.x;
-  const y2 = b.y + size.nodeHeight / 2;
-  const mid = (x1 + x2) / 2;
-  return `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`;
-}
-
-/**
- * An edge that skips layers: curves into the free slot at `lanes[i]` of each layer it
- * crosses, straight through that layer (where no node is), then on to the next.
- */
-export function routedPath(a, b, lanes, size) {
-  const step = (b.x - a.x) / (lanes.length + 1);
-  let x = a.x + size.nodeWidth;
-  let y = a.y + size.nodeHeight / 2;
-  const parts = [`M${x},${y}`];
-  const curveTo = (x2, y2) => {
-    const mid = (x + x2) / 2;
-    parts.push(`C${mid},${y} ${mid},${y2} ${x2},${y2}`);
-    x = x2;
-    y = y2;
-  };
-  lanes.forEach((laneY, i) => {
-    const left = a.x + step * (i + 1);
-    curveTo(left, laneY);
-    parts.push(`L${left + size.nodeWidth},${laneY}`);
-    x = left + size.nodeWidth;
-  });
-  curveTo(b.x, b.y + size.nodeHeight / 2);
-  return parts.join(" ");
 }
 
 /** The second line of a node, shown when zoomed in: latest materialization, checks, kind. */
@@ -73,21 +37,22 @@ export function collapsedNode(group, members, p, size) {
   s("text", { x: 10, y: 35, class: "group-summary" }, summary));
 }
 
-/** {items, ups, downs}: selection items (asset + id) and id -> upstream / downstream ids. */
+/**
+ * Give each asset its node `id` and `depIds` (computed once per load, read by every redraw)
+ * and return {items, ups, downs}: the selection items and id -> upstream / downstream ids.
+ */
 export function graphMaps(assets, nodeId) {
   const ups = new Map();
   const downs = new Map();
-  const items = [];
   for (const asset of assets) {
     const id = nodeId(asset);
-    items.push({ ...asset, id });
-    for (const dep of asset.deps || []) {
-      const depId = `${asset.location}\u0000${keyText(dep)}`;
-      if (!ups.has(id)) ups.set(id, []);
-      ups.get(id).push(depId);
+    asset.id = id;
+    asset.depIds = (asset.deps || []).map((dep) => `${asset.location}\u0000${keyText(dep)}`);
+    if (asset.depIds.length) ups.set(id, asset.depIds);
+    for (const depId of asset.depIds) {
       if (!downs.has(depId)) downs.set(depId, []);
       downs.get(depId).push(id);
     }
   }
-  return { items, ups, downs };
+  return { items: assets, ups, downs };
 }

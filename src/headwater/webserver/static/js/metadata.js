@@ -1,7 +1,7 @@
 // Metadata entries ({type, value}) rendered by type: every piece of text via textContent.
 
 import { formatNumber } from "./chart.js";
-import { assetHref, formatTime, h, keyText } from "./dom.js";
+import { assetHref, formatTime, h, keyText, runHref } from "./dom.js";
 import { markdown } from "./markdown.js";
 
 const MAX_TABLE_ROWS = 50;
@@ -48,6 +48,20 @@ function columnLineage(value) {
       h("code", {}, dep.column_name))))))));
 }
 
+/** Where an asset's code lives: links for URLs, path:line for local files. */
+function codeReferences(value) {
+  const references = Array.isArray(value) ? value : [];
+  return h("ul", { class: "code-refs" }, references.map((ref) => {
+    const label = ref.label ? `${ref.label}: ` : "";
+    if (isHttpUrl(ref.url)) {
+      return h("li", {}, label, h("a", { href: ref.url.trim(), rel: "noopener noreferrer",
+        target: "_blank" }, ref.url));
+    }
+    const where = ref.line_number ? `${ref.file_path}:${ref.line_number}` : ref.file_path;
+    return h("li", {}, label, h("code", {}, String(where || ref.url || "")));
+  }));
+}
+
 function textValue(value, type) {
   const text = String(value);
   if (type === "md" || text.includes("\n") || text.length > SHORT_TEXT) return block(text, type);
@@ -75,6 +89,8 @@ const RENDERERS = {
     ? [value.job_name, value.location_name].filter(Boolean).join(" @ ") : String(value)),
   python_artifact: (value) => h("code", {}, value && typeof value === "object"
     ? `${value.module}.${value.name}` : String(value)),
+  dagster_run: (value) => h("a", { href: runHref(String(value)) }, String(value)),
+  code_references: (value) => codeReferences(value),
   table: (value) => recordsTable(value),
   table_schema: (value) => recordsTable({ records: ((value && value.columns) || []).map(
     (column) => ({ column: column.name, type: column.type, description: column.description }),

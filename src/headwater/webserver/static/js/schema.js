@@ -84,13 +84,14 @@ function closeMatch(word, options) {
 function unexpected(schema, name, path) {
   const known = Object.keys(schema.properties || {});
   if (!schema["x-headwater-expected"]) {
-    return { path: where(path), message: `unexpected key "${name}"` +
+    return { path: where(path), key: name, message: `unexpected key "${name}"` +
       (known.length ? ` (expected one of: ${known.join(", ")})` : "") };
   }
   const sorted = [...known].sort();
   const close = closeMatch(String(name), sorted);
   const hint = close ? ` Did you mean "${close}"?` : "";
-  return { path: where(path), full: true, message: `Unexpected config entry "${name}" ${at(path)}; ` +
+  return { path: where(path), key: name, full: true,
+    message: `Unexpected config entry "${name}" ${at(path)}; ` +
     `the fields there are ${sorted.join(", ") || "none"}.${hint} Remove it or fix its name.` };
 }
 
@@ -193,7 +194,10 @@ function validateInto(rawSchema, value, path, root, errors) {
   checkAlternatives(schema, value, path, root, errors);
 }
 
-/** Problems of `value` against `schema`: [{path, message}] (empty when valid). */
+/**
+ * Problems of `value` against `schema`: [{path, message, full?, key?}] (empty when valid);
+ * `key` names an unexpected entry (the path is its mapping's, as the server words it).
+ */
 export function validate(schema, value, path = "", root = schema) {
   const errors = [];
   validateInto(schema, value, path, root, errors);

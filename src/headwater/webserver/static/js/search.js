@@ -62,7 +62,9 @@ export function openSearch() {
 /** Ctrl-K / Cmd-K (or "/" outside a text field) opens search; the top bar's button too. */
 export function installSearch() {
   document.addEventListener("keydown", (event) => {
-    const typing = /^(INPUT|TEXTAREA|SELECT)$/.test(event.target.tagName);
+    // The element typed in, even inside a shadow root (the launchpad's code editor).
+    const target = event.composedPath()[0] || event.target;
+    const typing = /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || target.isContentEditable;
     if ((event.key === "k" && (event.ctrlKey || event.metaKey)) ||
         (event.key === "/" && !typing)) {
       event.preventDefault();

@@ -95,6 +95,21 @@ function historyTable(materializations) {
   return table(["Time", "Run", "Partition", "Metadata"], rows, { class: "history" });
 }
 
+// Observable source assets: an "Observe" button (an observation run, launched like a
+// materialization) and their observation history with data versions.
+function observeButton(asset) {
+  return action(h("button", { class: "primary observe" }, "Observe"),
+    () => materialize([{ ...asset, partitioned: false }]), "Launching…");
+}
+
+function observationTable(observations) {
+  if (!observations.length) return h("p", { class: "muted" }, "Never observed.");
+  return table(["Time", "Run", "Partition", "Data version", "Metadata"], observations.map((o) =>
+    h("tr", {}, h("td", {}, formatTime(o.timestamp)), h("td", {}, runLink(o.run_id)),
+      h("td", {}, o.partition || "—"), h("td", {}, h("code", {}, o.data_version || "—")),
+      h("td", { class: "metadata" }, metadataList(o.metadata, "—")))), { class: "observations" });
+}
+
 function checksTable(checks) {
   if (!checks.length) return h("p", { class: "muted" }, "No check results.");
   return table(["Check", "Kind", "Result", "Time", "Run", "Metadata"], checks.map((c) =>
@@ -162,8 +177,9 @@ function render(container, body, location, evaluations) {
   setTitle(keyText(asset.key));
   const deps = (asset.deps || []).map((key) => h("div", {},
     h("a", { href: assetHref(key, location || asset.location) }, keyText(key))));
-  const button = action(h("button", { class: "primary materialize" }, "Materialize"),
-    () => materialize([asset]), "Launching…");
+  const button = asset.is_observable ? observeButton(asset)
+    : action(h("button", { class: "primary materialize" }, "Materialize"),
+      () => materialize([asset]), "Launching…");
   const plotLabel = document.getElementById("plot-label");
   const keepLabel = plotLabel ? plotLabel.value : null;
   const materializations = body.materializations || [];
@@ -181,6 +197,8 @@ function render(container, body, location, evaluations) {
         ["Kinds", (asset.kinds || []).join(", ") || null],
         ["Owners", (asset.owners || []).join(", ") || null],
         ["Code version", asset.code_version],
+        ["Data version", asset.data_version ? h("code", { class: "data-version" },
+          asset.data_version) : null],
         ["Freshness", asset.freshness ? h("span", { class: "freshness" },
           statusBadge(asset.freshness.status), " ", freshnessText(asset.freshness.policy)) : null],
         ["Jobs", (asset.job_names || []).join(", ") || null],
@@ -195,7 +213,9 @@ function render(container, body, location, evaluations) {
     h("h2", {}, "Downstream assets"), keyLinks(asset.downstream, location || asset.location)),
     panel("partitions", partitionsPanel(asset, materializations)),
     panel("events", h("h2", {}, "Plot"), plotSection(materializations), allPlots(materializations),
-      h("h2", {}, "Materializations"), historyTable(materializations)),
+      h("h2", {}, "Materializations"), historyTable(materializations),
+      asset.is_observable ? [h("h2", {}, "Observations"),
+        observationTable(body.observations || [])] : null),
     panel("checks", checksWithHistory(body.checks || [])),
     panel("lineage", h("h2", {}, "Upstream"), keyLinks(asset.deps, location || asset.location),
       h("h2", {}, "Downstream"), keyLinks(asset.downstream, location || asset.location),

@@ -3,28 +3,28 @@
 // A selection box takes the selection syntax (key:a+, group:x, tag:k=v, ...), search
 // highlights and jumps to matches, "Focus" shows one asset with its upstream/downstream
 // depth, group labels collapse a group into one node; zoomed in, nodes show details.
+// Drawing is graph_view.js's: only what is in view, big views painted on a canvas.
 
 import { getJSON } from "../api.js";
 import { assetHref, formatRelative, h, keyText, replace, s } from "../dom.js";
 import { action, every, setTitle, startPage } from "../layout.js";
 import { layeredLayout } from "../graph_layout.js";
+import { cachedLayout } from "../layout_cache.js";
 import { materialize } from "../materialize.js";
-import {
-  collapsedNode, detailText, edgePath, graphMaps, groupOf, routedPath,
-} from "../graph_parts.js";
+import { collapsedNode, detailText, graphMaps, groupOf } from "../graph_parts.js";
+import { edgeGeometry, GraphView, STATUS_COLOURS } from "../graph_view.js";
 import { evaluateSelection, SelectionError } from "../graph_select.js";
 
 const NODE = { nodeWidth: 200, nodeHeight: 44, gapX: 80, gapY: 14 };
-const DETAIL_ZOOM = 0.8;
-const FAR_ZOOM = 0.3;
 const GROUP_PAD = 12;
 const REFRESH_MS = 5000;
+const GROUP_PREFIX = "group\u0000";
 const params = new URLSearchParams(window.location.search);
 const state = {
   assets: [], byId: new Map(), selected: new Set(), location: "", signature: "",
-  view: { x: 20, y: 20, k: 1 }, svg: null, viewport: null, maps: null,
+  view: null, maps: null, groupMembers: new Map(), expandedIds: [],
   query: params.get("select") || "", collapsed: new Set(params.getAll("collapsed")),
-  search: "", matches: [], matchIndex: -1, positions: new Map(), currentId: "",
+  search: "", matches: [], matchSet: new Set(), matchIndex: -1, currentId: "",
 };
 
 const nodeId = (asset) => `${asset.location}\u0000${keyText(asset.key)}`;
@@ -42,22 +42,7 @@ function shortLabel(text) {
   return text.length > 28 ? `…${text.slice(text.length - 27)}` : text;
 }
 
-function applyView() {
-  const { x, y, k } = state.view;
-  state.viewport.setAttribute("transform", `translate(${x},${y}) scale(${k})`);
-  state.svg.classList.toggle("zoomed-in", k >= DETAIL_ZOOM);
-  if (k >= DETAIL_ZOOM && state.lazyDetails) addDetails();
-  state.svg.classList.toggle("far", k < FAR_ZOOM);
-}
-
-function fit(width, height) {
-  const box = state.svg.getBoundingClientRect();
-  const k = Math.min(1.2, Math.max(0.02, Math.min((box.width - 40) / Math.max(1, width),
-    (box.height - 40) / Math.max(1, height))));
-  state.view = { k, x: (box.width - width * k) / 2, y: Math.max(20, (box.height - height * k) / 2) };
-  applyView();
-}
-
+/** Group boxes (painted on the canvas) and their labels (SVG: a click collapses the group). */
 function groupBoxes(nodes, positions) {
   const boxes = new Map();
   for (const node of nodes) {
@@ -69,17 +54,22 @@ function groupBoxes(nodes, positions) {
     box.y1 = Math.max(box.y1, p.y + NODE.nodeHeight);
     boxes.set(node.group, box);
   }
-  return [...boxes].map(([group, b]) => s("g", { class: "group", dataset: { group } },
-    s("rect", { class: "group-box", x: b.x0 - GROUP_PAD, y: b.y0 - GROUP_PAD - 18,
-      width: b.x1 - b.x0 + 2 * GROUP_PAD, height: b.y1 - b.y0 + 2 * GROUP_PAD + 18, rx: 8 }),
-    s("text", { class: "group-label group-toggle", x: b.x0 - GROUP_PAD + 6, y: b.y0 - 14,
-      dataset: { group } }, `▾ ${group}`, s("title", {}, "Collapse this group"))));
+  const rects = [];
+  const labels = [];
+  for (const [group, b] of boxes) {
+    rects.push({ x: b.x0 - GROUP_PAD, y: b.y0 - GROUP_PAD - 18,
+      width: b.x1 - b.x0 + 2 * GROUP_PAD, height: b.y1 - b.y0 + 2 * GROUP_PAD + 18 });
+    labels.push(s("g", { class: "group", dataset: { group } },
+      s("text", { class: "group-label group-toggle", x: b.x0 - GROUP_PAD + 6, y: b.y0 - 14,
+        dataset: { group } }, `▾ ${group}`, s("title", {}, "Collapse this group"))));
+  }
+  return { rects, labels };
 }
 
 function nodeClass(asset, id) {
   return `node ${statusClass(asset)}${state.selected.has(id) ? " selected" : ""}${
     asset.location_reload_failed ? " reload-failed" : ""}${
-    state.matches.includes(id) ? " match" : ""}${state.currentId === id ? " current" : ""}`;
+    state.matchSet.has(id) ? " match" : ""}${state.currentId === id ? " current" : ""}`;
 }
 
 /** Small marks at the node's right edge: checks (failed/warning/passed) and stale. */
@@ -98,7 +88,7 @@ function healthMarks(asset) {
   return marks;
 }
 
-function nodeElement(asset, id, p) {
+function nodeElement(asset, id, p, detailed) {
   const label = keyText(asset.key);
   return s("g", {
     class: nodeClass(asset, id),
@@ -106,9 +96,27 @@ function nodeElement(asset, id, p) {
   },
   s("rect", { width: NODE.nodeWidth, height: NODE.nodeHeight, rx: 6 }),
   s("text", { x: 10, y: 19 }, shortLabel(label)),
-  state.lazyDetails ? null
-    : s("text", { class: "detail", x: 10, y: 35 }, detailText(asset, formatRelative)),
+  detailed ? s("text", { class: "detail", x: 10, y: 35 }, detailText(asset, formatRelative))
+    : null,
   s("g", { class: "marks" }, healthMarks(asset)));
+}
+
+/** The SVG of node `id` (an asset or a collapsed group), built when it scrolls into view. */
+function renderNode(id, detailed) {
+  const p = state.view.positions.get(id);
+  if (id.startsWith(GROUP_PREFIX)) {
+    const group = id.slice(GROUP_PREFIX.length);
+    return collapsedNode(group, state.groupMembers.get(group) || [], p, NODE);
+  }
+  return nodeElement(state.byId.get(id), id, p, detailed);
+}
+
+/** Fill and stroke of a node painted on the canvas (a big graph zoomed out). */
+function paintStyle(id) {
+  if (id.startsWith(GROUP_PREFIX)) return ["#f0f2f5", "#8c959f"];
+  if (state.matchSet.has(id) || state.currentId === id) return STATUS_COLOURS.match;
+  if (state.selected.has(id)) return STATUS_COLOURS.selected;
+  return STATUS_COLOURS[statusClass(state.byId.get(id))];
 }
 
 function visibleAssets() {
@@ -117,7 +125,7 @@ function visibleAssets() {
   try {
     const chosen = evaluateSelection(state.query, state.maps.items, state.maps);
     error.hidden = true;
-    return inLocation.filter((asset) => chosen.has(nodeId(asset)));
+    return inLocation.filter((asset) => chosen.has(asset.id));
   } catch (problem) {
     if (!(problem instanceof SelectionError)) throw problem;
     error.textContent = problem.message;
@@ -135,32 +143,16 @@ function keepStateInUrl() {
   window.history.replaceState(null, "", next);
 }
 
-// Big graphs draw without the second line of text (a quarter of their DOM) and add it the
-// first time the view is zoomed in far enough to read it.
-const LAZY_DETAILS = 800;
-
-function addDetails() {
-  state.lazyDetails = false;
-  for (const node of state.viewport.querySelectorAll(".node[data-key]")) {
-    const asset = state.byId.get(node.dataset.id);
-    if (asset && !node.querySelector(".detail")) {
-      node.insertBefore(s("text", { class: "detail", x: 10, y: 35 },
-        detailText(asset, formatRelative)), node.querySelector(".marks"));
-    }
-  }
-}
-
 function draw() {
   const shown = visibleAssets();
-  state.lazyDetails = shown.length > LAZY_DETAILS;
   const represent = new Map();
   const nodes = [];
   const groups = new Map();
   for (const asset of shown) {
     const group = groupOf(asset);
-    const id = nodeId(asset);
+    const id = asset.id;
     if (state.collapsed.has(group)) {
-      const groupId = `group\u0000${group}`;
+      const groupId = `${GROUP_PREFIX}${group}`;
       if (!groups.has(group)) {
         groups.set(group, []);
         nodes.push({ id: groupId, group, collapsed: true });
@@ -175,9 +167,9 @@ function draw() {
   const edges = [];
   const seenEdges = new Set();
   for (const asset of shown) {
-    const to = represent.get(nodeId(asset));
-    for (const dep of asset.deps || []) {
-      const from = represent.get(`${asset.location}\u0000${keyText(dep)}`);
+    const to = represent.get(asset.id);
+    for (const depId of asset.depIds) {
+      const from = represent.get(depId);
       const edgeKey = `${from}\u0000${to}`;
       if (from === undefined || from === to || seenEdges.has(edgeKey)) continue;
       seenEdges.add(edgeKey);
@@ -185,71 +177,58 @@ function draw() {
     }
   }
   const layoutStart = performance.now();
-  const layout = layeredLayout(nodes, edges, NODE);
+  const layout = cachedLayout(layeredLayout, nodes, edges, NODE);
   document.body.dataset.graphLayoutMs = String(performance.now() - layoutStart);
-  state.positions = layout.positions;
-  const edgePaths = [];
+  document.body.dataset.graphLayoutCached = String(Boolean(layout.cached));
+  const lines = [];
   for (const [from, to] of edges) {
     const a = layout.positions.get(from);
     const b = layout.positions.get(to);
     if (!a || !b) continue;
-    const lanes = layout.routes.get(`${from}\u0000${to}`);
-    edgePaths.push(lanes ? routedPath(a, b, lanes, NODE) : edgePath(a, b, NODE));
+    lines.push({ points: edgeGeometry(a, b, layout.routes.get(`${from}\u0000${to}`), NODE) });
   }
   const expanded = nodes.filter((node) => !node.collapsed);
-  replace(state.viewport,
-    s("g", { class: "groups" }, groupBoxes(expanded, layout.positions)),
-    s("path", { class: "edge", d: edgePaths.join(" ") }),
-    s("g", { class: "nodes" }, shown.filter((asset) => !state.collapsed.has(groupOf(asset)))
-      .map((asset) => {
-        const id = nodeId(asset);
-        return nodeElement(asset, id, layout.positions.get(id));
-      }),
-    [...groups].map(([group, members]) => collapsedNode(group, members,
-      layout.positions.get(`group\u0000${group}`), NODE))));
+  state.groupMembers = groups;
+  state.expandedIds = expanded.map((node) => node.id);
+  const { rects, labels } = groupBoxes(expanded, layout.positions);
+  computeMatches();
+  state.view.setGraph({ ids: nodes.map((node) => node.id), positions: layout.positions,
+    edges: lines, boxes: rects, overlay: labels, width: layout.width, height: layout.height });
   document.getElementById("graph-empty").hidden = shown.length > 0;
   document.getElementById("graph-count").textContent =
     `${shown.length} of ${state.assets.length} assets`;
-  fit(layout.width, layout.height);
-  applySearch(false);
+  state.view.fit();
   keepStateInUrl();
   requestAnimationFrame(() => {
-    state.svg.dataset.rendered = String(shown.length);
+    state.view.svg.dataset.rendered = String(shown.length);
     document.body.dataset.graphRenderedMs = String(performance.now());
   });
 }
 
-function applySearch(jump) {
+/** Matches of the search text among the shown (expanded) assets, searched in the data. */
+function computeMatches() {
   const text = state.search.trim().toLowerCase();
-  state.matches = [];
-  for (const node of state.viewport.querySelectorAll(".node[data-key]")) {
-    const hit = Boolean(text) && node.dataset.key.toLowerCase().includes(text);
-    node.classList.toggle("match", hit);
-    if (hit) state.matches.push(node.dataset.id);
-  }
+  state.matches = text ? state.expandedIds.filter((id) =>
+    keyText(state.byId.get(id).key).toLowerCase().includes(text)) : [];
+  state.matchSet = new Set(state.matches);
   document.getElementById("search-count").textContent = text
     ? `${state.matches.length} match${state.matches.length === 1 ? "" : "es"}` : "";
+}
+
+function applySearch(jump) {
+  computeMatches();
   if (jump && state.matches.length) {
     state.matchIndex = (state.matchIndex + 1) % state.matches.length;
     centerOn(state.matches[state.matchIndex]);
+  } else {
+    state.view.refresh();
   }
 }
 
 function centerOn(id) {
-  const p = state.positions.get(id);
-  if (!p) return;
-  const box = state.svg.getBoundingClientRect();
-  const k = Math.max(state.view.k, 1);
-  state.view = { k, x: box.width / 2 - (p.x + NODE.nodeWidth / 2) * k,
-    y: box.height / 2 - (p.y + NODE.nodeHeight / 2) * k };
-  applyView();
-  for (const node of state.viewport.querySelectorAll(".node.current")) {
-    node.classList.remove("current");
-  }
   state.currentId = id;
-  const node = [...state.viewport.querySelectorAll(".node[data-key]")]
-    .find((candidate) => candidate.dataset.id === id);
-  if (node) node.classList.add("current");
+  state.view.centerOn(id);
+  state.view.refresh();
 }
 
 function setQuery(text) {
@@ -267,28 +246,18 @@ function focusQuery() {
   return `${up ? `${up}+` : ""}key:"${keyText(asset.key)}"${down ? `+${down}` : ""}`;
 }
 
-function refreshStatuses() {
-  for (const node of state.viewport.querySelectorAll(".node")) {
-    const asset = state.byId.get(node.dataset.id);
-    if (!asset) continue;
-    node.setAttribute("class", nodeClass(asset, node.dataset.id));
-    replace(node.querySelector(".marks"), healthMarks(asset));
-  }
-}
-
 function updateSelection() {
   document.getElementById("selected-count").textContent = `${state.selected.size} selected`;
-  refreshStatuses();
+  state.view.refresh();
 }
 
 async function load() {
   const assets = (await getJSON("/api/assets")).assets;
   state.assets = assets;
-  state.byId = new Map(assets.map((asset) => [nodeId(asset), asset]));
   state.maps = graphMaps(assets, nodeId);
+  state.byId = new Map(assets.map((asset) => [asset.id, asset]));
   for (const id of state.selected) if (!state.byId.has(id)) state.selected.delete(id);
-  const signature = assets.map((a) => `${nodeId(a)}>${(a.deps || []).map(keyText).join(",")}`)
-    .join("|");
+  const signature = assets.map((a) => `${a.id}>${a.depIds.join(",")}`).join("|");
   const select = document.getElementById("graph-location");
   const locations = [...new Set(assets.map((a) => a.location))].sort();
   if (select.options.length !== locations.length + 1) {
@@ -300,12 +269,21 @@ async function load() {
     state.signature = signature;
     draw();
   } else {
-    refreshStatuses();
+    state.view.refresh();
   }
 }
 
-function onNodeClick(node, event) {
-  const id = node.dataset.id;
+function toggleGroup(group) {
+  if (state.collapsed.has(group)) state.collapsed.delete(group);
+  else state.collapsed.add(group);
+  draw();
+}
+
+function onNode(id, event) {
+  if (id.startsWith(GROUP_PREFIX)) {
+    toggleGroup(id.slice(GROUP_PREFIX.length));
+    return;
+  }
   const selecting = event.shiftKey || document.getElementById("select-mode").checked;
   if (!selecting) {
     const asset = state.byId.get(id);
@@ -317,61 +295,19 @@ function onNodeClick(node, event) {
   updateSelection();
 }
 
-function interact(svg) {
-  let drag = null;
-  svg.addEventListener("pointerdown", (event) => {
-    if (event.button !== 0) return;
-    drag = { x: event.clientX, y: event.clientY, vx: state.view.x, vy: state.view.y, moved: false };
-  });
-  svg.addEventListener("pointermove", (event) => {
-    if (!drag) return;
-    const dx = event.clientX - drag.x;
-    const dy = event.clientY - drag.y;
-    if (!drag.moved && Math.hypot(dx, dy) < 4) return;
-    if (!drag.moved) svg.setPointerCapture(event.pointerId);
-    drag.moved = true;
-    svg.classList.add("dragging");
-    state.view.x = drag.vx + dx;
-    state.view.y = drag.vy + dy;
-    applyView();
-  });
-  svg.addEventListener("pointerup", (event) => {
-    const wasDrag = drag && drag.moved;
-    drag = null;
-    svg.classList.remove("dragging");
-    if (wasDrag) return;
-    const toggle = event.target.closest &&
-      (event.target.closest(".group-toggle") || event.target.closest(".group-node"));
-    if (toggle) {
-      const group = toggle.dataset.group;
-      if (state.collapsed.has(group)) state.collapsed.delete(group);
-      else state.collapsed.add(group);
-      draw();
-      return;
-    }
-    const node = event.target.closest && event.target.closest(".node[data-key]");
-    if (node) onNodeClick(node, event);
-  });
-  svg.addEventListener("wheel", (event) => {
-    event.preventDefault();
-    const box = svg.getBoundingClientRect();
-    const px = event.clientX - box.left;
-    const py = event.clientY - box.top;
-    const factor = Math.exp(-event.deltaY * 0.0015);
-    const k = Math.min(4, Math.max(0.01, state.view.k * factor));
-    const ratio = k / state.view.k;
-    state.view = { k, x: px - (px - state.view.x) * ratio, y: py - (py - state.view.y) * ratio };
-    applyView();
-  }, { passive: false });
+function onBackground(event) {
+  const toggle = event.target.closest &&
+    (event.target.closest(".group-toggle") || event.target.closest(".group-node"));
+  if (!toggle) return false;
+  toggleGroup(toggle.dataset.group);
+  return true;
 }
 
 startPage(async (container) => {
   setTitle("Asset graph");
   document.getElementById("main").classList.add("wide");
-  state.viewport = s("g", { class: "viewport" });
-  state.svg = s("svg", { id: "asset-graph", role: "img", "aria-label": "Asset graph" },
-    state.viewport);
-  interact(state.svg);
+  state.view = new GraphView({ size: NODE, renderNode, paintStyle, onNode, onBackground,
+    svg: { id: "asset-graph", role: "img", "aria-label": "Asset graph" } });
   const select = h("select", { id: "graph-location", "aria-label": "Location" });
   select.addEventListener("change", () => { state.location = select.value; draw(); });
   const materializeButton = action(h("button", { class: "primary materialize-selected" },
@@ -423,7 +359,7 @@ startPage(async (container) => {
     h("div", { class: "toolbar" }, select,
       h("label", { class: "switch" }, h("input", { type: "checkbox", id: "select-mode" }),
         "Select mode (or shift-click)"),
-      h("button", { onclick: () => { for (const a of shownAssets()) state.selected.add(nodeId(a));
+      h("button", { onclick: () => { for (const a of shownAssets()) state.selected.add(a.id);
         updateSelection(); } }, "Select all"),
       h("button", { onclick: () => { state.selected.clear(); updateSelection(); } }, "Clear"),
       h("span", { id: "selected-count", class: "muted" }, "0 selected"), materializeButton,
@@ -433,7 +369,7 @@ startPage(async (container) => {
         h("span", {}, "never")),
       h("a", { href: "/assets" }, "Catalog")),
     h("p", { id: "graph-empty", class: "muted", hidden: true }, "No assets."),
-    h("div", { class: "graph-wrap" }, state.svg));
+    state.view.element);
   await load();
   every(REFRESH_MS, load);
 });

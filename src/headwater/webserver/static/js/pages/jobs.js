@@ -1,14 +1,15 @@
-// Jobs: pick one to see its recent runs, schedules and sensors, and launch it from the
-// launchpad: run config in YAML or JSON, scaffolded from the job's defaults, checked against
-// its JSON Schema as you type (each error marked at its line), keys completed from the schema.
+// Jobs: pick one to see its op/asset graph, recent runs, schedules and sensors, and launch it
+// from the launchpad: run config in a code editor (YAML or JSON), scaffolded from the job's
+// defaults, checked against its JSON Schema as you type (each error a diagnostic at its key),
+// keys and enum values completed from the schema. The editor (CodeMirror, ../code_editor.js)
+// and the graph (../job_graph.js) are loaded only when a job is opened.
 
 import { getJSON, postJSON, query } from "../api.js";
 import { formatTime, h, replace, runHref, runLink, statusBadge, table } from "../dom.js";
 import { action, setTitle, startPage } from "../layout.js";
 import { skeleton } from "../schema.js";
-import { checkConfig, convert, drawGutter, keysAt, scaffold } from "../config_editor.js";
 
-const state = { jobs: [], current: null };
+const state = { jobs: [], current: null, editor: null, opening: 0 };
 
 function parseJSON(text, what) {
   if (!text.trim()) return { value: {}, errors: [] };
@@ -19,51 +20,24 @@ function parseJSON(text, what) {
   }
 }
 
-function showKeys() {
-  const editor = document.getElementById("run-config");
-  const holder = document.getElementById("config-keys");
-  if (!holder) return;
-  const { path, keys } = keysAt(editor.value, editor.selectionStart,
-    state.current.run_config_schema);
-  replace(holder, keys.length ? [h("span", { class: "muted" },
-    `Keys at ${path.length ? path.join(".") : "top level"}: `),
-  keys.map(([name, description]) => h("button", { type: "button", class: "key-chip",
-    title: description || null, dataset: { key: name },
-    onclick: () => insertKey(name) }, name))] : null);
-}
-
-function insertKey(name) {
-  const editor = document.getElementById("run-config");
-  const text = editor.value;
-  const lineStart = text.lastIndexOf("\n", editor.selectionStart - 1) + 1;
-  const indent = /^\s*/.exec(text.slice(lineStart))[0];
-  const lineEnd = text.indexOf("\n", editor.selectionStart);
-  const end = lineEnd < 0 ? text.length : lineEnd;
-  const inner = text.slice(lineStart, end).trim().endsWith(":") ? `${indent}  ` : indent;
-  const insert = `\n${inner}${name}: `;
-  editor.value = text.slice(0, end) + insert + text.slice(end);
-  editor.selectionStart = editor.selectionEnd = end + insert.length;
-  editor.focus();
-  check();
-}
-
 function check() {
-  const job = state.current;
-  const editor = document.getElementById("run-config");
-  const { value, errors } = checkConfig(editor.value, job.run_config_schema);
-  drawGutter(document.getElementById("config-gutter"), editor.value, errors);
+  const { editor } = state;
+  if (!editor) return { config: null, tags: null, errors: [] };
+  const { value, errors } = editor.check();
   const tags = parseJSON(document.getElementById("run-tags").value, "tags");
   errors.push(...tags.errors);
   if (tags.value !== null && (typeof tags.value !== "object" || Array.isArray(tags.value) ||
       Object.values(tags.value).some((v) => typeof v !== "string"))) {
     errors.push({ path: "tags", message: "must be an object of string values" });
   }
-  editor.classList.toggle("invalid", errors.length > 0);
+  document.getElementById("run-config").classList.toggle("invalid", errors.length > 0);
+  const mode = document.getElementById("config-mode");
+  mode.textContent = editor.mode;
+  mode.dataset.mode = editor.mode.toLowerCase();
   replace(document.getElementById("config-errors"),
     errors.map((e) => h("li", { dataset: { line: String(e.line || "") } },
       e.full ? e.message
         : (e.line ? `line ${e.line}: ${e.path}: ${e.message}` : `${e.path}: ${e.message}`))));
-  showKeys();
   document.getElementById("launch").disabled = errors.length > 0;
   return { config: value, tags: tags.value, errors };
 }
@@ -71,7 +45,7 @@ function check() {
 async function launch() {
   const job = state.current;
   const { config, tags, errors } = check();
-  if (errors.length) throw new Error("Fix the run config first.");
+  if (!state.editor || errors.length) throw new Error("Fix the run config first.");
   const body = { location: job.location, job: job.name, run_config: config };
   if (tags && Object.keys(tags).length) body.tags = tags;
   const partition = document.getElementById("job-partition");
@@ -80,25 +54,31 @@ async function launch() {
   window.location.assign(runHref(runId));
 }
 
-function openEditor(job) {
-  state.current = job;
-  const start = job.default_run_config && Object.keys(job.default_run_config).length
-    ? job.default_run_config : (skeleton(job.run_config_schema || {}) || {});
-  const editor = h("textarea", { id: "run-config", spellcheck: "false", wrap: "off",
-    "aria-label": "Run config (YAML or JSON)" });
-  editor.value = scaffold(start);
-  editor.addEventListener("input", check);
-  editor.addEventListener("click", showKeys);
-  editor.addEventListener("keyup", (event) => {
-    if (event.key.startsWith("Arrow")) showKeys();
+let editorModule = null;
+
+/** The code editor's module, imported once (when the launchpad opens or is about to). */
+function loadEditor() {
+  editorModule = editorModule || import("../code_editor.js").catch((error) => {
+    editorModule = null; // try again next time
+    throw error;
   });
-  const gutter = h("div", { id: "config-gutter", class: "gutter", "aria-hidden": "true" });
-  editor.addEventListener("scroll", () => { gutter.scrollTop = editor.scrollTop; });
-  const formatButton = (label, toJson) => h("button", { type: "button",
-    id: `as-${label.toLowerCase()}`, onclick: () => {
-      editor.value = convert(editor.value, toJson);
-      check();
-    } }, `As ${label}`);
+  return editorModule;
+}
+
+function startingConfig(job) {
+  return job.default_run_config && Object.keys(job.default_run_config).length
+    ? job.default_run_config : (skeleton(job.run_config_schema || {}) || {});
+}
+
+async function openEditor(job) {
+  const opening = ++state.opening;
+  state.current = job;
+  if (state.editor) state.editor.destroy();
+  state.editor = null;
+  // The editor replaces the text below (it lives in the host's shadow root).
+  const host = h("div", { id: "run-config", class: "config-editor" },
+    h("p", { class: "muted" }, "Loading the editor…"));
+  const button = (id, label, onclick) => h("button", { type: "button", id, onclick }, label);
   const tags = h("textarea", { id: "run-tags", class: "tags", spellcheck: "false",
     "aria-label": "Tags (JSON)" });
   tags.value = "{}";
@@ -112,22 +92,46 @@ function openEditor(job) {
     h("section", { class: "card", dataset: { job: job.name } },
       h("h2", {}, `Launch ${job.name}`), h("span", { class: "muted" }, ` in ${job.location}`),
       job.description ? h("p", { class: "description" }, job.description) : null,
-      h("div", { class: "row" }, h("span", {}, "Run config (YAML or JSON)"),
-        formatButton("YAML", false), formatButton("JSON", true)),
-      h("div", { class: "config-editor" }, gutter, editor),
-      h("div", { id: "config-keys", class: "config-keys" }),
+      h("div", { class: "row" }, h("span", {}, "Run config"),
+        h("span", { id: "config-mode", class: "badge" }, ""),
+        button("as-yaml", "As YAML", () => state.editor && state.editor.convert(false)),
+        button("as-json", "As JSON", () => state.editor && state.editor.convert(true)),
+        button("scaffold-missing", "Scaffold missing config", () => state.editor &&
+          state.editor.scaffoldMissing(startingConfig(job),
+            skeleton(job.run_config_schema || {}))),
+        button("remove-extra", "Remove extra config", () => state.editor &&
+          state.editor.removeExtra()),
+        h("span", { class: "muted" }, "Ctrl-Space completes keys from the schema")),
+      host,
       h("ul", { id: "config-errors", class: "errors" }),
       h("p", {}, "Tags (JSON object)"), tags, partition ? h("p", {}, partition) : null,
       h("div", { class: "row" },
-        action(h("button", { id: "launch", class: "primary" }, "Launch run"), launch,
-          "Launching…")),
+        action(h("button", { id: "launch", class: "primary", disabled: true }, "Launch run"),
+          launch, "Launching…")),
       schema),
     h("section", { class: "card job-related" }, h("h2", {}, "Recent runs"),
       h("div", { id: "job-runs" }, "Loading…"), h("h2", {}, "Schedules and sensors"),
       h("div", { id: "job-instigators" }, "Loading…")));
-  check();
-  editor.focus();
   related(job).catch(() => {});
+  // The graph modules load only when a job is opened: the job list stays light.
+  const graph = document.getElementById("job-graph-card");
+  import("../job_graph.js").then(({ showJobGraph }) => showJobGraph(graph, job))
+    .catch((error) => replace(graph,
+      h("p", { class: "errors" }, `Could not load the job's graph: ${error.message}`)));
+  let module;
+  try {
+    module = await loadEditor();
+  } catch (error) {
+    replace(host, h("p", { class: "errors" }, `The editor did not load: ${error.message}`));
+    return;
+  }
+  if (opening !== state.opening) return; // another job was opened meanwhile
+  const { ConfigEditor, scaffold } = module;
+  state.editor = new ConfigEditor(host, { text: scaffold(startingConfig(job)),
+    schema: job.run_config_schema, onChange: check });
+  host.dataset.ready = "true";
+  check();
+  state.editor.focus();
 }
 
 async function related(job) {
@@ -157,12 +161,16 @@ startPage(async (container) => {
     h("td", {}, job.location),
     h("td", { class: "description" }, job.description || ""),
     h("td", {}, job.partitioned ? "yes" : "no"),
-    h("td", {}, h("button", { class: "open-launch", onclick: () => openEditor(job) }, "Launch…"))));
+    h("td", {}, h("button", { class: "open-launch", onclick: () => openEditor(job),
+      // Start fetching the editor when the pointer or focus reaches the button.
+      onpointerenter: () => { loadEditor(); }, onfocus: () => { loadEditor(); } },
+    "Launch…"))));
   replace(container,
     h("div", { id: "job-editor" }),
+    h("div", { id: "job-graph-card" }),
     state.jobs.length ? table(["Job", "Location", "Description", "Partitioned", ""], rows,
       { class: "jobs" }) : h("p", { class: "muted" }, "No jobs."));
   const wanted = new URLSearchParams(window.location.search).get("job");
   const job = state.jobs.find((j) => j.name === wanted);
-  if (job) openEditor(job);
+  if (job) await openEditor(job);
 });

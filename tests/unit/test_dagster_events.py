@@ -138,3 +138,23 @@ def test_the_event_log_hands_out_the_same_shape() -> None:
         assert entry.run_id == result.run_id
         [in_process] = result.get_asset_materialization_events()
         assert in_process == event  # the same stored event, the same wrapper
+
+
+def test_expectation_results_in_dagster_shape() -> None:
+    @hw.op
+    def validate() -> object:
+        yield hw.ExpectationResult(success=False, label="no_nulls", metadata={"nulls": 2})
+        yield hw.Output(1)
+
+    @hw.job
+    def checked() -> None:
+        validate()
+
+    result = checked.execute_in_process()
+    [event] = [e for e in result.all_events if e.is_expectation_result]
+    assert event.step_key == "validate" and event.event_type_value == "STEP_EXPECTATION_RESULT"
+    [expectation] = result.expectation_results_for_node("validate")
+    assert isinstance(expectation, hw.ExpectationResult)
+    assert expectation.success is False and expectation.label == "no_nulls"
+    assert expectation.metadata["nulls"].value == 2
+    assert event.event_specific_data.expectation_result == expectation

@@ -171,6 +171,11 @@ class ExecuteInProcessResult:
         failures = [e for e in self.events_for_node(node_str) if e.is_step_failure]
         return failures[-1].step_failure_data if failures else None
 
+    def expectation_results_for_node(self, node_str: str) -> list[Any]:
+        """The ``ExpectationResult``s the node reported."""
+        return [e.event_specific_data.expectation_result for e in self.events_for_node(node_str)
+                if e.is_expectation_result]
+
     def retry_attempts_for_node(self, node_str: str) -> int:
         """How many times the node's step was retried."""
         return sum(1 for e in self.events_for_node(node_str) if e.is_step_restarted)

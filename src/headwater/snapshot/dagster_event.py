@@ -13,18 +13,20 @@ from __future__ import annotations
 from typing import Any
 
 from headwater.definitions.asset_graph.keys import AssetKey
+from headwater.definitions.ops.expectations import ExpectationResult
 from headwater.definitions.ops.results import AssetMaterialization, AssetObservation
 from headwater.snapshot.events import (
     AssetEventData,
     EventData,
     EventType,
+    ExpectationData,
     InputData,
     OutputData,
     RunEvent,
 )
 from headwater.snapshot.metadata import metadata_from_snap
 
-__all__ = ["DagsterEvent", "StepMaterializationData"]
+__all__ = ["DagsterEvent", "StepExpectationResultData", "StepMaterializationData"]
 
 _STEP_EVENTS = frozenset(t for t in EventType if t.value.startswith("STEP_")) | {
     EventType.LOADED_INPUT, EventType.HANDLED_OUTPUT, EventType.ASSET_MATERIALIZATION,
@@ -48,6 +50,16 @@ class StepMaterializationData:
 
     def __repr__(self) -> str:
         return f"StepMaterializationData({self.materialization or self.asset_observation!r})"
+
+
+class StepExpectationResultData:
+    """``event_specific_data`` of an expectation result: its ``expectation_result``."""
+
+    def __init__(self, expectation_result: ExpectationResult) -> None:
+        self.expectation_result = expectation_result
+
+    def __repr__(self) -> str:
+        return f"StepExpectationResultData({self.expectation_result!r})"
 
 
 class DagsterEvent:
@@ -136,6 +148,10 @@ class DagsterEvent:
         ``materialization`` / ``asset_observation``; otherwise the stored payload (a step
         failure's ``error``, a step success's ``duration_ms``, ...), or None."""
         data = self._event.data
+        if isinstance(data, ExpectationData):
+            return StepExpectationResultData(ExpectationResult(
+                data.success, label=data.label, description=data.description,
+                metadata=metadata_from_snap(data.metadata)))
         if not isinstance(data, AssetEventData):
             return data
         kwargs: dict[str, Any] = {
@@ -266,6 +282,11 @@ class DagsterEvent:
     def is_asset_check_evaluation(self) -> bool:
         """ASSET_CHECK_EVALUATION."""
         return self._is(EventType.ASSET_CHECK_EVALUATION)
+
+    @property
+    def is_expectation_result(self) -> bool:
+        """STEP_EXPECTATION_RESULT."""
+        return self._is(EventType.STEP_EXPECTATION_RESULT)
 
     @property
     def is_engine_event(self) -> bool:

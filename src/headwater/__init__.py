@@ -235,6 +235,11 @@ if TYPE_CHECKING:
         UrlMetadataValue,
     )
     from headwater.definitions.module_loaders import repository
+    from headwater.definitions.ops.builtin_loggers import (
+        colored_console_logger,
+        default_loggers,
+        json_console_logger,
+    )
     from headwater.definitions.ops.context import (
         AssetCheckExecutionContext,
         AssetExecutionContext,
@@ -253,7 +258,9 @@ if TYPE_CHECKING:
     )
     from headwater.definitions.ops.executors import (
         ExecutorDefinition,
+        InitExecutorContext,
         celery_executor,
+        executor,
         in_process_executor,
         multiprocess_executor,
     )
@@ -268,6 +275,12 @@ if TYPE_CHECKING:
     )
     from headwater.definitions.ops.jobs import JobDefinition, job
     from headwater.definitions.ops.logger import get_dagster_logger, get_logger
+    from headwater.definitions.ops.logger_definition import (
+        InitLoggerContext,
+        LoggerDefinition,
+        build_init_logger_context,
+        logger,
+    )
     from headwater.definitions.ops.op_definition import (
         DynamicOut,
         In,
@@ -418,6 +431,7 @@ if TYPE_CHECKING:
     from headwater.execution.reexecution_options import ReexecutionOptions
     from headwater.execution.results import AssetCheckEvaluation, ExecuteInProcessResult
     from headwater.execution.validation import validate_run_config
+    from headwater.snapshot.dagster_event import DagsterEvent
     from headwater.snapshot.event_records import (
         DagsterEventType,
         EventLogRecord,
@@ -488,6 +502,7 @@ _LAZY: dict[str, str] = {
     "DagsterAssetMetadataValue": "headwater.definitions.metadata.values",
     "DagsterConfigMappingFunctionError": "headwater.errors",
     "DagsterError": "headwater.errors",
+    "DagsterEvent": "headwater.snapshot.dagster_event",
     "DagsterEventType": "headwater.snapshot.event_records",
     "DagsterExecutionInterruptedError": "headwater.errors",
     "DagsterExecutionStepExecutionError": "headwater.errors",
@@ -563,6 +578,8 @@ _LAZY: dict[str, str] = {
     "IdentityPartitionMapping": "headwater.definitions.partitions",
     "In": "headwater.definitions.ops.op_definition",
     "InMemoryIOManager": "headwater.definitions.config.io_managers",
+    "InitExecutorContext": "headwater.definitions.ops.executors",
+    "InitLoggerContext": "headwater.definitions.ops.logger_definition",
     "InitResourceContext": "headwater.definitions.config.resources",
     "InputContext": "headwater.definitions.config.io_managers",
     "InputManager": "headwater.definitions.config.legacy_resources",
@@ -580,6 +597,7 @@ _LAZY: dict[str, str] = {
     "LastPartitionMapping": "headwater.definitions.partitions",
     "LoadError": "headwater.errors",
     "LocalFileCodeReference": "headwater.definitions.metadata.references",
+    "LoggerDefinition": "headwater.definitions.ops.logger_definition",
     "MAX_RUNTIME_SECONDS_TAG": "headwater.core.names",
     "Map": "headwater.definitions.config.schema_types",
     "MarkdownMetadataValue": "headwater.definitions.metadata.values",
@@ -699,6 +717,7 @@ _LAZY: dict[str, str] = {
     "build_asset_context": "headwater.definitions.ops.context",
     "build_column_schema_change_checks": "headwater.definitions.assets.check_builders",
     "build_hook_context": "headwater.definitions.ops.hooks",
+    "build_init_logger_context": "headwater.definitions.ops.logger_definition",
     "build_init_resource_context": "headwater.definitions.config.resources",
     "build_input_context": "headwater.definitions.config.io_managers",
     "build_last_update_freshness_checks": "headwater.definitions.automation.freshness_checks",
@@ -715,6 +734,7 @@ _LAZY: dict[str, str] = {
     "build_time_partition_freshness_checks": "headwater.definitions.automation.freshness_checks",
     "celery_executor": "headwater.definitions.ops.executors",
     "check_dagster_type": "headwater.definitions.ops.types",
+    "colored_console_logger": "headwater.definitions.ops.builtin_loggers",
     "config_from_files": "headwater.definitions.config.config_files",
     "config_from_pkg_resources": "headwater.definitions.config.config_files",
     "config_from_yaml_strings": "headwater.definitions.config.config_files",
@@ -723,11 +743,13 @@ _LAZY: dict[str, str] = {
     "create_repository_using_definitions_args": "headwater.definitions.repository_args",
     "dagster_type_loader": "headwater.definitions.ops.types",
     "daily_partitioned_config": "headwater.definitions.partitions",
+    "default_loggers": "headwater.definitions.ops.builtin_loggers",
     "define_asset_job": "headwater.definitions.assets.asset_job",
     "definitions": "headwater.definitions.definitions_class",
     "dynamic_partitioned_config": "headwater.definitions.partitions",
     "evaluate_automation_conditions": "headwater.execution.automation_testing",
     "execute_job": "headwater.execution.execute_job",
+    "executor": "headwater.definitions.ops.executors",
     "failure_hook": "headwater.definitions.ops.hooks",
     "file_relative_path": "headwater.definitions.paths",
     "fs_io_manager": "headwater.definitions.config.io_managers",
@@ -742,6 +764,7 @@ _LAZY: dict[str, str] = {
     "instance_for_test": "headwater.storage.instance_testing",
     "io_manager": "headwater.definitions.config.io_managers",
     "job": "headwater.definitions.ops.jobs",
+    "json_console_logger": "headwater.definitions.ops.builtin_loggers",
     "link_code_references_to_git": "headwater.definitions.assets.code_references",
     "load_asset_checks_from_current_module": "headwater.definitions.asset_loaders",
     "load_asset_checks_from_modules": "headwater.definitions.asset_loaders",
@@ -758,6 +781,7 @@ _LAZY: dict[str, str] = {
     "load_definitions_from_package_name": "headwater.definitions.definitions_loaders",
     "load_defs": "headwater.definitions.components.defs_folder",
     "load_from_defs_folder": "headwater.definitions.components.defs_folder",
+    "logger": "headwater.definitions.ops.logger_definition",
     "make_email_on_run_failure_sensor": "headwater.definitions.automation.email_sensor",
     "make_python_type_usable_as_dagster_type": "headwater.definitions.ops.types",
     "make_values_resource": "headwater.definitions.config.legacy_resources",
@@ -858,6 +882,7 @@ __all__ = [
     "DagsterAssetMetadataValue",
     "DagsterConfigMappingFunctionError",
     "DagsterError",
+    "DagsterEvent",
     "DagsterEventType",
     "DagsterExecutionInterruptedError",
     "DagsterExecutionStepExecutionError",
@@ -933,6 +958,8 @@ __all__ = [
     "IdentityPartitionMapping",
     "In",
     "InMemoryIOManager",
+    "InitExecutorContext",
+    "InitLoggerContext",
     "InitResourceContext",
     "InputContext",
     "InputManager",
@@ -950,6 +977,7 @@ __all__ = [
     "LastPartitionMapping",
     "LoadError",
     "LocalFileCodeReference",
+    "LoggerDefinition",
     "MAX_RUNTIME_SECONDS_TAG",
     "Map",
     "MarkdownMetadataValue",
@@ -1069,6 +1097,7 @@ __all__ = [
     "build_asset_context",
     "build_column_schema_change_checks",
     "build_hook_context",
+    "build_init_logger_context",
     "build_init_resource_context",
     "build_input_context",
     "build_last_update_freshness_checks",
@@ -1085,6 +1114,7 @@ __all__ = [
     "build_time_partition_freshness_checks",
     "celery_executor",
     "check_dagster_type",
+    "colored_console_logger",
     "config_from_files",
     "config_from_pkg_resources",
     "config_from_yaml_strings",
@@ -1093,11 +1123,13 @@ __all__ = [
     "create_repository_using_definitions_args",
     "dagster_type_loader",
     "daily_partitioned_config",
+    "default_loggers",
     "define_asset_job",
     "definitions",
     "dynamic_partitioned_config",
     "evaluate_automation_conditions",
     "execute_job",
+    "executor",
     "failure_hook",
     "file_relative_path",
     "fs_io_manager",
@@ -1112,6 +1144,7 @@ __all__ = [
     "instance_for_test",
     "io_manager",
     "job",
+    "json_console_logger",
     "link_code_references_to_git",
     "load_asset_checks_from_current_module",
     "load_asset_checks_from_modules",
@@ -1128,6 +1161,7 @@ __all__ = [
     "load_definitions_from_package_name",
     "load_defs",
     "load_from_defs_folder",
+    "logger",
     "make_email_on_run_failure_sensor",
     "make_python_type_usable_as_dagster_type",
     "make_values_resource",

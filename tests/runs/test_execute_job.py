@@ -115,7 +115,7 @@ def test_in_process_result_accessors(jobs: ModuleType) -> None:
     assert result.dagster_run.status is hw.DagsterRunStatus.SUCCESS
     assert result.asset_value("numbers") == [1, 2, 3]
     [mat] = result.get_asset_materialization_events()
-    assert mat.asset_key == ["numbers"]
+    assert mat.asset_key == hw.AssetKey("numbers")
     assert result.all_events[0].event_type is hw.DagsterEventType.RUN_START
 
 

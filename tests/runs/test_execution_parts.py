@@ -46,13 +46,15 @@ def test_executor_settings_come_from_the_job_and_the_run_config() -> None:
     (multiprocess_executor, {"execution": {"config": {"max_concurrent": -1}}},
      "'max_concurrent' of job '__ASSET_JOB' must be a whole number"),
     (multiprocess_executor, {"execution": {"config": {"max_concurrent": "4"}}},
-     "must be a whole number"),
+     "at path execution.config.max_concurrent: expected Int, got '4'"),
     (multiprocess_executor, {"execution": {"config": {"start_method": "forkserver"}}},
      "'start_method' of job '__ASSET_JOB' must be 'fork' or 'spawn'"),
     (multiprocess_executor, {"execution": {"config": {"max_concurent": 2}}},
-     r"unknown config key\(s\) max_concurent; allowed: max_concurrent, start_method"),
+     'Unexpected config entry "max_concurent" at path execution.config; .*'
+     'Did you mean "max_concurrent"'),
     (None, {"execution": {"config": {"max_concurrent": 2}}},
-     "Executor 'in_process' of job '__ASSET_JOB' has unknown config key"),
+     "executor 'in_process' of job '__ASSET_JOB'.*\n.*"
+     'Unexpected config entry "max_concurrent" at path execution.config'),
     (ExecutorDefinition("dask"), None, "executor 'dask', which run workers do not support"),
     (None, {"execution": "fast"}, "'execution' must be a mapping"),
     (None, {"execution": {"dask": {}}}, "unexpected keys 'dask'"),

@@ -25,7 +25,7 @@ def test_oversized_metadata_and_log_lines_are_truncated_and_stored(tmp_path: Pat
     try:
         result = hw.materialize_to_memory([bulky])
         assert result.success
-        ids = instance.storage.store_events(result.all_events)
+        ids = instance.storage.store_events([e.run_event for e in result.all_events])
         assert len(ids) == len(result.all_events)
         stored = instance.storage.get_events(result.run_id)
         assert [r.event.event_type for r in stored] == [e.event_type for e in result.all_events]

@@ -85,7 +85,8 @@ def test_celery_executor_resolves_with_its_config() -> None:
         "max_concurrent": 8, "broker": "redis://b:6379/0"}}}})
     assert settings.name == CELERY and settings.max_concurrent == 8
     assert dict(settings.options) == {"queue": "q", "broker": "redis://b:6379/0"}
-    with pytest.raises(ConfigError, match="unknown config key"):
+    with pytest.raises(ConfigError, match='Unexpected config entry "start_method" at path '
+                       "execution.config"):
         resolve_executor(job, {"execution": {"config": {"start_method": "fork"}}})
 
 

@@ -10,6 +10,7 @@ from headwater import (
     AssetCheckResult,
     AssetExecutionContext,
     AssetObservation,
+    DagsterEvent,
     Failure,
     OpExecutionContext,
     Output,
@@ -26,7 +27,6 @@ from headwater.snapshot.events import (
     EventType,
     InputData,
     OutputData,
-    RunEvent,
     StepSuccessData,
     decode_event,
     encode_event,
@@ -155,8 +155,9 @@ def test_observations_and_output_events() -> None:
     assert isinstance(output.data, OutputData) and output.data.output_name == "result"
 
 
-def _assert_round_trips(events: list[RunEvent]) -> None:
-    for event in events:
+def _assert_round_trips(events: list[DagsterEvent]) -> None:
+    for wrapped in events:
+        event = wrapped.run_event  # what storage keeps
         decoded = decode_event(encode_event(event))
         assert decoded == event
         assert decoded.event_type is event.event_type
@@ -210,7 +211,7 @@ def test_every_event_round_trips_through_the_encoder() -> None:
     mat = next(e for e in result.all_events if e.event_type is EventType.ASSET_MATERIALIZATION)
     assert isinstance(mat.data, AssetEventData)
     assert mat.data.tags == {"t": "v"}
-    decoded = decode_event(encode_event(mat))
+    decoded = decode_event(encode_event(mat.run_event))
     assert isinstance(decoded.data, AssetEventData)
     assert decoded.data.metadata == mat.data.metadata
 

@@ -17,6 +17,7 @@ from headwater import (
     AssetSpec,
     Definitions,
     asset,
+    colored_console_logger,
     in_process_executor,
     load_asset_checks_from_modules,
     load_asset_checks_from_package_module,
@@ -219,7 +220,7 @@ def test_checks_follow_a_key_prefix_and_run_against_prefixed_assets(user_code: N
 def test_definitions_from_package_collect_every_kind(user_code: None) -> None:
     defs = load_definitions_from_package_module(
         _import("loader_pkg"), resources={"greeting": "hi"}, executor=in_process_executor,
-        loggers={"console": object()},
+        loggers={"console": colored_console_logger},
     )
     assert [k.to_user_string() for k in defs.resolve_all_asset_keys()] == [
         "app_events", "crm_export", "order_summary", "package_root", "raw_customers",

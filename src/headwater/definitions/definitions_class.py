@@ -117,6 +117,7 @@ class Definitions:
             resources=self.resources,
             executor=self.executor,
             metadata=self.metadata,
+            loggers=self.loggers,
         )
 
     def _assets_defs(self) -> list[AssetsDefinition]:

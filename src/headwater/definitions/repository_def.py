@@ -18,9 +18,11 @@ from headwater.definitions.automation.partitioned_schedule import (
 )
 from headwater.definitions.ops.executors import ExecutorDefinition
 from headwater.definitions.ops.jobs import JobDefinition
+from headwater.definitions.ops.logger_definition import LoggerDefinition
 from headwater.definitions.partition_checks import validate_partitions
 from headwater.errors import (
     DuplicateDefinitionError,
+    InvalidDefinitionError,
     NotFoundError,
     UnknownDependencyError,
     UnknownResourceError,
@@ -46,8 +48,11 @@ class RepositoryDefinition:
         executor: ExecutorDefinition | None = None,
         metadata: Mapping[str, Any] | None = None,
         description: str | None = None,
+        loggers: Mapping[str, Any] | None = None,
     ) -> None:
         self.name = name
+        #: Loggers of every job that names none of its own.
+        self.loggers = _checked_loggers(loggers or {})
         self.description = description
         self.metadata = dict(metadata or {})
         self.resources = dict(resources)
@@ -184,7 +189,7 @@ class RepositoryDefinition:
         partitions_def: Any = None,
     ) -> JobDefinition:
         """An asset job over ``keys`` (and their checks unless ``checks`` is given)."""
-        return build_asset_job(
+        return self._with_loggers(build_asset_job(
             name,
             self.asset_graph,
             self.assets_defs,
@@ -193,7 +198,13 @@ class RepositoryDefinition:
             resource_defs=self.resources,
             executor_def=self.executor,
             partitions_def=partitions_def,
-        )
+        ))
+
+    def _with_loggers(self, job: JobDefinition) -> JobDefinition:
+        """``job`` with the location's loggers when it names none of its own."""
+        if not self.loggers or job.has_specified_loggers:
+            return job
+        return job.with_logger_defs(self.loggers)
 
     # Resolution ---------------------------------------------------------------------------
 
@@ -219,14 +230,14 @@ class RepositoryDefinition:
                 )
             originals[job.name] = job
             if isinstance(job, UnresolvedAssetJobDefinition):
-                resolved[job.name] = job.resolve(
+                resolved[job.name] = self._with_loggers(job.resolve(
                     self.asset_graph, self.assets_defs, self.resources, self.executor
-                )
+                ))
             else:
                 bound = job.with_resources(self.resources)
                 if bound.executor_def is None:
                     bound.executor_def = self.executor
-                resolved[job.name] = bound
+                resolved[job.name] = self._with_loggers(bound)
         self._check_targets(resolved)
         return resolved
 
@@ -325,6 +336,16 @@ def _lookup(kind: str, table: Mapping[str, Any], name: str, where: str) -> Any:
         return table[name]
     except KeyError:
         raise NotFoundError(not_found_message(kind, name, list(table), where)) from None
+
+
+def _checked_loggers(loggers: Mapping[str, Any]) -> dict[str, LoggerDefinition]:
+    for key, value in loggers.items():
+        if not isinstance(value, LoggerDefinition):
+            raise InvalidDefinitionError(
+                f"Definitions(loggers=...) has '{key}' = {value!r}, which is not a logger; pass "
+                "LoggerDefinitions made with @logger (or colored_console_logger)."
+            )
+    return dict(loggers)
 
 
 def not_found_message(

@@ -19,6 +19,7 @@ from headwater.definitions.ops.reconstructable import ReconstructableJob
 from headwater.errors import HeadwaterError, InvalidDefinitionError, NotFoundError
 from headwater.execution.launch import create_reexecution_run, create_run, launch_run_worker
 from headwater.execution.reexecution_options import ReexecutionOptions
+from headwater.snapshot.dagster_event import DagsterEvent
 from headwater.snapshot.events import EventType, RunEvent
 from headwater.snapshot.runs import RunRecord
 from headwater.storage.instance import Instance
@@ -35,7 +36,8 @@ class ExecuteJobResult:
     def __init__(self, instance: Instance, run: RunRecord, events: list[RunEvent]) -> None:
         self._instance = instance
         self.dagster_run = run
-        self.all_events = events
+        #: Every event of the run, as Dagster's ``DagsterEvent``.
+        self.all_events = [DagsterEvent(event) for event in events]
 
     @property
     def run_id(self) -> str:
@@ -52,11 +54,11 @@ class ExecuteJobResult:
         """Whether the run succeeded."""
         return self.dagster_run.status is RunStatus.SUCCESS
 
-    def get_step_failure_events(self) -> list[RunEvent]:
+    def get_step_failure_events(self) -> list[DagsterEvent]:
         """The run's step failures."""
         return [e for e in self.all_events if e.event_type is EventType.STEP_FAILURE]
 
-    def get_asset_materialization_events(self) -> list[RunEvent]:
+    def get_asset_materialization_events(self) -> list[DagsterEvent]:
         """The run's asset materializations."""
         return [e for e in self.all_events if e.event_type is EventType.ASSET_MATERIALIZATION]
 

@@ -19,8 +19,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from headwater.definitions.ops.executors import (
+    BUILTIN_EXECUTORS,
+    ExecutorDefinition,
+    in_process_executor,
+)
 from headwater.definitions.ops.jobs import JobDefinition
 from headwater.errors import ConfigError
+from headwater.execution.definition_config import validate_definition_config
 
 IN_PROCESS = "in_process"
 MULTIPROCESS = "multiprocess"
@@ -29,11 +35,16 @@ START_METHODS = ("fork", "spawn")
 #: Steps a Celery run keeps queued or running at once unless ``max_concurrent`` says otherwise.
 _CELERY_IN_FLIGHT = 64
 
-_KEYS: dict[str, set[str]] = {
-    IN_PROCESS: set(),
-    MULTIPROCESS: {"max_concurrent", "start_method"},
-    CELERY: {"broker", "backend", "queue", "max_concurrent", "worker_lost_timeout"},
-}
+
+@dataclass(frozen=True)
+class TagConcurrencyLimit:
+    """At most ``limit`` steps whose tag ``key`` (equal to ``value`` when given) run at once;
+    with ``per_unique_value`` the limit applies to each value of the tag separately."""
+
+    key: str
+    limit: int
+    value: str | None = None
+    per_unique_value: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,10 +52,12 @@ class ExecutorSettings:
     """The executor a run uses.
 
     Attributes:
-        name: ``in_process`` or ``multiprocess``.
+        name: ``in_process``, ``multiprocess``, ``celery`` or a custom executor's name.
         max_concurrent: most step processes at once (multiprocess).
         start_method: ``fork`` (Linux/macOS: the step process starts from the worker, with
             the code already loaded) or ``spawn`` (a fresh interpreter per step).
+        retries_enabled: whether steps' retry policies apply (``retries: {disabled: {}}``).
+        tag_concurrency_limits: limits on steps running at once by tag (multiprocess).
     """
 
     name: str
@@ -52,6 +65,10 @@ class ExecutorSettings:
     start_method: str = "fork"
     #: The rest of the executor's config (celery: broker, backend, queue, ...).
     options: Mapping[str, Any] = field(default_factory=dict)
+    retries_enabled: bool = True
+    tag_concurrency_limits: tuple[TagConcurrencyLimit, ...] = ()
+    #: A custom executor's definition (``@executor``), whose function builds the executor.
+    definition: ExecutorDefinition | None = None
 
 
 def default_start_method() -> str:
@@ -62,32 +79,39 @@ def default_start_method() -> str:
 def resolve_executor(job: JobDefinition, run_config: Mapping[str, Any] | None) -> ExecutorSettings:
     """The executor settings of a run of ``job`` with ``run_config``.
 
+    The config (the executor's own, then run config's ``execution``) is validated against
+    the executor's config schema.
+
     Raises:
-        ConfigError: the executor is unknown, or its config has unknown keys or bad values.
+        ConfigError: the executor is unknown, or its config does not fit its schema (a
+            ``DagsterInvalidConfigError`` naming each problem's path).
     """
-    definition = job.executor_def
-    name = definition.name if definition is not None else IN_PROCESS
-    config: dict[str, Any] = dict(definition.config) if definition is not None else {}
+    definition = job.executor_def or in_process_executor
     execution = _execution_section(job, run_config)
+    given: dict[str, Any] = {}
+    path = "execution.config"
     if execution:
-        chosen, given = _execution_config(execution)
+        chosen, given = _execution_config(execution, definition.name)
+        if chosen is not None and chosen != definition.name:
+            definition = BUILTIN_EXECUTORS[chosen]
         if chosen is not None:
-            name = chosen
-        config.update(given)
-    if name not in _KEYS:
+            path = f"execution.{chosen}.config"
+    if definition.name not in BUILTIN_EXECUTORS and definition.executor_creation_fn is None:
         raise ConfigError(
-            f"Job '{job.name}' uses executor '{name}', which run workers do not support. Use "
-            "in_process_executor, multiprocess_executor or celery_executor."
+            f"Job '{job.name}' uses executor '{definition.name}', which run workers do not "
+            "support. Use in_process_executor, multiprocess_executor or celery_executor, or "
+            "define it with @executor."
         )
-    unknown = sorted(set(config) - _KEYS[name])
-    if unknown:
-        raise ConfigError(
-            f"Executor '{name}' of job '{job.name}' has unknown config key(s) "
-            f"{', '.join(unknown)}; allowed: {', '.join(sorted(_KEYS[name])) or 'none'}."
-        )
-    if name == IN_PROCESS:
-        return ExecutorSettings(IN_PROCESS)
-    if name == CELERY:
+    config = validate_definition_config(
+        definition, definition.resolved_config_schema(), {**definition.config, **given},
+        f"executor '{definition.name}' of job '{job.name}'", path,
+    ) or {}
+    retries = "disabled" not in (config.get("retries") or {})
+    if definition.executor_creation_fn is not None:
+        return ExecutorSettings(definition.name, options=config, definition=definition)
+    if definition.name == IN_PROCESS:
+        return ExecutorSettings(IN_PROCESS, retries_enabled=retries)
+    if definition.name == CELERY:
         limit = config.get("max_concurrent")
         return ExecutorSettings(
             CELERY,
@@ -98,6 +122,32 @@ def resolve_executor(job: JobDefinition, run_config: Mapping[str, Any] | None) -
         MULTIPROCESS,
         max_concurrent=_max_concurrent(config.get("max_concurrent"), job.name),
         start_method=_start_method(config.get("start_method"), job.name),
+        retries_enabled=retries,
+        tag_concurrency_limits=tuple(
+            _tag_limit(item) for item in config.get("tag_concurrency_limits") or ()
+        ),
+    )
+
+
+def retries_enabled(job: JobDefinition, run_config: Mapping[str, Any]) -> bool:
+    """Whether the run's executor config leaves retries on, validating that config.
+
+    A job naming an executor no run worker knows still executes in process (as
+    ``execute_in_process`` always does); only a run worker refuses it.
+    """
+    definition = job.executor_def
+    if (definition is not None and definition.name not in BUILTIN_EXECUTORS
+            and definition.executor_creation_fn is None):
+        return True
+    return resolve_executor(job, run_config).retries_enabled
+
+
+def _tag_limit(item: Mapping[str, Any]) -> TagConcurrencyLimit:
+    value = item.get("value")
+    per_value = isinstance(value, Mapping) and bool(value.get("applyLimitPerUniqueValue"))
+    return TagConcurrencyLimit(
+        key=str(item["key"]), limit=int(item["limit"]),
+        value=value if isinstance(value, str) else None, per_unique_value=per_value,
     )
 
 
@@ -109,7 +159,7 @@ def _execution_section(job: JobDefinition, run_config: Mapping[str, Any] | None)
     return given if given is not None else base
 
 
-def _execution_config(execution: Any) -> tuple[str | None, dict[str, Any]]:
+def _execution_config(execution: Any, own: str) -> tuple[str | None, dict[str, Any]]:
     if not isinstance(execution, Mapping):
         raise ConfigError(
             "Run config 'execution' must be a mapping like {config: {max_concurrent: 4}}; got "
@@ -119,7 +169,7 @@ def _execution_config(execution: Any) -> tuple[str | None, dict[str, Any]]:
         return None, _mapping(execution.get("config"), "execution.config")
     if len(execution) == 1:
         [(name, body)] = execution.items()
-        if name in _KEYS:
+        if name in BUILTIN_EXECUTORS or name == own:
             body = _mapping(body, f"execution.{name}")
             return str(name), _mapping(body.get("config"), f"execution.{name}.config")
     raise ConfigError(
@@ -150,6 +200,9 @@ def _max_concurrent(value: Any, job_name: str) -> int:
 def _start_method(value: Any, job_name: str) -> str:
     if value is None:
         return default_start_method()
+    if isinstance(value, Mapping):  # Dagster's selector form: {spawn: {}}, {forkserver: {...}}
+        [value] = value
+        value = "spawn" if value == "forkserver" else value
     if value not in START_METHODS:
         raise ConfigError(
             f"Executor config 'start_method' of job '{job_name}' must be 'fork' or 'spawn'; "

@@ -135,6 +135,7 @@ def execute_job_in_process(
             partitions_def=job.partitions_def, executor_def=job.executor_def,
             hooks=job.hooks, op_retry_policy=job.op_retry_policy,
             run_tags=job.explicit_run_tags,
+            logger_defs=job.logger_defs,
         )
     plan = None
     if op_selection is not None:

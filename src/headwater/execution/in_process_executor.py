@@ -84,7 +84,7 @@ def _attempts(
             ))
             return None
         except Exception as exc:  # noqa: BLE001 - every failure of a step is reported, not raised
-            delay = retry_delay(step, exc, attempt)
+            delay = retry_delay(step, exc, attempt) if run.retries_enabled else None
             if delay is None:
                 report_step_failure(run, step, _retries_exhausted(step, exc, attempt))
                 return None

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 _current_step: ContextVar[tuple[RunContext, str] | None] = ContextVar(
     "headwater_current_step", default=None
 )
+#: Set while a run's event is handed to its configured loggers: a logger under
+#: ``headwater.user`` must not turn that record into another event (and so on, forever).
+_forwarding: ContextVar[bool] = ContextVar("headwater_forwarding_to_loggers", default=False)
 
 
 class _StepEventHandler(logging.Handler):
@@ -24,7 +27,7 @@ class _StepEventHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         current = _current_step.get()
-        if current is None:
+        if current is None or _forwarding.get():
             return
         run, step_key = current
         try:
@@ -46,6 +49,16 @@ def install_capture() -> None:
         logger.addHandler(_handler)
         if logger.level == logging.NOTSET:
             logger.setLevel(logging.DEBUG)
+
+
+@contextmanager
+def forwarding() -> Iterator[None]:
+    """Mark the block as handing an event to the run's loggers (see ``_forwarding``)."""
+    token = _forwarding.set(True)
+    try:
+        yield
+    finally:
+        _forwarding.reset(token)
 
 
 @contextmanager

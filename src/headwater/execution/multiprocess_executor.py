@@ -14,11 +14,12 @@ import os
 import select
 import signal
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from headwater.errors import StepFailure
+from headwater.execution.executor_config import TagConcurrencyLimit
 from headwater.execution.in_process_executor import report_step_failure
 from headwater.execution.plan import ExecutionStep
 from headwater.execution.run_context import RunContext
@@ -89,11 +90,13 @@ class MultiprocessExecutor:
     per_step_resources = True
 
     def __init__(
-        self, launcher: StepLauncher, max_concurrent: int, terminate_grace_seconds: float = 10.0
+        self, launcher: StepLauncher, max_concurrent: int, terminate_grace_seconds: float = 10.0,
+        tag_concurrency_limits: tuple[TagConcurrencyLimit, ...] = (),
     ) -> None:
         self.launcher = launcher
         self.max_concurrent = max(1, max_concurrent)
         self.terminate_grace_seconds = terminate_grace_seconds
+        self.tag_concurrency_limits = tag_concurrency_limits
 
     def execute(self, run: RunContext) -> list[str]:
         """Execute the plan; returns the keys of the steps that failed."""
@@ -131,11 +134,21 @@ class _Schedule:
     # Starting -------------------------------------------------------------------------------
 
     def _start_ready(self) -> None:
+        deferred: list[str] = []
+        try:
+            self._start_fitting(deferred)
+        finally:  # steps held back by a tag limit start first once a slot frees
+            self.steps.ready.extendleft(reversed(deferred))
+
+    def _start_fitting(self, deferred: list[str]) -> None:
         run = self.run_ctx
         while len(self.running) < self.executor.max_concurrent and not run.cancel_requested:
             step = self.steps.next_to_start()
             if step is None:
                 return
+            if self.running and not self._fits_tag_limits(step):
+                deferred.append(step.key)
+                continue
             try:
                 self.running[step.key] = self.executor.launcher.start_step(run, step)
             except OSError as exc:
@@ -143,6 +156,22 @@ class _Schedule:
                     f"Could not start a process for step '{step.key}': {exc}"
                 ))
                 self.steps.fail(step.key)
+
+    def _fits_tag_limits(self, step: ExecutionStep) -> bool:
+        """Whether ``step`` may start beside the running steps under the tag limits."""
+        for limit in self.executor.tag_concurrency_limits:
+            value = step.tags.get(limit.key)
+            if value is None or (limit.value is not None and value != limit.value):
+                continue
+            same_value = limit.value is not None or limit.per_unique_value
+            running = sum(
+                1 for key in self.running
+                if (tags := _step_tags(self.run_ctx, key)).get(limit.key) is not None
+                and (not same_value or tags.get(limit.key) == value)
+            )
+            if running >= limit.limit:
+                return False
+        return True
 
     # Waiting --------------------------------------------------------------------------------
 
@@ -228,6 +257,11 @@ class _Schedule:
                 process.send_signal(signum)
             except ProcessLookupError:
                 pass
+
+
+def _step_tags(run: RunContext, key: str) -> Mapping[str, str]:
+    step = run.plan.known_step(key)
+    return step.tags if step is not None else {}
 
 
 def pidfd_for(pid: int) -> int | None:

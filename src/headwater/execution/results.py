@@ -12,6 +12,7 @@ from headwater.definitions.ops.graphs import GraphDefinition
 from headwater.definitions.ops.jobs import JobDefinition
 from headwater.definitions.ops.results import AssetMaterialization, AssetObservation
 from headwater.errors import NotFoundError, OutputNotFoundError
+from headwater.snapshot.dagster_event import DagsterEvent
 from headwater.snapshot.events import AssetCheckData, AssetEventData, EventType, RunEvent
 from headwater.snapshot.metadata import metadata_from_snap
 from headwater.snapshot.runs import RunRecord
@@ -58,7 +59,9 @@ class ExecuteInProcessResult:
         #: The run's tags: the job's run tags, then the ones given for this run.
         self.tags = dict(tags or {})
         self.job_def = job
-        self.all_events = events
+        #: Every event of the run, as Dagster's ``DagsterEvent`` (``event_type``,
+        #: ``step_key``, ``asset_key``, ``is_step_success``, ``event_specific_data``, ...).
+        self.all_events = [DagsterEvent(event) for event in events]
         self.success = success
         self._outputs = dict(outputs)
 
@@ -142,24 +145,79 @@ class ExecuteInProcessResult:
 
     # Events -------------------------------------------------------------------------------
 
-    def filter_events(self, predicate: Callable[[RunEvent], bool]) -> list[RunEvent]:
+    def filter_events(self, predicate: Callable[[DagsterEvent], bool]) -> list[DagsterEvent]:
         """Events for which ``predicate`` is true."""
         return [event for event in self.all_events if predicate(event)]
 
-    def events_for_node(self, node_name: str) -> list[RunEvent]:
-        """Events of the step ``node_name``."""
-        return self.filter_events(lambda e: e.step_key == node_name)
+    def events_for_node(self, node_name: str) -> list[DagsterEvent]:
+        """Events of the node ``node_name`` (every mapped step of a mapped op)."""
+        return self.filter_events(lambda e: e.step_key == node_name or e.node_name == node_name)
+
+    def is_node_success(self, node_str: str) -> bool:
+        """Whether a step of the node succeeded."""
+        return any(e.is_step_success for e in self.events_for_node(node_str))
+
+    def is_node_failed(self, node_str: str) -> bool:
+        """Whether a step of the node failed."""
+        return any(e.is_step_failure for e in self.events_for_node(node_str))
+
+    def is_node_skipped(self, node_str: str) -> bool:
+        """Whether a step of the node was skipped."""
+        return any(e.is_step_skipped for e in self.events_for_node(node_str))
+
+    def is_node_untouched(self, node_str: str) -> bool:
+        """Whether the node logged no event at all (it was not part of the run)."""
+        return not self.events_for_node(node_str)
+
+    def failure_data_for_node(self, node_str: str) -> Any:
+        """The failure payload (its ``error``) of the node's failed step, None if it did not
+        fail."""
+        failures = [e for e in self.events_for_node(node_str) if e.is_step_failure]
+        return failures[-1].step_failure_data if failures else None
+
+    def expectation_results_for_node(self, node_str: str) -> list[Any]:
+        """The ``ExpectationResult``s the node reported."""
+        return [e.event_specific_data.expectation_result for e in self.events_for_node(node_str)
+                if e.is_expectation_result]
+
+    def retry_attempts_for_node(self, node_str: str) -> int:
+        """How many times the node's step was retried."""
+        return sum(1 for e in self.events_for_node(node_str) if e.is_step_restarted)
+
+    def get_run_success_event(self) -> DagsterEvent:
+        """The RUN_SUCCESS event; ``NotFoundError`` if the run did not succeed."""
+        return self._only(EventType.RUN_SUCCESS)
+
+    def get_run_failure_event(self) -> DagsterEvent:
+        """The RUN_FAILURE event; ``NotFoundError`` if the run did not fail."""
+        return self._only(EventType.RUN_FAILURE)
+
+    get_job_success_event = get_run_success_event
+    get_job_failure_event = get_run_failure_event
+
+    def _only(self, kind: EventType) -> DagsterEvent:
+        found = self.filter_events(lambda e: e.event_type is kind)
+        if not found:
+            raise NotFoundError(
+                f"Run {self.run_id} of job '{self.job_name}' has no {kind.value} event (it "
+                f"ended {self.status})."
+            )
+        return found[0]
+
+    def get_step_skipped_events(self) -> list[DagsterEvent]:
+        """STEP_SKIPPED events."""
+        return self.filter_events(lambda e: e.event_type is EventType.STEP_SKIPPED)
 
     @property
-    def all_node_events(self) -> list[RunEvent]:
+    def all_node_events(self) -> list[DagsterEvent]:
         """Events that belong to a step."""
         return self.filter_events(lambda e: e.step_key is not None)
 
-    def get_step_success_events(self) -> list[RunEvent]:
+    def get_step_success_events(self) -> list[DagsterEvent]:
         """STEP_SUCCESS events."""
         return self.filter_events(lambda e: e.event_type is EventType.STEP_SUCCESS)
 
-    def get_step_failure_events(self) -> list[RunEvent]:
+    def get_step_failure_events(self) -> list[DagsterEvent]:
         """STEP_FAILURE events."""
         return self.filter_events(lambda e: e.event_type is EventType.STEP_FAILURE)
 
@@ -175,11 +233,11 @@ class ExecuteInProcessResult:
             if e.step_key
         ]
 
-    def get_asset_materialization_events(self) -> list[RunEvent]:
+    def get_asset_materialization_events(self) -> list[DagsterEvent]:
         """ASSET_MATERIALIZATION events."""
         return self.filter_events(lambda e: e.event_type is EventType.ASSET_MATERIALIZATION)
 
-    def get_asset_observation_events(self) -> list[RunEvent]:
+    def get_asset_observation_events(self) -> list[DagsterEvent]:
         """ASSET_OBSERVATION events."""
         return self.filter_events(lambda e: e.event_type is EventType.ASSET_OBSERVATION)
 
@@ -249,7 +307,7 @@ def _resolve_output(
     return _resolve_output(definition, [mapped.node_name], mapped.output_name, f"{handle}.")
 
 
-def _asset_event(cls: type[Any], event: RunEvent) -> Any:
+def _asset_event(cls: type[Any], event: DagsterEvent) -> Any:
     data = event.data
     assert isinstance(data, AssetEventData)
     return cls(

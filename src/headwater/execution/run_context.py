@@ -54,6 +54,8 @@ class RunContext:
     #: Resource definitions and their run config, for executors that initialise per step.
     resource_defs: Mapping[str, object] = field(default_factory=dict)
     resource_run_config: Mapping[str, Any] = field(default_factory=dict)
+    #: False when the executor's config says ``retries: {disabled: {}}``.
+    retries_enabled: bool = True
 
     @property
     def partition_keys(self) -> list[str] | None:

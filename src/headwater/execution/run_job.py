@@ -12,6 +12,7 @@ from headwater.definitions.ops.jobs import JobDefinition
 from headwater.definitions.partitions.context import partition_loading_context
 from headwater.errors import HeadwaterError, NotFoundError
 from headwater.execution.cancellation import Cancellation
+from headwater.execution.executor_config import retries_enabled
 from headwater.execution.in_process_executor import InProcessExecutor
 from headwater.execution.input_config import resolve_input_configs
 from headwater.execution.log_capture import install_capture
@@ -22,6 +23,12 @@ from headwater.execution.run_config import (
     resolve_step_configs,
 )
 from headwater.execution.run_context import EventSink, RunContext, StepExecutor
+from headwater.execution.run_loggers import (
+    forwarding_sink,
+    resolve_logger_configs,
+    send_to_loggers,
+    start_loggers,
+)
 from headwater.execution.step_resources import required_resource_keys
 from headwater.snapshot.errors import ErrorInfo
 from headwater.snapshot.events import EventType, RunFailureData
@@ -81,11 +88,15 @@ def execute_job(
     )
     step_executor: StepExecutor = executor or InProcessExecutor()
     install_capture()
-    context.emit(EventType.RUN_START, f"Started execution of run for job '{job.name}'.")
+    started = context.emit(EventType.RUN_START, f"Started execution of run for job '{job.name}'.")
     try:
         if plan is None:
             context.plan = build_plan(job)
-        configure_run_context(context, run_config, default_io_manager)
+        config = configure_run_context(context, run_config, default_io_manager)
+        loggers = start_loggers(job, resolve_logger_configs(job, config), run_id)
+        if loggers:
+            send_to_loggers(started, loggers)
+            context.emit_event = forwarding_sink(context.emit_event, loggers)
         if step_executor.per_step_resources:
             failed = step_executor.execute(context)
         else:
@@ -123,8 +134,10 @@ def execute_job(
 
 def configure_run_context(
     context: RunContext, run_config: Any, default_io_manager: object | None
-) -> None:
+) -> dict[str, Any]:
     """Validate the run config against the plan and set the steps' config and resources.
+
+    Returns the run config the run uses (the job's defaults and config mapping applied).
 
     Raises:
         ConfigError: the run config does not fit the job.
@@ -143,6 +156,8 @@ def configure_run_context(
         resource_defs["io_manager"] = default_io_manager
     context.resource_defs = resource_defs
     context.resource_run_config = config.get("resources") or {}
+    context.retries_enabled = retries_enabled(job, config)
+    return config
 
 
 def _fail_run(context: RunContext, exc: BaseException) -> RunOutcome:

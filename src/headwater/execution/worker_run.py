@@ -16,7 +16,9 @@ import time
 
 from headwater.core.run_status import RunStatus
 from headwater.definitions.config.io_managers import FilesystemIOManager
-from headwater.errors import HeadwaterError
+from headwater.definitions.ops.executors import InitExecutorContext
+from headwater.definitions.ops.jobs import JobDefinition
+from headwater.errors import HeadwaterError, user_code_boundary
 from headwater.execution.cancellation import Cancellation, RunInterrupted
 from headwater.execution.executor_config import (
     CELERY,
@@ -112,7 +114,7 @@ def _execute(instance: Instance, storage: Storage, run: RunRecord, writer: Event
     try:
         plan = build_run_plan(storage, run, target.job)
         settings = resolve_executor(target.job, run.run_config)
-        step_executor = _executor(settings, writer, instance)
+        step_executor = _executor(settings, writer, instance, target.job)
     except Exception as exc:  # noqa: BLE001 - reported as the run's failure
         writer.emit(_event(
             run, EventType.RUN_FAILURE,
@@ -143,7 +145,13 @@ def _execute(instance: Instance, storage: Storage, run: RunRecord, writer: Event
 
 
 def _executor(settings: ExecutorSettings, writer: EventWriter,
-              instance: Instance) -> StepExecutor:
+              instance: Instance, job: JobDefinition) -> StepExecutor:
+    custom = settings.definition
+    if custom is not None and custom.executor_creation_fn is not None:
+        context = InitExecutorContext(job, custom, settings.options, instance)
+        with user_code_boundary(f"creating executor '{custom.name}' of job '{job.name}'"):
+            made: StepExecutor = custom.executor_creation_fn(context)
+        return made
     registered = registered_step_executor(settings.name)
     if registered is not None:
         return registered(settings, instance, terminate_grace_seconds(), writer.flush)
@@ -154,7 +162,8 @@ def _executor(settings: ExecutorSettings, writer: EventWriter,
         # While forking, no thread of ours may be inside the database driver.
         else ForkLauncher(writer.paused)
     )
-    return MultiprocessExecutor(launcher, settings.max_concurrent, terminate_grace_seconds())
+    return MultiprocessExecutor(launcher, settings.max_concurrent, terminate_grace_seconds(),
+                                settings.tag_concurrency_limits)
 
 
 class _Announced:

@@ -129,6 +129,7 @@ def _job_for_run(run: RunRecord, repository: RepositoryDefinition) -> JobDefinit
             partitions_def=job.partitions_def, executor_def=job.executor_def,
             hooks=job.hooks, op_retry_policy=job.op_retry_policy,
             run_tags=job.explicit_run_tags,
+            logger_defs=job.logger_defs,
         )
     return repository.job_for_selection(keys, checks, name=run.job_name)
 

@@ -19,6 +19,7 @@ from headwater.definitions.config.resources import ResourceDefinition
 from headwater.definitions.metadata import normalize_metadata
 from headwater.definitions.ops.composition import GraphInputRef, InputSource, OutputHandle
 from headwater.definitions.ops.dynamic import CollectedHandle
+from headwater.definitions.ops.executors import BUILTIN_EXECUTORS, in_process_executor
 from headwater.definitions.ops.graphs import GraphDefinition
 from headwater.definitions.ops.jobs import JobDefinition
 from headwater.definitions.ops.op_definition import OpDefinition
@@ -173,13 +174,49 @@ def _job_run_config_schema(
     resource_schemas: dict[str, tuple[dict[str, Any], bool]],
     cache: BuildCache,
 ) -> dict[str, Any]:
-    schema = run_config_schema(op_schemas, resource_schemas, _input_schemas(job, cache))
+    schema = run_config_schema(
+        op_schemas, resource_schemas, _input_schemas(job, cache),
+        logger_schemas={name: cache.op_schema(definition.config_schema, f"{name}_logger")
+                        for name, definition in job.loggers.items()},
+        execution_schemas=_execution_schemas(job, cache),
+        mapped_graphs=_mapped_graphs(job.graph, (), cache) if job.asset_layer is None else {},
+    )
     mapping = job.config
     if not callable(getattr(mapping, "resolve", None)):
         return schema
     outer_schema = getattr(mapping, "config_schema", None)
     outer = cache.op_schema(outer_schema, f"{job.name}_mapping")
     return mapped_run_config_schema(schema, outer)
+
+
+def _execution_schemas(job: JobDefinition, cache: BuildCache
+                       ) -> dict[str, dict[str, Any] | None]:
+    """``execution.config`` for the job's executor, and ``execution.<name>.config`` for each
+    executor a run may choose by name."""
+    own = job.executor_def or in_process_executor
+    schemas: dict[str, dict[str, Any] | None] = {
+        "config": cache.op_schema(own.resolved_config_schema(), f"{own.name}_executor")
+    }
+    for name in {*BUILTIN_EXECUTORS, own.name}:
+        schemas[name] = None  # chosen by name: its config is checked by the run
+    return schemas
+
+
+def _mapped_graphs(graph: GraphDefinition, prefix: tuple[str, ...], cache: BuildCache
+                   ) -> dict[tuple[str, ...], dict[str, Any] | None]:
+    """Node paths of the graphs with a config mapping, with the mapping's outer schema."""
+    found: dict[tuple[str, ...], dict[str, Any] | None] = {}
+    for name, invocation in graph.invocations.items():
+        node = invocation.definition
+        if not isinstance(node, GraphDefinition):
+            continue
+        path = (*prefix, name)
+        mapping = node.config
+        if callable(getattr(mapping, "resolve", None)):
+            outer = getattr(mapping, "config_schema", None)
+            found[path] = cache.op_schema(outer, f"{node.name}_mapping")
+        found.update(_mapped_graphs(node, path, cache))
+    return found
 
 
 def _input_schemas(job: JobDefinition, cache: BuildCache

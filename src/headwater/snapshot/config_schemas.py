@@ -204,6 +204,9 @@ def run_config_schema(
     op_schemas: Iterable[tuple[tuple[str, ...], dict[str, Any]]],
     resource_schemas: Mapping[str, tuple[dict[str, Any], bool]],
     input_schemas: Iterable[tuple[tuple[str, ...], str, dict[str, Any], bool]] = (),
+    logger_schemas: Mapping[str, dict[str, Any] | None] | None = None,
+    execution_schemas: Mapping[str, dict[str, Any] | None] | None = None,
+    mapped_graphs: Mapping[tuple[str, ...], dict[str, Any] | None] | None = None,
 ) -> dict[str, Any]:
     """The JSON Schema of a job's run config.
 
@@ -216,9 +219,23 @@ def run_config_schema(
         input_schemas: ``(op config path, input name, JSON Schema, whether it has no
             default)`` of each unconnected input that run config gives
             (``ops.<op>.inputs.<name>``).
+        logger_schemas: per logger of the job, the JSON Schema of its config (None: none);
+            without it, ``loggers`` is free-form.
+        execution_schemas: the schema of ``execution.config`` under ``"config"`` (the job's
+            executor); other keys name the executors ``execution: {name: {config}}`` may
+            choose.
+        mapped_graphs: graphs with a config mapping, by node path: run config gives the
+            mapping's outer config (``ops.<graph>.config``) instead of its ops' config.
     """
     defs: dict[str, Any] = {}
+    mapped = dict(mapped_graphs or {})
+    op_schemas = [(p, s) for p, s in op_schemas if not _under(p, mapped)]
+    input_schemas = [i for i in input_schemas if not _under(i[0], mapped)]
     ops, ops_needed = _ops_tree(op_schemas, defs, input_schemas)
+    for path, outer in mapped.items():
+        if _under(path, {k: v for k, v in mapped.items() if len(k) < len(path)}):
+            continue  # inside another mapped graph: that one's outer config covers it
+        ops_needed = _add_mapped(ops, path, outer, defs) or ops_needed
     resource_props: dict[str, Any] = {}
     resources_required: list[str] = []
     for key, (schema, used) in resource_schemas.items():
@@ -232,14 +249,81 @@ def run_config_schema(
         {
             "ops": ops,
             "resources": _object(resource_props, resources_required),
-            "execution": {"type": "object"},
-            "loggers": {"type": "object"},
+            "execution": _execution_node(execution_schemas, defs),
+            "loggers": _loggers_node(logger_schemas, defs),
         },
         top_required,
     )
     if defs:
         root[_DEFS] = defs
     return root
+
+
+def _under(path: tuple[str, ...], graphs: Mapping[tuple[str, ...], Any]) -> bool:
+    """Whether ``path`` lies inside one of ``graphs`` (a node path strictly below it)."""
+    return any(len(path) > len(g) and path[:len(g)] == g for g in graphs)
+
+
+def _add_mapped(ops: dict[str, Any], path: tuple[str, ...], outer: dict[str, Any] | None,
+                defs: dict[str, Any]) -> bool:
+    """Put ``{config: outer}`` at the mapped graph ``path`` of the ``ops`` node; whether the
+    graph's config is required (then every level above it is too)."""
+    node = ops
+    for part in path[:-1]:
+        node = node["properties"].setdefault(part, _object({}, []))
+        node = node["properties"].setdefault("ops", _object({}, []))
+    config = _hoist(outer or {"type": "object"}, "graph_" + "__".join(path), defs)
+    needed = outer is not None and is_required(config)
+    node["properties"][path[-1]] = _object({"config": config}, ["config"] if needed else [])
+    if needed:
+        _require_path(ops, path)
+    return needed
+
+
+def _require_path(ops: dict[str, Any], path: tuple[str, ...]) -> None:
+    node = ops
+    for index, part in enumerate(path):
+        required = node.setdefault("required", [])
+        if part not in required:
+            required.append(part)
+            required.sort()
+        if index < len(path) - 1:
+            node = node["properties"][part]
+            if "ops" not in node.setdefault("required", []):
+                node["required"].append("ops")
+            node = node["properties"]["ops"]
+
+
+def _loggers_node(schemas: Mapping[str, dict[str, Any] | None] | None,
+                  defs: dict[str, Any]) -> dict[str, Any]:
+    if schemas is None:
+        return {"type": "object"}
+    properties = {
+        name: _object(
+            {"config": _hoist(schema, f"logger_{name}", defs) if schema is not None else {}},
+            [],
+        )
+        for name, schema in schemas.items()
+    }
+    return _object(properties, [])
+
+
+def _execution_node(schemas: Mapping[str, dict[str, Any] | None] | None,
+                    defs: dict[str, Any]) -> dict[str, Any]:
+    """``execution``: ``config`` checked against the job's executor's schema; the form naming
+    an executor (``{multiprocess: {config: ...}}``) only by name, its config by the run (so
+    that every job's snapshot does not repeat every executor's schema)."""
+    if schemas is None:
+        return {"type": "object"}
+    properties: dict[str, Any] = {}
+    for name, schema in schemas.items():
+        if name == "config":
+            properties[name] = _hoist(schema, "executor", defs) if schema is not None else {}
+        else:
+            properties[name] = {"type": "object", "properties": {"config": {"type": "object"}}}
+    node = _object(properties, [])
+    node["maxProperties"] = 1
+    return node
 
 
 def mapped_run_config_schema(

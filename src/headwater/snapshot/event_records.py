@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
 
 from headwater.definitions.asset_graph.keys import AssetKey
 from headwater.definitions.automation.event_log_entry import EventLogEntry
-from headwater.definitions.ops.results import AssetMaterialization, AssetObservation
+from headwater.definitions.ops.results import AssetMaterialization
+from headwater.snapshot.dagster_event import DagsterEvent
 from headwater.snapshot.events import AssetEventData, EventType, RunEvent
-from headwater.snapshot.metadata import metadata_from_snap
 from headwater.snapshot.runs import RunRecord
 
 __all__ = [
@@ -71,87 +70,20 @@ def _path(key: AssetKey | Sequence[str] | str) -> list[str]:
     return [key] if isinstance(key, str) else list(key)
 
 
-class _SpecificData:
-    """``dagster_event.event_specific_data``: the materialization (or observation) it holds."""
-
-    def __init__(self, materialization: Any, observation: Any, error: Any) -> None:
-        self.materialization = materialization
-        self.asset_observation = observation
-        self.error = error
-
-
-class DagsterEventView:
-    """A stored event as Dagster's ``DagsterEvent``; other attributes come from the event."""
-
-    def __init__(self, event: RunEvent) -> None:
-        self._event = event
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._event, name)
-
-    @property
-    def event_type(self) -> EventType:
-        """The kind of event."""
-        return self._event.event_type
-
-    @property
-    def event_type_value(self) -> str:
-        """The kind of event, as a string (``"ASSET_MATERIALIZATION"``)."""
-        return self._event.event_type.value
-
-    @property
-    def asset_key(self) -> AssetKey | None:
-        """The asset the event is about, if any."""
-        path = self._event.asset_key
-        return AssetKey(path) if path else None
-
-    @property
-    def partition(self) -> str | None:
-        """The asset partition the event is about, if any."""
-        data = self._event.data
-        return data.partition if isinstance(data, AssetEventData) else None
-
-    @property
-    def is_step_materialization(self) -> bool:
-        """Whether the event is an asset materialization."""
-        return self._event.event_type is EventType.ASSET_MATERIALIZATION
-
-    @property
-    def event_specific_data(self) -> _SpecificData:
-        """The materialization, observation or failure the event carries."""
-        materialization = observation = None
-        data = self._event.data
-        if isinstance(data, AssetEventData):
-            kwargs: dict[str, Any] = {
-                "partition": data.partition,
-                "description": data.description,
-                "metadata": metadata_from_snap(data.metadata),
-            }
-            if self._event.event_type is EventType.ASSET_MATERIALIZATION:
-                materialization = AssetMaterialization(AssetKey(data.asset_key), **kwargs)
-            else:
-                observation = AssetObservation(AssetKey(data.asset_key), **kwargs)
-        error = getattr(data, "error", None)
-        return _SpecificData(materialization, observation, error)
-
-    @property
-    def step_materialization_data(self) -> _SpecificData:
-        """The same as ``event_specific_data`` (Dagster's name for materializations)."""
-        return self.event_specific_data
-
-    def __repr__(self) -> str:
-        return f"DagsterEvent({self.event_type_value}, step={self._event.step_key!r})"
+#: The name this module used before ``DagsterEvent`` had its own module.
+DagsterEventView = DagsterEvent
 
 
 def event_log_entry(storage_id: int, event: RunEvent) -> EventLogEntry:
     """The stored event as an ``EventLogEntry`` (with its ``dagster_event``)."""
-    view = DagsterEventView(event)
+    view = DagsterEvent(event)
     return EventLogEntry(
         run_id=event.run_id,
         timestamp=event.timestamp,
         asset_key=view.asset_key,
         partition=view.partition,
-        asset_materialization=view.event_specific_data.materialization,
+        asset_materialization=view.event_specific_data.materialization
+        if view.is_step_materialization else None,
         step_key=event.step_key,
         job_name=event.job_name,
         storage_id=storage_id,

@@ -98,6 +98,7 @@ def build_asset_job(
     hooks: Any = None,
     op_retry_policy: Any = None,
     run_tags: Mapping[str, str] | None = None,
+    logger_defs: Mapping[str, Any] | None = None,
 ) -> JobDefinition:
     """A job executing the ops that compute ``selected_keys`` (and checks)."""
     layer = build_asset_layer(asset_graph, assets_defs, selected_keys, selected_checks, name)
@@ -115,6 +116,7 @@ def build_asset_job(
         hooks=hooks,
         asset_layer=layer,
         run_tags=run_tags,
+        logger_defs=logger_defs,
     )
 
 

@@ -176,6 +176,7 @@ class GraphDefinition:
         metadata: Mapping[str, Any] | None = None,
         hooks: Any = None,
         run_tags: Mapping[str, str] | None = None,
+        logger_defs: Mapping[str, Any] | None = None,
     ) -> JobDefinition:
         """A job that runs this graph (``run_tags``: see :func:`headwater.job`)."""
         from headwater.definitions.ops.jobs import JobDefinition
@@ -193,6 +194,7 @@ class GraphDefinition:
             metadata=metadata,
             hooks=hooks,
             run_tags=run_tags,
+            logger_defs=logger_defs,
         )
 
     def execute_in_process(

@@ -8,10 +8,12 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, overload
 
 from headwater.definitions.ops.graphs import GraphDefinition, compose_graph
+from headwater.errors import InvalidDefinitionError
 
 if TYPE_CHECKING:
     from headwater.definitions.assets.asset_layer import AssetLayer
     from headwater.definitions.ops.executors import ExecutorDefinition
+    from headwater.definitions.ops.logger_definition import LoggerDefinition
     from headwater.definitions.partitions.partitioned_config import PartitionedConfig
 
 
@@ -34,6 +36,7 @@ class JobDefinition:
         hooks: Any = None,
         asset_layer: AssetLayer | None = None,
         run_tags: Mapping[str, str] | None = None,
+        logger_defs: Mapping[str, LoggerDefinition] | None = None,
     ) -> None:
         self.name = name
         self.graph = graph or GraphDefinition(name, {})
@@ -55,6 +58,29 @@ class JobDefinition:
         self.hooks: tuple[Any, ...] = hook_set(hooks)
         #: Set for jobs that materialize assets: which assets and checks, computed by which ops.
         self.asset_layer = asset_layer
+        #: The loggers the job names itself (None: the location's, else the default console).
+        self.logger_defs = _checked_loggers(name, logger_defs)
+
+    @property
+    def loggers(self) -> dict[str, LoggerDefinition]:
+        """The job's loggers by name: its own, else ``{"console": colored_console_logger}``."""
+        if self.logger_defs:
+            return dict(self.logger_defs)
+        from headwater.definitions.ops.builtin_loggers import default_loggers
+
+        return default_loggers()
+
+    @property
+    def has_specified_loggers(self) -> bool:
+        """Whether the job names its own loggers."""
+        return bool(self.logger_defs)
+
+    def with_logger_defs(self, logger_defs: Mapping[str, LoggerDefinition]) -> JobDefinition:
+        """A copy whose loggers are ``logger_defs``."""
+        clone = object.__new__(JobDefinition)
+        clone.__dict__.update(self.__dict__)
+        clone.logger_defs = _checked_loggers(self.name, logger_defs)
+        return clone
 
     @property
     def run_tags(self) -> dict[str, str]:
@@ -169,6 +195,7 @@ def job(
     metadata: Mapping[str, Any] | None = None,
     hooks: Any = None,
     run_tags: Mapping[str, str] | None = None,
+    logger_defs: Mapping[str, LoggerDefinition] | None = None,
 ) -> Callable[[Callable[..., Any]], JobDefinition]: ...
 
 
@@ -186,6 +213,7 @@ def job(
     metadata: Mapping[str, Any] | None = None,
     hooks: Any = None,
     run_tags: Mapping[str, str] | None = None,
+    logger_defs: Mapping[str, LoggerDefinition] | None = None,
 ) -> JobDefinition | Callable[[Callable[..., Any]], JobDefinition]:
     """Define a job whose body calls ops, wiring outputs to inputs.
 
@@ -211,9 +239,25 @@ def job(
             metadata=metadata,
             hooks=hooks,
             run_tags=run_tags,
+            logger_defs=logger_defs,
         )
 
     return decorate(fn) if fn is not None else decorate
+
+
+def _checked_loggers(job_name: str, logger_defs: Mapping[str, Any] | None
+                     ) -> dict[str, LoggerDefinition] | None:
+    if logger_defs is None:
+        return None
+    from headwater.definitions.ops.logger_definition import LoggerDefinition
+
+    for key, value in logger_defs.items():
+        if not isinstance(value, LoggerDefinition):
+            raise InvalidDefinitionError(
+                f"Job '{job_name}' has logger '{key}' = {value!r}, which is not a logger; "
+                "pass LoggerDefinitions made with @logger (or colored_console_logger)."
+            )
+    return dict(logger_defs)
 
 
 def _partitioned_config(config: Any) -> PartitionedConfig | None:

@@ -16,7 +16,7 @@ from headwater.definitions.ops.results import (
     AssetMaterialization,
     AssetObservation,
 )
-from headwater.errors import InvalidOutputError, user_code_boundary
+from headwater.errors import HeadwaterError, InvalidOutputError, user_code_boundary
 from headwater.snapshot.events import (
     AssetCheckData,
     AssetEventData,
@@ -265,7 +265,16 @@ def input_data_version_tags(run: RunContext, parents: Iterable[AssetKey]) -> dic
         return {}
     known = run_data_versions(run)
     missing = [key for key in parents if key not in known]
-    stored = latest_data_versions(run.instance, missing) if missing else {}
+    stored: dict[AssetKey, str] = {}
+    if missing:
+        try:
+            stored = latest_data_versions(run.instance, missing)
+        except HeadwaterError as exc:
+            # Storage is unreachable (the worker keeps its events until it is back): the
+            # step still succeeds; without these tags staleness falls back to event times.
+            logging.getLogger(__name__).warning(
+                "Could not read the data versions of %s to record them as input versions: %s",
+                ", ".join(key.to_user_string() for key in missing), exc)
     tags: dict[str, str] = {}
     for key in parents:
         version = known.get(key) or stored.get(key)

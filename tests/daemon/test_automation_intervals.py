@@ -125,6 +125,15 @@ def test_a_checks_condition_requests_a_run_of_just_the_check(
     assert materializations[("raw",)].run_id == run.run_id  # the asset was not run again
     loop.iterate(now + 60)
     assert len(runs_tagged(instance, headwater__automation_condition_sensor=DEFAULT)) == 1
+    # The check's own evaluation tree is stored apart from its asset's.
+    trees = instance.storage.get_latest_check_automation_evaluations(["raw"])
+    assert set(trees) == {"raw_not_empty"} and trees["raw_not_empty"].check_name == "raw_not_empty"
+    assert trees["raw_not_empty"].tree["result"] in (True, False)
+    stored = instance.storage.get_automation_evaluations(["raw"], limit=100,
+                                                         check_name="raw_not_empty")
+    assert any(record.num_requested == 1 for record in stored)
+    assert all(record.check_name is None
+               for record in instance.storage.get_automation_evaluations(["raw"], limit=100))
 
 
 SEMANTICS = PythonFileOrigin("automation_semantics",

@@ -48,7 +48,8 @@ def digest(path: Path) -> str:
 
 
 def test_the_code_describes_the_newest_revision() -> None:
-    assert migrations.known_revisions() == ["r0001", "r0002", "r0003", "r0004", "r0005", "r0006"]
+    assert migrations.known_revisions() == ["r0001", "r0002", "r0003", "r0004", "r0005", "r0006",
+                                            "r0007"]
     assert migrations.head_revision() == schema.SCHEMA_REVISION
 
 
@@ -57,7 +58,7 @@ def test_an_older_schema_asks_for_a_migration_and_stays_untouched(old_instance: 
     with pytest.raises(SchemaOutdatedError) as info:
         SqlStorage.open(SqliteStorageConfig(old_instance))
     message = str(info.value)
-    assert "'r0001'" in message and "'r0006'" in message
+    assert "'r0001'" in message and "'r0007'" in message
     assert "headwater instance migrate" in message
     assert str(old_instance / "headwater.db") in message
     assert digest(old_instance / "headwater.db") == before
@@ -68,8 +69,8 @@ def test_instance_migrate_upgrades_the_old_file_keeping_every_row(old_instance: 
     info = instance.info()
     assert info["schema_revision"] == "r0001" and info["schema_status"].startswith("outdated")
     result = instance.migrate()
-    assert (result.before, result.after) == ("r0001", "r0006")
-    assert instance.migrate().before == "r0006"  # a second run does nothing
+    assert (result.before, result.after) == ("r0001", "r0007")
+    assert instance.migrate().before == "r0007"  # a second run does nothing
     with instance:
         _check_old_rows(instance.storage)
         assert instance.info()["runs"] == 1
@@ -77,7 +78,7 @@ def test_instance_migrate_upgrades_the_old_file_keeping_every_row(old_instance: 
 
 def test_sqlite_auto_migrates_when_asked(old_instance: Path) -> None:
     with Instance(old_instance, auto_migrate=True) as instance:
-        assert instance.storage.schema_revision() == "r0006"
+        assert instance.storage.schema_revision() == "r0007"
         _check_old_rows(instance.storage)
 
 
@@ -124,7 +125,7 @@ def test_every_revision_in_turn_gives_the_declared_schema(
         with pytest.raises(SchemaOutdatedError):
             SqlStorage.open(storage_config)
         second = migrations.upgrade(engine, where)
-        assert (second.before, second.after) == ("r0001", "r0006")
+        assert (second.before, second.after) == ("r0001", "r0007")
         with engine.connect() as connection:
             context = MigrationContext.configure(
                 connection, opts={"version_table": schema.VERSION_TABLE}
@@ -146,14 +147,14 @@ def test_a_new_database_is_created_at_the_newest_revision(
 ) -> None:
     storage = SqlStorage.open(storage_config)
     try:
-        assert storage.schema_revision() == "r0006"
+        assert storage.schema_revision() == "r0007"
         with storage.engine.connect() as connection:
             context = MigrationContext.configure(
                 connection, opts={"version_table": schema.VERSION_TABLE}
             )
             assert compare_metadata(context, schema.metadata) == []
             # The version row is written without Alembic; Alembic reads it as its own.
-            assert context.get_current_revision() == "r0006"
+            assert context.get_current_revision() == "r0007"
     finally:
         storage.dispose()
 
@@ -169,7 +170,7 @@ def test_a_newer_schema_refuses_to_start(storage_config: StorageConfig) -> None:
         with pytest.raises(SchemaTooNewError) as info:
             SqlStorage.open(storage_config, auto_migrate=True)
         message = str(info.value)
-        assert "'r9999_from_the_future'" in message and "'r0006'" in message
+        assert "'r9999_from_the_future'" in message and "'r0007'" in message
         assert "newer headwater" in message
         with pytest.raises(SchemaTooNewError):
             migrations.upgrade(engine, describe(storage_config))
@@ -190,7 +191,7 @@ def test_a_postgres_database_shared_with_other_tables_is_fine(
         engine.dispose()
     storage = SqlStorage.open(postgres_config)
     try:
-        assert storage.schema_revision() == "r0006"
+        assert storage.schema_revision() == "r0007"
     finally:
         storage.dispose()
 
@@ -208,8 +209,8 @@ def test_postgres_is_never_migrated_implicitly(
     with pytest.raises(SchemaOutdatedError, match="headwater instance migrate"):
         Instance(tmp_path, config, auto_migrate=True)
     with Instance(tmp_path, config, lazy=True) as instance:
-        assert instance.migrate().after == "r0006"
-        assert instance.storage.schema_revision() == "r0006"
+        assert instance.migrate().after == "r0007"
+        assert instance.storage.schema_revision() == "r0007"
 
 
 def test_r0003_adds_backfills_to_an_r0002_database(storage_config: StorageConfig) -> None:
@@ -224,7 +225,7 @@ def test_r0003_adds_backfills_to_an_r0002_database(storage_config: StorageConfig
                 "'{\"run_id\":\"r2\",\"job_name\":\"job\"}', 1.0, 1.0, 42)"
             ))
         result = migrations.upgrade(engine, where)
-        assert (result.before, result.after) == ("r0002", "r0006")
+        assert (result.before, result.after) == ("r0002", "r0007")
     finally:
         engine.dispose()
     storage = SqlStorage.open(storage_config)

@@ -55,7 +55,8 @@ def test_automation_api_lists_ticks_trees_and_freshness(
 
         [evaluation] = client.get("/api/automation/evaluations/down").json()["evaluations"]
         assert evaluation["tree"]["name"] == "eager" and evaluation["tree"]["result"] is False
-        assert client.get("/api/automation/evaluations/up").json()["evaluations"] == []
+        assert client.get("/api/automation/evaluations/up").json() == {
+            "evaluations": [], "checks": {}}  # no condition on it, nor on its checks
 
         listed = {item["name"]: item for item in client.get("/api/sensors").json()["sensors"]}
         assert listed["default_automation_condition_sensor"]["cursor"] is None  # not shown

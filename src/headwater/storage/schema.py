@@ -35,7 +35,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 #: The migration revision these tables describe (a test checks it is the newest one).
-SCHEMA_REVISION = "r0006"
+SCHEMA_REVISION = "r0007"
 
 #: The table Alembic records the schema revision in (prefixed, so a PostgreSQL database
 #: shared with another Alembic-managed application does not clash).
@@ -242,6 +242,8 @@ automation_evaluations = sa.Table(
     sa.Column("timestamp", sa.Double, nullable=False),
     sa.Column("num_requested", sa.Integer, nullable=False),
     sa.Column("body", sa.Text, nullable=False),
+    # NULL for an asset's own evaluation; the check's name for an asset check's (r0007).
+    sa.Column("check_name", sa.Text, nullable=True),
     sa.Index("ix_automation_evaluations_key_id", "asset_key", "evaluation_id"),
 )
 

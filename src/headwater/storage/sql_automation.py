@@ -41,6 +41,8 @@ class AutomationEvaluationRecord(msgspec.Struct, frozen=True):
     timestamp: float
     num_requested: int
     tree: dict[str, Any]
+    #: Set for the evaluation of an asset check's own condition.
+    check_name: str | None = None
 
 
 class SqlAutomation(SqlBase):
@@ -167,18 +169,22 @@ class SqlAutomation(SqlBase):
             "timestamp": record.timestamp,
             "num_requested": record.num_requested,
             "body": msgspec.json.encode(record.tree).decode(),
+            "check_name": record.check_name,
         } for record in records]
         self._write(lambda connection: connection.execute(
             automation_evaluations.insert(), rows))
 
     def get_automation_evaluations(
-        self, asset_key: Sequence[str], limit: int = 20
+        self, asset_key: Sequence[str], limit: int = 20, check_name: str | None = None,
     ) -> list[AutomationEvaluationRecord]:
-        """An asset's stored evaluations, newest first."""
+        """An asset's stored evaluations (or, with ``check_name``, those of that check),
+        newest first."""
         table = automation_evaluations
+        which = (table.c.check_name.is_(None) if check_name is None
+                 else table.c.check_name == check_name)
         query = (
             sa.select(table)
-            .where(table.c.asset_key == encode_key(asset_key))
+            .where(table.c.asset_key == encode_key(asset_key), which)
             .order_by(table.c.evaluation_id.desc(), table.c.id.desc())
             .limit(limit)
         )
@@ -187,5 +193,24 @@ class SqlAutomation(SqlBase):
                 asset_key=decode_key(row.asset_key), evaluation_id=int(row.evaluation_id),
                 sensor_name=row.sensor_name, location_name=row.location_name,
                 timestamp=row.timestamp, num_requested=int(row.num_requested),
-                tree=msgspec.json.decode(row.body))
+                tree=msgspec.json.decode(row.body), check_name=row.check_name)
             for row in connection.execute(query)])
+
+    def get_latest_check_automation_evaluations(
+        self, asset_key: Sequence[str]
+    ) -> dict[str, AutomationEvaluationRecord]:
+        """The newest stored evaluation of each of the asset's checks, by check name."""
+        table = automation_evaluations
+        newest = (
+            sa.select(sa.func.max(table.c.id))
+            .where(table.c.asset_key == encode_key(asset_key), table.c.check_name.is_not(None))
+            .group_by(table.c.check_name)
+        )
+        query = sa.select(table).where(table.c.id.in_(newest))
+        return self._read(lambda connection: {
+            row.check_name: AutomationEvaluationRecord(
+                asset_key=decode_key(row.asset_key), evaluation_id=int(row.evaluation_id),
+                sensor_name=row.sensor_name, location_name=row.location_name,
+                timestamp=row.timestamp, num_requested=int(row.num_requested),
+                tree=msgspec.json.decode(row.body), check_name=row.check_name)
+            for row in connection.execute(query)})

@@ -234,8 +234,10 @@ PATHS: dict[str, Schema] = {
         "Automation condition sensors with their recent ticks and requested assets",
         _json(_obj({"sensors": _list(ANY_OBJ)})), params=[_LIMIT], errors=(400,))},
     "/api/automation/evaluations/{key}": {"get": _op(
-        "An asset's automation evaluation trees (key parts joined by /), newest first",
-        _json(_obj({"evaluations": _list(ANY_OBJ)})),
+        "An asset's automation evaluation trees (key parts joined by /), newest first, and "
+        "the newest tree of each of its checks' conditions",
+        _json(_obj({"evaluations": _list(ANY_OBJ),
+                    "checks": {"type": "object", "additionalProperties": ANY_OBJ}})),
         params=[*_path_params("key"), _LIMIT], errors=(400, 404))},
     "/api/schedules": {"get": _op("Schedules", _json(_wrap("schedules", "Schedule")))},
     "/api/schedules/{location}/{name}": {"get": _op(

@@ -7,7 +7,7 @@ with its recent ticks and the assets each tick requested; ``GET /api/automation/
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -19,6 +19,9 @@ from headwater.webserver.context import context_of, loaded_snapshots
 from headwater.webserver.errors import ApiError, JSONResponse
 from headwater.webserver.items import instigator_status, tick_item
 from headwater.webserver.params import int_param
+
+if TYPE_CHECKING:
+    from headwater.storage.sql_automation import AutomationEvaluationRecord
 
 #: Ticks shown per sensor by default.
 DEFAULT_TICKS = 20
@@ -65,21 +68,31 @@ def _tick(storage: Any, tick: Any) -> dict[str, Any]:
 
 
 def evaluations(request: Request) -> Response:
-    """``GET /api/automation/evaluations/{key}``: an asset's evaluation trees, newest first."""
+    """``GET /api/automation/evaluations/{key}``: an asset's evaluation trees, newest first,
+    and the newest tree of each of its checks' own conditions."""
     context = context_of(request)
     key = [part for part in request.path_params["key"].split("/") if part]
     if not key:
         raise ApiError(404, "No asset key given.")
     limit = int_param(request, "limit", 10, minimum=1, maximum=100)
-    records = context.instance.storage.get_automation_evaluations(key, limit=limit)
-    return JSONResponse({"evaluations": [{
+    storage = context.instance.storage
+    records = storage.get_automation_evaluations(key, limit=limit)
+    checks = storage.get_latest_check_automation_evaluations(key)
+    return JSONResponse({
+        "evaluations": [_evaluation_item(record) for record in records],
+        "checks": {name: _evaluation_item(record) for name, record in sorted(checks.items())},
+    })
+
+
+def _evaluation_item(record: AutomationEvaluationRecord) -> dict[str, Any]:
+    return {
         "evaluation_id": record.evaluation_id,
         "timestamp": record.timestamp,
         "sensor_name": record.sensor_name,
         "location": record.location_name,
         "num_requested": record.num_requested,
         "tree": record.tree,
-    } for record in records]})
+    }
 
 
 ROUTES = [

@@ -187,13 +187,13 @@ class AutomationLoop:
         records = []
         for key in sorted(evaluation.changed):
             view = catalog.assets[key]
-            if view.tree is None or view.check_name is not None:  # trees of assets only
+            if view.tree is None:
                 continue
             records.append(AutomationEvaluationRecord(
                 asset_key=view.path, evaluation_id=evaluation.cursor.evaluation_id,
                 sensor_name=sensor.name, location_name=sensor.location, timestamp=now,
                 num_requested=len(evaluation.requested.get(key, ())),
-                tree=evaluation.traces[key].to_tree(view.tree)))
+                tree=evaluation.traces[key].to_tree(view.tree), check_name=view.check_name))
         self.instance.storage.add_automation_evaluations(records)
 
     def _save_cursor(self, sensor: Instigator, encoded: str, cursor: AutomationCursor) -> None:

@@ -177,16 +177,25 @@ function freshnessText(policy) {
     (policy.warn_seconds ? `, warn after ${hours(policy.warn_seconds)}` : "");
 }
 
-function automationSection(asset, evaluations) {
-  if (!asset.automation_condition) return null;
+function evaluationSummary(latest) {
+  return h("p", { class: "muted" },
+    `Evaluation ${latest.evaluation_id} by ${latest.sensor_name}, ${formatTime(latest.timestamp)}` +
+    ` (${latest.num_requested ? `${latest.num_requested} requested` : "nothing requested"})`);
+}
+
+function automationSection(asset, evaluations, checkEvaluations) {
+  const checks = Object.entries(checkEvaluations || {});
+  if (!asset.automation_condition && !checks.length) return null;
   const latest = (evaluations || [])[0];
   return [h("h2", {}, "Automation"),
-    h("section", { class: "card automation", dataset: { condition: asset.automation_condition } },
-      latest ? [h("p", { class: "muted" },
-        `Evaluation ${latest.evaluation_id} by ${latest.sensor_name}, ${formatTime(latest.timestamp)}` +
-        ` (${latest.num_requested ? `${latest.num_requested} requested` : "nothing requested"})`),
-      evaluationTree(latest.tree)]
-        : h("p", { class: "muted" }, `${asset.automation_condition}: not evaluated yet.`))];
+    asset.automation_condition ? h("section", { class: "card automation",
+      dataset: { condition: asset.automation_condition } },
+    latest ? [evaluationSummary(latest), evaluationTree(latest.tree)]
+      : h("p", { class: "muted" }, `${asset.automation_condition}: not evaluated yet.`)) : null,
+    // Checks with their own automation condition: the newest evaluation of each.
+    checks.map(([name, evaluation]) => h("section", { class: "card automation check-automation",
+      dataset: { check: name } }, h("h3", {}, `Check ${name}`), evaluationSummary(evaluation),
+    evaluationTree(evaluation.tree)))];
 }
 
 function render(container, body, location, evaluations) {
@@ -240,7 +249,7 @@ function render(container, body, location, evaluations) {
     panel("automation", definitionList([
       ["Automation condition", asset.automation_condition || "none"],
       ["Jobs", (asset.job_names || []).join(", ") || "none"],
-    ]), automationSection(asset, evaluations)));
+    ]), automationSection(asset, evaluations.asset, evaluations.checks)));
   showTab(tabState.tab);
   const newLabel = document.getElementById("plot-label");
   if (keepLabel && newLabel && [...newLabel.options].some((o) => o.value === keepLabel)) {
@@ -300,9 +309,10 @@ startPage(async (container, params) => {
   let last = "";
   const load = async () => {
     const body = await getJSON(url);
-    const evaluations = body.asset.automation_condition
-      ? (await getJSON(`/api/automation/evaluations/${key.map(encodeURIComponent).join("/")}`))
-        .evaluations : [];
+    const answer = body.asset.automation_condition || (body.checks || []).length
+      ? await getJSON(`/api/automation/evaluations/${key.map(encodeURIComponent).join("/")}`)
+      : { evaluations: [], checks: {} };
+    const evaluations = { asset: answer.evaluations, checks: answer.checks };
     const text = JSON.stringify([body, evaluations]);
     if (text !== last) {
       last = text;

@@ -74,7 +74,7 @@ def test_an_empty_file_becomes_a_new_database(tmp_path: Path) -> None:
     config.db_path.touch()
     storage = SqlStorage.open(config)
     try:
-        assert storage.schema_revision() == "r0006"
+        assert storage.schema_revision() == "r0007"
     finally:
         storage.dispose()
 

@@ -27,8 +27,8 @@ def test_get_uses_headwater_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         info = instance.info()
     assert info == {
         "root": str(home), "config_file": None, "backend": "sqlite",
-        "url": f"sqlite+pysqlite:///{home / 'headwater.db'}", "schema_revision": "r0006",
-        "head_revision": "r0006", "schema_status": "current", "runs": 0,
+        "url": f"sqlite+pysqlite:///{home / 'headwater.db'}", "schema_revision": "r0007",
+        "head_revision": "r0007", "schema_status": "current", "runs": 0,
         "storage_dir": str(home / "storage"),
     }
 

@@ -501,6 +501,6 @@ class TestStorageContract:
         storage.add_run(run("r1"))
         again = SqlStorage(storage.engine)
         assert again.get_run("r1") is not None
-        assert storage.schema_revision() == "r0006"
+        assert storage.schema_revision() == "r0007"
         storage.dispose()
         assert storage.get_run("r1") is not None  # a disposed engine reconnects on use

@@ -24,7 +24,8 @@ Layout:
   ``asset_partition_snapshots`` holds each asset's statuses compacted into one row as of a
   version, so a new reader starts from it instead of reading every partition's row.
 - ``automation_evaluations`` (revision r0006): per asset, the condition tree of each
-  automation evaluation that changed it.
+  automation evaluation that changed it; ``check_name`` (r0007) marks the trees of asset
+  checks' own conditions.
 
 Asset keys are stored as their compact JSON list (``["a","b"]``). Times are Unix seconds.
 No foreign keys: deletions are explicit, so SQLite table rebuilds in migrations cannot cascade.

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx2 as httpx
 import pytest
@@ -118,25 +119,44 @@ def _answers(url: str) -> bool:
         return False
 
 
-def run_to_end(served: Served, run_id: str, timeout: float = 60.0) -> RunRecord:
+def launch_and_wait(workspace: Workspace, instance: Instance, run_id: str,
+                    timeout: float = 90.0) -> RunRecord:
     """Launch a QUEUED run through its code server and wait until it finished."""
     from headwater.workspace.runs import launch_queued_run
 
-    launch_queued_run(served.workspace, served.instance, run_id)
+    launch_queued_run(workspace, instance, run_id)
 
     def finished() -> RunRecord | None:
-        run = served.instance.storage.get_run(run_id)
+        run = instance.storage.get_run(run_id)
         return run if run is not None and run.status.is_finished else None
 
     return wait_for(finished, f"run {run_id} to finish", timeout)
 
 
-def submit(client: TestClient, **body: object) -> str:
-    """POST /api/runs; the new run's id."""
-    response = client.post("/api/runs", json={"location": "api", **body})
+def run_to_end(served: Served, run_id: str, timeout: float = 60.0) -> RunRecord:
+    """:func:`launch_and_wait` on the session's location."""
+    return launch_and_wait(served.workspace, served.instance, run_id, timeout)
+
+
+def submit(client: TestClient, location: str = "api", **body: object) -> str:
+    """POST /api/runs to ``location``; the new run's id."""
+    response = client.post("/api/runs", json={"location": location, **body})
     assert response.status_code == 201, response.text
     run_id: str = response.json()["run_id"]
     return run_id
+
+
+def run_through_api(client: TestClient, workspace: Workspace, instance: Instance,
+                    location: str, **body: object
+                    ) -> tuple[str, dict[str, Any], list[dict[str, Any]]]:
+    """Submit a run over HTTP, launch it through its code server and wait for its end:
+    (its status, its detail, its events) as the API answers them."""
+    run_id = submit(client, location, **body)
+    launch_and_wait(workspace, instance, run_id)
+    detail: dict[str, Any] = client.get(f"/api/runs/{run_id}").json()
+    events: list[dict[str, Any]] = client.get(
+        f"/api/runs/{run_id}/events?limit=10000").json()["events"]
+    return detail["run"]["status"], detail, events
 
 
 SUCCESS = RunStatus.SUCCESS

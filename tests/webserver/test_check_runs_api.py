@@ -26,10 +26,8 @@ from headwater.storage.instance import Instance
 from headwater.webserver.app import create_app
 from headwater.workspace import Workspace
 from headwater.workspace.backfills import advance_backfill, create_backfill
-from headwater.workspace.runs import launch_queued_run
-from polling import wait_for
 
-from .conftest import HERE, serving
+from .conftest import HERE, launch_and_wait, serving, submit
 
 LOCATION = "checks"
 ORIGIN = PythonFileOrigin(LOCATION, str(HERE / "check_runs_location.py"),
@@ -44,20 +42,11 @@ class Env:
         self.client = client
 
     def submit(self, **body: Any) -> str:
-        response = self.client.post("/api/runs", json={"location": LOCATION, **body})
-        assert response.status_code == 201, response.text
-        run_id: str = response.json()["run_id"]
-        return run_id
+        return submit(self.client, LOCATION, **body)
 
     def run(self, run_id: str) -> RunRecord:
         """Launch the QUEUED run through its code server and wait for its end."""
-        launch_queued_run(self.workspace, self.instance, run_id)
-
-        def finished() -> RunRecord | None:
-            run = self.instance.storage.get_run(run_id)
-            return run if run is not None and run.status.is_finished else None
-
-        return wait_for(finished, f"run {run_id} to finish", 90)
+        return launch_and_wait(self.workspace, self.instance, run_id)
 
     def events(self, run_id: str) -> list[dict[str, Any]]:
         answer: list[dict[str, Any]] = self.client.get(f"/api/runs/{run_id}/events").json()[

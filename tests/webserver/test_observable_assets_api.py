@@ -16,9 +16,8 @@ from headwater.core.origins import PythonFileOrigin
 from headwater.storage.instance import Instance
 from headwater.webserver.app import create_app
 from headwater.workspace import Workspace
-from polling import wait_for
 
-from .conftest import HERE, serving
+from .conftest import HERE, run_through_api, serving
 
 ORIGIN = PythonFileOrigin("observed", str(HERE / "observable_location.py"),
                           working_directory=str(HERE))
@@ -47,22 +46,9 @@ def client(served: tuple[Workspace, Instance]) -> Iterator[TestClient]:
 def _run(client: TestClient, served: tuple[Workspace, Instance], **body: Any
          ) -> list[dict[str, Any]]:
     """Submit and launch a run through the code server; its events once it succeeded."""
-    from headwater.workspace.runs import launch_queued_run
-
-    response = client.post("/api/runs", json={"location": "observed", **body})
-    assert response.status_code == 201, response.text
-    run_id = response.json()["run_id"]
-    workspace, instance = served
-    launch_queued_run(workspace, instance, run_id)
-
-    def finished() -> bool:
-        run = instance.storage.get_run(run_id)
-        return run is not None and run.status.is_finished
-
-    wait_for(finished, f"run {run_id} to finish", 90)
-    events = client.get(f"/api/runs/{run_id}/events?limit=10000").json()["events"]
-    assert client.get(f"/api/runs/{run_id}").json()["run"]["status"] == "SUCCESS", events
-    return list(events)
+    status, _, events = run_through_api(client, *served, "observed", **body)
+    assert status == "SUCCESS", events
+    return events
 
 
 def _observe(client: TestClient, served: tuple[Workspace, Instance]) -> dict[str, Any]:

@@ -14,9 +14,8 @@ from headwater.core.run_status import RunStatus
 from headwater.storage.instance import Instance
 from headwater.webserver.app import create_app
 from headwater.workspace import Workspace
-from polling import wait_for
 
-from .conftest import HERE, serving
+from .conftest import HERE, run_through_api, serving
 
 ORIGIN = PythonFileOrigin("ops", str(HERE / "op_model_location.py"), working_directory=str(HERE))
 MULTIPROCESS = {"execution": {"multiprocess": {"config": {"max_concurrent": 2}}}}
@@ -37,22 +36,7 @@ def client(served: tuple[Workspace, Instance]) -> Iterator[TestClient]:
 def _run(client: TestClient, served: tuple[Workspace, Instance], **body: Any
          ) -> tuple[str, dict[str, Any], list[dict[str, Any]]]:
     """Submit a run, launch it through the code server, wait for it; (status, detail, events)."""
-    from headwater.workspace.runs import launch_queued_run
-
-    response = client.post("/api/runs", json={"location": "ops", **body})
-    assert response.status_code == 201, response.text
-    run_id = response.json()["run_id"]
-    workspace, instance = served
-    launch_queued_run(workspace, instance, run_id)
-
-    def finished() -> bool:
-        run = instance.storage.get_run(run_id)
-        return run is not None and run.status.is_finished
-
-    wait_for(finished, f"run {run_id} to finish", 90)
-    detail = client.get(f"/api/runs/{run_id}").json()
-    events = client.get(f"/api/runs/{run_id}/events?limit=10000").json()["events"]
-    return detail["run"]["status"], detail, events
+    return run_through_api(client, *served, "ops", **body)
 
 
 def _steps(detail: dict[str, Any]) -> dict[str, str]:

@@ -14,9 +14,8 @@ from headwater.core.origins import PythonFileOrigin
 from headwater.storage.instance import Instance
 from headwater.webserver.app import create_app
 from headwater.workspace import Workspace
-from polling import wait_for
 
-from .conftest import HERE, serving
+from .conftest import HERE, run_through_api, serving
 
 ORIGIN = PythonFileOrigin("gaps", str(HERE / "op_model_gaps_location.py"),
                           working_directory=str(HERE))
@@ -41,22 +40,7 @@ def _submit(client: TestClient, **body: Any) -> Any:
 
 def _run(client: TestClient, served: tuple[Workspace, Instance], **body: Any
          ) -> tuple[str, dict[str, Any], list[dict[str, Any]]]:
-    from headwater.workspace.runs import launch_queued_run
-
-    response = _submit(client, **body)
-    assert response.status_code == 201, response.text
-    run_id = response.json()["run_id"]
-    workspace, instance = served
-    launch_queued_run(workspace, instance, run_id)
-
-    def finished() -> bool:
-        run = instance.storage.get_run(run_id)
-        return run is not None and run.status.is_finished
-
-    wait_for(finished, f"run {run_id} to finish", 90)
-    detail = client.get(f"/api/runs/{run_id}").json()
-    events = client.get(f"/api/runs/{run_id}/events?limit=10000").json()["events"]
-    return detail["run"]["status"], detail, events
+    return run_through_api(client, *served, "gaps", **body)
 
 
 def _steps(detail: dict[str, Any]) -> dict[str, str]:

@@ -16,9 +16,8 @@ from headwater.core.origins import PythonFileOrigin
 from headwater.storage.instance import Instance
 from headwater.webserver.app import create_app
 from headwater.workspace import Workspace
-from polling import wait_for
 
-from .conftest import HERE, serving
+from .conftest import HERE, run_through_api, serving
 
 ORIGIN = PythonFileOrigin("logs", str(HERE / "loggers_location.py"),
                           working_directory=str(HERE))
@@ -42,21 +41,7 @@ def _submit(client: TestClient, **body: Any) -> Any:
 
 def _run(client: TestClient, served: tuple[Workspace, Instance], **body: Any
          ) -> tuple[str, list[dict[str, Any]]]:
-    from headwater.workspace.runs import launch_queued_run
-
-    response = _submit(client, **body)
-    assert response.status_code == 201, response.text
-    run_id = response.json()["run_id"]
-    workspace, instance = served
-    launch_queued_run(workspace, instance, run_id)
-
-    def finished() -> bool:
-        run = instance.storage.get_run(run_id)
-        return run is not None and run.status.is_finished
-
-    wait_for(finished, f"run {run_id} to finish", 90)
-    status = client.get(f"/api/runs/{run_id}").json()["run"]["status"]
-    events = client.get(f"/api/runs/{run_id}/events?limit=10000").json()["events"]
+    status, _, events = run_through_api(client, *served, "logs", **body)
     return status, events
 
 

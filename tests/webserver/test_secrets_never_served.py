@@ -22,7 +22,7 @@ from headwater.storage.instance import Instance
 from headwater.webserver.app import create_app
 from headwater.workspace import Workspace
 
-from .conftest import HERE, run_to_end, serving
+from .conftest import HERE, launch_and_wait, serving, submit
 
 SECRET = "Zq9-very-secret-token-77"
 ORIGIN = PythonFileOrigin("secrets", str(HERE / "secrets_location.py"),
@@ -37,14 +37,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Workspace
 
 
 def _run(client: TestClient, served: tuple[Workspace, Instance], **body: object) -> str:
-    response = client.post("/api/runs", json={"location": "secrets", **body})
-    assert response.status_code == 201, response.text
-    run_id: str = response.json()["run_id"]
-
-    class _Served:
-        workspace, instance = served
-
-    run_to_end(_Served, run_id)  # type: ignore[arg-type]
+    run_id = submit(client, "secrets", **body)
+    launch_and_wait(*served, run_id)
     return run_id
 
 

@@ -15,6 +15,7 @@ from headwater.definitions.assets.specs import (
     AssetSpec,
     CoercibleToAssetDep,
     condition_from_policy,
+    decorated_asset_key,
     dep_keys,
 )
 from headwater.definitions.ops.op_definition import (
@@ -175,20 +176,9 @@ def asset(  # noqa: C901 - one flat pass over the decorator's many options
     """
 
     def decorate(func: Callable[..., Any]) -> AssetsDefinition:
-        if key is not None and (name is not None or key_prefix is not None):
-            raise InvalidDefinitionError(
-                f"@asset on '{func.__name__}' got key= together with name=/key_prefix=; "
-                "use one or the other."
-            )
+        asset_key = decorated_asset_key(func.__name__, key, name, key_prefix, "@asset")
         if name is not None:
             check_name(name, "asset")
-        asset_key = (
-            AssetKey.from_coercible(key)
-            if key is not None
-            else AssetKey([name or func.__name__]).with_prefix(key_prefix)
-            if key_prefix
-            else AssetKey((name or func.__name__,))
-        )
         what = f"asset '{asset_key.to_user_string()}'"
         params = read_params(func, what)
         input_defs, keys_by_input = asset_input_defs(params, ins, what)

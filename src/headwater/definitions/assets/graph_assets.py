@@ -19,6 +19,7 @@ from headwater.definitions.assets.specs import (
     AssetOut,
     AssetSpec,
     condition_from_policy,
+    decorated_asset_key,
     dep_keys,
 )
 from headwater.definitions.ops.graphs import GraphDefinition, GraphOut, compose_graph
@@ -76,16 +77,7 @@ def graph_asset(
     """
 
     def decorate(fn: Callable[..., Any]) -> AssetsDefinition:
-        if key is not None and (name is not None or key_prefix is not None):
-            raise InvalidDefinitionError(
-                f"@graph_asset on '{fn.__name__}' got key= together with name=/key_prefix=; "
-                "use one or the other."
-            )
-        asset_key = (
-            AssetKey.from_coercible(key) if key is not None
-            else AssetKey([name or fn.__name__]).with_prefix(key_prefix) if key_prefix
-            else AssetKey(name or fn.__name__)
-        )
+        asset_key = decorated_asset_key(fn.__name__, key, name, key_prefix, "@graph_asset")
         graph_name = name or asset_key.to_python_identifier()
         check_name(graph_name, "graph_asset")
         what = f"graph_asset '{asset_key.to_user_string()}'"

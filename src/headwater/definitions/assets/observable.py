@@ -17,7 +17,11 @@ from typing import TYPE_CHECKING, Any, overload
 from headwater.definitions.asset_graph.keys import AssetKey, CoercibleToAssetKey
 from headwater.definitions.assets.assets_definition import AssetsDefinition
 from headwater.definitions.assets.decorators import check_output_defs
-from headwater.definitions.assets.specs import IO_MANAGER_KEY_METADATA, AssetSpec
+from headwater.definitions.assets.specs import (
+    IO_MANAGER_KEY_METADATA,
+    AssetSpec,
+    decorated_asset_key,
+)
 from headwater.definitions.ops.op_definition import (
     DEFAULT_OUTPUT,
     OpDefinition,
@@ -106,18 +110,10 @@ def observable_source_asset(
     """
 
     def decorate(func: Callable[..., Any]) -> AssetsDefinition:
-        if key is not None and (name is not None or key_prefix is not None):
-            raise InvalidDefinitionError(
-                f"@observable_source_asset on '{func.__name__}' got key= together with "
-                "name=/key_prefix=; use one or the other."
-            )
+        asset_key = decorated_asset_key(func.__name__, key, name, key_prefix,
+                                        "@observable_source_asset")
         if name is not None:
             check_name(name, "asset")
-        asset_key = (
-            AssetKey.from_coercible(key) if key is not None
-            else AssetKey((name or func.__name__,)).with_prefix(key_prefix) if key_prefix
-            else AssetKey((name or func.__name__,))
-        )
         what = f"observable source asset '{asset_key.to_user_string()}'"
         params = read_params(func, what)
         _no_inputs(params, what)

@@ -85,6 +85,21 @@ class AssetIn:
         return self.key or AssetKey([*self.key_prefix, input_name])
 
 
+def decorated_asset_key(function_name: str, key: CoercibleToAssetKey | None, name: str | None,
+                        key_prefix: str | Sequence[str] | None, decorator: str) -> AssetKey:
+    """The key of an asset defined by decorating ``function_name``: ``key``, or ``name`` (else
+    the function's name) under ``key_prefix``; ``key`` with either of the others is an error."""
+    if key is not None:
+        if name is not None or key_prefix is not None:
+            raise InvalidDefinitionError(
+                f"{decorator} on '{function_name}' got key= together with name=/key_prefix=; "
+                "use one or the other."
+            )
+        return AssetKey.from_coercible(key)
+    base = AssetKey((name or function_name,))
+    return base.with_prefix(key_prefix) if key_prefix else base
+
+
 def condition_from_policy(automation_condition: Any, auto_materialize_policy: Any,
                           where: str) -> Any:
     """The automation condition of an asset given either argument (an older

@@ -178,3 +178,34 @@ def test_run_status_changes_page_by_page(instance: Instance) -> None:
     assert rising.records == []
     assert instance.fetch_run_status_changes(dg.DagsterEventType.RUN_FAILURE,
                                              limit=5).records == []
+
+
+@dg.op
+def noop() -> None:
+    return None
+
+
+@dg.job
+def wanted_job() -> None:
+    noop()
+
+
+@dg.job
+def other_job() -> None:
+    noop()
+
+
+def test_run_status_changes_are_read_in_batches_until_a_page_fills(
+        instance: Instance, monkeypatch: pytest.MonkeyPatch) -> None:
+    import headwater.storage.instance_api as instance_api
+
+    monkeypatch.setattr(instance_api, "_STATUS_BATCH", 1)  # one query per page of one
+    wanted = wanted_job.execute_in_process(instance=instance).run_id
+    later = [other_job.execute_in_process(instance=instance).run_id for _ in range(4)]
+    only_wanted = dg.RunStatusChangeRecordsFilter(
+        event_type=dg.DagsterEventType.RUN_SUCCESS, job_names=["wanted_job"])
+    found = instance.fetch_run_status_changes(only_wanted, limit=1)
+    assert [r.run_id for r in found.records] == [wanted] and not found.has_more
+    rising = instance.fetch_run_status_changes(dg.DagsterEventType.RUN_SUCCESS, limit=2,
+                                               ascending=True)
+    assert [r.run_id for r in rising.records] == [wanted, later[0]] and rising.has_more

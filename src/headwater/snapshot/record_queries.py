@@ -17,8 +17,8 @@ from headwater.errors import InvalidInvocationError
 
 __all__ = [
     "AssetPartitionStatus", "AssetRecordsFilter", "EventRecordsResult",
-    "RunStatusChangeRecordsFilter", "as_asset_key", "decode_cursor", "encode_cursor",
-    "key_path",
+    "RunStatusChangeRecordsFilter", "as_asset_key", "decode_cursor", "encode_cursor", "key_path",
+    "records_page",
 ]
 
 
@@ -65,6 +65,19 @@ def key_path(asset_key: object) -> list[str]:
 def as_asset_key(asset_key: object) -> AssetKey:
     """An ``AssetKey`` from anything that names an asset."""
     return AssetKey.from_coercible(asset_key)  # type: ignore[arg-type]
+
+
+def records_page(rows: Sequence[Any], limit: int, cursor: str | None) -> EventRecordsResult:
+    """The first ``limit`` of ``rows`` (stored records with ``storage_id`` and ``event``, one
+    more than a page when there are more) as a page whose cursor continues after its last."""
+    from headwater.snapshot.event_records import EventLogRecordView
+
+    page = rows[:limit]
+    return EventRecordsResult(
+        records=[EventLogRecordView(row.storage_id, row.event) for row in page],
+        cursor=encode_cursor(page[-1].storage_id) if page else (cursor or ""),
+        has_more=len(rows) > limit,
+    )
 
 
 _CURSOR_PREFIX = "storage_id:"

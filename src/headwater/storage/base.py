@@ -112,6 +112,7 @@ class Storage(ABC):
         after_storage_id: int = 0,
         limit: int | None = None,
         newest_first: bool = False,
+        before_storage_id: int | None = None,
     ) -> list[EventLogRecord]:
         """Events of these types across every run after a storage id, oldest first (or newest
         first); run-status sensors read RUN_SUCCESS, RUN_FAILURE, ... this way."""

@@ -40,6 +40,10 @@ def _entry(record: AssetEventRecord) -> EventLogEntry:
     return event_log_entry(record.storage_id, record.event)
 
 
+#: Run status events read per query while filling a page of ``fetch_run_status_changes``.
+_STATUS_BATCH = 500
+
+
 class InstanceQueries:
     """Dagster's instance API over the instance's storage (mixed into ``Instance``)."""
 
@@ -116,12 +120,10 @@ class InstanceQueries:
         cursor: str | None,
         ascending: bool,
     ) -> EventRecordsResult:
-        from headwater.snapshot.event_records import EventLogRecordView
         from headwater.snapshot.record_queries import (
             AssetRecordsFilter,
-            EventRecordsResult,
             decode_cursor,
-            encode_cursor,
+            records_page,
         )
 
         wanted = (records_filter if isinstance(records_filter, AssetRecordsFilter)
@@ -141,11 +143,7 @@ class InstanceQueries:
             storage_ids=wanted.storage_ids,
             limit=limit + 1, ascending=ascending,
         )
-        page = rows[:limit]
-        records = [EventLogRecordView(row.storage_id, row.event) for row in page]
-        next_cursor = encode_cursor(page[-1].storage_id) if page else (cursor or "")
-        return EventRecordsResult(records=records, cursor=next_cursor,
-                                  has_more=len(rows) > limit)
+        return records_page(rows, limit, cursor)
 
     def get_asset_keys(
         self,
@@ -199,29 +197,34 @@ class InstanceQueries:
     ) -> EventRecordsResult:
         """One page of run status changes (``RUN_SUCCESS``, ``RUN_FAILURE``, ...), newest first
         unless ``ascending``; pass the result's ``cursor`` back for the next page."""
-        from headwater.snapshot.event_records import EventLogRecordView
         from headwater.snapshot.record_queries import (
-            EventRecordsResult,
             RunStatusChangeRecordsFilter,
             decode_cursor,
-            encode_cursor,
+            records_page,
         )
 
         wanted = (records_filter if isinstance(records_filter, RunStatusChangeRecordsFilter)
                   else RunStatusChangeRecordsFilter(event_type=records_filter))
         kind = EventType(getattr(wanted.event_type, "value", wanted.event_type))
         position = decode_cursor(cursor) if cursor else None
-        rows = self.storage.get_events_by_type(
-            [kind], after_storage_id=position if ascending and position else 0,
-            newest_first=not ascending)
-        picked = [row for row in rows
-                  if (ascending or position is None or row.storage_id < position)
-                  and wanted.matches(row.storage_id, row.event.timestamp, row.event.job_name)]
-        page = picked[:limit]
-        records = [EventLogRecordView(row.storage_id, row.event) for row in page]
-        return EventRecordsResult(
-            records=records, cursor=encode_cursor(page[-1].storage_id) if page else (cursor or ""),
-            has_more=len(picked) > limit)
+        after = (position or 0) if ascending else 0
+        before = None if ascending else position
+        # Read in batches until a page (and one more) passes the filter, not the whole log.
+        batch = max(limit + 1, _STATUS_BATCH)
+        picked: list[Any] = []
+        while len(picked) <= limit:
+            rows = self.storage.get_events_by_type(
+                [kind], after_storage_id=after, before_storage_id=before, limit=batch,
+                newest_first=not ascending)
+            picked += [row for row in rows if wanted.matches(
+                row.storage_id, row.event.timestamp, row.event.job_name)]
+            if len(rows) < batch:
+                break
+            if ascending:
+                after = rows[-1].storage_id
+            else:
+                before = rows[-1].storage_id
+        return records_page(picked, limit, cursor)
 
     def report_runless_asset_event(self, asset_event: Any) -> None:
         """Store an ``AssetMaterialization``, ``AssetObservation`` or ``AssetCheckEvaluation``

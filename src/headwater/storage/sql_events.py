@@ -144,11 +144,14 @@ class SqlEvents(SqlBase):
         after_storage_id: int = 0,
         limit: int | None = None,
         newest_first: bool = False,
+        before_storage_id: int | None = None,
     ) -> list[EventLogRecord]:
         query = sa.select(event_logs.c.id, event_logs.c.body).where(
             event_logs.c.id > after_storage_id,
             event_logs.c.event_type.in_([kind.value for kind in event_types]),
         ).order_by(event_logs.c.id.desc() if newest_first else event_logs.c.id)
+        if before_storage_id is not None:
+            query = query.where(event_logs.c.id < before_storage_id)
         if limit is not None:
             query = query.limit(limit)
         return self._read(lambda connection: [

@@ -120,8 +120,7 @@ def _report_materialization(
     keys: list[str | None] = [None]
     if _partitioned(step) and run.partition_keys:
         keys = list(run.partition_keys)
-    if data_version is not None:
-        run_data_versions(run)[output.asset_key] = data_version
+    run_data_versions(run)[output.asset_key] = data_version
     for key in keys:
         run.emit(
             EventType.ASSET_MATERIALIZATION,
@@ -232,8 +231,7 @@ def report_asset_event(run: RunContext, step: ExecutionStep, event: Any) -> None
             "AssetMaterialization, AssetObservation or ExpectationResult."
         )
     data_version = event.tags.get(DATA_VERSION_TAG)
-    if data_version is not None:
-        run_data_versions(run)[event.asset_key] = data_version
+    run_data_versions(run)[event.asset_key] = data_version
     run.emit(
         event_type,
         f"{verb} {event.asset_key.to_user_string()}"
@@ -250,10 +248,11 @@ def report_asset_event(run: RunContext, step: ExecutionStep, event: Any) -> None
     )
 
 
-def run_data_versions(run: RunContext) -> dict[AssetKey, str]:
-    """Data versions recorded by this run so far (read before the stored ones, which the
-    event writer may not have stored yet)."""
-    found: dict[AssetKey, str] = run.__dict__.setdefault("_data_versions", {})
+def run_data_versions(run: RunContext) -> dict[AssetKey, str | None]:
+    """The data version of each asset this run materialized or observed so far (None: its
+    newest event has none). Read before storage, which the event writer may not have written
+    yet, and so that a parent made in this run costs no storage query."""
+    found: dict[AssetKey, str | None] = run.__dict__.setdefault("_data_versions", {})
     return found
 
 

@@ -55,7 +55,7 @@ def remember_data_version(run: RunContext, event: RunEvent) -> None:
     """Keep the data version of a step's materialization or observation in the worker."""
     data = event.data
     if (event.event_type in (EventType.ASSET_MATERIALIZATION, EventType.ASSET_OBSERVATION)
-            and isinstance(data, AssetEventData) and data.data_version is not None):
+            and isinstance(data, AssetEventData)):
         run_data_versions(run)[AssetKey(data.asset_key)] = data.data_version
 
 

@@ -12,7 +12,6 @@ stores it, so the asset's page, partitions and checks show it like any other.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,8 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from headwater.core.names import RUNLESS_JOB_NAME, RUNLESS_RUN_ID
-from headwater.snapshot.events import AssetCheckData, AssetEventData, EventType, RunEvent
+from headwater.snapshot.events import EventType, RunEvent
 from headwater.snapshot.metadata_types import (
     BoolMetadata,
     FloatMetadata,
@@ -33,6 +31,7 @@ from headwater.snapshot.metadata_types import (
     NullMetadata,
     TextMetadata,
 )
+from headwater.snapshot.runless_records import runless_asset_event, runless_check_event
 from headwater.webserver.bodies import MAX_BODY_BYTES, nul_in, read_limited
 from headwater.webserver.context import context_of
 from headwater.webserver.errors import ApiError, JSONResponse
@@ -127,22 +126,12 @@ def _passed(fields: Mapping[str, Any]) -> bool:
 
 
 def _asset_event(request: Request, fields: Mapping[str, Any], kind: EventType) -> RunEvent:
-    key = _asset_key(request, fields)
-    data_version = _optional_text(fields, "data_version")
-    tags = {"dagster/data_version": data_version} if data_version is not None else {}
-    verb = "Materialized" if kind is EventType.ASSET_MATERIALIZATION else "Observed"
-    return RunEvent(
-        run_id=RUNLESS_RUN_ID, job_name=RUNLESS_JOB_NAME, event_type=kind,
-        timestamp=time.time(),
-        message=f"{verb} {'/'.join(key)} (reported outside a run).",
-        data=AssetEventData(
-            asset_key=key,
-            partition=_optional_text(fields, "partition"),
-            description=_optional_text(fields, "description"),
-            metadata=_metadata(fields),
-            tags=tags,
-            data_version=data_version,
-        ),
+    return runless_asset_event(
+        kind, _asset_key(request, fields),
+        partition=_optional_text(fields, "partition"),
+        description=_optional_text(fields, "description"),
+        metadata=_metadata(fields),
+        data_version=_optional_text(fields, "data_version"),
     )
 
 
@@ -155,17 +144,10 @@ def _check_event(request: Request, fields: Mapping[str, Any]) -> RunEvent:
     severity = (_optional_text(fields, "severity") or "ERROR").upper()
     if severity not in _SEVERITIES:
         raise ApiError(400, f"'severity' must be ERROR or WARN, not {severity!r}.")
-    return RunEvent(
-        run_id=RUNLESS_RUN_ID, job_name=RUNLESS_JOB_NAME,
-        event_type=EventType.ASSET_CHECK_EVALUATION, timestamp=time.time(),
-        message=(f"Check {check_name} of {'/'.join(key)} "
-                 f"{'passed' if passed else 'failed'} (reported outside a run)."),
-        data=AssetCheckData(
-            asset_key=key, check_name=check_name, passed=passed, severity=severity,
-            description=_optional_text(fields, "description"),
-            metadata=_metadata(fields),
-            partition=_optional_text(fields, "partition"),
-        ),
+    return runless_check_event(
+        key, check_name, passed, severity=severity,
+        description=_optional_text(fields, "description"), metadata=_metadata(fields),
+        partition=_optional_text(fields, "partition"),
     )
 
 

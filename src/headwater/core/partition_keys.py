@@ -190,12 +190,18 @@ _windows: dict[str, _Windows] = {}
 _windows_lock = threading.Lock()
 
 
-def _time_window_keys(data: Mapping[str, Any], now: float) -> list[str]:
+def _windows_of(data: Mapping[str, Any]) -> _Windows:
+    """The (cached) windows of a time-window definition."""
     name = json.dumps(data, sort_keys=True)
     with _windows_lock:
         windows = _windows.get(name)
         if windows is None:
             windows = _windows[name] = _Windows(data)
+    return windows
+
+
+def _time_window_keys(data: Mapping[str, Any], now: float) -> list[str]:
+    windows = _windows_of(data)
     with windows.lock:
         return windows.keys[:windows.count(now)]
 
@@ -205,11 +211,7 @@ def time_windows(data: Mapping[str, Any], now: float | None = None
     """A time-window definition's keys (as :func:`partition_keys`) with each window's start
     and end, in epoch seconds (the end of a window is where the next tick falls, excluded
     ticks included)."""
-    name = json.dumps(data, sort_keys=True)
-    with _windows_lock:
-        windows = _windows.get(name)
-        if windows is None:
-            windows = _windows[name] = _Windows(data)
+    windows = _windows_of(data)
     with windows.lock:
         count = windows.count(time.time() if now is None else now)
         starts = [float(stamp) for stamp in windows.stamps[:count]]

@@ -18,11 +18,10 @@ from headwater.definitions.automation.partitioned_schedule import (
 )
 from headwater.definitions.ops.executors import ExecutorDefinition
 from headwater.definitions.ops.jobs import JobDefinition
-from headwater.definitions.ops.logger_definition import LoggerDefinition
+from headwater.definitions.ops.logger_definition import checked_logger_defs
 from headwater.definitions.partition_checks import validate_partitions
 from headwater.errors import (
     DuplicateDefinitionError,
-    InvalidDefinitionError,
     NotFoundError,
     UnknownDependencyError,
     UnknownResourceError,
@@ -52,7 +51,7 @@ class RepositoryDefinition:
     ) -> None:
         self.name = name
         #: Loggers of every job that names none of its own.
-        self.loggers = _checked_loggers(loggers or {})
+        self.loggers = checked_logger_defs(loggers or {}, "Definitions(loggers=...) has")
         self.description = description
         self.metadata = dict(metadata or {})
         self.resources = dict(resources)
@@ -336,16 +335,6 @@ def _lookup(kind: str, table: Mapping[str, Any], name: str, where: str) -> Any:
         return table[name]
     except KeyError:
         raise NotFoundError(not_found_message(kind, name, list(table), where)) from None
-
-
-def _checked_loggers(loggers: Mapping[str, Any]) -> dict[str, LoggerDefinition]:
-    for key, value in loggers.items():
-        if not isinstance(value, LoggerDefinition):
-            raise InvalidDefinitionError(
-                f"Definitions(loggers=...) has '{key}' = {value!r}, which is not a logger; pass "
-                "LoggerDefinitions made with @logger (or colored_console_logger)."
-            )
-    return dict(loggers)
 
 
 def not_found_message(

@@ -8,7 +8,6 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, overload
 
 from headwater.definitions.ops.graphs import GraphDefinition, compose_graph
-from headwater.errors import InvalidDefinitionError
 
 if TYPE_CHECKING:
     from headwater.definitions.assets.asset_layer import AssetLayer
@@ -249,15 +248,9 @@ def _checked_loggers(job_name: str, logger_defs: Mapping[str, Any] | None
                      ) -> dict[str, LoggerDefinition] | None:
     if logger_defs is None:
         return None
-    from headwater.definitions.ops.logger_definition import LoggerDefinition
+    from headwater.definitions.ops.logger_definition import checked_logger_defs
 
-    for key, value in logger_defs.items():
-        if not isinstance(value, LoggerDefinition):
-            raise InvalidDefinitionError(
-                f"Job '{job_name}' has logger '{key}' = {value!r}, which is not a logger; "
-                "pass LoggerDefinitions made with @logger (or colored_console_logger)."
-            )
-    return dict(logger_defs)
+    return checked_logger_defs(logger_defs, f"Job '{job_name}' has logger")
 
 
 def _partitioned_config(config: Any) -> PartitionedConfig | None:

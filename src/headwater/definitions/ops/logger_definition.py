@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, overload
 
 from headwater.errors import InvalidDefinitionError
@@ -174,3 +174,16 @@ def build_init_logger_context(
 ) -> InitLoggerContext:
     """An :class:`InitLoggerContext` for calling a logger directly in a test."""
     return InitLoggerContext(logger_config, job_def=job_def)
+
+
+def checked_logger_defs(logger_defs: Mapping[str, Any], where: str) -> dict[str, LoggerDefinition]:
+    """``logger_defs`` as a dict, each value a ``LoggerDefinition``; otherwise an error that
+    starts with ``where`` (``Job 'x' has logger``, ``Definitions(loggers=...) has``) and names
+    the key."""
+    for key, value in logger_defs.items():
+        if not isinstance(value, LoggerDefinition):
+            raise InvalidDefinitionError(
+                f"{where} '{key}' = {value!r}, which is not a logger; pass "
+                "LoggerDefinitions made with @logger (or colored_console_logger)."
+            )
+    return dict(logger_defs)

@@ -30,6 +30,31 @@ export const STATUS_COLOURS = {
   selected: ["#f3e8ff", "#8250df"],
 };
 
+/** The box around each group's nodes (`groupOf(node)`; null: no group), padded by `pad` with
+ * room for a label above: `{ rects, labels }`, each label made by `labelOf(group, x, y)`. */
+export function groupBoxes(nodes, positions, size, pad, groupOf, labelOf) {
+  const bounds = new Map();
+  for (const node of nodes) {
+    const group = groupOf(node);
+    if (!group) continue;
+    const p = positions.get(node.id);
+    const b = bounds.get(group) || { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
+    b.x0 = Math.min(b.x0, p.x);
+    b.y0 = Math.min(b.y0, p.y);
+    b.x1 = Math.max(b.x1, p.x + size.nodeWidth);
+    b.y1 = Math.max(b.y1, p.y + size.nodeHeight);
+    bounds.set(group, b);
+  }
+  const rects = [];
+  const labels = [];
+  for (const [group, b] of bounds) {
+    rects.push({ x: b.x0 - pad, y: b.y0 - pad - 18,
+      width: b.x1 - b.x0 + 2 * pad, height: b.y1 - b.y0 + 2 * pad + 18 });
+    labels.push(labelOf(group, b.x0 - pad + 6, b.y0 - 14));
+  }
+  return { rects, labels };
+}
+
 /**
  * Edge geometry as numbers: [x0, y0, then per cubic segment c1x, c1y, c2x, c2y, x, y].
  * `from`/`to` are node positions ({x, y}); `lanes` the y of the free slots of each layer the

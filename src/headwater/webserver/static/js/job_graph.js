@@ -6,7 +6,7 @@
 import { getJSON } from "./api.js";
 import { assetHref, h, keyText, replace, s } from "./dom.js";
 import { layeredLayout } from "./graph_layout.js";
-import { edgeGeometry, GraphView } from "./graph_view.js";
+import { edgeGeometry, GraphView, groupBoxes } from "./graph_view.js";
 
 const NODE = { nodeWidth: 190, nodeHeight: 44, gapX: 70, gapY: 40 };
 const GRAPH = "graph\u0000";
@@ -121,29 +121,6 @@ function assetDetails(asset, location) {
   ];
 }
 
-/** Group boxes (canvas) and their labels (SVG) for the nodes grouped by `group`. */
-function boxes(nodes, positions, labelOf) {
-  const found = new Map();
-  for (const node of nodes) {
-    if (!node.group) continue;
-    const p = positions.get(node.id);
-    const b = found.get(node.group) || { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
-    b.x0 = Math.min(b.x0, p.x);
-    b.y0 = Math.min(b.y0, p.y);
-    b.x1 = Math.max(b.x1, p.x + NODE.nodeWidth);
-    b.y1 = Math.max(b.y1, p.y + NODE.nodeHeight);
-    found.set(node.group, b);
-  }
-  const rects = [];
-  const labels = [];
-  for (const [group, b] of found) {
-    rects.push({ x: b.x0 - GROUP_PAD, y: b.y0 - GROUP_PAD - 18,
-      width: b.x1 - b.x0 + 2 * GROUP_PAD, height: b.y1 - b.y0 + 2 * GROUP_PAD + 18 });
-    labels.push(labelOf(group, b.x0 - GROUP_PAD + 6, b.y0 - 14));
-  }
-  return { rects, labels };
-}
-
 /** Draw the graph of `job` into `holder` (fetches the job's structure). */
 export async function showJobGraph(holder, job) {
   const detail = await getJSON(
@@ -198,7 +175,8 @@ export async function showJobGraph(holder, job) {
     const lines = edges.map((edge) => ({ kind: edge.dynamic ? "dynamic" : "",
       points: edgeGeometry(layout.positions.get(edge.from), layout.positions.get(edge.to),
         layout.routes.get(`${edge.from}\u0000${edge.to}`), NODE) }));
-    const { rects, labels } = boxes(nodes, layout.positions, (group, x, y) => (
+    const { rects, labels } = groupBoxes(nodes, layout.positions, NODE, GROUP_PAD,
+      (node) => node.group, (group, x, y) => (
       ui.mode === "assets"
         ? s("text", { class: "group-label", x, y }, group)
         : s("text", { class: "group-label graph-toggle", x, y, dataset: { graph: group } },

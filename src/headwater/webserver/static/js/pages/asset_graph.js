@@ -12,7 +12,7 @@ import { layeredLayout } from "../graph_layout.js";
 import { cachedLayout } from "../layout_cache.js";
 import { materialize } from "../materialize.js";
 import { collapsedNode, detailText, graphMaps, groupOf } from "../graph_parts.js";
-import { edgeGeometry, GraphView, STATUS_COLOURS } from "../graph_view.js";
+import { edgeGeometry, GraphView, groupBoxes, STATUS_COLOURS } from "../graph_view.js";
 import { evaluateSelection, SelectionError } from "../graph_select.js";
 
 const NODE = { nodeWidth: 200, nodeHeight: 44, gapX: 80, gapY: 14 };
@@ -43,27 +43,11 @@ function shortLabel(text) {
 }
 
 /** Group boxes (painted on the canvas) and their labels (SVG: a click collapses the group). */
-function groupBoxes(nodes, positions) {
-  const boxes = new Map();
-  for (const node of nodes) {
-    const p = positions.get(node.id);
-    const box = boxes.get(node.group) || { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
-    box.x0 = Math.min(box.x0, p.x);
-    box.y0 = Math.min(box.y0, p.y);
-    box.x1 = Math.max(box.x1, p.x + NODE.nodeWidth);
-    box.y1 = Math.max(box.y1, p.y + NODE.nodeHeight);
-    boxes.set(node.group, box);
-  }
-  const rects = [];
-  const labels = [];
-  for (const [group, b] of boxes) {
-    rects.push({ x: b.x0 - GROUP_PAD, y: b.y0 - GROUP_PAD - 18,
-      width: b.x1 - b.x0 + 2 * GROUP_PAD, height: b.y1 - b.y0 + 2 * GROUP_PAD + 18 });
-    labels.push(s("g", { class: "group", dataset: { group } },
-      s("text", { class: "group-label group-toggle", x: b.x0 - GROUP_PAD + 6, y: b.y0 - 14,
-        dataset: { group } }, `▾ ${group}`, s("title", {}, "Collapse this group"))));
-  }
-  return { rects, labels };
+function groupLabels(nodes, positions) {
+  return groupBoxes(nodes, positions, NODE, GROUP_PAD, (node) => node.group,
+    (group, x, y) => s("g", { class: "group", dataset: { group } },
+      s("text", { class: "group-label group-toggle", x, y, dataset: { group } },
+        `▾ ${group}`, s("title", {}, "Collapse this group"))));
 }
 
 function nodeClass(asset, id) {
@@ -190,7 +174,7 @@ function draw() {
   const expanded = nodes.filter((node) => !node.collapsed);
   state.groupMembers = groups;
   state.expandedIds = expanded.map((node) => node.id);
-  const { rects, labels } = groupBoxes(expanded, layout.positions);
+  const { rects, labels } = groupLabels(expanded, layout.positions);
   computeMatches();
   state.view.setGraph({ ids: nodes.map((node) => node.id), positions: layout.positions,
     edges: lines, boxes: rects, overlay: labels, width: layout.width, height: layout.height });
